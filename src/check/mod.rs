@@ -1,0 +1,8 @@
+//! Checking runs: counters kept during the run, scenario expectations, acknowledged-write
+//! loss, and the runner that evaluates expectations at their times.
+
+pub mod expect;
+pub mod run;
+pub mod stats;
+
+pub use run::{RunReport, run_scenario};

@@ -1,0 +1,120 @@
+//! Running a scenario headless: step to each timed expectation, evaluate it, run to the
+//! end, evaluate the rest, and summarise.
+
+use super::expect::{Outcome, evaluate};
+use crate::scenario::Scenario;
+use crate::sim::{Dur, SimTime};
+use crate::trace::{Names, Record};
+use crate::world::Simulation;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// What a headless run reports.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// Scenario name.
+    pub name: String,
+    /// Seed used.
+    pub seed: u64,
+    /// Simulated time reached.
+    pub until: SimTime,
+    /// Expectation verdicts, in file order.
+    pub outcomes: Vec<Outcome>,
+    /// Trace digest.
+    pub digest: u64,
+    /// Trace records.
+    pub records: u64,
+    /// Events processed.
+    pub events: u64,
+    /// The summary lines.
+    pub summary: String,
+}
+
+impl RunReport {
+    /// True when every expectation passed.
+    pub fn passed(&self) -> bool {
+        self.outcomes.iter().all(|o| o.passed)
+    }
+}
+
+/// Runs `sc` with `seed` until `until` (default: its duration). Captured records are
+/// handed to `sink` as they accumulate, if given.
+pub fn run_scenario(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, mut sink: Option<&mut dyn FnMut(&[Record], &Names)>) -> RunReport {
+    let end = SimTime(until.unwrap_or(sc.duration).min(sc.duration).0);
+    let mut sim = Simulation::new(sc.clone(), seed, 0);
+    if sink.is_some() {
+        sim.trace.capture_all();
+    }
+    let mut timed: Vec<(SimTime, usize)> = sc.expect.iter().enumerate().filter_map(|(i, e)| e.at().map(|a| (SimTime(a.0), i))).collect();
+    timed.sort();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; sc.expect.len()];
+    let names = sim.names().clone();
+    let mut flush = |sim: &mut Simulation| {
+        if let Some(s) = sink.as_mut() {
+            let recs = sim.trace.drain();
+            s(&recs, &names);
+        }
+    };
+    for (at, i) in timed {
+        if at > end {
+            continue;
+        }
+        // Run in slices so captured records do not pile up in memory.
+        while sim.now() < at {
+            let slice = SimTime((sim.now().0 + 1_000_000).min(at.0));
+            sim.run_until(slice);
+            flush(&mut sim);
+        }
+        outcomes[i] = Some(evaluate(&sim, &sc.expect[i]));
+    }
+    while sim.now() < end {
+        let slice = SimTime((sim.now().0 + 1_000_000).min(end.0));
+        sim.run_until(slice);
+        flush(&mut sim);
+    }
+    for (i, e) in sc.expect.iter().enumerate() {
+        if outcomes[i].is_none() {
+            let mut o = evaluate(&sim, e);
+            if e.at().is_some() {
+                o = Outcome { passed: false, observed: format!("not reached: the run stopped at {end}"), ..o };
+            }
+            outcomes[i] = Some(o);
+        }
+    }
+    RunReport {
+        name: sc.name.clone(),
+        seed,
+        until: sim.now(),
+        outcomes: outcomes.into_iter().map(|o| o.expect("every expectation evaluated")).collect(),
+        digest: sim.trace.digest(),
+        records: sim.trace.count(),
+        events: sim.events(),
+        summary: summary(&sim),
+    }
+}
+
+/// The run's numbers in a few readable lines.
+pub fn summary(sim: &Simulation) -> String {
+    let s = &sim.stats;
+    let mut out = String::new();
+    let lost = super::expect::acked_lost(sim).len();
+    let _ = writeln!(out, "  produced {}   acked {}   failed {}   acked but lost {}", s.produced, s.acked, s.failed, lost);
+    if !s.errors.is_empty() {
+        let errs: Vec<String> = s.errors.iter().map(|(e, n)| format!("{} ×{n}", e.name())).collect();
+        let _ = writeln!(out, "  produce errors: {}", errs.join(", "));
+    }
+    for (i, (id, _)) in sim.consumers().enumerate() {
+        let c = &s.consumers[i];
+        let _ = writeln!(out, "  consumer {}: consumed {}, duplicates {}, lag {}", sim.names().node(id.0), c.consumed, c.duplicates, sim.lag(id));
+    }
+    let _ = writeln!(out, "  leader elections {}   records truncated {}   lost unflushed {}   network drops {}", s.leader_changes, s.truncated, s.lost_unflushed, sim.dropped);
+    let leaders: Vec<String> = sim
+        .partitions()
+        .iter()
+        .map(|&tp| format!("{}→{}", sim.names().tp(tp), sim.leader_of(tp).map(|b| b.0.to_string()).unwrap_or_else(|| "none".into())))
+        .collect();
+    if leaders.len() <= 24 {
+        let _ = writeln!(out, "  leaders: {}", leaders.join("  "));
+    }
+    out
+}

@@ -1,0 +1,79 @@
+//! The command line: `open` (the desktop app, default), `run`, `check`, `explain`, `bench`.
+
+mod bench;
+mod explain;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// brokerlab — watch, step and break a simulated Kafka cluster.
+#[derive(Parser, Debug)]
+#[command(name = "brokerlab", version, about, long_about = "brokerlab simulates a Kafka-style cluster (brokers, partitions, replicas, \
+ZooKeeper and the controller, producers, consumers) deterministically: one scenario file and one seed give one \
+byte-identical trace. Without a command it opens the desktop app.\n\nExamples:\n  brokerlab run scenarios/03_failover_acks_all.ron\n  \
+brokerlab check scenarios/\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab open scenarios/01_pace_matching.ron")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Open the desktop app (the default), optionally with a scenario loaded.
+    Open(OpenArgs),
+    /// Run one scenario headless and print a summary; exit 1 if an expectation fails, 2 on a bad scenario.
+    Run(run::RunArgs),
+    /// Run every scenario's expectations (files or directories); ends with "N passed, N failed".
+    Check(run::CheckArgs),
+    /// Ask the engine where something goes and why.
+    Explain {
+        #[command(subcommand)]
+        what: explain::Explain,
+    },
+    /// Measure the engine on the standard large scenario (build with --release).
+    Bench(bench::BenchArgs),
+}
+
+/// Arguments of `open`.
+#[derive(clap::Args, Debug, Default)]
+pub struct OpenArgs {
+    /// Scenario file to load (otherwise the scenario picker).
+    pub file: Option<PathBuf>,
+    /// Save a PNG of the window after `--after` and exit.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
+    /// Simulated-and-wall time to play before the screenshot, e.g. "5s".
+    #[arg(long, default_value = "5s")]
+    pub after: String,
+    /// Seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Directory of scenarios for the picker.
+    #[arg(long, default_value = "scenarios")]
+    pub scenarios: PathBuf,
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Open(OpenArgs::default())) {
+        Command::Open(a) => open(a),
+        Command::Run(a) => run::run(a),
+        Command::Check(a) => run::check(a),
+        Command::Explain { what } => explain::explain(what),
+        Command::Bench(a) => bench::bench(a),
+    }
+}
+
+#[cfg(feature = "gui")]
+fn open(a: OpenArgs) -> ExitCode {
+    crate::gui::open(a)
+}
+
+#[cfg(not(feature = "gui"))]
+fn open(_: OpenArgs) -> ExitCode {
+    eprintln!("this brokerlab was built without the desktop app (cargo feature `gui`); try `brokerlab run FILE` or rebuild with default features");
+    ExitCode::from(2)
+}

@@ -1,0 +1,197 @@
+//! `brokerlab run` and `brokerlab check`.
+
+use crate::check::{RunReport, run_scenario};
+use crate::scenario::{Scenario, ScenarioError, load_file};
+use crate::sim::Dur;
+use crate::trace::{Names, Record, jsonl};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(clap::Args, Debug)]
+pub(super) struct RunArgs {
+    /// Scenario file (RON).
+    file: PathBuf,
+    /// Seed (default: the scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Stop early at this simulated time, e.g. "30s".
+    #[arg(long)]
+    until: Option<String>,
+    /// Write the trace as JSON Lines to this file.
+    #[arg(long)]
+    trace: Option<PathBuf>,
+    /// Run twice and compare the traces record by record.
+    #[arg(long)]
+    check_determinism: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub(super) struct CheckArgs {
+    /// Scenario files or directories (searched recursively for *.ron).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+fn load(path: &Path) -> Result<Arc<Scenario>, ScenarioError> {
+    load_file(path).map(Arc::new)
+}
+
+fn reproducer(file: &Path, seed: u64) -> String {
+    format!("brokerlab run {} --seed {seed}", file.display())
+}
+
+fn print_report(r: &RunReport) {
+    println!("{} (seed {}, until {})", r.name, r.seed, r.until);
+    print!("{}", r.summary);
+    println!("  trace: {} records, {} events, digest {:016x}", r.records, r.events, r.digest);
+    for o in &r.outcomes {
+        println!("  {} {} (observed: {})", if o.passed { "ok  " } else { "FAIL" }, o.what, o.observed);
+    }
+}
+
+pub(super) fn run(a: RunArgs) -> ExitCode {
+    let sc = match load(&a.file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let until = match a.until.as_deref().map(Dur::parse) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => {
+            eprintln!("error: --until: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let seed = a.seed.unwrap_or(sc.seed);
+    if a.check_determinism {
+        return check_determinism(&a.file, sc, seed, until);
+    }
+    let report = match &a.trace {
+        None => run_scenario(sc, seed, until, None),
+        Some(path) => {
+            let f = match std::fs::File::create(path) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return ExitCode::from(2);
+                }
+            };
+            let mut w = BufWriter::new(f);
+            let mut io_err = None;
+            let mut sink = |recs: &[Record], names: &Names| {
+                if io_err.is_none()
+                    && let Err(e) = jsonl::write_all(&mut w, recs, names)
+                {
+                    io_err = Some(e);
+                }
+            };
+            let r = run_scenario(sc, seed, until, Some(&mut sink));
+            if let Some(e) = io_err.or_else(|| w.flush().err()) {
+                eprintln!("error: writing {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+            r
+        }
+    };
+    print_report(&report);
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("expectations failed; reproduce: {}", reproducer(&a.file, seed));
+        ExitCode::from(1)
+    }
+}
+
+fn collect(sc: Arc<Scenario>, seed: u64, until: Option<Dur>) -> (Vec<String>, RunReport) {
+    let mut lines = Vec::new();
+    let mut sink = |recs: &[Record], names: &Names| lines.extend(recs.iter().map(|r| jsonl::to_json(r, names).to_string()));
+    let r = run_scenario(sc, seed, until, Some(&mut sink));
+    (lines, r)
+}
+
+fn check_determinism(file: &Path, sc: Arc<Scenario>, seed: u64, until: Option<Dur>) -> ExitCode {
+    let (a, ra) = collect(sc.clone(), seed, until);
+    let (b, rb) = collect(sc, seed, until);
+    match a.iter().zip(&b).position(|(x, y)| x != y).or((a.len() != b.len()).then(|| a.len().min(b.len()))) {
+        None if ra.digest == rb.digest => {
+            println!("deterministic: two runs gave {} identical records, digest {:016x}", a.len(), ra.digest);
+            ExitCode::SUCCESS
+        }
+        None => {
+            println!("NOT deterministic: same records but digests {:016x} and {:016x}", ra.digest, rb.digest);
+            ExitCode::from(1)
+        }
+        Some(i) => {
+            println!("NOT deterministic: first difference at record {i}");
+            println!("  run 1: {}", a.get(i).map(String::as_str).unwrap_or("(end of trace)"));
+            println!("  run 2: {}", b.get(i).map(String::as_str).unwrap_or("(end of trace)"));
+            eprintln!("reproduce: {} --check-determinism", reproducer(file, seed));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Every *.ron under the given paths, sorted.
+pub fn scenario_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
+        if p.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(p).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+            entries.sort();
+            for e in entries {
+                walk(&e, out);
+            }
+        } else if p.extension().is_some_and(|e| e == "ron") {
+            out.push(p.to_path_buf());
+        }
+    }
+    for p in paths {
+        if p.is_file() {
+            out.push(p.clone());
+        } else {
+            walk(p, &mut out);
+        }
+    }
+    out
+}
+
+pub(super) fn check(a: CheckArgs) -> ExitCode {
+    let files = scenario_files(&a.paths);
+    if files.is_empty() {
+        eprintln!("error: no scenario files (*.ron) under {:?}", a.paths);
+        return ExitCode::from(2);
+    }
+    let (mut passed, mut failed) = (0, 0);
+    for f in &files {
+        let start = std::time::Instant::now();
+        match load(f) {
+            Err(e) => {
+                failed += 1;
+                println!("FAIL {}\n  {e}", f.display());
+            }
+            Ok(sc) => {
+                let seed = sc.seed;
+                let r = run_scenario(sc, seed, None, None);
+                let secs = start.elapsed().as_secs_f64();
+                if r.passed() {
+                    passed += 1;
+                    println!("ok   {} ({} expectations, {:.1}s)", f.display(), r.outcomes.len(), secs);
+                } else {
+                    failed += 1;
+                    println!("FAIL {}", f.display());
+                    for o in r.outcomes.iter().filter(|o| !o.passed) {
+                        println!("  expected {}; observed {}", o.what, o.observed);
+                    }
+                    println!("  reproduce: {}", reproducer(f, seed));
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}

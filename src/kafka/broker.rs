@@ -1,0 +1,301 @@
+//! A Kafka broker node: keeps its ZooKeeper session alive, may win the controller role,
+//! hosts replicas (through the replica manager), answers metadata requests from its
+//! metadata cache, and runs the periodic ISR-expiration, flush and retention tasks.
+
+use super::config::ClusterCfg;
+use super::controller::ControllerState;
+use super::partition::{Here, Role};
+use super::protocol::{Msg, PartitionState};
+use super::replica_manager::ReplicaManager;
+use super::{Ctx, Fx, KTimer, ZK_NODE, node_broker};
+use crate::sim::{Dur, NodeId};
+use crate::trace::{BrokerId, DownHow, RecordKind, Tp};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A broker's timers.
+#[derive(Clone, Debug)]
+pub enum BrokerTimer {
+    /// Send the ZooKeeper session heartbeat.
+    ZkHeartbeat,
+    /// isr-expiration: propose removing followers that fell behind.
+    IsrCheck,
+    /// Dirty pages reach disk; HW checkpoint.
+    Flush,
+    /// Time-based retention.
+    RetentionCheck,
+    /// A parked fetch's wait ran out.
+    FetchWait { tp: Tp, req: u64, from: NodeId },
+    /// An acks=all produce's request timeout ran out.
+    ProduceTimeout { tp: Tp, id: u64 },
+    /// An AlterPartition got no answer.
+    AlterPartitionTimeout { tp: Tp, partition_epoch: u32 },
+    /// Send the next follower fetch.
+    FollowerFetch { tp: Tp, token: u64 },
+    /// A follower fetch got no answer.
+    FollowerFetchTimeout { tp: Tp, token: u64, req: u64 },
+}
+
+/// A broker.
+#[derive(Clone, Debug)]
+pub struct Broker {
+    /// Its id.
+    pub id: BrokerId,
+    /// Its replicas.
+    pub rm: ReplicaManager,
+    /// Metadata cache: the latest partition states it was told.
+    pub metadata: BTreeMap<Tp, PartitionState>,
+    /// Live brokers as last told.
+    pub live: Vec<BrokerId>,
+    /// The controller as this broker knows it.
+    pub controller: Option<BrokerId>,
+    /// Highest controller epoch seen (fences stale controllers).
+    pub controller_epoch: u32,
+    /// Present while this broker is the controller.
+    pub controller_state: Option<ControllerState>,
+    cfg: Arc<ClusterCfg>,
+}
+
+impl Broker {
+    /// A broker hosting `replicas` (their states as created), not yet started.
+    pub fn new(id: BrokerId, cfg: Arc<ClusterCfg>, replicas: &[(Tp, PartitionState)]) -> Broker {
+        let mut rm = ReplicaManager::default();
+        for (tp, s) in replicas {
+            rm.replicas.insert(*tp, super::partition::Replica::new(*tp, s.clone()));
+        }
+        Broker { id, rm, metadata: BTreeMap::new(), live: vec![], controller: None, controller_epoch: 0, controller_state: None, cfg }
+    }
+
+    fn here<'a>(&self, ctx: &Ctx, cfg: &'a ClusterCfg) -> Here<'a> {
+        Here { now: ctx.now, me: self.id, controller: self.controller, cfg }
+    }
+
+    /// Starts (or restarts) the broker: session, controller bid, periodic tasks. `initial`
+    /// holds the states of topics created before the run (a running cluster).
+    pub fn start(&mut self, ctx: &mut Ctx, initial: Option<&[(Tp, PartitionState)]>, fx: &mut Fx) {
+        let cfg = self.cfg.clone();
+        for r in self.rm.replicas.values_mut() {
+            r.role = Role::None;
+            r.hw = r.hw_checkpoint.min(r.log.end_offset());
+        }
+        self.metadata.clear();
+        self.controller = None;
+        self.controller_state = None;
+        if let Some(states) = initial {
+            self.live = (1..=cfg.brokers).map(BrokerId).collect();
+            self.metadata = states.iter().map(|(t, s)| (*t, s.clone())).collect();
+            let h = self.here(ctx, &cfg);
+            self.rm.apply(&h, states, fx);
+        }
+        fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id });
+        fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id });
+        fx.timer(Dur(cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
+        fx.timer(Dur(cfg.replica_lag_time_max.0 / 2), KTimer::Broker(BrokerTimer::IsrCheck));
+        fx.timer(cfg.flush_interval, KTimer::Broker(BrokerTimer::Flush));
+        fx.timer(cfg.retention_check_interval, KTimer::Broker(BrokerTimer::RetentionCheck));
+        if initial.is_none() {
+            fx.record(RecordKind::BrokerUp { broker: self.id });
+        }
+    }
+
+    /// Goes down. Clean: flush, close the ZooKeeper session at once. Crash: the page cache
+    /// survives. Power loss: everything after the recovery point is gone.
+    pub fn stop(&mut self, how: DownHow, fx: &mut Fx) {
+        let mut lost = 0;
+        match how {
+            DownHow::Clean => {
+                self.rm.flush_all();
+                fx.send(ZK_NODE, Msg::ZkClose { broker: self.id });
+            }
+            DownHow::Crash => {}
+            DownHow::PowerLoss => {
+                // The machine is gone: nobody learns anything until timeouts fire.
+                for r in self.rm.replicas.values_mut() {
+                    if let Role::Leader(ls) = &mut r.role {
+                        ls.parked.clear();
+                        ls.delayed.clear();
+                    }
+                }
+                for r in self.rm.replicas.values_mut() {
+                    lost += r.log.truncate_to(r.log.recovery_point);
+                    r.producers.clear();
+                }
+            }
+        }
+        // A dead process's connections are reset by its host: clients waiting on parked
+        // requests learn of it at once.
+        for r in self.rm.replicas.values_mut() {
+            if let Role::Leader(ls) = &mut r.role {
+                for p in ls.parked.drain(..) {
+                    fx.send(p.from, Msg::Unreachable { req: Some(p.req.req) });
+                }
+                for d in ls.delayed.drain(..) {
+                    fx.send(d.from, Msg::Unreachable { req: Some(d.req) });
+                }
+            }
+            r.role = Role::None;
+        }
+        self.controller_state = None;
+        fx.record(RecordKind::BrokerDown { broker: self.id, how, lost_unflushed: lost });
+    }
+
+    /// Handles a message.
+    pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Msg, fx: &mut Fx) {
+        let cfg = self.cfg.clone();
+        match msg {
+            Msg::MetadataReq { req } => {
+                let leaders = self.metadata.iter().map(|(tp, s)| (*tp, s.leader, s.leader_epoch)).collect();
+                fx.send(from, Msg::MetadataResp { req, leaders });
+            }
+            Msg::Produce(req) => {
+                let h = self.here(ctx, &cfg);
+                self.rm.produce(&h, from, &req, fx);
+            }
+            Msg::Fetch(req) => {
+                let h = self.here(ctx, &cfg);
+                self.rm.fetch(&h, from, &req, fx);
+            }
+            Msg::FetchResp(resp) => {
+                let h = self.here(ctx, &cfg);
+                self.rm.on_follower_response(&h, resp, fx);
+            }
+            Msg::Unreachable { req: Some(req) } => {
+                if let Some(tp) = self.rm.follower_fetch_tp(req) {
+                    let h = self.here(ctx, &cfg);
+                    self.rm.follower_fetch_failed(&h, tp, req, fx);
+                }
+            }
+            Msg::ZkController { controller, controller_epoch, won } => self.on_zk_controller(controller, controller_epoch, won, fx),
+            Msg::ZkControllerGone => {
+                self.controller = None;
+                fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id });
+            }
+            Msg::ZkBrokersChanged { live } => {
+                if let Some(cs) = &mut self.controller_state {
+                    cs.on_brokers_changed(self.id, &live, &cfg, fx);
+                }
+            }
+            Msg::LeaderAndIsr { controller, controller_epoch, states, live } => {
+                if controller_epoch < self.controller_epoch {
+                    return; // a stale controller: fenced
+                }
+                self.controller = Some(controller);
+                self.controller_epoch = controller_epoch;
+                self.live = live;
+                for (tp, s) in &states {
+                    let newer = self.metadata.get(tp).is_none_or(|m| (s.leader_epoch, s.partition_epoch) >= (m.leader_epoch, m.partition_epoch));
+                    if newer {
+                        self.metadata.insert(*tp, s.clone());
+                    }
+                }
+                let h = self.here(ctx, &cfg);
+                self.rm.apply(&h, &states, fx);
+            }
+            Msg::AlterPartition { tp, leader, leader_epoch, partition_epoch, isr } => {
+                if let Some(cs) = &mut self.controller_state {
+                    cs.on_alter_partition(self.id, tp, leader, leader_epoch, partition_epoch, isr, fx);
+                }
+            }
+            Msg::AlterPartitionResp { tp, result } => {
+                let h = self.here(ctx, &cfg);
+                if let Some(r) = self.rm.replicas.get_mut(&tp) {
+                    match result {
+                        Ok(s) => r.update_state(&h, s, fx),
+                        Err(_) => {
+                            if let Role::Leader(ls) = &mut r.role {
+                                ls.isr_pending = None;
+                            }
+                        }
+                    }
+                }
+            }
+            // Not addressed to brokers: ignored.
+            Msg::Unreachable { req: None }
+            | Msg::MetadataResp { .. }
+            | Msg::ProduceResp { .. }
+            | Msg::ZkHeartbeat { .. }
+            | Msg::ZkClose { .. }
+            | Msg::ZkTryController { .. }
+            | Msg::ZkWrite { .. } => {}
+        }
+    }
+
+    fn on_zk_controller(&mut self, controller: Option<BrokerId>, epoch: u32, won: Option<super::protocol::ControllerInit>, fx: &mut Fx) {
+        if epoch >= self.controller_epoch {
+            self.controller = controller;
+            self.controller_epoch = epoch;
+        }
+        if let Some(init) = won {
+            fx.record(RecordKind::ControllerElected { broker: self.id, controller_epoch: epoch });
+            let mut cs = ControllerState { epoch, live: init.live.into_iter().collect(), states: init.states.into_iter().collect() };
+            cs.on_elected(self.id, &self.cfg.clone(), fx);
+            self.controller_state = Some(cs);
+        } else {
+            if controller != Some(self.id) {
+                self.controller_state = None; // resigned: someone else holds /controller
+            }
+            if controller.is_none() {
+                fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id });
+            }
+        }
+    }
+
+    /// Handles a timer.
+    pub fn on_timer(&mut self, ctx: &mut Ctx, t: BrokerTimer, fx: &mut Fx) {
+        let cfg = self.cfg.clone();
+        let h = self.here(ctx, &cfg);
+        match t {
+            BrokerTimer::ZkHeartbeat => {
+                fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id });
+                fx.timer(Dur(cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
+            }
+            BrokerTimer::IsrCheck => {
+                self.rm.shrink_isrs(&h, fx);
+                fx.timer(Dur(cfg.replica_lag_time_max.0 / 2), KTimer::Broker(BrokerTimer::IsrCheck));
+            }
+            BrokerTimer::Flush => {
+                self.rm.flush_all();
+                fx.timer(cfg.flush_interval, KTimer::Broker(BrokerTimer::Flush));
+            }
+            BrokerTimer::RetentionCheck => {
+                self.rm.enforce_retention_age(&h, fx);
+                fx.timer(cfg.retention_check_interval, KTimer::Broker(BrokerTimer::RetentionCheck));
+            }
+            BrokerTimer::FetchWait { tp, req, from } => {
+                if let Some(r) = self.rm.replicas.get_mut(&tp) {
+                    r.expire_parked(req, from, fx);
+                }
+            }
+            BrokerTimer::ProduceTimeout { tp, id } => {
+                if let Some(r) = self.rm.replicas.get_mut(&tp) {
+                    r.expire_produce(id, fx);
+                }
+            }
+            BrokerTimer::AlterPartitionTimeout { tp, partition_epoch } => {
+                if let Some(r) = self.rm.replicas.get_mut(&tp)
+                    && r.state.partition_epoch == partition_epoch
+                    && let Role::Leader(ls) = &mut r.role
+                {
+                    ls.isr_pending = None;
+                }
+            }
+            BrokerTimer::FollowerFetch { tp, token } => self.rm.follower_fetch(&h, tp, token, fx),
+            BrokerTimer::FollowerFetchTimeout { tp, token, req } => {
+                let current = self.rm.replicas.get(&tp).is_some_and(|r| matches!(&r.role, Role::Follower(f) if f.token == token));
+                if current {
+                    self.rm.follower_fetch_failed(&h, tp, req, fx);
+                }
+            }
+        }
+    }
+
+    /// True if this broker currently acts as controller.
+    pub fn is_controller(&self) -> bool {
+        self.controller_state.is_some()
+    }
+
+    /// The broker behind a node id.
+    pub fn of_node(n: NodeId, brokers: u32) -> Option<BrokerId> {
+        node_broker(n, brokers)
+    }
+}

@@ -1,0 +1,224 @@
+//! A replica's log: records from the log start offset to the log end offset (LEO), each
+//! stamped with the leader epoch that appended it, plus the leader-epoch cache
+//! (epoch → start offset) that followers use to find where they diverge (KIP-101/279).
+
+use crate::sim::SimTime;
+use crate::trace::{KeyId, MsgId};
+use std::collections::VecDeque;
+
+/// Producer id of records from non-idempotent producers.
+pub const NO_PRODUCER: u32 = u32::MAX;
+
+/// One record in a log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogEntry {
+    /// The message's identity.
+    pub value: MsgId,
+    /// Its key.
+    pub key: Option<KeyId>,
+    /// Epoch of the leader that appended it.
+    pub epoch: u32,
+    /// When the leader appended it (retention by age).
+    pub append_time: SimTime,
+    /// Idempotent producer id, or NO_PRODUCER.
+    pub producer_id: u32,
+    /// Its sequence number for that producer and partition.
+    pub seq: u32,
+    /// First sequence number of the batch it came in.
+    pub batch_base_seq: u32,
+}
+
+/// The leader-epoch cache (LeaderEpochFileCache): (epoch, start offset), both increasing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EpochCache(Vec<(u32, u64)>);
+
+impl EpochCache {
+    /// Records that `epoch` starts at `start`. Ignored if `epoch` is already the latest and
+    /// starts no later; otherwise drops entries with a larger-or-equal epoch or start first.
+    pub fn assign(&mut self, epoch: u32, start: u64) {
+        if let Some(&(e, s)) = self.0.last()
+            && e == epoch
+            && start >= s
+        {
+            return;
+        }
+        self.0.retain(|&(e, s)| e < epoch && s < start);
+        self.0.push((epoch, start));
+    }
+
+    /// The latest epoch, if any.
+    pub fn latest_epoch(&self) -> Option<u32> {
+        self.0.last().map(|&(e, _)| e)
+    }
+
+    /// The epoch before the latest, if any.
+    pub fn previous_epoch(&self) -> Option<u32> {
+        self.0.len().checked_sub(2).map(|i| self.0[i].0)
+    }
+
+    /// Start offset of `epoch`, if known.
+    pub fn start_of(&self, epoch: u32) -> Option<u64> {
+        self.0.iter().find(|&&(e, _)| e == epoch).map(|&(_, s)| s)
+    }
+
+    /// OffsetsForLeaderEpoch: (epoch, end offset) for `requested`, given the log end offset;
+    /// None when undefined (requested epoch above every known one, or the cache is empty).
+    pub fn end_offset_for(&self, requested: u32, log_end_offset: u64) -> Option<(u32, u64)> {
+        if self.latest_epoch() == Some(requested) {
+            return Some((requested, log_end_offset));
+        }
+        let higher = self.0.iter().find(|&&(e, _)| e > requested)?;
+        match self.0.iter().rev().find(|&&(e, _)| e <= requested) {
+            None => Some((requested, higher.1)),
+            Some(&(floor, _)) => Some((floor, higher.1)),
+        }
+    }
+
+    /// After a truncation to `end`: drop entries starting at or after it.
+    pub fn truncate_from_end(&mut self, end: u64) {
+        self.0.retain(|&(_, s)| s < end);
+    }
+
+    /// After the log start moved to `start`: entries before it collapse into one at `start`.
+    pub fn truncate_from_start(&mut self, start: u64) {
+        let last_before = self.0.iter().rposition(|&(_, s)| s <= start);
+        if let Some(i) = last_before {
+            let epoch = self.0[i].0;
+            self.0.drain(..=i);
+            self.0.insert(0, (epoch, start));
+        }
+    }
+
+    /// The entries, oldest first.
+    pub fn entries(&self) -> &[(u32, u64)] {
+        &self.0
+    }
+}
+
+/// A replica's log.
+#[derive(Clone, Debug, Default)]
+pub struct Log {
+    start: u64,
+    entries: VecDeque<LogEntry>,
+    /// The leader-epoch cache.
+    pub epochs: EpochCache,
+    /// Offsets below this are on disk (fsynced); a power loss keeps only them.
+    pub recovery_point: u64,
+}
+
+impl Log {
+    /// Log start offset: the first retained offset.
+    pub fn start_offset(&self) -> u64 {
+        self.start
+    }
+
+    /// Log end offset: the offset the next record will get.
+    pub fn end_offset(&self) -> u64 {
+        self.start + self.entries.len() as u64
+    }
+
+    /// Appends a record; returns its offset.
+    pub fn append(&mut self, e: LogEntry) -> u64 {
+        let off = self.end_offset();
+        self.epochs.assign(e.epoch, off);
+        self.entries.push_back(e);
+        off
+    }
+
+    /// The record at `offset`, if retained.
+    pub fn get(&self, offset: u64) -> Option<&LogEntry> {
+        offset.checked_sub(self.start).and_then(|i| self.entries.get(i as usize))
+    }
+
+    /// Up to `max` records from `offset`, not past `until`.
+    pub fn read(&self, offset: u64, max: u32, until: u64) -> Vec<LogEntry> {
+        let from = offset.max(self.start);
+        let to = until.min(self.end_offset()).min(from + max as u64);
+        (from..to).filter_map(|o| self.get(o).copied()).collect()
+    }
+
+    /// Epoch of the last record (or the latest cached epoch), for Fetch's lastFetchedEpoch.
+    pub fn last_epoch(&self) -> Option<u32> {
+        self.entries.back().map(|e| e.epoch).or(self.epochs.latest_epoch())
+    }
+
+    /// Cuts the log back to end at `offset`; returns how many records went.
+    pub fn truncate_to(&mut self, offset: u64) -> u64 {
+        let end = self.end_offset();
+        if offset >= end {
+            return 0;
+        }
+        let keep = offset.saturating_sub(self.start) as usize;
+        self.entries.truncate(keep);
+        self.epochs.truncate_from_end(self.end_offset());
+        self.recovery_point = self.recovery_point.min(self.end_offset());
+        end - self.end_offset()
+    }
+
+    /// Deletes records before `offset` (retention); never past the end.
+    pub fn delete_before(&mut self, offset: u64) {
+        let offset = offset.min(self.end_offset());
+        while self.start < offset {
+            self.entries.pop_front();
+            self.start += 1;
+        }
+        self.epochs.truncate_from_start(self.start);
+    }
+
+    /// Empties the log and restarts it at `offset` (follower behind the leader's start).
+    pub fn reset_to(&mut self, offset: u64) {
+        self.entries.clear();
+        self.start = offset;
+        self.epochs = EpochCache::default();
+        self.recovery_point = offset;
+    }
+
+    /// Records, oldest first, with their offsets.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &LogEntry)> + ExactSizeIterator {
+        let s = self.start;
+        self.entries.iter().enumerate().map(move |(i, e)| (s + i as u64, e))
+    }
+
+    /// Append time of the first record.
+    pub fn oldest_append_time(&self) -> Option<SimTime> {
+        self.entries.front().map(|e| e.append_time)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(epoch: u32, n: u32) -> LogEntry {
+        LogEntry {
+            value: MsgId::new(0, n),
+            key: None,
+            epoch,
+            append_time: SimTime(n as u64),
+            producer_id: NO_PRODUCER,
+            seq: 0,
+            batch_base_seq: 0,
+        }
+    }
+
+    #[test]
+    fn append_truncate_and_retention_keep_offsets_and_epochs_consistent() {
+        let mut log = Log::default();
+        for i in 0..5 {
+            log.append(entry(1, i));
+        }
+        for i in 5..8 {
+            log.append(entry(2, i));
+        }
+        assert_eq!(log.epochs.entries(), &[(1, 0), (2, 5)]);
+        assert_eq!(log.truncate_to(6), 2);
+        assert_eq!(log.end_offset(), 6);
+        assert_eq!(log.truncate_to(5), 1);
+        assert_eq!(log.epochs.entries(), &[(1, 0)]);
+        log.delete_before(3);
+        assert_eq!(log.start_offset(), 3);
+        assert_eq!(log.get(3).unwrap().value, MsgId::new(0, 3));
+        assert_eq!(log.epochs.entries(), &[(1, 3)]);
+        assert_eq!(log.read(0, 10, 5).len(), 2);
+    }
+}

@@ -1,0 +1,66 @@
+//! The Kafka model: brokers hosting partition replicas, a ZooKeeper node with broker
+//! sessions and the /controller znode, the controller, producers and consumers. Every
+//! node is a state machine: `(now, input, &mut Fx)` in, sends/timers/records out.
+
+pub mod broker;
+pub mod config;
+pub mod consumer;
+pub mod controller;
+pub mod log;
+pub mod partition;
+pub mod partitioner;
+pub mod placement;
+pub mod producer;
+pub mod protocol;
+pub mod replica_manager;
+pub mod zookeeper;
+
+pub use config::{ClusterCfg, TopicCfg};
+pub use protocol::{Acks, Msg, PartitionState};
+
+use crate::sim::{Effects, NodeId, NodeRng, SimTime};
+use crate::trace::{BrokerId, RecordKind, Tp};
+
+/// What a Kafka handler may ask of the loop.
+pub type Fx = Effects<Msg, KTimer, RecordKind>;
+
+/// The ZooKeeper node's id.
+pub const ZK_NODE: NodeId = NodeId(0);
+
+/// A broker's node id (brokers are nodes 1..=N, numbered like their broker ids).
+pub fn broker_node(b: BrokerId) -> NodeId {
+    NodeId(b.0)
+}
+
+/// The broker behind a node id, if it is one.
+pub fn node_broker(n: NodeId, brokers: u32) -> Option<BrokerId> {
+    (n.0 >= 1 && n.0 <= brokers).then_some(BrokerId(n.0))
+}
+
+/// What every handler gets besides its input: the time and its own random stream.
+pub struct Ctx<'a> {
+    /// Now.
+    pub now: SimTime,
+    /// This node's id.
+    pub me: NodeId,
+    /// This node's random stream.
+    pub rng: &'a mut NodeRng,
+}
+
+/// Timers of every Kafka node kind.
+#[derive(Clone, Debug)]
+pub enum KTimer {
+    /// Broker timers.
+    Broker(broker::BrokerTimer),
+    /// ZooKeeper timers.
+    Zk(zookeeper::ZkTimer),
+    /// Producer timers.
+    Producer(producer::ProducerTimer),
+    /// Consumer timers.
+    Consumer(consumer::ConsumerTimer),
+}
+
+/// Finds `tp` in a sorted-by-tp list of states.
+pub fn state_of<'a>(states: &'a [(Tp, PartitionState)], tp: Tp) -> Option<&'a PartitionState> {
+    states.iter().find(|(t, _)| *t == tp).map(|(_, s)| s)
+}

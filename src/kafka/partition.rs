@@ -1,0 +1,501 @@
+//! One partition replica on one broker: its log, high watermark and role. As leader it
+//! tracks followers' fetch state, advances the HW to the minimum LEO of the (maximal) ISR,
+//! proposes ISR shrinks and expansions, parks acks=all produces until the HW covers them
+//! and parks fetches until there is something to return (K Partition.scala).
+
+use super::config::{ClusterCfg, TopicCfg};
+use super::log::{LogEntry, NO_PRODUCER};
+use super::protocol::{Acks, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
+use super::{Fx, KTimer, broker::BrokerTimer};
+use crate::sim::{Dur, NodeId, SimTime};
+use crate::trace::{BrokerId, ErrorCode, RecordKind, Tp};
+use std::collections::{BTreeMap, VecDeque};
+
+/// A follower as the leader sees it (K Replica.scala).
+#[derive(Clone, Debug)]
+pub struct RemoteReplica {
+    /// Its LEO as of its last fetch; None until it fetched from this leader.
+    pub leo: Option<u64>,
+    /// Last time it was caught up with the leader's LEO.
+    pub last_caught_up: SimTime,
+    last_fetch_leader_leo: u64,
+    last_fetch_time: SimTime,
+}
+
+/// An acks=all produce waiting for the HW.
+#[derive(Clone, Debug)]
+pub struct DelayedProduce {
+    /// Id for its timeout timer.
+    pub id: u64,
+    /// Who to answer.
+    pub from: NodeId,
+    /// Their correlation id.
+    pub req: u64,
+    /// Offset of the first record.
+    pub base_offset: u64,
+    /// The HW must reach this (last offset + 1).
+    pub required: u64,
+}
+
+/// A fetch held until data arrives or its wait expires.
+#[derive(Clone, Debug)]
+pub struct ParkedFetch {
+    /// Who to answer.
+    pub from: NodeId,
+    /// The request.
+    pub req: FetchReq,
+}
+
+/// Leader-only state.
+#[derive(Clone, Debug, Default)]
+pub struct LeaderState {
+    /// Followers by broker id.
+    pub followers: BTreeMap<BrokerId, RemoteReplica>,
+    /// Offset where the current leader epoch starts.
+    pub epoch_start: u64,
+    /// ISR proposed by AlterPartition, awaiting the controller.
+    pub isr_pending: Option<Vec<BrokerId>>,
+    /// acks=all produces waiting for the HW.
+    pub delayed: VecDeque<DelayedProduce>,
+    /// Fetches waiting for data.
+    pub parked: Vec<ParkedFetch>,
+}
+
+/// Follower-only state.
+#[derive(Clone, Debug)]
+pub struct FollowerState {
+    /// Who it fetches from.
+    pub leader: BrokerId,
+    /// Bumped on every role change; stale fetch timers and responses carry an old one.
+    pub token: u64,
+    /// Correlation id of the fetch in flight.
+    pub in_flight: Option<u64>,
+}
+
+/// The replica's role.
+#[derive(Clone, Debug)]
+pub enum Role {
+    /// Leader: serves produce and fetch.
+    Leader(LeaderState),
+    /// Follower: fetches from the leader.
+    Follower(FollowerState),
+    /// Neither (offline partition, or not yet told by the controller).
+    None,
+}
+
+/// Idempotent producer state per partition: the last five batches (K ProducerStateEntry).
+#[derive(Clone, Debug, Default)]
+pub struct ProducerBatches {
+    /// (first seq, last seq, first offset), oldest first, at most five.
+    pub batches: VecDeque<(u32, u32, u64)>,
+}
+
+impl ProducerBatches {
+    fn last_seq(&self) -> Option<u32> {
+        self.batches.back().map(|b| b.1)
+    }
+    fn push(&mut self, first: u32, last: u32, offset: u64) {
+        if self.batches.len() == 5 {
+            self.batches.pop_front();
+        }
+        self.batches.push_back((first, last, offset));
+    }
+}
+
+/// A partition replica.
+#[derive(Clone, Debug)]
+pub struct Replica {
+    /// Which partition.
+    pub tp: Tp,
+    /// Its log.
+    pub log: super::log::Log,
+    /// High watermark: offsets below it are committed.
+    pub hw: u64,
+    /// HW as last checkpointed to disk (restored after a restart).
+    pub hw_checkpoint: u64,
+    /// Latest partition state this replica was told.
+    pub state: PartitionState,
+    /// Leader, follower or neither.
+    pub role: Role,
+    /// Idempotence state per producer id.
+    pub producers: BTreeMap<u32, ProducerBatches>,
+}
+
+/// Where a replica method runs: the time, the broker, its view of the controller, config.
+pub struct Here<'a> {
+    /// Now.
+    pub now: SimTime,
+    /// This broker.
+    pub me: BrokerId,
+    /// The controller as this broker knows it.
+    pub controller: Option<BrokerId>,
+    /// Cluster settings.
+    pub cfg: &'a ClusterCfg,
+}
+
+fn is_caught_up(r: &RemoteReplica, leader_leo: u64, now: SimTime, lag_max: Dur) -> bool {
+    r.leo == Some(leader_leo) || now.since(r.last_caught_up) <= lag_max
+}
+
+impl Replica {
+    /// A replica with an empty log.
+    pub fn new(tp: Tp, state: PartitionState) -> Replica {
+        Replica { tp, log: Default::default(), hw: 0, hw_checkpoint: 0, state, role: Role::None, producers: BTreeMap::new() }
+    }
+
+    /// True when this replica leads.
+    pub fn is_leader(&self) -> bool {
+        matches!(self.role, Role::Leader(_))
+    }
+
+    /// The leader state, if leading.
+    pub fn leader_state(&self) -> Option<&LeaderState> {
+        match &self.role {
+            Role::Leader(l) => Some(l),
+            Role::Follower(_) | Role::None => None,
+        }
+    }
+
+    /// Becomes leader for `state` (K Partition.makeLeader): the epoch cache gets
+    /// (epoch, LEO); ISR followers count as caught up now; their LEOs are unknown.
+    pub fn become_leader(&mut self, now: SimTime, state: PartitionState, me: BrokerId, fx: &mut Fx) {
+        self.abandon_leadership(fx);
+        let leo = self.log.end_offset();
+        self.log.epochs.assign(state.leader_epoch, leo);
+        let mut ls = LeaderState { epoch_start: leo, ..Default::default() };
+        for &b in state.replicas.iter().filter(|&&b| b != me) {
+            let last = if state.isr.contains(&b) { now } else { SimTime::ZERO };
+            ls.followers.insert(b, RemoteReplica { leo: None, last_caught_up: last, last_fetch_leader_leo: 0, last_fetch_time: now });
+        }
+        self.state = state;
+        self.role = Role::Leader(ls);
+    }
+
+    /// Becomes a follower of `state.leader` (or nothing when it has none).
+    pub fn become_follower(&mut self, state: PartitionState, token: u64, fx: &mut Fx) {
+        self.abandon_leadership(fx);
+        self.role = match state.leader {
+            Some(l) => Role::Follower(FollowerState { leader: l, token, in_flight: None }),
+            None => Role::None,
+        };
+        self.state = state;
+    }
+
+    /// Fails every parked produce and fetch with NotLeaderOrFollower.
+    pub fn abandon_leadership(&mut self, fx: &mut Fx) {
+        if let Role::Leader(ls) = &mut self.role {
+            for d in ls.delayed.drain(..) {
+                fx.send(d.from, Msg::ProduceResp { req: d.req, tp: self.tp, result: Err(ErrorCode::NotLeaderOrFollower) });
+            }
+            for p in ls.parked.drain(..) {
+                fx.send(p.from, Msg::FetchResp(error_resp(p.req, ErrorCode::NotLeaderOrFollower)));
+            }
+        }
+        self.role = Role::None;
+    }
+
+    /// Handles a ProduceRequest as leader. Returns the immediate answer, or None when
+    /// there is none yet (acks=all waiting) or never (acks=0).
+    pub fn produce(&mut self, h: &Here, from: NodeId, req: &ProduceReq, next_id: &mut u64, fx: &mut Fx) -> Option<Result<u64, ErrorCode>> {
+        let Role::Leader(_) = &self.role else { return Some(Err(ErrorCode::NotLeaderOrFollower)) };
+        let topic = h.cfg.topic(self.tp.topic);
+        let me = h.me;
+        if req.acks == Acks::All && self.state.isr.len() < topic.effective_min_isr() {
+            return Some(Err(ErrorCode::NotEnoughReplicas));
+        }
+        let n = req.records.len() as u32;
+        let mut duplicate_of = None;
+        if let Some(id) = req.idempotence {
+            let last = id.base_seq.wrapping_add(n - 1);
+            if let Some(pb) = self.producers.get(&id.producer_id) {
+                if let Some(&(_, _, off)) = pb.batches.iter().find(|b| b.0 == id.base_seq && b.1 == last) {
+                    duplicate_of = Some(off);
+                } else if pb.last_seq().is_some_and(|l| id.base_seq != l.wrapping_add(1)) {
+                    return Some(Err(ErrorCode::OutOfOrderSequence));
+                }
+            }
+        }
+        let base = match duplicate_of {
+            Some(off) => {
+                for (i, r) in req.records.iter().enumerate() {
+                    fx.record(RecordKind::DuplicateBatch { broker: me, tp: self.tp, value: r.value, offset: off + i as u64 });
+                }
+                off
+            }
+            None => self.append_as_leader(h, req, fx),
+        };
+        let required = base + n as u64;
+        self.maybe_increment_hw(h, fx);
+        self.answer_parked(fx, false);
+        match req.acks {
+            Acks::Zero => None,
+            Acks::One => Some(Ok(base)),
+            Acks::All if self.hw >= required => Some(Ok(base)),
+            Acks::All => {
+                let id = *next_id;
+                *next_id += 1;
+                let Role::Leader(ls) = &mut self.role else { unreachable!("checked above") };
+                ls.delayed.push_back(DelayedProduce { id, from, req: req.req, base_offset: base, required });
+                fx.timer(Dur(req.timeout_us), KTimer::Broker(BrokerTimer::ProduceTimeout { tp: self.tp, id }));
+                None
+            }
+        }
+    }
+
+    fn append_as_leader(&mut self, h: &Here, req: &ProduceReq, fx: &mut Fx) -> u64 {
+        let (now, me) = (h.now, h.me);
+        let base = self.log.end_offset();
+        let (pid, base_seq) = req.idempotence.map(|i| (i.producer_id, i.base_seq)).unwrap_or((NO_PRODUCER, 0));
+        for (i, r) in req.records.iter().enumerate() {
+            let e = LogEntry {
+                value: r.value,
+                key: r.key,
+                epoch: self.state.leader_epoch,
+                append_time: now,
+                producer_id: pid,
+                seq: base_seq.wrapping_add(i as u32),
+                batch_base_seq: base_seq,
+            };
+            let off = self.log.append(e);
+            fx.record(RecordKind::Append { broker: me, tp: self.tp, offset: off, leader_epoch: e.epoch, value: r.value });
+        }
+        if pid != NO_PRODUCER {
+            let last = base_seq.wrapping_add(req.records.len() as u32 - 1);
+            self.producers.entry(pid).or_default().push(base_seq, last, base);
+        }
+        self.after_append(h.cfg.topic(self.tp.topic), h.cfg, me, fx);
+        base
+    }
+
+    /// Count retention (whole "segments" of a tenth of the limit, below the HW) and the
+    /// flush-by-count policy; run after every append, on leaders and followers.
+    pub fn after_append(&mut self, topic: &TopicCfg, cfg: &ClusterCfg, me: BrokerId, fx: &mut Fx) {
+        if let Some(max) = topic.retention_max_messages {
+            let len = self.log.end_offset() - self.log.start_offset();
+            if len > max + (max / 10).max(1) {
+                let to = (self.log.end_offset() - max).min(self.hw);
+                if to > self.log.start_offset() {
+                    self.log.delete_before(to);
+                    fx.record(RecordKind::Retention { broker: me, tp: self.tp, log_start_offset: to });
+                }
+            }
+        }
+        if let Some(n) = cfg.flush_every_messages
+            && self.log.end_offset() - self.log.recovery_point >= n
+        {
+            self.log.recovery_point = self.log.end_offset();
+        }
+    }
+
+    /// K Partition.maybeIncrementLeaderHW: the HW moves to the smallest LEO among the
+    /// maximal ISR and caught-up eligible followers; never backwards; not at all while the
+    /// ISR is below min.insync.replicas (Kafka ≥ 3.7, KAFKA-15583).
+    pub fn maybe_increment_hw(&mut self, h: &Here, fx: &mut Fx) {
+        let Role::Leader(ls) = &mut self.role else { return };
+        let (now, cfg, me, topic) = (h.now, h.cfg, h.me, h.cfg.topic(self.tp.topic));
+        if self.state.isr.len() < topic.effective_min_isr() {
+            return;
+        }
+        let leo = self.log.end_offset();
+        let mut new_hw = leo;
+        for (b, r) in &ls.followers {
+            let in_max_isr = self.state.isr.contains(b) || ls.isr_pending.as_ref().is_some_and(|p| p.contains(b));
+            let counts = in_max_isr || (r.leo.is_some() && is_caught_up(r, leo, now, cfg.replica_lag_time_max));
+            if counts {
+                new_hw = new_hw.min(r.leo.unwrap_or(self.hw));
+            }
+        }
+        if new_hw <= self.hw {
+            return;
+        }
+        self.hw = new_hw;
+        fx.record(RecordKind::Hw { broker: me, tp: self.tp, high_watermark: new_hw });
+        let isr_ok = self.state.isr.len() >= topic.effective_min_isr();
+        while ls.delayed.front().is_some_and(|d| d.required <= new_hw) {
+            let d = ls.delayed.pop_front().expect("checked");
+            let result = if isr_ok { Ok(d.base_offset) } else { Err(ErrorCode::NotEnoughReplicasAfterAppend) };
+            fx.send(d.from, Msg::ProduceResp { req: d.req, tp: self.tp, result });
+        }
+        self.answer_parked(fx, false);
+    }
+
+    /// Answers parked fetches that now have data (followers: LEO moved; consumers: HW
+    /// moved), or all of them when `expire` (their wait ran out).
+    pub fn answer_parked(&mut self, fx: &mut Fx, expire: bool) {
+        let Role::Leader(ls) = &mut self.role else { return };
+        if ls.parked.is_empty() {
+            return;
+        }
+        let (leo, hw) = (self.log.end_offset(), self.hw);
+        let parked = std::mem::take(&mut ls.parked);
+        let mut keep = Vec::new();
+        for p in parked {
+            let limit = if p.req.replica.is_some() { leo } else { hw };
+            if expire || p.req.offset < limit {
+                fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
+            } else {
+                keep.push(p);
+            }
+        }
+        if let Role::Leader(ls) = &mut self.role {
+            ls.parked = keep;
+        }
+    }
+
+    /// Expires one parked fetch whose wait ran out.
+    pub fn expire_parked(&mut self, req: u64, from: NodeId, fx: &mut Fx) {
+        let Role::Leader(ls) = &mut self.role else { return };
+        if let Some(i) = ls.parked.iter().position(|p| p.req.req == req && p.from == from) {
+            let p = ls.parked.remove(i);
+            fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
+        }
+    }
+
+    /// Answers one delayed produce whose request timeout ran out.
+    pub fn expire_produce(&mut self, id: u64, fx: &mut Fx) {
+        let Role::Leader(ls) = &mut self.role else { return };
+        if let Some(i) = ls.delayed.iter().position(|d| d.id == id) {
+            let d = ls.delayed.remove(i).expect("found");
+            fx.send(d.from, Msg::ProduceResp { req: d.req, tp: self.tp, result: Err(ErrorCode::RequestTimedOut) });
+        }
+    }
+
+    fn read_for(&self, req: &FetchReq) -> FetchResp {
+        let limit = if req.replica.is_some() { self.log.end_offset() } else { self.hw };
+        let records = self.log.read(req.offset, req.max_records, limit);
+        FetchResp {
+            req: req.req,
+            tp: self.tp,
+            result: FetchResult::Records { base_offset: req.offset, records },
+            high_watermark: self.hw,
+            log_start_offset: self.log.start_offset(),
+            log_end_offset: self.log.end_offset(),
+        }
+    }
+
+    /// Handles a Fetch as leader. Returns the response now, or None when parked.
+    /// Followers' fetches update their state, the HW and the ISR (expansion).
+    pub fn fetch(&mut self, h: &Here, from: NodeId, req: &FetchReq, fx: &mut Fx) -> Option<FetchResp> {
+        let Role::Leader(_) = &self.role else { return Some(error_resp(*req, ErrorCode::NotLeaderOrFollower)) };
+        if let Some(e) = req.leader_epoch {
+            if e < self.state.leader_epoch {
+                return Some(error_resp(*req, ErrorCode::FencedLeaderEpoch));
+            }
+            if e > self.state.leader_epoch {
+                return Some(error_resp(*req, ErrorCode::NotLeaderOrFollower));
+            }
+        }
+        let leo = self.log.end_offset();
+        if req.replica.is_some()
+            && let Some(last) = req.last_fetched_epoch
+        {
+            // KIP-320: tell the follower where its log diverges from ours.
+            match self.log.epochs.end_offset_for(last, leo) {
+                Some((e, end)) if e == last && end >= req.offset => {}
+                Some((e, end)) => return Some(self.diverging(*req, e, end)),
+                None => return Some(self.diverging(*req, last, leo.min(req.offset))),
+            }
+        }
+        if req.offset > leo || req.offset < self.log.start_offset() {
+            return Some(error_resp_with(*req, ErrorCode::OffsetOutOfRange, self.hw, self.log.start_offset(), leo));
+        }
+        if let Some(f) = req.replica {
+            self.update_follower(h, f, req.offset, fx);
+        }
+        let limit = if req.replica.is_some() { leo } else { self.hw };
+        if req.offset < limit || req.max_wait_us == 0 {
+            return Some(self.read_for(req));
+        }
+        let Role::Leader(ls) = &mut self.role else { unreachable!("checked") };
+        ls.parked.push(ParkedFetch { from, req: *req });
+        fx.timer(Dur(req.max_wait_us), KTimer::Broker(BrokerTimer::FetchWait { tp: self.tp, req: req.req, from }));
+        None
+    }
+
+    fn diverging(&self, req: FetchReq, epoch: u32, end_offset: u64) -> FetchResp {
+        FetchResp {
+            req: req.req,
+            tp: self.tp,
+            result: FetchResult::Diverging { epoch, end_offset },
+            high_watermark: self.hw,
+            log_start_offset: self.log.start_offset(),
+            log_end_offset: self.log.end_offset(),
+        }
+    }
+
+    /// K Replica.updateFetchStateOrThrow, then ISR expansion and the HW.
+    fn update_follower(&mut self, h: &Here, f: BrokerId, offset: u64, fx: &mut Fx) {
+        let now = h.now;
+        let leo = self.log.end_offset();
+        let (hw, epoch_start) = (self.hw, self.leader_state().map(|l| l.epoch_start).unwrap_or(0));
+        let Role::Leader(ls) = &mut self.role else { return };
+        let Some(r) = ls.followers.get_mut(&f) else { return };
+        if offset >= leo {
+            r.last_caught_up = r.last_caught_up.max(now);
+        } else if offset >= r.last_fetch_leader_leo {
+            r.last_caught_up = r.last_caught_up.max(r.last_fetch_time);
+        }
+        r.last_fetch_leader_leo = leo;
+        r.last_fetch_time = now;
+        r.leo = Some(offset);
+        // K Partition.maybeExpandIsr: LEO ≥ HW and ≥ the start of the current epoch.
+        if !self.state.isr.contains(&f) && ls.isr_pending.is_none() && offset >= hw && offset >= epoch_start {
+            let mut isr = self.state.isr.clone();
+            isr.push(f);
+            isr.sort_by_key(|b| self.state.replicas.iter().position(|r| r == b));
+            self.propose_isr(h, isr, fx);
+        }
+        self.maybe_increment_hw(h, fx);
+    }
+
+    /// ISR members that are not caught up (K Partition.getOutOfSyncReplicas).
+    pub fn out_of_sync(&self, now: SimTime, cfg: &ClusterCfg) -> Vec<BrokerId> {
+        let Role::Leader(ls) = &self.role else { return vec![] };
+        let leo = self.log.end_offset();
+        ls.followers
+            .iter()
+            .filter(|(b, r)| self.state.isr.contains(b) && !is_caught_up(r, leo, now, cfg.replica_lag_time_max))
+            .map(|(b, _)| *b)
+            .collect()
+    }
+
+    /// Sends AlterPartition with `isr` to the controller (one change in flight at a time;
+    /// none while no controller is known).
+    pub fn propose_isr(&mut self, h: &Here, isr: Vec<BrokerId>, fx: &mut Fx) {
+        let Role::Leader(ls) = &mut self.role else { return };
+        let Some(controller) = h.controller else { return };
+        if ls.isr_pending.is_some() || isr == self.state.isr {
+            return;
+        }
+        ls.isr_pending = Some(isr.clone());
+        let s = &self.state;
+        let msg = Msg::AlterPartition { tp: self.tp, leader: h.me, leader_epoch: s.leader_epoch, partition_epoch: s.partition_epoch, isr };
+        fx.timer(Dur::secs(3), KTimer::Broker(BrokerTimer::AlterPartitionTimeout { tp: self.tp, partition_epoch: s.partition_epoch }));
+        fx.send(super::broker_node(controller), msg);
+    }
+
+    /// Applies a partition state from the controller that keeps this replica's role and
+    /// epoch (an ISR change): newer partition epochs win.
+    pub fn update_state(&mut self, h: &Here, state: PartitionState, fx: &mut Fx) {
+        if state.partition_epoch < self.state.partition_epoch {
+            return;
+        }
+        let isr_changed = state.isr != self.state.isr;
+        self.state = state;
+        if let Role::Leader(ls) = &mut self.role {
+            ls.isr_pending = None;
+            if isr_changed {
+                self.maybe_increment_hw(h, fx);
+            }
+        }
+    }
+}
+
+/// A fetch response carrying only an error.
+pub fn error_resp(req: FetchReq, e: ErrorCode) -> FetchResp {
+    error_resp_with(req, e, 0, 0, 0)
+}
+
+fn error_resp_with(req: FetchReq, e: ErrorCode, hw: u64, start: u64, leo: u64) -> FetchResp {
+    FetchResp { req: req.req, tp: req.tp, result: FetchResult::Error(e), high_watermark: hw, log_start_offset: start, log_end_offset: leo }
+}

@@ -1,0 +1,400 @@
+//! A Kafka producer (K KafkaProducer, RecordAccumulator, Sender): creates records at a
+//! rate, picks partitions (explicit, murmur2 of the key, or the null-key partitioner),
+//! batches them per partition, keeps at most `max_in_flight` requests per partition,
+//! retries retriable errors with exponential backoff until `delivery_timeout`, and with
+//! idempotence stamps batches with (producer id, sequence) so retries are not appended twice.
+
+use super::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_key};
+use super::protocol::{Acks, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
+use super::{Ctx, Fx, KTimer, broker_node};
+use crate::sim::{Dur, NodeRng, SimTime};
+use crate::trace::{BrokerId, ErrorCode, KeyId, MsgId, NodeRef, PartitionReason, RecordKind, TopicId, Tp};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// How keys are chosen.
+#[derive(Clone, Debug)]
+pub enum Keys {
+    /// No key.
+    None,
+    /// Uniformly at random from a list.
+    Random(Vec<KeyId>),
+    /// Cycling through a list in order (also "N distinct keys", e.g. car ids).
+    Cycle(Vec<KeyId>),
+}
+
+/// A producer's resolved settings (names as in ProducerConfig, units last).
+#[derive(Clone, Debug)]
+pub struct ProducerCfg {
+    /// Producer number (message ids carry it).
+    pub number: u32,
+    /// Target topic.
+    pub topic: TopicId,
+    /// Its partition count.
+    pub partitions: u32,
+    /// Mean time between records.
+    pub interval: Dur,
+    /// Poisson arrivals instead of a constant rate.
+    pub poisson: bool,
+    /// Key choice.
+    pub keys: Keys,
+    /// Explicit partition for every record.
+    pub partition: Option<u32>,
+    /// Null-key partitioner.
+    pub null_key: NullKeyPartitioner,
+    /// acks.
+    pub acks: Acks,
+    /// retries.
+    pub retries: u32,
+    /// retry.backoff.ms and retry.backoff.max.ms.
+    pub retry_backoff: Dur,
+    /// Cap of the exponential backoff.
+    pub retry_backoff_max: Dur,
+    /// request.timeout.ms.
+    pub request_timeout: Dur,
+    /// delivery.timeout.ms.
+    pub delivery_timeout: Dur,
+    /// enable.idempotence.
+    pub idempotent: bool,
+    /// max.in.flight.requests.per.connection (per partition here).
+    pub max_in_flight: u32,
+    /// linger.ms.
+    pub linger: Dur,
+    /// Records per batch at most.
+    pub batch_records: u32,
+    /// Bytes per record (the sticky partitioner switches after batch.size bytes).
+    pub record_bytes: u32,
+    /// batch.size.
+    pub batch_bytes: u32,
+    /// When it starts producing.
+    pub start: Dur,
+    /// When it stops producing.
+    pub stop: Option<Dur>,
+    /// How many records at most.
+    pub max_messages: Option<u64>,
+}
+
+/// Producer timers.
+#[derive(Clone, Debug)]
+pub enum ProducerTimer {
+    /// Create the next record.
+    Tick,
+    /// Expire old batches, refresh metadata, drain.
+    Housekeeping,
+    /// Try sending partition `p`'s batches (after linger or backoff).
+    Drain { p: u32 },
+    /// A produce request got no answer.
+    RequestTimeout { req: u64 },
+    /// A metadata request got no answer.
+    MetadataTimeout { req: u64 },
+}
+
+#[derive(Clone, Debug)]
+struct Batch {
+    records: Vec<ProducedRecord>,
+    created: SimTime,
+    attempts: u32,
+    base_seq: Option<u32>,
+    sealed: bool,
+}
+
+#[derive(Clone, Debug)]
+struct InFlight {
+    p: u32,
+    batch: Batch,
+}
+
+/// A producer node.
+#[derive(Clone, Debug)]
+pub struct Producer {
+    /// Settings.
+    pub cfg: Arc<ProducerCfg>,
+    keys: Arc<Vec<String>>,
+    brokers: u32,
+    created: u32,
+    key_cursor: usize,
+    null_key: NullKeyState,
+    /// Leader of each partition as last learned.
+    pub leaders: Vec<Option<BrokerId>>,
+    metadata_req: Option<u64>,
+    bootstrap: u32,
+    queues: Vec<VecDeque<Batch>>,
+    in_flight: BTreeMap<u64, InFlight>,
+    in_flight_count: Vec<u32>,
+    backoff_until: Vec<SimTime>,
+    idem_next: Vec<u32>,
+    next_req: u64,
+}
+
+impl Producer {
+    /// A producer; `keys` is the simulation's key table.
+    pub fn new(cfg: Arc<ProducerCfg>, keys: Arc<Vec<String>>, brokers: u32) -> Producer {
+        let n = cfg.partitions as usize;
+        Producer {
+            cfg,
+            keys,
+            brokers,
+            created: 0,
+            key_cursor: 0,
+            null_key: NullKeyState::default(),
+            leaders: vec![None; n],
+            metadata_req: None,
+            bootstrap: 0,
+            queues: vec![VecDeque::new(); n],
+            in_flight: BTreeMap::new(),
+            in_flight_count: vec![0; n],
+            backoff_until: vec![SimTime::ZERO; n],
+            idem_next: vec![0; n],
+            next_req: 0,
+        }
+    }
+
+    /// Records waiting in the accumulator or in flight (for views).
+    pub fn pending(&self) -> usize {
+        self.queues.iter().flatten().map(|b| b.records.len()).sum::<usize>() + self.in_flight.values().map(|f| f.batch.records.len()).sum::<usize>()
+    }
+
+    /// Starts (or restarts, with an empty accumulator) the producer.
+    pub fn start(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        let fresh = Producer::new(self.cfg.clone(), self.keys.clone(), self.brokers);
+        let created = self.created;
+        *self = Producer { created, key_cursor: self.key_cursor, ..fresh };
+        self.request_metadata(fx);
+        let first = self.cfg.start.0.saturating_sub(ctx.now.0);
+        fx.timer(Dur(first), KTimer::Producer(ProducerTimer::Tick));
+        fx.timer(Dur::ms(100), KTimer::Producer(ProducerTimer::Housekeeping));
+    }
+
+    fn me(&self, ctx: &Ctx) -> NodeRef {
+        NodeRef(ctx.me.0)
+    }
+
+    fn request_metadata(&mut self, fx: &mut Fx) {
+        if self.metadata_req.is_some() {
+            return;
+        }
+        self.next_req += 1;
+        let req = self.next_req;
+        self.metadata_req = Some(req);
+        self.bootstrap = self.bootstrap % self.brokers + 1;
+        fx.send(broker_node(BrokerId(self.bootstrap)), Msg::MetadataReq { req });
+        fx.timer(Dur::secs(1), KTimer::Producer(ProducerTimer::MetadataTimeout { req }));
+    }
+
+    fn choose_key(&mut self, rng: &mut NodeRng) -> Option<KeyId> {
+        match &self.cfg.keys {
+            Keys::None => None,
+            Keys::Random(list) => Some(list[rng.below(list.len() as u64) as usize]),
+            Keys::Cycle(list) => {
+                let k = list[self.key_cursor % list.len()];
+                self.key_cursor += 1;
+                Some(k)
+            }
+        }
+    }
+
+    fn choose_partition(&mut self, key: Option<KeyId>, rng: &mut NodeRng) -> (u32, PartitionReason) {
+        let c = self.cfg.clone();
+        if let Some(p) = c.partition {
+            return (p, PartitionReason::Explicit);
+        }
+        if let Some(k) = key {
+            return (partition_for_key(self.keys[k.0 as usize].as_bytes(), c.partitions), PartitionReason::KeyHash);
+        }
+        let available: Vec<u32> = (0..c.partitions).filter(|&p| self.leaders[p as usize].is_some()).collect();
+        let p = self.null_key.next(c.null_key, &available, c.partitions, c.record_bytes as u64, c.batch_bytes as u64, rng);
+        let reason = match c.null_key {
+            NullKeyPartitioner::Sticky => PartitionReason::Sticky,
+            NullKeyPartitioner::RoundRobin => PartitionReason::RoundRobin,
+        };
+        (p, reason)
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        let c = self.cfg.clone();
+        let stopped = c.stop.is_some_and(|s| ctx.now.0 >= s.0) || c.max_messages.is_some_and(|m| self.created as u64 >= m);
+        if stopped {
+            return;
+        }
+        let key = self.choose_key(ctx.rng);
+        let (p, reason) = self.choose_partition(key, ctx.rng);
+        let value = MsgId::new(c.number, self.created);
+        self.created += 1;
+        let tp = Tp { topic: c.topic, partition: p };
+        fx.record(RecordKind::Produce { producer: self.me(ctx), value, key, tp, reason });
+        let q = &mut self.queues[p as usize];
+        let rec = ProducedRecord { value, key };
+        match q.back_mut() {
+            Some(b) if !b.sealed && b.records.len() < c.batch_records as usize => b.records.push(rec),
+            _ => {
+                q.push_back(Batch { records: vec![rec], created: ctx.now, attempts: 0, base_seq: None, sealed: false });
+                if c.linger > Dur::ZERO {
+                    fx.timer(c.linger, KTimer::Producer(ProducerTimer::Drain { p }));
+                }
+            }
+        }
+        if c.linger == Dur::ZERO {
+            self.drain(ctx, p, fx);
+        }
+        let next = if c.poisson { Dur(ctx.rng.exponential(c.interval.0).max(1)) } else { c.interval };
+        fx.timer(next, KTimer::Producer(ProducerTimer::Tick));
+    }
+
+    fn drain(&mut self, ctx: &mut Ctx, p: u32, fx: &mut Fx) {
+        let c = self.cfg.clone();
+        let pi = p as usize;
+        while self.in_flight_count[pi] < c.max_in_flight && ctx.now >= self.backoff_until[pi] && !self.queues[pi].is_empty() {
+            let Some(leader) = self.leaders[pi] else {
+                self.request_metadata(fx);
+                return;
+            };
+            let ready = self.queues[pi].front().is_some_and(|b| b.sealed || b.attempts > 0 || ctx.now >= b.created + c.linger);
+            if !ready {
+                return;
+            }
+            let mut batch = self.queues[pi].pop_front().expect("non-empty");
+            batch.sealed = true;
+            if c.idempotent && batch.base_seq.is_none() {
+                batch.base_seq = Some(self.idem_next[pi]);
+                self.idem_next[pi] = self.idem_next[pi].wrapping_add(batch.records.len() as u32);
+            }
+            self.next_req += 1;
+            let req = self.next_req;
+            let idempotence = batch.base_seq.map(|s| ProducerIdSeq { producer_id: c.number, base_seq: s });
+            let tp = Tp { topic: c.topic, partition: p };
+            let msg = ProduceReq { req, tp, acks: c.acks, records: batch.records.clone(), idempotence, timeout_us: c.request_timeout.0 };
+            fx.send(broker_node(leader), Msg::Produce(msg));
+            if c.acks != Acks::Zero {
+                self.in_flight.insert(req, InFlight { p, batch });
+                self.in_flight_count[pi] += 1;
+                fx.timer(c.request_timeout, KTimer::Producer(ProducerTimer::RequestTimeout { req }));
+            }
+        }
+    }
+
+    fn fail(&mut self, ctx: &mut Ctx, f: InFlight, e: ErrorCode, fx: &mut Fx) {
+        let c = self.cfg.clone();
+        let pi = f.p as usize;
+        self.in_flight_count[pi] -= 1;
+        if matches!(e, ErrorCode::NotLeaderOrFollower | ErrorCode::LeaderNotAvailable | ErrorCode::FencedLeaderEpoch) {
+            self.leaders[pi] = None;
+            self.request_metadata(fx);
+        }
+        let mut b = f.batch;
+        let tp = Tp { topic: c.topic, partition: f.p };
+        let retry = e.retriable() && b.attempts < c.retries && ctx.now.since(b.created) < c.delivery_timeout;
+        for r in &b.records {
+            fx.record(RecordKind::ProduceError { producer: self.me(ctx), value: r.value, tp, error: e, retrying: retry });
+        }
+        if !retry {
+            return;
+        }
+        b.attempts += 1;
+        let shift = (b.attempts - 1).min(20);
+        let base = c.retry_backoff.0.saturating_mul(1 << shift).min(c.retry_backoff_max.0);
+        let jittered = base * (800 + ctx.rng.below(401)) / 1000; // ±20 %
+        self.backoff_until[pi] = ctx.now + Dur(jittered);
+        // Retried batches go back in sequence order, ahead of newer ones.
+        let key = |b: &Batch| (b.base_seq.map(|s| s as u64).unwrap_or(u64::MAX), b.records[0].value);
+        let q = &mut self.queues[pi];
+        let at = q.iter().position(|x| !x.sealed && x.attempts == 0 || key(x) > key(&b)).unwrap_or(q.len());
+        q.insert(at, b);
+        fx.timer(Dur(jittered), KTimer::Producer(ProducerTimer::Drain { p: f.p }));
+    }
+
+    /// Handles a message.
+    pub fn on_message(&mut self, ctx: &mut Ctx, msg: Msg, fx: &mut Fx) {
+        match msg {
+            Msg::ProduceResp { req, tp, result } => {
+                let Some(f) = self.in_flight.remove(&req) else { return };
+                match result {
+                    Ok(base) => {
+                        self.in_flight_count[f.p as usize] -= 1;
+                        for (i, r) in f.batch.records.iter().enumerate() {
+                            fx.record(RecordKind::Ack { producer: self.me(ctx), value: r.value, tp, offset: base + i as u64 });
+                        }
+                    }
+                    Err(e) => self.fail(ctx, f, e, fx),
+                }
+                self.drain(ctx, tp.partition, fx);
+            }
+            Msg::MetadataResp { req, leaders } => {
+                if self.metadata_req != Some(req) {
+                    return;
+                }
+                self.metadata_req = None;
+                for (tp, leader, _) in leaders {
+                    if tp.topic == self.cfg.topic && (tp.partition as usize) < self.leaders.len() {
+                        self.leaders[tp.partition as usize] = leader;
+                    }
+                }
+                for p in 0..self.cfg.partitions {
+                    self.drain(ctx, p, fx);
+                }
+            }
+            Msg::Unreachable { req: Some(req) } => {
+                if self.metadata_req == Some(req) {
+                    self.metadata_req = None;
+                    self.request_metadata(fx);
+                } else if let Some(f) = self.in_flight.remove(&req) {
+                    self.fail(ctx, f, ErrorCode::NotLeaderOrFollower, fx);
+                }
+            }
+            // Not addressed to producers.
+            Msg::Unreachable { req: None }
+            | Msg::MetadataReq { .. }
+            | Msg::Produce(_)
+            | Msg::Fetch(_)
+            | Msg::FetchResp(_)
+            | Msg::ZkHeartbeat { .. }
+            | Msg::ZkClose { .. }
+            | Msg::ZkTryController { .. }
+            | Msg::ZkController { .. }
+            | Msg::ZkBrokersChanged { .. }
+            | Msg::ZkControllerGone
+            | Msg::ZkWrite { .. }
+            | Msg::LeaderAndIsr { .. }
+            | Msg::AlterPartition { .. }
+            | Msg::AlterPartitionResp { .. } => {}
+        }
+    }
+
+    /// Handles a timer.
+    pub fn on_timer(&mut self, ctx: &mut Ctx, t: ProducerTimer, fx: &mut Fx) {
+        match t {
+            ProducerTimer::Tick => self.tick(ctx, fx),
+            ProducerTimer::Drain { p } => self.drain(ctx, p, fx),
+            ProducerTimer::RequestTimeout { req } => {
+                if let Some(f) = self.in_flight.remove(&req) {
+                    let p = f.p;
+                    self.fail(ctx, f, ErrorCode::RequestTimedOut, fx);
+                    self.drain(ctx, p, fx);
+                }
+            }
+            ProducerTimer::MetadataTimeout { req } => {
+                if self.metadata_req == Some(req) {
+                    self.metadata_req = None;
+                    self.request_metadata(fx);
+                }
+            }
+            ProducerTimer::Housekeeping => self.housekeeping(ctx, fx),
+        }
+    }
+
+    fn housekeeping(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        let c = self.cfg.clone();
+        let me = self.me(ctx);
+        for p in 0..c.partitions {
+            let q = &mut self.queues[p as usize];
+            while q.front().is_some_and(|b| ctx.now.since(b.created) >= c.delivery_timeout) {
+                let b = q.pop_front().expect("checked");
+                let tp = Tp { topic: c.topic, partition: p };
+                for r in &b.records {
+                    fx.record(RecordKind::ProduceError { producer: me, value: r.value, tp, error: ErrorCode::DeliveryTimeout, retrying: false });
+                }
+            }
+            self.drain(ctx, p, fx);
+        }
+        fx.timer(Dur::ms(100), KTimer::Producer(ProducerTimer::Housekeeping));
+    }
+}

@@ -1,0 +1,221 @@
+//! The messages Kafka nodes exchange, closely following the real requests: Produce,
+//! Fetch (followers and consumers alike), Metadata, LeaderAndIsr, AlterPartition, and the
+//! ZooKeeper session and controller-election traffic.
+
+use super::log::LogEntry;
+use crate::trace::{BrokerId, ErrorCode, KeyId, MsgId, Tp};
+
+/// A partition's replication state as the controller records it in ZooKeeper.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionState {
+    /// The leader, or None when the partition is offline.
+    pub leader: Option<BrokerId>,
+    /// Bumped on every leader change (and, in ZooKeeper mode, on controller ISR shrinks).
+    pub leader_epoch: u32,
+    /// In-sync replicas.
+    pub isr: Vec<BrokerId>,
+    /// Assigned replicas in assignment order (the first is the preferred leader).
+    pub replicas: Vec<BrokerId>,
+    /// Bumped on every change (the znode version); fences stale AlterPartition requests.
+    pub partition_epoch: u32,
+}
+
+/// Producer acknowledgement mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Acks {
+    /// acks=0: fire and forget.
+    Zero,
+    /// acks=1: the leader's own append.
+    One,
+    /// acks=all: every ISR member has it.
+    All,
+}
+
+/// One record as the producer sends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProducedRecord {
+    /// Its identity.
+    pub value: MsgId,
+    /// Its key.
+    pub key: Option<KeyId>,
+}
+
+/// Idempotence fields of a produce batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProducerIdSeq {
+    /// The producer id.
+    pub producer_id: u32,
+    /// The first record's sequence number.
+    pub base_seq: u32,
+}
+
+/// ProduceRequest for one partition.
+#[derive(Clone, Debug)]
+pub struct ProduceReq {
+    /// Correlation id.
+    pub req: u64,
+    /// Target partition.
+    pub tp: Tp,
+    /// Acks mode.
+    pub acks: Acks,
+    /// The batch.
+    pub records: Vec<ProducedRecord>,
+    /// Present for idempotent producers.
+    pub idempotence: Option<ProducerIdSeq>,
+    /// How long the leader may wait for the ISR (request.timeout.ms).
+    pub timeout_us: u64,
+}
+
+/// FetchRequest for one partition, from a follower (replica) or a consumer.
+#[derive(Clone, Copy, Debug)]
+pub struct FetchReq {
+    /// Correlation id.
+    pub req: u64,
+    /// The fetching follower, or None for a consumer.
+    pub replica: Option<BrokerId>,
+    /// The partition.
+    pub tp: Tp,
+    /// Next offset wanted (for a follower: its LEO).
+    pub offset: u64,
+    /// Epoch of the last record the follower has (KIP-320 divergence check).
+    pub last_fetched_epoch: Option<u32>,
+    /// The leader epoch the fetcher believes in.
+    pub leader_epoch: Option<u32>,
+    /// Most records to return.
+    pub max_records: u32,
+    /// How long the leader may hold the request when it has nothing (fetch.max.wait.ms).
+    pub max_wait_us: u64,
+}
+
+/// What a fetch returns.
+#[derive(Clone, Debug)]
+pub enum FetchResult {
+    /// Records from `base_offset` (possibly none).
+    Records { base_offset: u64, records: Vec<LogEntry> },
+    /// The follower's log diverges: truncate to at most `end_offset` of `epoch`.
+    Diverging { epoch: u32, end_offset: u64 },
+    /// A protocol error.
+    Error(ErrorCode),
+}
+
+/// FetchResponse.
+#[derive(Clone, Debug)]
+pub struct FetchResp {
+    /// Correlation id.
+    pub req: u64,
+    /// The partition.
+    pub tp: Tp,
+    /// The result.
+    pub result: FetchResult,
+    /// Leader's high watermark.
+    pub high_watermark: u64,
+    /// Leader's log start offset.
+    pub log_start_offset: u64,
+    /// Leader's log end offset.
+    pub log_end_offset: u64,
+}
+
+/// Every message in the Kafka model.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// Client asks a broker for partition leaders.
+    MetadataReq { req: u64 },
+    /// A broker's metadata cache: leader and epoch of every partition.
+    MetadataResp { req: u64, leaders: Vec<(Tp, Option<BrokerId>, u32)> },
+    /// ProduceRequest.
+    Produce(ProduceReq),
+    /// ProduceResponse: the base offset, or an error.
+    ProduceResp { req: u64, tp: Tp, result: Result<u64, ErrorCode> },
+    /// FetchRequest.
+    Fetch(FetchReq),
+    /// FetchResponse.
+    FetchResp(FetchResp),
+    /// The network bounced a request: the destination's process is down (connection refused).
+    Unreachable { req: Option<u64> },
+    /// Broker → ZooKeeper: session heartbeat (a first heartbeat registers the broker).
+    ZkHeartbeat { broker: BrokerId },
+    /// Broker → ZooKeeper: close the session now (clean shutdown).
+    ZkClose { broker: BrokerId },
+    /// Broker → ZooKeeper: create the /controller znode if absent.
+    ZkTryController { broker: BrokerId },
+    /// ZooKeeper → broker: who the controller is; the winner also gets the cluster state.
+    ZkController { controller: Option<BrokerId>, controller_epoch: u32, won: Option<ControllerInit> },
+    /// ZooKeeper → controller: the set of live brokers changed (watch on /brokers/ids).
+    ZkBrokersChanged { live: Vec<BrokerId> },
+    /// ZooKeeper → brokers: the /controller znode was deleted (watch).
+    ZkControllerGone,
+    /// Controller → ZooKeeper: write partition states (fenced by controller epoch).
+    ZkWrite { controller_epoch: u32, states: Vec<(Tp, PartitionState)> },
+    /// Controller → brokers: partition states (leadership, ISR) and live brokers.
+    LeaderAndIsr { controller: BrokerId, controller_epoch: u32, states: Vec<(Tp, PartitionState)>, live: Vec<BrokerId> },
+    /// Leader → controller: propose a new ISR (KIP-497).
+    AlterPartition { tp: Tp, leader: BrokerId, leader_epoch: u32, partition_epoch: u32, isr: Vec<BrokerId> },
+    /// Controller → leader: the new state, or why not.
+    AlterPartitionResp { tp: Tp, result: Result<PartitionState, ErrorCode> },
+}
+
+/// What the new controller reads from ZooKeeper.
+#[derive(Clone, Debug)]
+pub struct ControllerInit {
+    /// Registered brokers.
+    pub live: Vec<BrokerId>,
+    /// Every partition's state.
+    pub states: Vec<(Tp, PartitionState)>,
+}
+
+impl Msg {
+    /// The correlation id of a request, so a bounced request can be matched.
+    pub fn request_id(&self) -> Option<u64> {
+        match self {
+            Msg::MetadataReq { req } => Some(*req),
+            Msg::Produce(p) => Some(p.req),
+            Msg::Fetch(f) => Some(f.req),
+            Msg::MetadataResp { .. }
+            | Msg::ProduceResp { .. }
+            | Msg::FetchResp(_)
+            | Msg::Unreachable { .. }
+            | Msg::ZkHeartbeat { .. }
+            | Msg::ZkClose { .. }
+            | Msg::ZkTryController { .. }
+            | Msg::ZkController { .. }
+            | Msg::ZkBrokersChanged { .. }
+            | Msg::ZkControllerGone
+            | Msg::ZkWrite { .. }
+            | Msg::LeaderAndIsr { .. }
+            | Msg::AlterPartition { .. }
+            | Msg::AlterPartitionResp { .. } => None,
+        }
+    }
+
+    /// Whether the message carries user records (the GUI draws these as dots).
+    pub fn carries_records(&self) -> usize {
+        match self {
+            Msg::Produce(p) => p.records.len(),
+            Msg::FetchResp(FetchResp { result: FetchResult::Records { records, .. }, .. }) => records.len(),
+            _ => 0,
+        }
+    }
+
+    /// Short name for views.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Msg::MetadataReq { .. } => "Metadata",
+            Msg::MetadataResp { .. } => "MetadataResponse",
+            Msg::Produce(_) => "Produce",
+            Msg::ProduceResp { .. } => "ProduceResponse",
+            Msg::Fetch(_) => "Fetch",
+            Msg::FetchResp(_) => "FetchResponse",
+            Msg::Unreachable { .. } => "ConnectionRefused",
+            Msg::ZkHeartbeat { .. } => "ZkHeartbeat",
+            Msg::ZkClose { .. } => "ZkCloseSession",
+            Msg::ZkTryController { .. } => "ZkCreate /controller",
+            Msg::ZkController { .. } => "ZkControllerResult",
+            Msg::ZkBrokersChanged { .. } => "ZkWatch /brokers/ids",
+            Msg::ZkControllerGone => "ZkWatch /controller",
+            Msg::ZkWrite { .. } => "ZkSetData",
+            Msg::LeaderAndIsr { .. } => "LeaderAndIsr",
+            Msg::AlterPartition { .. } => "AlterPartition",
+            Msg::AlterPartitionResp { .. } => "AlterPartitionResponse",
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! A broker's replicas (K ReplicaManager): applies the controller's LeaderAndIsr, serves
+//! produce and fetch, and runs the follower fetch loop with KIP-320 divergence handling.
+
+use super::broker::BrokerTimer;
+use super::log::NO_PRODUCER;
+use super::partition::{Here, ProducerBatches, Replica, Role, error_resp};
+use super::protocol::{FetchReq, FetchResp, FetchResult, Msg, PartitionState};
+use super::{Fx, KTimer, broker_node};
+use crate::sim::{Dur, NodeId};
+use crate::trace::{BrokerId, ErrorCode, RecordKind, Tp};
+use std::collections::BTreeMap;
+
+/// The replicas one broker hosts.
+#[derive(Clone, Debug, Default)]
+pub struct ReplicaManager {
+    /// Replicas by partition.
+    pub replicas: BTreeMap<Tp, Replica>,
+    next_token: u64,
+    next_id: u64,
+}
+
+impl ReplicaManager {
+    /// A fresh id for requests and delayed operations.
+    pub fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Applies partition states from the controller: leadership and epoch changes change
+    /// roles; same-epoch states only update the ISR.
+    pub fn apply(&mut self, h: &Here, states: &[(Tp, PartitionState)], fx: &mut Fx) {
+        for (tp, s) in states {
+            let Some(r) = self.replicas.get_mut(tp) else { continue };
+            let newer_epoch = s.leader_epoch > r.state.leader_epoch;
+            if s.leader == Some(h.me) {
+                if newer_epoch || !r.is_leader() {
+                    r.become_leader(h.now, s.clone(), h.me, fx);
+                    r.maybe_increment_hw(h, fx);
+                } else {
+                    r.update_state(h, s.clone(), fx);
+                }
+            } else {
+                let role_wrong = match (&r.role, s.leader) {
+                    (Role::Follower(f), Some(l)) => f.leader != l,
+                    (Role::Leader(_), _) | (Role::None, Some(_)) => true,
+                    (Role::Follower(_), None) | (Role::None, None) => false,
+                };
+                if newer_epoch || role_wrong {
+                    self.next_token += 1;
+                    let token = self.next_token;
+                    r.become_follower(s.clone(), token, fx);
+                    if s.leader.is_some() {
+                        fx.timer(Dur::ZERO, KTimer::Broker(BrokerTimer::FollowerFetch { tp: *tp, token }));
+                    }
+                } else {
+                    r.update_state(h, s.clone(), fx);
+                }
+            }
+        }
+    }
+
+    /// Handles a ProduceRequest.
+    pub fn produce(&mut self, h: &Here, from: NodeId, req: &super::protocol::ProduceReq, fx: &mut Fx) {
+        let mut next = self.next_id;
+        let result = match self.replicas.get_mut(&req.tp) {
+            Some(r) => r.produce(h, from, req, &mut next, fx),
+            None => Some(Err(ErrorCode::NotLeaderOrFollower)),
+        };
+        self.next_id = next;
+        if let Some(result) = result {
+            fx.send(from, Msg::ProduceResp { req: req.req, tp: req.tp, result });
+        }
+    }
+
+    /// Handles a FetchRequest from a follower or a consumer.
+    pub fn fetch(&mut self, h: &Here, from: NodeId, req: &FetchReq, fx: &mut Fx) {
+        let resp = match self.replicas.get_mut(&req.tp) {
+            Some(r) => r.fetch(h, from, req, fx),
+            None => Some(error_resp(*req, ErrorCode::NotLeaderOrFollower)),
+        };
+        if let Some(resp) = resp {
+            fx.send(from, Msg::FetchResp(resp));
+        }
+    }
+
+    /// Sends the follower fetch for `tp` if `token` is still current.
+    pub fn follower_fetch(&mut self, h: &Here, tp: Tp, token: u64, fx: &mut Fx) {
+        let req_id = self.next_id();
+        let Some(r) = self.replicas.get_mut(&tp) else { return };
+        let Role::Follower(f) = &mut r.role else { return };
+        if f.token != token || f.in_flight.is_some() {
+            return;
+        }
+        f.in_flight = Some(req_id);
+        let req = FetchReq {
+            req: req_id,
+            replica: Some(h.me),
+            tp,
+            offset: r.log.end_offset(),
+            last_fetched_epoch: r.log.last_epoch(),
+            leader_epoch: Some(r.state.leader_epoch),
+            max_records: h.cfg.replica_fetch_max_records,
+            max_wait_us: h.cfg.replica_fetch_wait_max.0,
+        };
+        fx.send(broker_node(f.leader), Msg::Fetch(req));
+        let t = KTimer::Broker(BrokerTimer::FollowerFetchTimeout { tp, token, req: req_id });
+        fx.timer(h.cfg.replica_socket_timeout, t);
+    }
+
+    /// A follower fetch got no answer in time, or bounced: fetch again after the backoff.
+    pub fn follower_fetch_failed(&mut self, h: &Here, tp: Tp, req: u64, fx: &mut Fx) {
+        let Some(r) = self.replicas.get_mut(&tp) else { return };
+        let Role::Follower(f) = &mut r.role else { return };
+        if f.in_flight == Some(req) {
+            f.in_flight = None;
+            fx.timer(h.cfg.replica_fetch_backoff, KTimer::Broker(BrokerTimer::FollowerFetch { tp, token: f.token }));
+        }
+    }
+
+    /// Finds the follower fetch with correlation id `req` (for bounced requests).
+    pub fn follower_fetch_tp(&self, req: u64) -> Option<Tp> {
+        self.replicas.iter().find_map(|(tp, r)| match &r.role {
+            Role::Follower(f) if f.in_flight == Some(req) => Some(*tp),
+            Role::Follower(_) | Role::Leader(_) | Role::None => None,
+        })
+    }
+
+    /// Handles a FetchResponse to this broker's follower fetch.
+    pub fn on_follower_response(&mut self, h: &Here, resp: FetchResp, fx: &mut Fx) {
+        let Some(r) = self.replicas.get_mut(&resp.tp) else { return };
+        let Role::Follower(f) = &mut r.role else { return };
+        if f.in_flight != Some(resp.req) {
+            return;
+        }
+        f.in_flight = None;
+        let token = f.token;
+        let again = |fx: &mut Fx, after: Dur| fx.timer(after, KTimer::Broker(BrokerTimer::FollowerFetch { tp: resp.tp, token }));
+        match resp.result {
+            FetchResult::Records { base_offset, records } => {
+                if base_offset == r.log.end_offset() {
+                    for e in &records {
+                        let off = r.log.append(*e);
+                        track_producer(&mut r.producers, e, off);
+                    }
+                    if !records.is_empty() {
+                        fx.record(RecordKind::Replicate { follower: h.me, tp: resp.tp, to_offset: r.log.end_offset() });
+                    }
+                    r.hw = resp.high_watermark.min(r.log.end_offset());
+                    if resp.log_start_offset > r.log.start_offset() {
+                        r.log.delete_before(resp.log_start_offset.min(r.hw));
+                        fx.record(RecordKind::Retention { broker: h.me, tp: resp.tp, log_start_offset: r.log.start_offset() });
+                    }
+                    r.after_append(h.cfg.topic(resp.tp.topic), h.cfg, h.me, fx);
+                }
+                again(fx, Dur::ZERO);
+            }
+            FetchResult::Diverging { epoch, end_offset } => {
+                let leo = r.log.end_offset();
+                // K AbstractFetcherThread: our end offset for the leader's epoch bounds it.
+                let to = match r.log.epochs.end_offset_for(epoch, leo) {
+                    Some((_, mine)) => end_offset.min(mine).min(leo),
+                    None => end_offset.min(leo),
+                };
+                truncate(r, h.me, to, fx);
+                again(fx, Dur::ZERO);
+            }
+            FetchResult::Error(ErrorCode::OffsetOutOfRange) => {
+                let leo = r.log.end_offset();
+                if resp.log_end_offset < leo {
+                    truncate(r, h.me, resp.log_end_offset, fx);
+                } else if leo < resp.log_start_offset {
+                    r.log.reset_to(resp.log_start_offset);
+                    r.hw = resp.log_start_offset;
+                    fx.record(RecordKind::Truncate { broker: h.me, tp: resp.tp, to_offset: resp.log_start_offset, removed: 0 });
+                }
+                again(fx, Dur::ZERO);
+            }
+            FetchResult::Error(_) => again(fx, h.cfg.replica_fetch_backoff),
+        }
+    }
+
+    /// Leaders: ISR members that fell behind are proposed for removal (isr-expiration).
+    pub fn shrink_isrs(&mut self, h: &Here, fx: &mut Fx) {
+        for r in self.replicas.values_mut() {
+            let out = r.out_of_sync(h.now, h.cfg);
+            if !out.is_empty() {
+                let isr: Vec<BrokerId> = r.state.isr.iter().copied().filter(|b| !out.contains(b)).collect();
+                r.propose_isr(h, isr, fx);
+            }
+        }
+    }
+
+    /// Time-based retention: delete records older than retention.ms, below the HW.
+    pub fn enforce_retention_age(&mut self, h: &Here, fx: &mut Fx) {
+        for r in self.replicas.values_mut() {
+            let Some(max_age) = h.cfg.topic(r.tp.topic).retention_max_age else { continue };
+            let cutoff = h.now.0.saturating_sub(max_age.0);
+            let mut to = r.log.start_offset();
+            for (off, e) in r.log.iter() {
+                if e.append_time.0 >= cutoff || off >= r.hw {
+                    break;
+                }
+                to = off + 1;
+            }
+            if to > r.log.start_offset() {
+                r.log.delete_before(to);
+                fx.record(RecordKind::Retention { broker: h.me, tp: r.tp, log_start_offset: to });
+            }
+        }
+    }
+
+    /// The flush timer: everything appended so far reaches disk; the HW is checkpointed.
+    pub fn flush_all(&mut self) {
+        for r in self.replicas.values_mut() {
+            r.log.recovery_point = r.log.end_offset();
+            r.hw_checkpoint = r.hw;
+        }
+    }
+}
+
+/// Truncates a replica's log and rebuilds what depends on its tail.
+pub fn truncate(r: &mut Replica, me: BrokerId, to: u64, fx: &mut Fx) {
+    let removed = r.log.truncate_to(to);
+    if removed > 0 {
+        fx.record(RecordKind::Truncate { broker: me, tp: r.tp, to_offset: r.log.end_offset(), removed });
+        r.hw = r.hw.min(r.log.end_offset());
+        if !r.producers.is_empty() {
+            r.producers.clear();
+            let entries: Vec<_> = r.log.iter().map(|(o, e)| (o, *e)).collect();
+            for (o, e) in entries {
+                track_producer(&mut r.producers, &e, o);
+            }
+        }
+    }
+}
+
+/// Updates idempotence state from one appended record (followers and log rebuilds).
+pub fn track_producer(producers: &mut BTreeMap<u32, ProducerBatches>, e: &super::log::LogEntry, offset: u64) {
+    if e.producer_id == NO_PRODUCER {
+        return;
+    }
+    let pb = producers.entry(e.producer_id).or_default();
+    match pb.batches.back_mut() {
+        Some(last) if e.seq != e.batch_base_seq && last.0 == e.batch_base_seq => last.1 = e.seq,
+        _ => {
+            if pb.batches.len() == 5 {
+                pb.batches.pop_front();
+            }
+            pb.batches.push_back((e.seq, e.seq, offset));
+        }
+    }
+}

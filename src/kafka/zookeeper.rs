@@ -1,0 +1,135 @@
+//! ZooKeeper as Kafka uses it in ZooKeeper mode: broker registrations are ephemeral
+//! znodes tied to sessions that expire after `zookeeper.session.timeout.ms` without a
+//! heartbeat; the first broker to create /controller wins (and /controller_epoch is
+//! bumped); watches tell the controller when the live set changes and tell brokers when
+//! /controller disappears; partition states are stored for a new controller to read.
+//! Simplified: one ZooKeeper server, not an ensemble.
+
+use super::protocol::{ControllerInit, Msg, PartitionState};
+use super::{Ctx, Fx, KTimer, broker_node};
+use crate::sim::{Dur, NodeId, SimTime};
+use crate::trace::{BrokerId, RecordKind, Tp};
+use std::collections::BTreeMap;
+
+/// ZooKeeper's timers.
+#[derive(Clone, Debug)]
+pub enum ZkTimer {
+    /// Check whether `broker`'s session has expired.
+    SessionCheck { broker: BrokerId },
+}
+
+/// The ZooKeeper node.
+#[derive(Clone, Debug)]
+pub struct ZooKeeper {
+    /// Session timeout.
+    pub session_timeout: Dur,
+    /// Live sessions: broker → last heartbeat.
+    pub sessions: BTreeMap<BrokerId, SimTime>,
+    /// Owner of the /controller znode.
+    pub controller: Option<BrokerId>,
+    /// /controller_epoch.
+    pub controller_epoch: u32,
+    /// Partition states (/brokers/topics/.../state).
+    pub states: BTreeMap<Tp, PartitionState>,
+}
+
+impl ZooKeeper {
+    /// ZooKeeper holding the initial partition states.
+    pub fn new(session_timeout: Dur, states: BTreeMap<Tp, PartitionState>) -> ZooKeeper {
+        ZooKeeper { session_timeout, sessions: BTreeMap::new(), controller: None, controller_epoch: 0, states }
+    }
+
+    fn live(&self) -> Vec<BrokerId> {
+        self.sessions.keys().copied().collect()
+    }
+
+    fn notify_controller(&self, fx: &mut Fx) {
+        if let Some(c) = self.controller {
+            fx.send(broker_node(c), Msg::ZkBrokersChanged { live: self.live() });
+        }
+    }
+
+    /// Handles a message.
+    pub fn on_message(&mut self, ctx: &mut Ctx, _from: NodeId, msg: Msg, fx: &mut Fx) {
+        match msg {
+            Msg::ZkHeartbeat { broker } => {
+                if self.sessions.insert(broker, ctx.now).is_none() {
+                    // A new session: register the broker, arm its expiry, fire the watch.
+                    fx.timer(self.session_timeout, KTimer::Zk(ZkTimer::SessionCheck { broker }));
+                    fx.send(broker_node(broker), Msg::ZkController { controller: self.controller, controller_epoch: self.controller_epoch, won: None });
+                    self.notify_controller(fx);
+                }
+            }
+            Msg::ZkClose { broker } => self.expire(broker, fx),
+            Msg::ZkTryController { broker } => {
+                let won = self.controller.is_none() && self.sessions.contains_key(&broker);
+                if won {
+                    self.controller = Some(broker);
+                    self.controller_epoch += 1;
+                }
+                let init = won.then(|| ControllerInit { live: self.live(), states: self.states.iter().map(|(t, s)| (*t, s.clone())).collect() });
+                fx.send(broker_node(broker), Msg::ZkController { controller: self.controller, controller_epoch: self.controller_epoch, won: init });
+            }
+            Msg::ZkWrite { controller_epoch, states } => {
+                if controller_epoch == self.controller_epoch {
+                    for (tp, s) in states {
+                        self.states.insert(tp, s);
+                    }
+                }
+            }
+            // Messages ZooKeeper never receives: ignored, as a server ignores junk.
+            Msg::MetadataReq { .. }
+            | Msg::MetadataResp { .. }
+            | Msg::Produce(_)
+            | Msg::ProduceResp { .. }
+            | Msg::Fetch(_)
+            | Msg::FetchResp(_)
+            | Msg::Unreachable { .. }
+            | Msg::ZkController { .. }
+            | Msg::ZkBrokersChanged { .. }
+            | Msg::ZkControllerGone
+            | Msg::LeaderAndIsr { .. }
+            | Msg::AlterPartition { .. }
+            | Msg::AlterPartitionResp { .. } => {}
+        }
+    }
+
+    /// Handles a timer.
+    pub fn on_timer(&mut self, ctx: &mut Ctx, t: ZkTimer, fx: &mut Fx) {
+        match t {
+            ZkTimer::SessionCheck { broker } => {
+                let Some(&last) = self.sessions.get(&broker) else { return };
+                let due = last + self.session_timeout;
+                if due <= ctx.now {
+                    self.expire(broker, fx);
+                } else {
+                    fx.timer(due.since(ctx.now), KTimer::Zk(ZkTimer::SessionCheck { broker }));
+                }
+            }
+        }
+    }
+
+    fn expire(&mut self, broker: BrokerId, fx: &mut Fx) {
+        if self.sessions.remove(&broker).is_none() {
+            return;
+        }
+        fx.record(RecordKind::SessionExpired { broker });
+        if self.controller == Some(broker) {
+            self.controller = None;
+            for b in self.live() {
+                fx.send(broker_node(b), Msg::ZkControllerGone);
+            }
+        } else {
+            self.notify_controller(fx);
+        }
+    }
+
+    /// ZooKeeper restarted: znodes persist; session clocks restart (as after a ZooKeeper
+    /// leader election), so every session gets a full timeout to heartbeat again.
+    pub fn restart(&mut self, now: SimTime, fx: &mut Fx) {
+        for (b, last) in self.sessions.iter_mut() {
+            *last = now;
+            fx.timer(self.session_timeout, KTimer::Zk(ZkTimer::SessionCheck { broker: *b }));
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! The scenario file format (RON). Every struct denies unknown fields; omitted fields take
+//! Kafka's defaults. docs/scenarios.md shows every field.
+
+use crate::kafka::consumer::OffsetReset;
+use crate::kafka::partitioner::NullKeyPartitioner;
+use crate::kafka::protocol::Acks;
+use crate::sim::{Dur, LinkConfig};
+use crate::trace::ErrorCode;
+use serde::{Deserialize, Serialize};
+
+fn d<const MS: u64>() -> Dur {
+    Dur::ms(MS)
+}
+fn one() -> u32 {
+    1
+}
+fn default_seed() -> u64 {
+    1
+}
+
+/// A whole scenario.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Title shown in the picker and the summary.
+    pub name: String,
+    /// One-line description.
+    #[serde(default)]
+    pub about: String,
+    /// Default seed (`--seed` overrides); 1 when omitted, never entropy.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// How long to run.
+    pub duration: Dur,
+    /// Brokers, controller, network and broker settings.
+    #[serde(default)]
+    pub cluster: ClusterSpec,
+    /// Topics, created before the run starts.
+    #[serde(default)]
+    pub topics: Vec<TopicSpec>,
+    /// Producers.
+    #[serde(default)]
+    pub producers: Vec<ProducerSpec>,
+    /// Consumers (assigned partitions; groups come with the group coordinator).
+    #[serde(default)]
+    pub consumers: Vec<ConsumerSpec>,
+    /// Scheduled faults and other inputs.
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
+    /// Text shown at given times.
+    #[serde(default)]
+    pub narration: Vec<Narration>,
+    /// What `check` verifies.
+    #[serde(default)]
+    pub expect: Vec<Expectation>,
+}
+
+/// The controller mode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ControllerSpec {
+    /// ZooKeeper mode: broker sessions in ZooKeeper, a broker is elected controller.
+    ZooKeeper {
+        /// zookeeper.session.timeout.ms.
+        #[serde(default = "d::<18000>")]
+        session_timeout: Dur,
+    },
+}
+
+impl Default for ControllerSpec {
+    fn default() -> Self {
+        ControllerSpec::ZooKeeper { session_timeout: Dur::secs(18) }
+    }
+}
+
+/// The cluster.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClusterSpec {
+    /// Number of brokers, named broker-1 … broker-N.
+    pub brokers: u32,
+    /// Controller mode.
+    pub controller: ControllerSpec,
+    /// Network latency and loss.
+    pub network: LinkConfig,
+    /// replica.lag.time.max.ms.
+    pub replica_lag_time_max: Dur,
+    /// replica.fetch.wait.max.ms.
+    pub replica_fetch_wait_max: Dur,
+    /// replica.socket.timeout.ms.
+    pub replica_socket_timeout: Dur,
+    /// log.flush.interval.messages.
+    pub flush_every_messages: Option<u64>,
+    /// How often data reaches disk (log.flush.interval.ms, or the OS writeback).
+    pub flush_interval: Dur,
+    /// Replica placement start: Kafka draws it at random; fixed 0 by default so
+    /// broker-1 leads partition 0.
+    pub placement_start: u32,
+}
+
+impl Default for ClusterSpec {
+    fn default() -> Self {
+        ClusterSpec {
+            brokers: 3,
+            controller: ControllerSpec::default(),
+            network: LinkConfig::default(),
+            replica_lag_time_max: Dur::secs(30),
+            replica_fetch_wait_max: Dur::ms(500),
+            replica_socket_timeout: Dur::secs(30),
+            flush_every_messages: None,
+            flush_interval: Dur::secs(5),
+            placement_start: 0,
+        }
+    }
+}
+
+/// Retention limits.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionSpec {
+    /// Most records per partition.
+    pub max_messages: Option<u64>,
+    /// retention.ms.
+    pub max_age: Option<Dur>,
+}
+
+/// A topic.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    /// Name.
+    pub name: String,
+    /// Partitions.
+    #[serde(default = "one")]
+    pub partitions: u32,
+    /// Replication factor.
+    #[serde(default = "one")]
+    pub replication_factor: u32,
+    /// min.insync.replicas.
+    #[serde(default = "one")]
+    pub min_insync_replicas: u32,
+    /// Retention.
+    #[serde(default)]
+    pub retention: RetentionSpec,
+    /// unclean.leader.election.enable.
+    #[serde(default)]
+    pub unclean_leader_election: bool,
+}
+
+/// How often a producer creates records.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Rate {
+    /// Evenly spaced, N per second.
+    PerSecond(u32),
+    /// Poisson arrivals, N per second on average.
+    Poisson(u32),
+    /// One record every interval.
+    Every(Dur),
+    /// Each of the `Distinct` keys sends once per interval (cars reporting every 10 s).
+    PerKeyEvery(Dur),
+}
+
+/// How a producer chooses keys.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum KeySpec {
+    /// No key: the null-key partitioner decides.
+    None,
+    /// The same key every time.
+    Fixed(String),
+    /// Uniformly at random from a list.
+    Random(Vec<String>),
+    /// Round robin over a list.
+    RoundRobin(Vec<String>),
+    /// `count` distinct keys "{prefix}{i}", in turn (car ids).
+    Distinct {
+        /// Key prefix.
+        prefix: String,
+        /// How many keys.
+        count: u32,
+    },
+}
+
+/// A producer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerSpec {
+    /// Name.
+    pub name: String,
+    /// Target topic.
+    pub topic: String,
+    /// Rate.
+    pub rate: Rate,
+    /// Keys.
+    #[serde(default = "no_key")]
+    pub key: KeySpec,
+    /// Explicit partition for every record.
+    #[serde(default)]
+    pub partition: Option<u32>,
+    /// Null-key partitioner (Sticky: Kafka ≥ 3.3; RoundRobin: ≤ 2.3).
+    #[serde(default)]
+    pub null_key: NullKeyPartitioner,
+    /// acks.
+    #[serde(default = "acks_all")]
+    pub acks: Acks,
+    /// retries.
+    #[serde(default = "max_retries")]
+    pub retries: u32,
+    /// retry.backoff.ms.
+    #[serde(default = "d::<100>")]
+    pub retry_backoff: Dur,
+    /// retry.backoff.max.ms.
+    #[serde(default = "d::<1000>")]
+    pub retry_backoff_max: Dur,
+    /// request.timeout.ms.
+    #[serde(default = "d::<30000>")]
+    pub request_timeout: Dur,
+    /// delivery.timeout.ms.
+    #[serde(default = "d::<120000>")]
+    pub delivery_timeout: Dur,
+    /// enable.idempotence; omitted: on when acks=all (Kafka ≥ 3.0), else off.
+    #[serde(default)]
+    pub idempotent: Option<bool>,
+    /// max.in.flight.requests.per.connection.
+    #[serde(default = "five")]
+    pub max_in_flight: u32,
+    /// linger.ms.
+    #[serde(default)]
+    pub linger: Dur,
+    /// Records per batch at most.
+    #[serde(default = "hundred")]
+    pub batch_records: u32,
+    /// Record size in bytes (for the sticky partitioner's batch.size).
+    #[serde(default = "hundred")]
+    pub record_bytes: u32,
+    /// batch.size.
+    #[serde(default = "batch_size")]
+    pub batch_bytes: u32,
+    /// Start time.
+    #[serde(default)]
+    pub start: Dur,
+    /// Stop time.
+    #[serde(default)]
+    pub stop: Option<Dur>,
+    /// Most records to send.
+    #[serde(default)]
+    pub max_messages: Option<u64>,
+}
+
+fn no_key() -> KeySpec {
+    KeySpec::None
+}
+fn acks_all() -> Acks {
+    Acks::All
+}
+fn max_retries() -> u32 {
+    i32::MAX as u32
+}
+fn five() -> u32 {
+    5
+}
+fn hundred() -> u32 {
+    100
+}
+fn batch_size() -> u32 {
+    16384
+}
+fn max_poll() -> u32 {
+    500
+}
+
+/// A consumer with assigned partitions.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerSpec {
+    /// Name.
+    pub name: String,
+    /// Topic.
+    pub topic: String,
+    /// Partitions (omitted: all).
+    #[serde(default)]
+    pub partitions: Option<Vec<u32>>,
+    /// Time to process one record.
+    pub process_time: Dur,
+    /// max.poll.records.
+    #[serde(default = "max_poll")]
+    pub max_poll_records: u32,
+    /// fetch.max.wait.ms.
+    #[serde(default = "d::<500>")]
+    pub fetch_max_wait: Dur,
+    /// request.timeout.ms.
+    #[serde(default = "d::<30000>")]
+    pub request_timeout: Dur,
+    /// auto.offset.reset.
+    #[serde(default)]
+    pub auto_offset_reset: OffsetReset,
+    /// Start time.
+    #[serde(default)]
+    pub start: Dur,
+}
+
+/// A scheduled input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    /// When.
+    pub at: Dur,
+    /// What.
+    pub action: Action,
+}
+
+/// Faults and other inputs, scheduled in the file or injected from the app.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    /// Process crash of broker N (the page cache survives: nothing lost on disk).
+    CrashBroker(u32),
+    /// Machine crash of broker N: the log tail not yet flushed is lost.
+    PowerOffBroker(u32),
+    /// Clean shutdown of broker N: flushes, closes its ZooKeeper session at once.
+    StopBroker(u32),
+    /// Start broker N again.
+    RestartBroker(u32),
+    /// Crash whichever broker is the controller at that moment.
+    CrashController,
+    /// Crash (process) the current leader of a partition.
+    CrashLeader {
+        /// Topic.
+        topic: String,
+        /// Partition.
+        partition: u32,
+    },
+    /// ZooKeeper goes down.
+    CrashZooKeeper,
+    /// ZooKeeper comes back.
+    RestartZooKeeper,
+    /// A producer or consumer crashes.
+    CrashClient(String),
+    /// A producer or consumer starts again.
+    RestartClient(String),
+    /// Cut the network between two sets of nodes (names: "broker-1", "zookeeper", clients).
+    Cut(Vec<String>, Vec<String>),
+    /// Heal cuts between two sets of nodes.
+    Heal(Vec<String>, Vec<String>),
+    /// Heal every cut.
+    HealAll,
+    /// Add latency to the link between two nodes ("0s" heals).
+    SlowLink(String, String, Dur),
+}
+
+/// A line of narration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Narration {
+    /// When to show it.
+    pub at: Dur,
+    /// The text.
+    pub text: String,
+}
+
+/// Something `check` verifies about a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Expectation {
+    /// No acknowledged record is missing from its partition at the end.
+    NoAckedLoss,
+    /// At least this many acknowledged records are missing at the end.
+    AckedLoss { at_least: u64 },
+    /// Records created by producers.
+    Produced { #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    /// Records acknowledged to producers.
+    Acked { #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    /// Records processed (by one consumer, or all).
+    Consumed { #[serde(default)] consumer: Option<String>, #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    /// Records processed more than once by a consumer.
+    Duplicates { consumer: String, #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    /// A consumer's lag at a time is at least this.
+    LagAtLeast { consumer: String, at: Dur, messages: u64 },
+    /// A consumer's lag at a time is at most this.
+    LagAtMost { consumer: String, at: Dur, messages: u64 },
+    /// The leader of a partition at a time (broker None: offline).
+    LeaderOf { topic: String, partition: u32, at: Dur, broker: Option<u32> },
+    /// ISR size of a partition at a time.
+    IsrSize { topic: String, partition: u32, at: Dur, n: u32 },
+    /// Produce errors of a kind.
+    ProduceErrors { kind: ErrorCode, #[serde(default)] at_least: Option<u64>, #[serde(default)] at_most: Option<u64> },
+    /// Leader elections after the start.
+    LeaderChanges { #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    /// Records removed by truncation (divergent tails).
+    Truncated { #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    /// Records produced to one partition.
+    ProducedTo { topic: String, partition: u32, #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    /// Per key, a consumer processed records in the order they were produced.
+    KeyOrderHolds { consumer: String },
+    /// The controller at a time.
+    ControllerIs { at: Dur, broker: u32 },
+}
+
+impl Expectation {
+    /// The time it is evaluated at, if not the end of the run.
+    pub fn at(&self) -> Option<Dur> {
+        match self {
+            Expectation::LagAtLeast { at, .. }
+            | Expectation::LagAtMost { at, .. }
+            | Expectation::LeaderOf { at, .. }
+            | Expectation::IsrSize { at, .. }
+            | Expectation::ControllerIs { at, .. } => Some(*at),
+            Expectation::NoAckedLoss
+            | Expectation::AckedLoss { .. }
+            | Expectation::Produced { .. }
+            | Expectation::Acked { .. }
+            | Expectation::Consumed { .. }
+            | Expectation::Duplicates { .. }
+            | Expectation::ProduceErrors { .. }
+            | Expectation::LeaderChanges { .. }
+            | Expectation::Truncated { .. }
+            | Expectation::ProducedTo { .. }
+            | Expectation::KeyOrderHolds { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The generic discrete-event core: simulated time, the event queue, per-node random
+//! streams, the network model and the effects a handler may ask for. Knows no broker.
+
+pub mod effects;
+pub mod net;
+pub mod queue;
+pub mod rng;
+pub mod time;
+
+pub use effects::Effects;
+pub use net::{Cut, Latency, LinkConfig, Network};
+pub use queue::EventQueue;
+pub use rng::NodeRng;
+pub use time::{Dur, SimTime};
+
+/// Index of a node (ZooKeeper, broker, producer, consumer) in the simulation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct NodeId(pub u32);

@@ -1,0 +1,228 @@
+//! Trace record types (documented in docs/trace.md). Indices, not strings, so that a
+//! record is cheap to make and to hash; `jsonl` writes them with names.
+
+/// A topic, by index in the scenario's topic list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TopicId(pub u16);
+
+/// A topic partition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tp {
+    /// The topic.
+    pub topic: TopicId,
+    /// The partition number within the topic.
+    pub partition: u32,
+}
+
+/// A Kafka broker id (1-based, as people number brokers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BrokerId(pub u32);
+
+/// A message key, by index in the simulation's key table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KeyId(pub u32);
+
+/// A produced message's identity: producer number and that producer's sequence number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MsgId(pub u64);
+
+impl MsgId {
+    /// Message `seq` of producer number `producer`.
+    pub fn new(producer: u32, seq: u32) -> MsgId {
+        MsgId(((producer as u64) << 32) | seq as u64)
+    }
+    /// The producer number.
+    pub fn producer(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+    /// The producer's sequence number.
+    pub fn seq(self) -> u32 {
+        self.0 as u32
+    }
+}
+
+/// A node by index (producers, consumers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeRef(pub u32);
+
+/// Why a record went to its partition (the producer's partitioner decision).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartitionReason {
+    /// The record named its partition.
+    Explicit,
+    /// murmur2 of the key.
+    KeyHash,
+    /// Null key, sticky partitioner.
+    Sticky,
+    /// Null key, round robin.
+    RoundRobin,
+}
+
+/// Protocol errors, as the Kafka error codes name them. They travel in responses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub enum ErrorCode {
+    /// The broker is not the leader (or a follower) for the partition.
+    NotLeaderOrFollower,
+    /// acks=all and the ISR is smaller than min.insync.replicas: nothing written.
+    NotEnoughReplicas,
+    /// Written, but the ISR shrank below min.insync.replicas before the ack.
+    NotEnoughReplicasAfterAppend,
+    /// No response within request.timeout.ms.
+    RequestTimedOut,
+    /// The batch waited longer than delivery.timeout.ms: given up.
+    DeliveryTimeout,
+    /// The fetch offset is outside the log.
+    OffsetOutOfRange,
+    /// The partition has no leader.
+    LeaderNotAvailable,
+    /// An idempotent batch arrived with a sequence gap.
+    OutOfOrderSequence,
+    /// The request carried a leader epoch older than the replica's.
+    FencedLeaderEpoch,
+}
+
+impl ErrorCode {
+    /// Whether the producer retries on this error (Kafka's RetriableException).
+    pub fn retriable(self) -> bool {
+        match self {
+            ErrorCode::NotLeaderOrFollower
+            | ErrorCode::NotEnoughReplicas
+            | ErrorCode::NotEnoughReplicasAfterAppend
+            | ErrorCode::RequestTimedOut
+            | ErrorCode::LeaderNotAvailable
+            | ErrorCode::OutOfOrderSequence
+            | ErrorCode::FencedLeaderEpoch => true,
+            ErrorCode::DeliveryTimeout | ErrorCode::OffsetOutOfRange => false,
+        }
+    }
+    /// snake_case name for the trace and people.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCode::NotLeaderOrFollower => "not_leader_or_follower",
+            ErrorCode::NotEnoughReplicas => "not_enough_replicas",
+            ErrorCode::NotEnoughReplicasAfterAppend => "not_enough_replicas_after_append",
+            ErrorCode::RequestTimedOut => "request_timed_out",
+            ErrorCode::DeliveryTimeout => "delivery_timeout",
+            ErrorCode::OffsetOutOfRange => "offset_out_of_range",
+            ErrorCode::LeaderNotAvailable => "leader_not_available",
+            ErrorCode::OutOfOrderSequence => "out_of_order_sequence",
+            ErrorCode::FencedLeaderEpoch => "fenced_leader_epoch",
+        }
+    }
+}
+
+/// How a leader was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Election {
+    /// Initial placement at topic creation.
+    Initial,
+    /// From the ISR.
+    Clean,
+    /// From outside the ISR (unclean.leader.election.enable): may lose committed data.
+    Unclean,
+    /// Leadership moved away from a broker shutting down cleanly.
+    ControlledShutdown,
+    /// No eligible replica: the partition is offline.
+    Offline,
+}
+
+/// How a broker went down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DownHow {
+    /// Controlled shutdown: leadership moved first, log flushed.
+    Clean,
+    /// Process crash: the OS page cache survives, nothing is lost.
+    Crash,
+    /// Machine crash: the tail not yet flushed to disk is lost.
+    PowerLoss,
+}
+
+/// One trace record: when, in what order, and what.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Record {
+    /// Simulated time in microseconds.
+    pub t_us: u64,
+    /// Position in the trace.
+    pub seq: u64,
+    /// What happened.
+    pub kind: RecordKind,
+}
+
+/// What happened. Each variant is one `kind` in docs/trace.md.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// A producer created a record and chose its partition.
+    Produce { producer: NodeRef, value: MsgId, key: Option<KeyId>, tp: Tp, reason: PartitionReason },
+    /// A leader appended a record to its log.
+    Append { broker: BrokerId, tp: Tp, offset: u64, leader_epoch: u32, value: MsgId },
+    /// An idempotent retry was recognised and not appended twice.
+    DuplicateBatch { broker: BrokerId, tp: Tp, value: MsgId, offset: u64 },
+    /// A follower appended fetched records up to `to_offset` (exclusive).
+    Replicate { follower: BrokerId, tp: Tp, to_offset: u64 },
+    /// A leader's high watermark advanced.
+    Hw { broker: BrokerId, tp: Tp, high_watermark: u64 },
+    /// The producer got a successful response for a record.
+    Ack { producer: NodeRef, value: MsgId, tp: Tp, offset: u64 },
+    /// A produce attempt failed; `retrying` tells whether it will be sent again.
+    ProduceError { producer: NodeRef, value: MsgId, tp: Tp, error: ErrorCode, retrying: bool },
+    /// The ISR of a partition changed.
+    Isr { tp: Tp, isr: Vec<BrokerId>, leader_epoch: u32 },
+    /// The controller chose a leader (or none: offline).
+    Leader { tp: Tp, leader: Option<BrokerId>, leader_epoch: u32, election: Election, isr: Vec<BrokerId> },
+    /// A replica cut its log back to `to_offset`, dropping `removed` records.
+    Truncate { broker: BrokerId, tp: Tp, to_offset: u64, removed: u64 },
+    /// Retention removed records from the start of a log.
+    Retention { broker: BrokerId, tp: Tp, log_start_offset: u64 },
+    /// A broker went down.
+    BrokerDown { broker: BrokerId, how: DownHow, lost_unflushed: u64 },
+    /// A broker started.
+    BrokerUp { broker: BrokerId },
+    /// ZooKeeper expired a broker's session (or the broker closed it).
+    SessionExpired { broker: BrokerId },
+    /// A broker became the controller.
+    ControllerElected { broker: BrokerId, controller_epoch: u32 },
+    /// ZooKeeper went down or came back.
+    ZooKeeper { up: bool },
+    /// A consumer received a fetch response with records.
+    Fetch { consumer: NodeRef, tp: Tp, offset: u64, records: u32 },
+    /// A record was handed to the consumer's application.
+    Deliver { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId },
+    /// The application finished processing a record.
+    ProcessOk { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId },
+    /// A consumer's position was reset (offset out of range).
+    OffsetReset { consumer: NodeRef, tp: Tp, from: u64, to: u64 },
+    /// A consumer or producer crashed or restarted.
+    ClientState { node: NodeRef, up: bool },
+    /// An input was applied: a scheduled fault or an action from the app.
+    Input { what: String },
+}
+
+impl RecordKind {
+    /// The snake_case `kind` used in JSON and filters.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RecordKind::Produce { .. } => "produce",
+            RecordKind::Append { .. } => "append",
+            RecordKind::DuplicateBatch { .. } => "duplicate_batch",
+            RecordKind::Replicate { .. } => "replicate",
+            RecordKind::Hw { .. } => "hw",
+            RecordKind::Ack { .. } => "ack",
+            RecordKind::ProduceError { .. } => "produce_error",
+            RecordKind::Isr { .. } => "isr",
+            RecordKind::Leader { .. } => "leader",
+            RecordKind::Truncate { .. } => "truncate",
+            RecordKind::Retention { .. } => "retention",
+            RecordKind::BrokerDown { .. } => "broker_down",
+            RecordKind::BrokerUp { .. } => "broker_up",
+            RecordKind::SessionExpired { .. } => "session_expired",
+            RecordKind::ControllerElected { .. } => "controller",
+            RecordKind::ZooKeeper { .. } => "zookeeper",
+            RecordKind::Fetch { .. } => "fetch",
+            RecordKind::Deliver { .. } => "deliver",
+            RecordKind::ProcessOk { .. } => "process_ok",
+            RecordKind::OffsetReset { .. } => "offset_reset",
+            RecordKind::ClientState { .. } => "client",
+            RecordKind::Input { .. } => "input",
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Building a simulation from a scenario: names and key table, topics and replica
+//! placement, the initial (healthy, already running) cluster, clients, scheduled inputs.
+
+use super::{Event, Liveness, Node, Simulation};
+use crate::check::stats::Stats;
+use crate::kafka::broker::Broker;
+use crate::kafka::consumer::{Consumer, ConsumerCfg};
+use crate::kafka::placement::assign_replicas;
+use crate::kafka::producer::{Keys, Producer, ProducerCfg};
+use crate::kafka::zookeeper::ZooKeeper;
+use crate::kafka::{ClusterCfg, Ctx, Fx, PartitionState, TopicCfg};
+use crate::scenario::{ControllerSpec, Expectation, KeySpec, Rate, Scenario};
+use crate::sim::{Dur, EventQueue, Network, NodeId, NodeRng, SimTime};
+use crate::trace::{BrokerId, KeyId, Names, TopicId, TraceLog, Tp};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Stream ids of the network's per-node streams start here, apart from the nodes' own.
+const NET_STREAM_BASE: u64 = 1 << 32;
+
+struct KeyTable {
+    keys: Vec<String>,
+    index: BTreeMap<String, KeyId>,
+}
+
+impl KeyTable {
+    fn intern(&mut self, k: &str) -> KeyId {
+        if let Some(&id) = self.index.get(k) {
+            return id;
+        }
+        let id = KeyId(self.keys.len() as u32);
+        self.keys.push(k.to_string());
+        self.index.insert(k.to_string(), id);
+        id
+    }
+}
+
+fn cluster_cfg(sc: &Scenario) -> ClusterCfg {
+    let c = &sc.cluster;
+    let ControllerSpec::ZooKeeper { session_timeout } = c.controller.clone();
+    ClusterCfg {
+        brokers: c.brokers,
+        topics: sc
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TopicCfg {
+                name: t.name.clone(),
+                id: TopicId(i as u16),
+                partitions: t.partitions,
+                replication_factor: t.replication_factor,
+                min_insync_replicas: t.min_insync_replicas,
+                retention_max_messages: t.retention.max_messages,
+                retention_max_age: t.retention.max_age,
+                unclean_leader_election: t.unclean_leader_election,
+            })
+            .collect(),
+        zk_session_timeout: session_timeout,
+        replica_lag_time_max: c.replica_lag_time_max,
+        replica_fetch_wait_max: c.replica_fetch_wait_max,
+        replica_fetch_backoff: Dur::secs(1),
+        replica_socket_timeout: c.replica_socket_timeout,
+        replica_fetch_max_records: 1000,
+        flush_every_messages: c.flush_every_messages,
+        flush_interval: c.flush_interval,
+        retention_check_interval: Dur::secs(1),
+    }
+}
+
+fn initial_states(cfg: &ClusterCfg, start: usize) -> Vec<(Tp, PartitionState)> {
+    let brokers: Vec<BrokerId> = (1..=cfg.brokers).map(BrokerId).collect();
+    let mut out = Vec::new();
+    for t in &cfg.topics {
+        let placed = assign_replicas(&brokers, t.partitions, t.replication_factor, start, start).expect("validated replication factor");
+        for (p, replicas) in placed.into_iter().enumerate() {
+            let tp = Tp { topic: t.id, partition: p as u32 };
+            out.push((tp, PartitionState { leader: Some(replicas[0]), leader_epoch: 0, isr: replicas.clone(), replicas, partition_epoch: 0 }));
+        }
+    }
+    out
+}
+
+fn producer_cfg(sc: &Scenario, i: usize, keys: &mut KeyTable) -> ProducerCfg {
+    let p = &sc.producers[i];
+    let topic = sc.topics.iter().position(|t| t.name == p.topic).expect("validated topic");
+    let key_list: Keys = match &p.key {
+        KeySpec::None => Keys::None,
+        KeySpec::Fixed(k) => Keys::Cycle(vec![keys.intern(k)]),
+        KeySpec::Random(l) => Keys::Random(l.iter().map(|k| keys.intern(k)).collect()),
+        KeySpec::RoundRobin(l) => Keys::Cycle(l.iter().map(|k| keys.intern(k)).collect()),
+        KeySpec::Distinct { prefix, count } => Keys::Cycle((0..*count).map(|n| keys.intern(&format!("{prefix}{n}"))).collect()),
+    };
+    let n_keys = match &key_list {
+        Keys::None => 1,
+        Keys::Random(l) | Keys::Cycle(l) => l.len() as u64,
+    };
+    let (interval, poisson) = match &p.rate {
+        Rate::PerSecond(r) => (Dur(1_000_000 / *r as u64), false),
+        Rate::Poisson(r) => (Dur(1_000_000 / *r as u64), true),
+        Rate::Every(d) => (*d, false),
+        Rate::PerKeyEvery(d) => (Dur(d.0 / n_keys), false),
+    };
+    // Kafka ≥ 3.0: idempotence is on by default, silently off when acks ≠ all.
+    let idempotent = p.idempotent.unwrap_or(p.acks == crate::kafka::Acks::All && p.max_in_flight <= 5 && p.retries > 0);
+    ProducerCfg {
+        number: i as u32,
+        topic: TopicId(topic as u16),
+        partitions: sc.topics[topic].partitions,
+        interval,
+        poisson,
+        keys: key_list,
+        partition: p.partition,
+        null_key: p.null_key,
+        acks: p.acks,
+        retries: p.retries,
+        retry_backoff: p.retry_backoff,
+        retry_backoff_max: p.retry_backoff_max,
+        request_timeout: p.request_timeout,
+        delivery_timeout: p.delivery_timeout,
+        idempotent,
+        max_in_flight: p.max_in_flight,
+        linger: p.linger,
+        batch_records: p.batch_records,
+        record_bytes: p.record_bytes,
+        batch_bytes: p.batch_bytes,
+        start: p.start,
+        stop: p.stop,
+        max_messages: p.max_messages,
+    }
+}
+
+fn consumer_cfg(sc: &Scenario, i: usize) -> ConsumerCfg {
+    let c = &sc.consumers[i];
+    let t = sc.topics.iter().position(|t| t.name == c.topic).expect("validated topic");
+    let parts: Vec<u32> = c.partitions.clone().unwrap_or_else(|| (0..sc.topics[t].partitions).collect());
+    ConsumerCfg {
+        assignment: parts.into_iter().map(|p| Tp { topic: TopicId(t as u16), partition: p }).collect(),
+        process_time: c.process_time,
+        max_poll_records: c.max_poll_records,
+        fetch_max_wait: c.fetch_max_wait,
+        request_timeout: c.request_timeout,
+        auto_offset_reset: c.auto_offset_reset,
+        start: c.start,
+    }
+}
+
+impl Simulation {
+    /// Builds the world for a validated scenario and seed, at time zero, with the cluster
+    /// running and every client started. `keep_recent` records stay in memory for views.
+    pub fn new(sc: Arc<Scenario>, seed: u64, keep_recent: usize) -> Simulation {
+        let cfg = Arc::new(cluster_cfg(&sc));
+        let states = initial_states(&cfg, sc.cluster.placement_start as usize);
+        let mut keys = KeyTable { keys: Vec::new(), index: BTreeMap::new() };
+        let mut nodes = vec![Node::ZooKeeper(ZooKeeper::new(cfg.zk_session_timeout, states.iter().cloned().collect()))];
+        let mut node_names = vec!["zookeeper".to_string()];
+        for b in 1..=cfg.brokers {
+            let mine: Vec<(Tp, PartitionState)> = states.iter().filter(|(_, s)| s.replicas.contains(&BrokerId(b))).cloned().collect();
+            nodes.push(Node::Broker(Broker::new(BrokerId(b), cfg.clone(), &mine)));
+            node_names.push(format!("broker-{b}"));
+        }
+        let producer_cfgs: Vec<ProducerCfg> = (0..sc.producers.len()).map(|i| producer_cfg(&sc, i, &mut keys)).collect();
+        let key_table = Arc::new(keys.keys.clone());
+        let mut producer_nodes = Vec::new();
+        for (i, pc) in producer_cfgs.into_iter().enumerate() {
+            producer_nodes.push(nodes.len() as u32);
+            nodes.push(Node::Producer(Producer::new(Arc::new(pc), key_table.clone(), cfg.brokers)));
+            node_names.push(sc.producers[i].name.clone());
+        }
+        for i in 0..sc.consumers.len() {
+            nodes.push(Node::Consumer(Consumer::new(Arc::new(consumer_cfg(&sc, i)), cfg.brokers)));
+            node_names.push(sc.consumers[i].name.clone());
+        }
+        let names = Arc::new(Names { nodes: node_names, topics: cfg.topics.iter().map(|t| t.name.clone()).collect(), keys: keys.keys, producers: producer_nodes });
+        let n = nodes.len();
+        let track_order = sc.expect.iter().any(|e| matches!(e, Expectation::KeyOrderHolds { .. }));
+        let consumer_nodes: Vec<u32> = (0..n as u32).filter(|&i| matches!(nodes[i as usize], Node::Consumer(_))).collect();
+        let mut sim = Simulation {
+            seed,
+            now: SimTime::ZERO,
+            queue: EventQueue::default(),
+            live: vec![Liveness::Up; n],
+            incarnation: vec![0; n],
+            rngs: (0..n as u64).map(|i| NodeRng::new(seed, i)).collect(),
+            net_rngs: (0..n as u64).map(|i| NodeRng::new(seed, NET_STREAM_BASE + i)).collect(),
+            net: Network::new(sc.cluster.network.clone(), n),
+            trace: TraceLog::new(keep_recent),
+            stats: Stats::new(sc.producers.len(), &consumer_nodes, track_order),
+            names,
+            cfg,
+            injected: Vec::new(),
+            fx: Fx::default(),
+            events: 0,
+            dropped: 0,
+            nodes,
+            scenario: sc.clone(),
+        };
+        sim.boot(&states);
+        for f in &sc.faults {
+            sim.queue.push(SimTime(f.at.0), Event::Input(f.action.clone()));
+        }
+        sim
+    }
+
+    /// Time zero: ZooKeeper already holds every broker's session; brokers know the
+    /// partition states (topics were created on a healthy cluster); clients start.
+    fn boot(&mut self, states: &[(Tp, PartitionState)]) {
+        for i in 0..self.nodes.len() {
+            let node = NodeId(i as u32);
+            self.fx.clear();
+            let mut ctx = Ctx { now: self.now, me: node, rng: &mut self.rngs[i] };
+            let fx = &mut self.fx;
+            match &mut self.nodes[i] {
+                Node::ZooKeeper(z) => {
+                    for b in 1..=self.cfg.brokers {
+                        z.on_message(&mut ctx, node, crate::kafka::Msg::ZkHeartbeat { broker: BrokerId(b) }, fx);
+                    }
+                    fx.sends.clear(); // nobody is controller yet: no watch to fire
+                }
+                Node::Broker(b) => b.start(&mut ctx, Some(states), fx),
+                Node::Producer(p) => p.start(&mut ctx, fx),
+                Node::Consumer(c) => c.start(&mut ctx, fx),
+            }
+            self.apply_effects(node);
+        }
+    }
+}

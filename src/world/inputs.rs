@@ -1,0 +1,159 @@
+//! Applying inputs: broker, ZooKeeper and client crashes and restarts, network cuts,
+//! heals and slow links. Each one leaves an `input` record in the trace.
+
+use super::{Liveness, Node, Simulation};
+use crate::kafka::Ctx;
+use crate::scenario::Action;
+use crate::sim::NodeId;
+use crate::trace::{BrokerId, DownHow, NodeRef, RecordKind};
+
+impl Simulation {
+    /// The node id for a scenario node name ("broker-2", "zookeeper", a client name).
+    pub fn node_by_name(&self, name: &str) -> Option<NodeId> {
+        self.names().nodes.iter().position(|n| n == name).map(|i| NodeId(i as u32))
+    }
+
+    fn note(&mut self, what: String) {
+        self.fx.clear();
+        self.fx.record(RecordKind::Input { what });
+        self.apply_effects(NodeId(0));
+    }
+
+    pub(super) fn apply_input(&mut self, a: Action) {
+        self.note(describe(&a));
+        match a {
+            Action::CrashBroker(b) => self.broker_down(BrokerId(b), DownHow::Crash),
+            Action::PowerOffBroker(b) => self.broker_down(BrokerId(b), DownHow::PowerLoss),
+            Action::StopBroker(b) => self.broker_down(BrokerId(b), DownHow::Clean),
+            Action::RestartBroker(b) => self.node_up(NodeId(b)),
+            Action::CrashController => {
+                let c = (1..=self.cfg.brokers).map(BrokerId).find(|&b| self.is_up(NodeId(b.0)) && self.broker(b).is_controller());
+                match c {
+                    Some(b) => self.broker_down(b, DownHow::Crash),
+                    None => self.note("no broker is controller right now: nothing crashed".into()),
+                }
+            }
+            Action::CrashLeader { topic, partition } => match self.leader_of_name(&topic, partition) {
+                Some(b) => self.broker_down(b, DownHow::Crash),
+                None => self.note(format!("{topic}-{partition} has no leader right now: nothing crashed")),
+            },
+            Action::CrashZooKeeper => {
+                self.live[0] = Liveness::Down(DownHow::PowerLoss);
+                self.incarnation[0] += 1;
+                self.note_zk(false);
+            }
+            Action::RestartZooKeeper => {
+                if !self.is_up(NodeId(0)) {
+                    self.live[0] = Liveness::Up;
+                    self.incarnation[0] += 1;
+                    self.note_zk(true);
+                    self.with_node(NodeId(0), |n, ctx, fx| {
+                        if let Node::ZooKeeper(z) = n {
+                            z.restart(ctx.now, fx)
+                        }
+                    });
+                }
+            }
+            Action::CrashClient(name) => {
+                if let Some(id) = self.node_by_name(&name)
+                    && self.is_up(id)
+                {
+                    self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
+                    self.incarnation[id.0 as usize] += 1;
+                    self.fx.clear();
+                    self.fx.record(RecordKind::ClientState { node: NodeRef(id.0), up: false });
+                    self.apply_effects(id);
+                }
+            }
+            Action::RestartClient(name) => {
+                if let Some(id) = self.node_by_name(&name) {
+                    self.node_up(id);
+                }
+            }
+            Action::Cut(a, b) => {
+                let (a, b) = (self.ids(&a), self.ids(&b));
+                self.net.cut(a, b);
+            }
+            Action::Heal(a, b) => {
+                let (a, b) = (self.ids(&a), self.ids(&b));
+                self.net.heal(&a, &b);
+            }
+            Action::HealAll => self.net.heal(&[], &[]),
+            Action::SlowLink(a, b, extra) => {
+                if let (Some(x), Some(y)) = (self.node_by_name(&a), self.node_by_name(&b)) {
+                    self.net.slow(x, y, extra);
+                }
+            }
+        }
+    }
+
+    fn note_zk(&mut self, up: bool) {
+        self.fx.clear();
+        self.fx.record(RecordKind::ZooKeeper { up });
+        self.apply_effects(NodeId(0));
+    }
+
+    fn ids(&self, names: &[String]) -> Vec<NodeId> {
+        names.iter().filter_map(|n| self.node_by_name(n)).collect()
+    }
+
+    fn with_node(&mut self, node: NodeId, f: impl FnOnce(&mut Node, &mut Ctx, &mut crate::kafka::Fx)) {
+        self.dispatch(node, f);
+    }
+
+    fn broker_down(&mut self, b: BrokerId, how: DownHow) {
+        let node = NodeId(b.0);
+        if !self.is_up(node) {
+            return;
+        }
+        // Effects of the shutdown (a clean one closes the session) go out first.
+        self.with_node(node, |n, _, fx| {
+            if let Node::Broker(br) = n {
+                br.stop(how, fx)
+            }
+        });
+        self.live[node.0 as usize] = Liveness::Down(how);
+        self.incarnation[node.0 as usize] += 1;
+    }
+
+    fn node_up(&mut self, node: NodeId) {
+        let i = node.0 as usize;
+        if self.live[i] == Liveness::Up {
+            return;
+        }
+        self.live[i] = Liveness::Up;
+        self.incarnation[i] += 1;
+        let client = matches!(self.nodes[i], Node::Producer(_) | Node::Consumer(_));
+        self.with_node(node, |n, ctx, fx| match n {
+            Node::Broker(b) => b.start(ctx, None, fx),
+            Node::Producer(p) => p.start(ctx, fx),
+            Node::Consumer(c) => c.start(ctx, fx),
+            Node::ZooKeeper(z) => z.restart(ctx.now, fx),
+        });
+        if client {
+            self.fx.clear();
+            self.fx.record(RecordKind::ClientState { node: NodeRef(node.0), up: true });
+            self.apply_effects(node);
+        }
+    }
+}
+
+/// An input in plain words.
+pub fn describe(a: &Action) -> String {
+    match a {
+        Action::CrashBroker(b) => format!("crash broker-{b} (process)"),
+        Action::PowerOffBroker(b) => format!("power off broker-{b} (unflushed data lost)"),
+        Action::StopBroker(b) => format!("stop broker-{b} cleanly"),
+        Action::RestartBroker(b) => format!("restart broker-{b}"),
+        Action::CrashController => "crash the controller".into(),
+        Action::CrashLeader { topic, partition } => format!("crash the leader of {topic}-{partition}"),
+        Action::CrashZooKeeper => "crash ZooKeeper".into(),
+        Action::RestartZooKeeper => "restart ZooKeeper".into(),
+        Action::CrashClient(n) => format!("crash {n}"),
+        Action::RestartClient(n) => format!("restart {n}"),
+        Action::Cut(a, b) => format!("cut the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
+        Action::Heal(a, b) => format!("heal the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
+        Action::HealAll => "heal every network cut".into(),
+        Action::SlowLink(a, b, d) => format!("slow the link {a} ↔ {b} by {d}"),
+    }
+}

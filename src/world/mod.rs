@@ -1,0 +1,211 @@
+//! The simulation: owns the event queue, the nodes, the network, the random streams and
+//! the trace, and is the only place where events are dispatched and effects applied.
+//! Everything here is `Clone`, so the app can snapshot and rewind.
+
+mod build;
+mod inputs;
+pub mod view;
+
+use crate::check::stats::Stats;
+use crate::kafka::broker::Broker;
+use crate::kafka::consumer::Consumer;
+use crate::kafka::producer::Producer;
+use crate::kafka::zookeeper::ZooKeeper;
+use crate::kafka::{ClusterCfg, Ctx, Fx, KTimer, Msg};
+use crate::scenario::{Action, FaultSpec, Scenario};
+use crate::sim::{Dur, EventQueue, Network, NodeId, NodeRng, SimTime};
+use crate::trace::{DownHow, Names, TraceLog};
+use std::sync::Arc;
+
+/// A node of the simulation.
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// The ZooKeeper server.
+    ZooKeeper(ZooKeeper),
+    /// A Kafka broker.
+    Broker(Broker),
+    /// A producer.
+    Producer(Producer),
+    /// A consumer.
+    Consumer(Consumer),
+}
+
+/// A scheduled event.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A message arrives.
+    Deliver { from: NodeId, to: NodeId, sent_at: SimTime, msg: Msg },
+    /// A node's timer fires (ignored if the node restarted since: `incarnation`).
+    Timer { node: NodeId, incarnation: u32, timer: KTimer },
+    /// A fault or other input is applied.
+    Input(Action),
+}
+
+/// Whether a node runs, and how it went down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Liveness {
+    /// Running.
+    Up,
+    /// Down; requests to it bounce (connection refused) unless the machine is off.
+    Down(DownHow),
+}
+
+/// The whole simulated world.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    /// The scenario it was built from.
+    pub scenario: Arc<Scenario>,
+    /// The seed in use.
+    pub seed: u64,
+    now: SimTime,
+    queue: EventQueue<Event>,
+    nodes: Vec<Node>,
+    live: Vec<Liveness>,
+    incarnation: Vec<u32>,
+    rngs: Vec<NodeRng>,
+    net_rngs: Vec<NodeRng>,
+    net: Network,
+    /// The trace: digest, count, recent records.
+    pub trace: TraceLog,
+    names: Arc<Names>,
+    cfg: Arc<ClusterCfg>,
+    /// Counters the checks and the summary read.
+    pub stats: Stats,
+    /// Inputs applied after the start (from the app), with their times, for replay.
+    pub injected: Vec<FaultSpec>,
+    fx: Fx,
+    events: u64,
+    /// Messages the network dropped (cuts and loss).
+    pub dropped: u64,
+}
+
+impl Simulation {
+    /// Simulated time now.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Time of the next event.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.queue.peek_time()
+    }
+
+    /// Processes one event; false when there is none.
+    pub fn step(&mut self) -> bool {
+        let Some((at, ev)) = self.queue.pop() else { return false };
+        debug_assert!(at >= self.now, "time went backwards (seed {})", self.seed);
+        self.now = at;
+        self.events += 1;
+        match ev {
+            Event::Deliver { from, to, msg, .. } => self.deliver(from, to, msg),
+            Event::Timer { node, incarnation, timer } => {
+                if self.live[node.0 as usize] == Liveness::Up && self.incarnation[node.0 as usize] == incarnation {
+                    self.dispatch(node, |n, ctx, fx| n.on_timer(ctx, timer, fx));
+                }
+            }
+            Event::Input(a) => self.apply_input(a),
+        }
+        true
+    }
+
+    /// Runs every event up to and including `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: SimTime) {
+        while self.queue.peek_time().is_some_and(|at| at <= t) {
+            self.step();
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Schedules an input now (from the app); it is recorded for "save session".
+    pub fn inject(&mut self, action: Action) {
+        self.injected.push(FaultSpec { at: Dur(self.now.0), action: action.clone() });
+        self.queue.push(self.now, Event::Input(action));
+    }
+
+    fn deliver(&mut self, from: NodeId, to: NodeId, msg: Msg) {
+        let i = to.0 as usize;
+        if self.net.is_cut(from, to) {
+            self.dropped += 1;
+            return;
+        }
+        match self.live[i] {
+            Liveness::Up => self.dispatch(to, |n, ctx, fx| n.on_message(ctx, from, msg, fx)),
+            Liveness::Down(DownHow::PowerLoss) => self.dropped += 1,
+            Liveness::Down(DownHow::Clean | DownHow::Crash) => {
+                // The host is up but nothing listens: the connection is refused.
+                if let Some(req) = msg.request_id() {
+                    self.fx.clear();
+                    self.fx.send(from, Msg::Unreachable { req: Some(req) });
+                    self.apply_effects(to);
+                }
+            }
+        }
+    }
+
+    /// Runs a handler on a node with its own context and applies the effects.
+    fn dispatch(&mut self, node: NodeId, f: impl FnOnce(&mut Node, &mut Ctx, &mut Fx)) {
+        let i = node.0 as usize;
+        self.fx.clear();
+        let mut ctx = Ctx { now: self.now, me: node, rng: &mut self.rngs[i] };
+        f(&mut self.nodes[i], &mut ctx, &mut self.fx);
+        self.apply_effects(node);
+    }
+
+    /// Applies the collected effects of `node`: sends through the network, timers into
+    /// the queue, records into the trace and the statistics.
+    fn apply_effects(&mut self, node: NodeId) {
+        let i = node.0 as usize;
+        let mut fx = std::mem::take(&mut self.fx);
+        for r in fx.records.drain(..) {
+            self.stats.observe(self.now, &r);
+            self.trace.push(self.now.0, r);
+        }
+        for (to, msg) in fx.sends.drain(..) {
+            match self.net.route(self.now, node, to, &mut self.net_rngs[i]) {
+                Ok(at) => self.queue.push(at, Event::Deliver { from: node, to, sent_at: self.now, msg }),
+                Err(_) => self.dropped += 1,
+            }
+        }
+        let inc = self.incarnation[i];
+        for (after, timer) in fx.timers.drain(..) {
+            self.queue.push(self.now + after, Event::Timer { node, incarnation: inc, timer });
+        }
+        self.fx = fx;
+    }
+
+    /// Names for records and views.
+    pub fn names(&self) -> &Arc<Names> {
+        &self.names
+    }
+
+    /// Cluster settings.
+    pub fn cluster(&self) -> &Arc<ClusterCfg> {
+        &self.cfg
+    }
+}
+
+impl Node {
+    fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Msg, fx: &mut Fx) {
+        match self {
+            Node::ZooKeeper(z) => z.on_message(ctx, from, msg, fx),
+            Node::Broker(b) => b.on_message(ctx, from, msg, fx),
+            Node::Producer(p) => p.on_message(ctx, msg, fx),
+            Node::Consumer(c) => c.on_message(ctx, msg, fx),
+        }
+    }
+
+    fn on_timer(&mut self, ctx: &mut Ctx, t: KTimer, fx: &mut Fx) {
+        match (self, t) {
+            (Node::ZooKeeper(z), KTimer::Zk(t)) => z.on_timer(ctx, t, fx),
+            (Node::Broker(b), KTimer::Broker(t)) => b.on_timer(ctx, t, fx),
+            (Node::Producer(p), KTimer::Producer(t)) => p.on_timer(ctx, t, fx),
+            (Node::Consumer(c), KTimer::Consumer(t)) => c.on_timer(ctx, t, fx),
+            (n, t) => panic!("timer {t:?} scheduled for the wrong node kind {:?}", std::mem::discriminant(n)),
+        }
+    }
+}
