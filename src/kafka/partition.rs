@@ -86,6 +86,8 @@ pub enum Role {
 /// Idempotent producer state per partition: the last five batches (K ProducerStateEntry).
 #[derive(Clone, Debug, Default)]
 pub struct ProducerBatches {
+    /// Latest producer epoch seen (None: unknown, e.g. rebuilt from the log).
+    pub epoch: Option<u16>,
     /// (first seq, last seq, first offset), oldest first, at most five.
     pub batches: VecDeque<(u32, u32, u64)>,
 }
@@ -207,7 +209,19 @@ impl Replica {
         let mut duplicate_of = None;
         if let Some(id) = req.idempotence {
             let last = id.base_seq.wrapping_add(n - 1);
-            if let Some(pb) = self.producers.get(&id.producer_id) {
+            if let Some(pb) = self.producers.get_mut(&id.producer_id) {
+                // K ProducerAppendInfo.checkProducerEpoch / checkSequence.
+                match pb.epoch {
+                    Some(e) if id.producer_epoch < e => return Some(Err(ErrorCode::OutOfOrderSequence)),
+                    Some(e) if id.producer_epoch > e => {
+                        if id.base_seq != 0 {
+                            return Some(Err(ErrorCode::OutOfOrderSequence));
+                        }
+                        pb.batches.clear();
+                    }
+                    Some(_) | None => {}
+                }
+                pb.epoch = Some(id.producer_epoch);
                 if let Some(&(_, _, off)) = pb.batches.iter().find(|b| b.0 == id.base_seq && b.1 == last) {
                     duplicate_of = Some(off);
                 } else if pb.last_seq().is_some_and(|l| id.base_seq != l.wrapping_add(1)) {
@@ -259,9 +273,11 @@ impl Replica {
             let off = self.log.append(e);
             fx.record(RecordKind::Append { broker: me, tp: self.tp, offset: off, leader_epoch: e.epoch, value: r.value });
         }
-        if pid != NO_PRODUCER {
+        if let Some(id) = req.idempotence {
             let last = base_seq.wrapping_add(req.records.len() as u32 - 1);
-            self.producers.entry(pid).or_default().push(base_seq, last, base);
+            let pb = self.producers.entry(pid).or_default();
+            pb.epoch = Some(id.producer_epoch);
+            pb.push(base_seq, last, base);
         }
         self.after_append(h.cfg.topic(self.tp.topic), h.cfg, me, fx);
         base

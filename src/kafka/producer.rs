@@ -95,6 +95,7 @@ struct Batch {
     created: SimTime,
     attempts: u32,
     base_seq: Option<u32>,
+    epoch: u16,
     sealed: bool,
 }
 
@@ -123,6 +124,7 @@ pub struct Producer {
     in_flight_count: Vec<u32>,
     backoff_until: Vec<SimTime>,
     idem_next: Vec<u32>,
+    epoch: u16,
     next_req: u64,
 }
 
@@ -145,6 +147,7 @@ impl Producer {
             in_flight_count: vec![0; n],
             backoff_until: vec![SimTime::ZERO; n],
             idem_next: vec![0; n],
+            epoch: 0,
             next_req: 0,
         }
     }
@@ -227,7 +230,7 @@ impl Producer {
         match q.back_mut() {
             Some(b) if !b.sealed && b.records.len() < c.batch_records as usize => b.records.push(rec),
             _ => {
-                q.push_back(Batch { records: vec![rec], created: ctx.now, attempts: 0, base_seq: None, sealed: false });
+                q.push_back(Batch { records: vec![rec], created: ctx.now, attempts: 0, base_seq: None, epoch: 0, sealed: false });
                 if c.linger > Dur::ZERO {
                     fx.timer(c.linger, KTimer::Producer(ProducerTimer::Drain { p }));
                 }
@@ -254,13 +257,14 @@ impl Producer {
             }
             let mut batch = self.queues[pi].pop_front().expect("non-empty");
             batch.sealed = true;
-            if c.idempotent && batch.base_seq.is_none() {
+            if c.idempotent && (batch.base_seq.is_none() || batch.epoch != self.epoch) {
+                batch.epoch = self.epoch;
                 batch.base_seq = Some(self.idem_next[pi]);
                 self.idem_next[pi] = self.idem_next[pi].wrapping_add(batch.records.len() as u32);
             }
             self.next_req += 1;
             let req = self.next_req;
-            let idempotence = batch.base_seq.map(|s| ProducerIdSeq { producer_id: c.number, base_seq: s });
+            let idempotence = batch.base_seq.map(|s| ProducerIdSeq { producer_id: c.number, producer_epoch: batch.epoch, base_seq: s });
             let tp = Tp { topic: c.topic, partition: p };
             let msg = ProduceReq { req, tp, acks: c.acks, records: batch.records.clone(), idempotence, timeout_us: c.request_timeout.0 };
             fx.send(broker_node(leader), Msg::Produce(msg));
@@ -282,7 +286,15 @@ impl Producer {
         }
         let mut b = f.batch;
         let tp = Tp { topic: c.topic, partition: f.p };
-        let retry = e.retriable() && b.attempts < c.retries && ctx.now.since(b.created) < c.delivery_timeout;
+        let mut retriable = e.retriable();
+        if e == ErrorCode::OutOfOrderSequence && self.is_oldest(f.p, &b) {
+            // A real gap: the broker lost records it had acknowledged (truncation). KIP-360:
+            // fail this batch, bump the epoch and start every partition's sequence at 0.
+            retriable = false;
+            self.epoch = self.epoch.wrapping_add(1);
+            self.idem_next.iter_mut().for_each(|s| *s = 0);
+        }
+        let retry = retriable && b.attempts < c.retries && ctx.now.since(b.created) < c.delivery_timeout;
         for r in &b.records {
             fx.record(RecordKind::ProduceError { producer: self.me(ctx), value: r.value, tp, error: e, retrying: retry });
         }
@@ -300,6 +312,13 @@ impl Producer {
         let at = q.iter().position(|x| !x.sealed && x.attempts == 0 || key(x) > key(&b)).unwrap_or(q.len());
         q.insert(at, b);
         fx.timer(Dur(jittered), KTimer::Producer(ProducerTimer::Drain { p: f.p }));
+    }
+
+    /// True when no earlier batch of `p` is queued or in flight (its error is not caused
+    /// by a predecessor's failure).
+    fn is_oldest(&self, p: u32, b: &Batch) -> bool {
+        let earlier = |x: &Batch| x.epoch == b.epoch && x.base_seq.zip(b.base_seq).is_some_and(|(xs, bs)| xs < bs);
+        !self.queues[p as usize].iter().any(earlier) && !self.in_flight.values().any(|f| f.p == p && earlier(&f.batch))
     }
 
     /// Handles a message.

@@ -45,6 +45,8 @@ pub struct ProducedRecord {
 pub struct ProducerIdSeq {
     /// The producer id.
     pub producer_id: u32,
+    /// The producer epoch; a bump resets sequence numbers (KIP-360).
+    pub producer_epoch: u16,
     /// The first record's sequence number.
     pub base_seq: u32,
 }
