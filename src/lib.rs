@@ -4,7 +4,6 @@
 //! `world`, `scenario`, `trace`, `check`) knows nothing of the desktop app (`gui`, behind the
 //! `gui` feature); the CLI and the app are thin layers over [`world::Simulation`].
 
-
 pub mod check;
 pub mod cli;
 pub mod kafka;

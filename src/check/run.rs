@@ -39,13 +39,23 @@ impl RunReport {
 
 /// Runs `sc` with `seed` until `until` (default: its duration). Captured records are
 /// handed to `sink` as they accumulate, if given.
-pub fn run_scenario(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, mut sink: Option<&mut dyn FnMut(&[Record], &Names)>) -> RunReport {
+pub fn run_scenario(
+    sc: Arc<Scenario>,
+    seed: u64,
+    until: Option<Dur>,
+    mut sink: Option<&mut dyn FnMut(&[Record], &Names)>,
+) -> RunReport {
     let end = SimTime(until.unwrap_or(sc.duration).min(sc.duration).0);
     let mut sim = Simulation::new(sc.clone(), seed, 0);
     if sink.is_some() {
         sim.trace.capture_all();
     }
-    let mut timed: Vec<(SimTime, usize)> = sc.expect.iter().enumerate().filter_map(|(i, e)| e.at().map(|a| (SimTime(a.0), i))).collect();
+    let mut timed: Vec<(SimTime, usize)> = sc
+        .expect
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| e.at().map(|a| (SimTime(a.0), i)))
+        .collect();
     timed.sort();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; sc.expect.len()];
     let names = sim.names().clone();
@@ -76,7 +86,11 @@ pub fn run_scenario(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, mut sink: 
         if outcomes[i].is_none() {
             let mut o = evaluate(&sim, e);
             if e.at().is_some() {
-                o = Outcome { passed: false, observed: format!("not reached: the run stopped at {end}"), ..o };
+                o = Outcome {
+                    passed: false,
+                    observed: format!("not reached: the run stopped at {end}"),
+                    ..o
+                };
             }
             outcomes[i] = Some(o);
         }
@@ -85,7 +99,10 @@ pub fn run_scenario(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, mut sink: 
         name: sc.name.clone(),
         seed,
         until: sim.now(),
-        outcomes: outcomes.into_iter().map(|o| o.expect("every expectation evaluated")).collect(),
+        outcomes: outcomes
+            .into_iter()
+            .map(|o| o.expect("every expectation evaluated"))
+            .collect(),
         digest: sim.trace.digest(),
         records: sim.trace.count(),
         events: sim.events(),
@@ -98,20 +115,47 @@ pub fn summary(sim: &Simulation) -> String {
     let s = &sim.stats;
     let mut out = String::new();
     let lost = super::expect::acked_lost(sim).len();
-    let _ = writeln!(out, "  produced {}   acked {}   failed {}   acked but lost {}", s.produced, s.acked, s.failed, lost);
+    let _ = writeln!(
+        out,
+        "  produced {}   acked {}   failed {}   acked but lost {}",
+        s.produced, s.acked, s.failed, lost
+    );
     if !s.errors.is_empty() {
-        let errs: Vec<String> = s.errors.iter().map(|(e, n)| format!("{} ×{n}", e.name())).collect();
+        let errs: Vec<String> = s
+            .errors
+            .iter()
+            .map(|(e, n)| format!("{} ×{n}", e.name()))
+            .collect();
         let _ = writeln!(out, "  produce errors: {}", errs.join(", "));
     }
     for (i, (id, _)) in sim.consumers().enumerate() {
         let c = &s.consumers[i];
-        let _ = writeln!(out, "  consumer {}: consumed {}, duplicates {}, lag {}", sim.names().node(id.0), c.consumed, c.duplicates, sim.lag(id));
+        let _ = writeln!(
+            out,
+            "  consumer {}: consumed {}, duplicates {}, lag {}",
+            sim.names().node(id.0),
+            c.consumed,
+            c.duplicates,
+            sim.lag(id)
+        );
     }
-    let _ = writeln!(out, "  leader elections {}   records truncated {}   lost unflushed {}   network drops {}", s.leader_changes, s.truncated, s.lost_unflushed, sim.dropped);
+    let _ = writeln!(
+        out,
+        "  leader elections {}   records truncated {}   lost unflushed {}   network drops {}",
+        s.leader_changes, s.truncated, s.lost_unflushed, sim.dropped
+    );
     let leaders: Vec<String> = sim
         .partitions()
         .iter()
-        .map(|&tp| format!("{}→{}", sim.names().tp(tp), sim.leader_of(tp).map(|b| b.0.to_string()).unwrap_or_else(|| "none".into())))
+        .map(|&tp| {
+            format!(
+                "{}→{}",
+                sim.names().tp(tp),
+                sim.leader_of(tp)
+                    .map(|b| b.0.to_string())
+                    .unwrap_or_else(|| "none".into())
+            )
+        })
         .collect();
     if leaders.len() <= 24 {
         let _ = writeln!(out, "  leaders: {}", leaders.join("  "));

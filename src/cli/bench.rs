@@ -58,7 +58,9 @@ fn peak_rss_mib() -> Option<f64> {
 
 /// A bare heap loop: `n` pops and pushes on a heap holding `live` events.
 fn bare_heap_ns(n: u64, live: usize) -> f64 {
-    let mut heap: BinaryHeap<Reverse<(u64, u64)>> = (0..live as u64).map(|i| Reverse((i * 7919 % 10_000, i))).collect();
+    let mut heap: BinaryHeap<Reverse<(u64, u64)>> = (0..live as u64)
+        .map(|i| Reverse((i * 7919 % 10_000, i)))
+        .collect();
     let mut x: u64 = 0x9e37_79b9;
     let start = Instant::now();
     for seq in 0..n {
@@ -74,7 +76,9 @@ fn bare_heap_ns(n: u64, live: usize) -> f64 {
 
 pub(super) fn bench(a: BenchArgs) -> ExitCode {
     if cfg!(debug_assertions) {
-        eprintln!("note: this is a debug build; for real numbers run `cargo run --release --no-default-features -- bench`");
+        eprintln!(
+            "note: this is a debug build; for real numbers run `cargo run --release --no-default-features -- bench`"
+        );
     }
     let src = fleet_scenario(a.cars, &a.duration, a.consumers.clamp(1, 12));
     let sc = match parse(&src, "<bench>") {
@@ -93,7 +97,12 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
     for i in 1..=10u64 {
         sim.run_until(SimTime(tenth * i));
         max_queue = max_queue.max(sim.in_flight().count());
-        eprint!("\r  {:>3}%  {} events  {:.1}s wall", i * 10, sim.events(), start.elapsed().as_secs_f64());
+        eprint!(
+            "\r  {:>3}%  {} events  {:.1}s wall",
+            i * 10,
+            sim.events(),
+            start.elapsed().as_secs_f64()
+        );
     }
     eprintln!();
     let wall = start.elapsed().as_secs_f64();
@@ -101,11 +110,25 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
     let per_event_ns = wall * 1e9 / events as f64;
     let heap_ns = bare_heap_ns(events, max_queue.max(1000));
     let s = &sim.stats;
-    println!("  messages produced {}  acked {}  consumed {}", s.produced, s.acked, s.consumed());
-    println!("  events {events}   trace records {}   wall {wall:.2}s", sim.trace.count());
+    println!(
+        "  messages produced {}  acked {}  consumed {}",
+        s.produced,
+        s.acked,
+        s.consumed()
+    );
+    println!(
+        "  events {events}   trace records {}   wall {wall:.2}s",
+        sim.trace.count()
+    );
     println!("  events per wall second   {:.0}", events as f64 / wall);
-    println!("  speed-up over real time  {:.0}x", end.as_secs_f64() / wall);
-    println!("  per event                {per_event_ns:.0} ns   (bare BinaryHeap push+pop: {heap_ns:.0} ns, ratio {:.1}x)", per_event_ns / heap_ns);
+    println!(
+        "  speed-up over real time  {:.0}x",
+        end.as_secs_f64() / wall
+    );
+    println!(
+        "  per event                {per_event_ns:.0} ns   (bare BinaryHeap push+pop: {heap_ns:.0} ns, ratio {:.1}x)",
+        per_event_ns / heap_ns
+    );
     match peak_rss_mib() {
         Some(m) => println!("  peak memory              {m:.0} MiB"),
         None => println!("  peak memory              (unknown: no /proc/self/status)"),

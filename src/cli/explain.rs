@@ -22,7 +22,11 @@ pub(super) enum Explain {
 
 pub(super) fn explain(e: Explain) -> ExitCode {
     match e {
-        Explain::Partition { partitions, json, keys } => {
+        Explain::Partition {
+            partitions,
+            json,
+            keys,
+        } => {
             if partitions == 0 {
                 eprintln!("error: --partitions must be at least 1");
                 return ExitCode::from(2);
@@ -42,11 +46,16 @@ pub(super) fn explain(e: Explain) -> ExitCode {
                     .collect();
                 println!("{}", serde_json::Value::Array(v));
             } else {
-                println!("{:<24} {:>12} {:>12}  partition (of {partitions})", "key", "murmur2", "& 0x7fffffff");
+                println!(
+                    "{:<24} {:>12} {:>12}  partition (of {partitions})",
+                    "key", "murmur2", "& 0x7fffffff"
+                );
                 for (k, h, pos, p) in rows {
                     println!("{k:<24} {h:>12} {pos:>12}  {p}");
                 }
-                println!("\npartition = (murmur2(key bytes) & 0x7fffffff) % {partitions}, as Kafka's Java client computes it");
+                println!(
+                    "\npartition = (murmur2(key bytes) & 0x7fffffff) % {partitions}, as Kafka's Java client computes it"
+                );
             }
             ExitCode::SUCCESS
         }

@@ -10,10 +10,15 @@ use std::process::ExitCode;
 
 /// brokerlab — watch, step and break a simulated Kafka cluster.
 #[derive(Parser, Debug)]
-#[command(name = "brokerlab", version, about, long_about = "brokerlab simulates a Kafka-style cluster (brokers, partitions, replicas, \
+#[command(
+    name = "brokerlab",
+    version,
+    about,
+    long_about = "brokerlab simulates a Kafka-style cluster (brokers, partitions, replicas, \
 ZooKeeper and the controller, producers, consumers) deterministically: one scenario file and one seed give one \
 byte-identical trace. Without a command it opens the desktop app.\n\nExamples:\n  brokerlab run scenarios/03_failover_acks_all.ron\n  \
-brokerlab check scenarios/\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab open scenarios/01_pace_matching.ron")]
+brokerlab check scenarios/\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab open scenarios/01_pace_matching.ron"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -74,6 +79,8 @@ fn open(a: OpenArgs) -> ExitCode {
 
 #[cfg(not(feature = "gui"))]
 fn open(_: OpenArgs) -> ExitCode {
-    eprintln!("this brokerlab was built without the desktop app (cargo feature `gui`); try `brokerlab run FILE` or rebuild with default features");
+    eprintln!(
+        "this brokerlab was built without the desktop app (cargo feature `gui`); try `brokerlab run FILE` or rebuild with default features"
+    );
     ExitCode::from(2)
 }

@@ -61,13 +61,28 @@ impl Broker {
     pub fn new(id: BrokerId, cfg: Arc<ClusterCfg>, replicas: &[(Tp, PartitionState)]) -> Broker {
         let mut rm = ReplicaManager::default();
         for (tp, s) in replicas {
-            rm.replicas.insert(*tp, super::partition::Replica::new(*tp, s.clone()));
+            rm.replicas
+                .insert(*tp, super::partition::Replica::new(*tp, s.clone()));
         }
-        Broker { id, rm, metadata: BTreeMap::new(), live: vec![], controller: None, controller_epoch: 0, controller_state: None, cfg }
+        Broker {
+            id,
+            rm,
+            metadata: BTreeMap::new(),
+            live: vec![],
+            controller: None,
+            controller_epoch: 0,
+            controller_state: None,
+            cfg,
+        }
     }
 
     fn here<'a>(&self, ctx: &Ctx, cfg: &'a ClusterCfg) -> Here<'a> {
-        Here { now: ctx.now, me: self.id, controller: self.controller, cfg }
+        Here {
+            now: ctx.now,
+            me: self.id,
+            controller: self.controller,
+            cfg,
+        }
     }
 
     /// Starts (or restarts) the broker: session, controller bid, periodic tasks. `initial`
@@ -89,10 +104,19 @@ impl Broker {
         }
         fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id });
         fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id });
-        fx.timer(Dur(cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
-        fx.timer(Dur(cfg.replica_lag_time_max.0 / 2), KTimer::Broker(BrokerTimer::IsrCheck));
+        fx.timer(
+            Dur(cfg.zk_session_timeout.0 / 3),
+            KTimer::Broker(BrokerTimer::ZkHeartbeat),
+        );
+        fx.timer(
+            Dur(cfg.replica_lag_time_max.0 / 2),
+            KTimer::Broker(BrokerTimer::IsrCheck),
+        );
         fx.timer(cfg.flush_interval, KTimer::Broker(BrokerTimer::Flush));
-        fx.timer(cfg.retention_check_interval, KTimer::Broker(BrokerTimer::RetentionCheck));
+        fx.timer(
+            cfg.retention_check_interval,
+            KTimer::Broker(BrokerTimer::RetentionCheck),
+        );
         if initial.is_none() {
             fx.record(RecordKind::BrokerUp { broker: self.id });
         }
@@ -127,7 +151,12 @@ impl Broker {
         for r in self.rm.replicas.values_mut() {
             if let Role::Leader(ls) = &mut r.role {
                 for p in ls.parked.drain(..) {
-                    fx.send(p.from, Msg::Unreachable { req: Some(p.req.req) });
+                    fx.send(
+                        p.from,
+                        Msg::Unreachable {
+                            req: Some(p.req.req),
+                        },
+                    );
                 }
                 for d in ls.delayed.drain(..) {
                     fx.send(d.from, Msg::Unreachable { req: Some(d.req) });
@@ -136,7 +165,11 @@ impl Broker {
             r.role = Role::None;
         }
         self.controller_state = None;
-        fx.record(RecordKind::BrokerDown { broker: self.id, how, lost_unflushed: lost });
+        fx.record(RecordKind::BrokerDown {
+            broker: self.id,
+            how,
+            lost_unflushed: lost,
+        });
     }
 
     /// Handles a message.
@@ -144,7 +177,11 @@ impl Broker {
         let cfg = self.cfg.clone();
         match msg {
             Msg::MetadataReq { req } => {
-                let leaders = self.metadata.iter().map(|(tp, s)| (*tp, s.leader, s.leader_epoch)).collect();
+                let leaders = self
+                    .metadata
+                    .iter()
+                    .map(|(tp, s)| (*tp, s.leader, s.leader_epoch))
+                    .collect();
                 fx.send(from, Msg::MetadataResp { req, leaders });
             }
             Msg::Produce(req) => {
@@ -165,7 +202,11 @@ impl Broker {
                     self.rm.follower_fetch_failed(&h, tp, req, fx);
                 }
             }
-            Msg::ZkController { controller, controller_epoch, won } => self.on_zk_controller(controller, controller_epoch, won, fx),
+            Msg::ZkController {
+                controller,
+                controller_epoch,
+                won,
+            } => self.on_zk_controller(controller, controller_epoch, won, fx),
             Msg::ZkControllerGone => {
                 self.controller = None;
                 fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id });
@@ -175,7 +216,12 @@ impl Broker {
                     cs.on_brokers_changed(self.id, &live, &cfg, fx);
                 }
             }
-            Msg::LeaderAndIsr { controller, controller_epoch, states, live } => {
+            Msg::LeaderAndIsr {
+                controller,
+                controller_epoch,
+                states,
+                live,
+            } => {
                 if controller_epoch < self.controller_epoch {
                     return; // a stale controller: fenced
                 }
@@ -183,7 +229,9 @@ impl Broker {
                 self.controller_epoch = controller_epoch;
                 self.live = live;
                 for (tp, s) in &states {
-                    let newer = self.metadata.get(tp).is_none_or(|m| (s.leader_epoch, s.partition_epoch) >= (m.leader_epoch, m.partition_epoch));
+                    let newer = self.metadata.get(tp).is_none_or(|m| {
+                        (s.leader_epoch, s.partition_epoch) >= (m.leader_epoch, m.partition_epoch)
+                    });
                     if newer {
                         self.metadata.insert(*tp, s.clone());
                     }
@@ -191,9 +239,23 @@ impl Broker {
                 let h = self.here(ctx, &cfg);
                 self.rm.apply(&h, &states, fx);
             }
-            Msg::AlterPartition { tp, leader, leader_epoch, partition_epoch, isr } => {
+            Msg::AlterPartition {
+                tp,
+                leader,
+                leader_epoch,
+                partition_epoch,
+                isr,
+            } => {
                 if let Some(cs) = &mut self.controller_state {
-                    cs.on_alter_partition(self.id, tp, leader, leader_epoch, partition_epoch, isr, fx);
+                    cs.on_alter_partition(
+                        self.id,
+                        tp,
+                        leader,
+                        leader_epoch,
+                        partition_epoch,
+                        isr,
+                        fx,
+                    );
                 }
             }
             Msg::AlterPartitionResp { tp, result } => {
@@ -220,14 +282,27 @@ impl Broker {
         }
     }
 
-    fn on_zk_controller(&mut self, controller: Option<BrokerId>, epoch: u32, won: Option<super::protocol::ControllerInit>, fx: &mut Fx) {
+    fn on_zk_controller(
+        &mut self,
+        controller: Option<BrokerId>,
+        epoch: u32,
+        won: Option<super::protocol::ControllerInit>,
+        fx: &mut Fx,
+    ) {
         if epoch >= self.controller_epoch {
             self.controller = controller;
             self.controller_epoch = epoch;
         }
         if let Some(init) = won {
-            fx.record(RecordKind::ControllerElected { broker: self.id, controller_epoch: epoch });
-            let mut cs = ControllerState { epoch, live: init.live.into_iter().collect(), states: init.states.into_iter().collect() };
+            fx.record(RecordKind::ControllerElected {
+                broker: self.id,
+                controller_epoch: epoch,
+            });
+            let mut cs = ControllerState {
+                epoch,
+                live: init.live.into_iter().collect(),
+                states: init.states.into_iter().collect(),
+            };
             cs.on_elected(self.id, &self.cfg.clone(), fx);
             self.controller_state = Some(cs);
         } else {
@@ -247,11 +322,17 @@ impl Broker {
         match t {
             BrokerTimer::ZkHeartbeat => {
                 fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id });
-                fx.timer(Dur(cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
+                fx.timer(
+                    Dur(cfg.zk_session_timeout.0 / 3),
+                    KTimer::Broker(BrokerTimer::ZkHeartbeat),
+                );
             }
             BrokerTimer::IsrCheck => {
                 self.rm.shrink_isrs(&h, fx);
-                fx.timer(Dur(cfg.replica_lag_time_max.0 / 2), KTimer::Broker(BrokerTimer::IsrCheck));
+                fx.timer(
+                    Dur(cfg.replica_lag_time_max.0 / 2),
+                    KTimer::Broker(BrokerTimer::IsrCheck),
+                );
             }
             BrokerTimer::Flush => {
                 self.rm.flush_all();
@@ -259,7 +340,10 @@ impl Broker {
             }
             BrokerTimer::RetentionCheck => {
                 self.rm.enforce_retention_age(&h, fx);
-                fx.timer(cfg.retention_check_interval, KTimer::Broker(BrokerTimer::RetentionCheck));
+                fx.timer(
+                    cfg.retention_check_interval,
+                    KTimer::Broker(BrokerTimer::RetentionCheck),
+                );
             }
             BrokerTimer::FetchWait { tp, req, from } => {
                 if let Some(r) = self.rm.replicas.get_mut(&tp) {
@@ -271,7 +355,10 @@ impl Broker {
                     r.expire_produce(id, fx);
                 }
             }
-            BrokerTimer::AlterPartitionTimeout { tp, partition_epoch } => {
+            BrokerTimer::AlterPartitionTimeout {
+                tp,
+                partition_epoch,
+            } => {
                 if let Some(r) = self.rm.replicas.get_mut(&tp)
                     && r.state.partition_epoch == partition_epoch
                     && let Role::Leader(ls) = &mut r.role
@@ -281,7 +368,11 @@ impl Broker {
             }
             BrokerTimer::FollowerFetch { tp, token } => self.rm.follower_fetch(&h, tp, token, fx),
             BrokerTimer::FollowerFetchTimeout { tp, token, req } => {
-                let current = self.rm.replicas.get(&tp).is_some_and(|r| matches!(&r.role, Role::Follower(f) if f.token == token));
+                let current = self
+                    .rm
+                    .replicas
+                    .get(&tp)
+                    .is_some_and(|r| matches!(&r.role, Role::Follower(f) if f.token == token));
                 if current {
                     self.rm.follower_fetch_failed(&h, tp, req, fx);
                 }

@@ -95,9 +95,26 @@ impl Consumer {
         let cursors = cfg
             .assignment
             .iter()
-            .map(|&tp| PartitionCursor { tp, fetch_offset: None, processed: 0, leader: None, in_flight: None, buffered: 0, hw_seen: 0 })
+            .map(|&tp| PartitionCursor {
+                tp,
+                fetch_offset: None,
+                processed: 0,
+                leader: None,
+                in_flight: None,
+                buffered: 0,
+                hw_seen: 0,
+            })
             .collect();
-        Consumer { cfg, brokers, cursors, buffer: VecDeque::new(), processing: None, metadata_req: None, bootstrap: 0, next_req: 0 }
+        Consumer {
+            cfg,
+            brokers,
+            cursors,
+            buffer: VecDeque::new(),
+            processing: None,
+            metadata_req: None,
+            bootstrap: 0,
+            next_req: 0,
+        }
     }
 
     /// Starts, or restarts with no memory of its positions.
@@ -122,8 +139,14 @@ impl Consumer {
         self.next_req += 1;
         self.metadata_req = Some(self.next_req);
         self.bootstrap = self.bootstrap % self.brokers + 1;
-        fx.send(broker_node(BrokerId(self.bootstrap)), Msg::MetadataReq { req: self.next_req });
-        fx.timer(Dur::secs(1), KTimer::Consumer(ConsumerTimer::MetadataTimeout { req: self.next_req }));
+        fx.send(
+            broker_node(BrokerId(self.bootstrap)),
+            Msg::MetadataReq { req: self.next_req },
+        );
+        fx.timer(
+            Dur::secs(1),
+            KTimer::Consumer(ConsumerTimer::MetadataTimeout { req: self.next_req }),
+        );
     }
 
     fn fetch(&mut self, ctx: &mut Ctx, i: usize, fx: &mut Fx) {
@@ -157,7 +180,10 @@ impl Consumer {
         };
         self.cursors[i].in_flight = Some(self.next_req);
         fx.send(broker_node(leader), Msg::Fetch(req));
-        fx.timer(self.cfg.request_timeout, KTimer::Consumer(ConsumerTimer::FetchTimeout { req: self.next_req }));
+        fx.timer(
+            self.cfg.request_timeout,
+            KTimer::Consumer(ConsumerTimer::FetchTimeout { req: self.next_req }),
+        );
     }
 
     fn fetch_failed(&mut self, i: usize, fx: &mut Fx) {
@@ -171,25 +197,49 @@ impl Consumer {
         if self.processing.is_some() {
             return;
         }
-        let Some((i, offset, value)) = self.buffer.pop_front() else { return };
+        let Some((i, offset, value)) = self.buffer.pop_front() else {
+            return;
+        };
         let tp = self.cursors[i].tp;
-        fx.record(RecordKind::Deliver { consumer: NodeRef(ctx.me.0), tp, offset, value });
+        fx.record(RecordKind::Deliver {
+            consumer: NodeRef(ctx.me.0),
+            tp,
+            offset,
+            value,
+        });
         self.processing = Some((i, offset, value));
-        fx.timer(self.cfg.process_time, KTimer::Consumer(ConsumerTimer::ProcessDone));
+        fx.timer(
+            self.cfg.process_time,
+            KTimer::Consumer(ConsumerTimer::ProcessDone),
+        );
     }
 
     /// Handles a message.
     pub fn on_message(&mut self, ctx: &mut Ctx, msg: Msg, fx: &mut Fx) {
         match msg {
             Msg::FetchResp(resp) => {
-                let Some(i) = self.cursors.iter().position(|c| c.in_flight == Some(resp.req)) else { return };
+                let Some(i) = self
+                    .cursors
+                    .iter()
+                    .position(|c| c.in_flight == Some(resp.req))
+                else {
+                    return;
+                };
                 self.cursors[i].in_flight = None;
                 self.cursors[i].hw_seen = resp.high_watermark;
                 match resp.result {
-                    FetchResult::Records { base_offset, records } => {
+                    FetchResult::Records {
+                        base_offset,
+                        records,
+                    } => {
                         let n = records.len() as u32;
                         if n > 0 {
-                            fx.record(RecordKind::Fetch { consumer: NodeRef(ctx.me.0), tp: resp.tp, offset: base_offset, records: n });
+                            fx.record(RecordKind::Fetch {
+                                consumer: NodeRef(ctx.me.0),
+                                tp: resp.tp,
+                                offset: base_offset,
+                                records: n,
+                            });
                         }
                         let c = &mut self.cursors[i];
                         c.fetch_offset = Some(base_offset + n as u64);
@@ -212,12 +262,19 @@ impl Consumer {
                             OffsetReset::Latest => resp.high_watermark,
                         };
                         let from = c.fetch_offset.unwrap_or(c.processed);
-                        fx.record(RecordKind::OffsetReset { consumer: NodeRef(ctx.me.0), tp: resp.tp, from, to });
+                        fx.record(RecordKind::OffsetReset {
+                            consumer: NodeRef(ctx.me.0),
+                            tp: resp.tp,
+                            from,
+                            to,
+                        });
                         c.fetch_offset = Some(to);
                         c.processed = to;
                         self.fetch(ctx, i, fx);
                     }
-                    FetchResult::Error(_) | FetchResult::Diverging { .. } => self.fetch_failed(i, fx),
+                    FetchResult::Error(_) | FetchResult::Diverging { .. } => {
+                        self.fetch_failed(i, fx)
+                    }
                 }
             }
             Msg::MetadataResp { req, leaders } => {
@@ -277,11 +334,18 @@ impl Consumer {
                 }
             }
             ConsumerTimer::ProcessDone => {
-                let Some((i, offset, value)) = self.processing.take() else { return };
+                let Some((i, offset, value)) = self.processing.take() else {
+                    return;
+                };
                 let c = &mut self.cursors[i];
                 c.processed = offset + 1;
                 c.buffered -= 1;
-                fx.record(RecordKind::ProcessOk { consumer: NodeRef(ctx.me.0), tp: c.tp, offset, value });
+                fx.record(RecordKind::ProcessOk {
+                    consumer: NodeRef(ctx.me.0),
+                    tp: c.tp,
+                    offset,
+                    value,
+                });
                 if c.buffered == 0 {
                     self.fetch(ctx, i, fx);
                 }

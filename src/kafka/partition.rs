@@ -142,7 +142,15 @@ fn is_caught_up(r: &RemoteReplica, leader_leo: u64, now: SimTime, lag_max: Dur) 
 impl Replica {
     /// A replica with an empty log.
     pub fn new(tp: Tp, state: PartitionState) -> Replica {
-        Replica { tp, log: Default::default(), hw: 0, hw_checkpoint: 0, state, role: Role::None, producers: BTreeMap::new() }
+        Replica {
+            tp,
+            log: Default::default(),
+            hw: 0,
+            hw_checkpoint: 0,
+            state,
+            role: Role::None,
+            producers: BTreeMap::new(),
+        }
     }
 
     /// True when this replica leads.
@@ -160,14 +168,35 @@ impl Replica {
 
     /// Becomes leader for `state` (K Partition.makeLeader): the epoch cache gets
     /// (epoch, LEO); ISR followers count as caught up now; their LEOs are unknown.
-    pub fn become_leader(&mut self, now: SimTime, state: PartitionState, me: BrokerId, fx: &mut Fx) {
+    pub fn become_leader(
+        &mut self,
+        now: SimTime,
+        state: PartitionState,
+        me: BrokerId,
+        fx: &mut Fx,
+    ) {
         self.abandon_leadership(fx);
         let leo = self.log.end_offset();
         self.log.epochs.assign(state.leader_epoch, leo);
-        let mut ls = LeaderState { epoch_start: leo, ..Default::default() };
+        let mut ls = LeaderState {
+            epoch_start: leo,
+            ..Default::default()
+        };
         for &b in state.replicas.iter().filter(|&&b| b != me) {
-            let last = if state.isr.contains(&b) { now } else { SimTime::ZERO };
-            ls.followers.insert(b, RemoteReplica { leo: None, last_caught_up: last, last_fetch_leader_leo: 0, last_fetch_time: now });
+            let last = if state.isr.contains(&b) {
+                now
+            } else {
+                SimTime::ZERO
+            };
+            ls.followers.insert(
+                b,
+                RemoteReplica {
+                    leo: None,
+                    last_caught_up: last,
+                    last_fetch_leader_leo: 0,
+                    last_fetch_time: now,
+                },
+            );
         }
         self.state = state;
         self.role = Role::Leader(ls);
@@ -177,7 +206,11 @@ impl Replica {
     pub fn become_follower(&mut self, state: PartitionState, token: u64, fx: &mut Fx) {
         self.abandon_leadership(fx);
         self.role = match state.leader {
-            Some(l) => Role::Follower(FollowerState { leader: l, token, in_flight: None }),
+            Some(l) => Role::Follower(FollowerState {
+                leader: l,
+                token,
+                in_flight: None,
+            }),
             None => Role::None,
         };
         self.state = state;
@@ -187,10 +220,20 @@ impl Replica {
     pub fn abandon_leadership(&mut self, fx: &mut Fx) {
         if let Role::Leader(ls) = &mut self.role {
             for d in ls.delayed.drain(..) {
-                fx.send(d.from, Msg::ProduceResp { req: d.req, tp: self.tp, result: Err(ErrorCode::NotLeaderOrFollower) });
+                fx.send(
+                    d.from,
+                    Msg::ProduceResp {
+                        req: d.req,
+                        tp: self.tp,
+                        result: Err(ErrorCode::NotLeaderOrFollower),
+                    },
+                );
             }
             for p in ls.parked.drain(..) {
-                fx.send(p.from, Msg::FetchResp(error_resp(p.req, ErrorCode::NotLeaderOrFollower)));
+                fx.send(
+                    p.from,
+                    Msg::FetchResp(error_resp(p.req, ErrorCode::NotLeaderOrFollower)),
+                );
             }
         }
         self.role = Role::None;
@@ -198,8 +241,17 @@ impl Replica {
 
     /// Handles a ProduceRequest as leader. Returns the immediate answer, or None when
     /// there is none yet (acks=all waiting) or never (acks=0).
-    pub fn produce(&mut self, h: &Here, from: NodeId, req: &ProduceReq, next_id: &mut u64, fx: &mut Fx) -> Option<Result<u64, ErrorCode>> {
-        let Role::Leader(_) = &self.role else { return Some(Err(ErrorCode::NotLeaderOrFollower)) };
+    pub fn produce(
+        &mut self,
+        h: &Here,
+        from: NodeId,
+        req: &ProduceReq,
+        next_id: &mut u64,
+        fx: &mut Fx,
+    ) -> Option<Result<u64, ErrorCode>> {
+        let Role::Leader(_) = &self.role else {
+            return Some(Err(ErrorCode::NotLeaderOrFollower));
+        };
         let topic = h.cfg.topic(self.tp.topic);
         let me = h.me;
         if req.acks == Acks::All && self.state.isr.len() < topic.effective_min_isr() {
@@ -212,7 +264,9 @@ impl Replica {
             if let Some(pb) = self.producers.get_mut(&id.producer_id) {
                 // K ProducerAppendInfo.checkProducerEpoch / checkSequence.
                 match pb.epoch {
-                    Some(e) if id.producer_epoch < e => return Some(Err(ErrorCode::OutOfOrderSequence)),
+                    Some(e) if id.producer_epoch < e => {
+                        return Some(Err(ErrorCode::OutOfOrderSequence));
+                    }
                     Some(e) if id.producer_epoch > e => {
                         if id.base_seq != 0 {
                             return Some(Err(ErrorCode::OutOfOrderSequence));
@@ -222,9 +276,16 @@ impl Replica {
                     Some(_) | None => {}
                 }
                 pb.epoch = Some(id.producer_epoch);
-                if let Some(&(_, _, off)) = pb.batches.iter().find(|b| b.0 == id.base_seq && b.1 == last) {
+                if let Some(&(_, _, off)) = pb
+                    .batches
+                    .iter()
+                    .find(|b| b.0 == id.base_seq && b.1 == last)
+                {
                     duplicate_of = Some(off);
-                } else if pb.last_seq().is_some_and(|l| id.base_seq != l.wrapping_add(1)) {
+                } else if pb
+                    .last_seq()
+                    .is_some_and(|l| id.base_seq != l.wrapping_add(1))
+                {
                     return Some(Err(ErrorCode::OutOfOrderSequence));
                 }
             }
@@ -232,7 +293,12 @@ impl Replica {
         let base = match duplicate_of {
             Some(off) => {
                 for (i, r) in req.records.iter().enumerate() {
-                    fx.record(RecordKind::DuplicateBatch { broker: me, tp: self.tp, value: r.value, offset: off + i as u64 });
+                    fx.record(RecordKind::DuplicateBatch {
+                        broker: me,
+                        tp: self.tp,
+                        value: r.value,
+                        offset: off + i as u64,
+                    });
                 }
                 off
             }
@@ -248,9 +314,20 @@ impl Replica {
             Acks::All => {
                 let id = *next_id;
                 *next_id += 1;
-                let Role::Leader(ls) = &mut self.role else { unreachable!("checked above") };
-                ls.delayed.push_back(DelayedProduce { id, from, req: req.req, base_offset: base, required });
-                fx.timer(Dur(req.timeout_us), KTimer::Broker(BrokerTimer::ProduceTimeout { tp: self.tp, id }));
+                let Role::Leader(ls) = &mut self.role else {
+                    unreachable!("checked above")
+                };
+                ls.delayed.push_back(DelayedProduce {
+                    id,
+                    from,
+                    req: req.req,
+                    base_offset: base,
+                    required,
+                });
+                fx.timer(
+                    Dur(req.timeout_us),
+                    KTimer::Broker(BrokerTimer::ProduceTimeout { tp: self.tp, id }),
+                );
                 None
             }
         }
@@ -259,7 +336,10 @@ impl Replica {
     fn append_as_leader(&mut self, h: &Here, req: &ProduceReq, fx: &mut Fx) -> u64 {
         let (now, me) = (h.now, h.me);
         let base = self.log.end_offset();
-        let (pid, base_seq) = req.idempotence.map(|i| (i.producer_id, i.base_seq)).unwrap_or((NO_PRODUCER, 0));
+        let (pid, base_seq) = req
+            .idempotence
+            .map(|i| (i.producer_id, i.base_seq))
+            .unwrap_or((NO_PRODUCER, 0));
         for (i, r) in req.records.iter().enumerate() {
             let e = LogEntry {
                 value: r.value,
@@ -271,7 +351,13 @@ impl Replica {
                 batch_base_seq: base_seq,
             };
             let off = self.log.append(e);
-            fx.record(RecordKind::Append { broker: me, tp: self.tp, offset: off, leader_epoch: e.epoch, value: r.value });
+            fx.record(RecordKind::Append {
+                broker: me,
+                tp: self.tp,
+                offset: off,
+                leader_epoch: e.epoch,
+                value: r.value,
+            });
         }
         if let Some(id) = req.idempotence {
             let last = base_seq.wrapping_add(req.records.len() as u32 - 1);
@@ -292,7 +378,11 @@ impl Replica {
                 let to = (self.log.end_offset() - max).min(self.hw);
                 if to > self.log.start_offset() {
                     self.log.delete_before(to);
-                    fx.record(RecordKind::Retention { broker: me, tp: self.tp, log_start_offset: to });
+                    fx.record(RecordKind::Retention {
+                        broker: me,
+                        tp: self.tp,
+                        log_start_offset: to,
+                    });
                 }
             }
         }
@@ -307,7 +397,9 @@ impl Replica {
     /// maximal ISR and caught-up eligible followers; never backwards; not at all while the
     /// ISR is below min.insync.replicas (Kafka ≥ 3.7, KAFKA-15583).
     pub fn maybe_increment_hw(&mut self, h: &Here, fx: &mut Fx) {
-        let Role::Leader(ls) = &mut self.role else { return };
+        let Role::Leader(ls) = &mut self.role else {
+            return;
+        };
         let (now, cfg, me, topic) = (h.now, h.cfg, h.me, h.cfg.topic(self.tp.topic));
         if self.state.isr.len() < topic.effective_min_isr() {
             return;
@@ -315,8 +407,10 @@ impl Replica {
         let leo = self.log.end_offset();
         let mut new_hw = leo;
         for (b, r) in &ls.followers {
-            let in_max_isr = self.state.isr.contains(b) || ls.isr_pending.as_ref().is_some_and(|p| p.contains(b));
-            let counts = in_max_isr || (r.leo.is_some() && is_caught_up(r, leo, now, cfg.replica_lag_time_max));
+            let in_max_isr = self.state.isr.contains(b)
+                || ls.isr_pending.as_ref().is_some_and(|p| p.contains(b));
+            let counts = in_max_isr
+                || (r.leo.is_some() && is_caught_up(r, leo, now, cfg.replica_lag_time_max));
             if counts {
                 new_hw = new_hw.min(r.leo.unwrap_or(self.hw));
             }
@@ -325,12 +419,27 @@ impl Replica {
             return;
         }
         self.hw = new_hw;
-        fx.record(RecordKind::Hw { broker: me, tp: self.tp, high_watermark: new_hw });
+        fx.record(RecordKind::Hw {
+            broker: me,
+            tp: self.tp,
+            high_watermark: new_hw,
+        });
         let isr_ok = self.state.isr.len() >= topic.effective_min_isr();
         while ls.delayed.front().is_some_and(|d| d.required <= new_hw) {
             let d = ls.delayed.pop_front().expect("checked");
-            let result = if isr_ok { Ok(d.base_offset) } else { Err(ErrorCode::NotEnoughReplicasAfterAppend) };
-            fx.send(d.from, Msg::ProduceResp { req: d.req, tp: self.tp, result });
+            let result = if isr_ok {
+                Ok(d.base_offset)
+            } else {
+                Err(ErrorCode::NotEnoughReplicasAfterAppend)
+            };
+            fx.send(
+                d.from,
+                Msg::ProduceResp {
+                    req: d.req,
+                    tp: self.tp,
+                    result,
+                },
+            );
         }
         self.answer_parked(fx, false);
     }
@@ -338,7 +447,9 @@ impl Replica {
     /// Answers parked fetches that now have data (followers: LEO moved; consumers: HW
     /// moved), or all of them when `expire` (their wait ran out).
     pub fn answer_parked(&mut self, fx: &mut Fx, expire: bool) {
-        let Role::Leader(ls) = &mut self.role else { return };
+        let Role::Leader(ls) = &mut self.role else {
+            return;
+        };
         if ls.parked.is_empty() {
             return;
         }
@@ -360,8 +471,14 @@ impl Replica {
 
     /// Expires one parked fetch whose wait ran out.
     pub fn expire_parked(&mut self, req: u64, from: NodeId, fx: &mut Fx) {
-        let Role::Leader(ls) = &mut self.role else { return };
-        if let Some(i) = ls.parked.iter().position(|p| p.req.req == req && p.from == from) {
+        let Role::Leader(ls) = &mut self.role else {
+            return;
+        };
+        if let Some(i) = ls
+            .parked
+            .iter()
+            .position(|p| p.req.req == req && p.from == from)
+        {
             let p = ls.parked.remove(i);
             fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
         }
@@ -369,20 +486,36 @@ impl Replica {
 
     /// Answers one delayed produce whose request timeout ran out.
     pub fn expire_produce(&mut self, id: u64, fx: &mut Fx) {
-        let Role::Leader(ls) = &mut self.role else { return };
+        let Role::Leader(ls) = &mut self.role else {
+            return;
+        };
         if let Some(i) = ls.delayed.iter().position(|d| d.id == id) {
             let d = ls.delayed.remove(i).expect("found");
-            fx.send(d.from, Msg::ProduceResp { req: d.req, tp: self.tp, result: Err(ErrorCode::RequestTimedOut) });
+            fx.send(
+                d.from,
+                Msg::ProduceResp {
+                    req: d.req,
+                    tp: self.tp,
+                    result: Err(ErrorCode::RequestTimedOut),
+                },
+            );
         }
     }
 
     fn read_for(&self, req: &FetchReq) -> FetchResp {
-        let limit = if req.replica.is_some() { self.log.end_offset() } else { self.hw };
+        let limit = if req.replica.is_some() {
+            self.log.end_offset()
+        } else {
+            self.hw
+        };
         let records = self.log.read(req.offset, req.max_records, limit);
         FetchResp {
             req: req.req,
             tp: self.tp,
-            result: FetchResult::Records { base_offset: req.offset, records },
+            result: FetchResult::Records {
+                base_offset: req.offset,
+                records,
+            },
             high_watermark: self.hw,
             log_start_offset: self.log.start_offset(),
             log_end_offset: self.log.end_offset(),
@@ -391,8 +524,16 @@ impl Replica {
 
     /// Handles a Fetch as leader. Returns the response now, or None when parked.
     /// Followers' fetches update their state, the HW and the ISR (expansion).
-    pub fn fetch(&mut self, h: &Here, from: NodeId, req: &FetchReq, fx: &mut Fx) -> Option<FetchResp> {
-        let Role::Leader(_) = &self.role else { return Some(error_resp(*req, ErrorCode::NotLeaderOrFollower)) };
+    pub fn fetch(
+        &mut self,
+        h: &Here,
+        from: NodeId,
+        req: &FetchReq,
+        fx: &mut Fx,
+    ) -> Option<FetchResp> {
+        let Role::Leader(_) = &self.role else {
+            return Some(error_resp(*req, ErrorCode::NotLeaderOrFollower));
+        };
         if let Some(e) = req.leader_epoch {
             if e < self.state.leader_epoch {
                 return Some(error_resp(*req, ErrorCode::FencedLeaderEpoch));
@@ -413,7 +554,13 @@ impl Replica {
             }
         }
         if req.offset > leo || req.offset < self.log.start_offset() {
-            return Some(error_resp_with(*req, ErrorCode::OffsetOutOfRange, self.hw, self.log.start_offset(), leo));
+            return Some(error_resp_with(
+                *req,
+                ErrorCode::OffsetOutOfRange,
+                self.hw,
+                self.log.start_offset(),
+                leo,
+            ));
         }
         if let Some(f) = req.replica {
             self.update_follower(h, f, req.offset, fx);
@@ -422,9 +569,18 @@ impl Replica {
         if req.offset < limit || req.max_wait_us == 0 {
             return Some(self.read_for(req));
         }
-        let Role::Leader(ls) = &mut self.role else { unreachable!("checked") };
+        let Role::Leader(ls) = &mut self.role else {
+            unreachable!("checked")
+        };
         ls.parked.push(ParkedFetch { from, req: *req });
-        fx.timer(Dur(req.max_wait_us), KTimer::Broker(BrokerTimer::FetchWait { tp: self.tp, req: req.req, from }));
+        fx.timer(
+            Dur(req.max_wait_us),
+            KTimer::Broker(BrokerTimer::FetchWait {
+                tp: self.tp,
+                req: req.req,
+                from,
+            }),
+        );
         None
     }
 
@@ -443,9 +599,16 @@ impl Replica {
     fn update_follower(&mut self, h: &Here, f: BrokerId, offset: u64, fx: &mut Fx) {
         let now = h.now;
         let leo = self.log.end_offset();
-        let (hw, epoch_start) = (self.hw, self.leader_state().map(|l| l.epoch_start).unwrap_or(0));
-        let Role::Leader(ls) = &mut self.role else { return };
-        let Some(r) = ls.followers.get_mut(&f) else { return };
+        let (hw, epoch_start) = (
+            self.hw,
+            self.leader_state().map(|l| l.epoch_start).unwrap_or(0),
+        );
+        let Role::Leader(ls) = &mut self.role else {
+            return;
+        };
+        let Some(r) = ls.followers.get_mut(&f) else {
+            return;
+        };
         if offset >= leo {
             r.last_caught_up = r.last_caught_up.max(now);
         } else if offset >= r.last_fetch_leader_leo {
@@ -455,7 +618,11 @@ impl Replica {
         r.last_fetch_time = now;
         r.leo = Some(offset);
         // K Partition.maybeExpandIsr: LEO ≥ HW and ≥ the start of the current epoch.
-        if !self.state.isr.contains(&f) && ls.isr_pending.is_none() && offset >= hw && offset >= epoch_start {
+        if !self.state.isr.contains(&f)
+            && ls.isr_pending.is_none()
+            && offset >= hw
+            && offset >= epoch_start
+        {
             let mut isr = self.state.isr.clone();
             isr.push(f);
             isr.sort_by_key(|b| self.state.replicas.iter().position(|r| r == b));
@@ -466,11 +633,15 @@ impl Replica {
 
     /// ISR members that are not caught up (K Partition.getOutOfSyncReplicas).
     pub fn out_of_sync(&self, now: SimTime, cfg: &ClusterCfg) -> Vec<BrokerId> {
-        let Role::Leader(ls) = &self.role else { return vec![] };
+        let Role::Leader(ls) = &self.role else {
+            return vec![];
+        };
         let leo = self.log.end_offset();
         ls.followers
             .iter()
-            .filter(|(b, r)| self.state.isr.contains(b) && !is_caught_up(r, leo, now, cfg.replica_lag_time_max))
+            .filter(|(b, r)| {
+                self.state.isr.contains(b) && !is_caught_up(r, leo, now, cfg.replica_lag_time_max)
+            })
             .map(|(b, _)| *b)
             .collect()
     }
@@ -478,15 +649,31 @@ impl Replica {
     /// Sends AlterPartition with `isr` to the controller (one change in flight at a time;
     /// none while no controller is known).
     pub fn propose_isr(&mut self, h: &Here, isr: Vec<BrokerId>, fx: &mut Fx) {
-        let Role::Leader(ls) = &mut self.role else { return };
-        let Some(controller) = h.controller else { return };
+        let Role::Leader(ls) = &mut self.role else {
+            return;
+        };
+        let Some(controller) = h.controller else {
+            return;
+        };
         if ls.isr_pending.is_some() || isr == self.state.isr {
             return;
         }
         ls.isr_pending = Some(isr.clone());
         let s = &self.state;
-        let msg = Msg::AlterPartition { tp: self.tp, leader: h.me, leader_epoch: s.leader_epoch, partition_epoch: s.partition_epoch, isr };
-        fx.timer(Dur::secs(3), KTimer::Broker(BrokerTimer::AlterPartitionTimeout { tp: self.tp, partition_epoch: s.partition_epoch }));
+        let msg = Msg::AlterPartition {
+            tp: self.tp,
+            leader: h.me,
+            leader_epoch: s.leader_epoch,
+            partition_epoch: s.partition_epoch,
+            isr,
+        };
+        fx.timer(
+            Dur::secs(3),
+            KTimer::Broker(BrokerTimer::AlterPartitionTimeout {
+                tp: self.tp,
+                partition_epoch: s.partition_epoch,
+            }),
+        );
         fx.send(super::broker_node(controller), msg);
     }
 
@@ -513,5 +700,12 @@ pub fn error_resp(req: FetchReq, e: ErrorCode) -> FetchResp {
 }
 
 fn error_resp_with(req: FetchReq, e: ErrorCode, hw: u64, start: u64, leo: u64) -> FetchResp {
-    FetchResp { req: req.req, tp: req.tp, result: FetchResult::Error(e), high_watermark: hw, log_start_offset: start, log_end_offset: leo }
+    FetchResp {
+        req: req.req,
+        tp: req.tp,
+        result: FetchResult::Error(e),
+        high_watermark: hw,
+        log_start_offset: start,
+        log_end_offset: leo,
+    }
 }

@@ -30,7 +30,9 @@ impl ReplicaManager {
     /// roles; same-epoch states only update the ISR.
     pub fn apply(&mut self, h: &Here, states: &[(Tp, PartitionState)], fx: &mut Fx) {
         for (tp, s) in states {
-            let Some(r) = self.replicas.get_mut(tp) else { continue };
+            let Some(r) = self.replicas.get_mut(tp) else {
+                continue;
+            };
             let newer_epoch = s.leader_epoch > r.state.leader_epoch;
             if s.leader == Some(h.me) {
                 if newer_epoch || !r.is_leader() {
@@ -50,7 +52,10 @@ impl ReplicaManager {
                     let token = self.next_token;
                     r.become_follower(s.clone(), token, fx);
                     if s.leader.is_some() {
-                        fx.timer(Dur::ZERO, KTimer::Broker(BrokerTimer::FollowerFetch { tp: *tp, token }));
+                        fx.timer(
+                            Dur::ZERO,
+                            KTimer::Broker(BrokerTimer::FollowerFetch { tp: *tp, token }),
+                        );
                     }
                 } else {
                     r.update_state(h, s.clone(), fx);
@@ -60,7 +65,13 @@ impl ReplicaManager {
     }
 
     /// Handles a ProduceRequest.
-    pub fn produce(&mut self, h: &Here, from: NodeId, req: &super::protocol::ProduceReq, fx: &mut Fx) {
+    pub fn produce(
+        &mut self,
+        h: &Here,
+        from: NodeId,
+        req: &super::protocol::ProduceReq,
+        fx: &mut Fx,
+    ) {
         let mut next = self.next_id;
         let result = match self.replicas.get_mut(&req.tp) {
             Some(r) => r.produce(h, from, req, &mut next, fx),
@@ -68,7 +79,14 @@ impl ReplicaManager {
         };
         self.next_id = next;
         if let Some(result) = result {
-            fx.send(from, Msg::ProduceResp { req: req.req, tp: req.tp, result });
+            fx.send(
+                from,
+                Msg::ProduceResp {
+                    req: req.req,
+                    tp: req.tp,
+                    result,
+                },
+            );
         }
     }
 
@@ -86,8 +104,12 @@ impl ReplicaManager {
     /// Sends the follower fetch for `tp` if `token` is still current.
     pub fn follower_fetch(&mut self, h: &Here, tp: Tp, token: u64, fx: &mut Fx) {
         let req_id = self.next_id();
-        let Some(r) = self.replicas.get_mut(&tp) else { return };
-        let Role::Follower(f) = &mut r.role else { return };
+        let Some(r) = self.replicas.get_mut(&tp) else {
+            return;
+        };
+        let Role::Follower(f) = &mut r.role else {
+            return;
+        };
         if f.token != token || f.in_flight.is_some() {
             return;
         }
@@ -103,17 +125,28 @@ impl ReplicaManager {
             max_wait_us: h.cfg.replica_fetch_wait_max.0,
         };
         fx.send(broker_node(f.leader), Msg::Fetch(req));
-        let t = KTimer::Broker(BrokerTimer::FollowerFetchTimeout { tp, token, req: req_id });
+        let t = KTimer::Broker(BrokerTimer::FollowerFetchTimeout {
+            tp,
+            token,
+            req: req_id,
+        });
         fx.timer(h.cfg.replica_socket_timeout, t);
     }
 
     /// A follower fetch got no answer in time, or bounced: fetch again after the backoff.
     pub fn follower_fetch_failed(&mut self, h: &Here, tp: Tp, req: u64, fx: &mut Fx) {
-        let Some(r) = self.replicas.get_mut(&tp) else { return };
-        let Role::Follower(f) = &mut r.role else { return };
+        let Some(r) = self.replicas.get_mut(&tp) else {
+            return;
+        };
+        let Role::Follower(f) = &mut r.role else {
+            return;
+        };
         if f.in_flight == Some(req) {
             f.in_flight = None;
-            fx.timer(h.cfg.replica_fetch_backoff, KTimer::Broker(BrokerTimer::FollowerFetch { tp, token: f.token }));
+            fx.timer(
+                h.cfg.replica_fetch_backoff,
+                KTimer::Broker(BrokerTimer::FollowerFetch { tp, token: f.token }),
+            );
         }
     }
 
@@ -127,28 +160,48 @@ impl ReplicaManager {
 
     /// Handles a FetchResponse to this broker's follower fetch.
     pub fn on_follower_response(&mut self, h: &Here, resp: FetchResp, fx: &mut Fx) {
-        let Some(r) = self.replicas.get_mut(&resp.tp) else { return };
-        let Role::Follower(f) = &mut r.role else { return };
+        let Some(r) = self.replicas.get_mut(&resp.tp) else {
+            return;
+        };
+        let Role::Follower(f) = &mut r.role else {
+            return;
+        };
         if f.in_flight != Some(resp.req) {
             return;
         }
         f.in_flight = None;
         let token = f.token;
-        let again = |fx: &mut Fx, after: Dur| fx.timer(after, KTimer::Broker(BrokerTimer::FollowerFetch { tp: resp.tp, token }));
+        let again = |fx: &mut Fx, after: Dur| {
+            fx.timer(
+                after,
+                KTimer::Broker(BrokerTimer::FollowerFetch { tp: resp.tp, token }),
+            )
+        };
         match resp.result {
-            FetchResult::Records { base_offset, records } => {
+            FetchResult::Records {
+                base_offset,
+                records,
+            } => {
                 if base_offset == r.log.end_offset() {
                     for e in &records {
                         let off = r.log.append(*e);
                         track_producer(&mut r.producers, e, off);
                     }
                     if !records.is_empty() {
-                        fx.record(RecordKind::Replicate { follower: h.me, tp: resp.tp, to_offset: r.log.end_offset() });
+                        fx.record(RecordKind::Replicate {
+                            follower: h.me,
+                            tp: resp.tp,
+                            to_offset: r.log.end_offset(),
+                        });
                     }
                     r.hw = resp.high_watermark.min(r.log.end_offset());
                     if resp.log_start_offset > r.log.start_offset() {
                         r.log.delete_before(resp.log_start_offset.min(r.hw));
-                        fx.record(RecordKind::Retention { broker: h.me, tp: resp.tp, log_start_offset: r.log.start_offset() });
+                        fx.record(RecordKind::Retention {
+                            broker: h.me,
+                            tp: resp.tp,
+                            log_start_offset: r.log.start_offset(),
+                        });
                     }
                     r.after_append(h.cfg.topic(resp.tp.topic), h.cfg, h.me, fx);
                 }
@@ -171,7 +224,12 @@ impl ReplicaManager {
                 } else if leo < resp.log_start_offset {
                     r.log.reset_to(resp.log_start_offset);
                     r.hw = resp.log_start_offset;
-                    fx.record(RecordKind::Truncate { broker: h.me, tp: resp.tp, to_offset: resp.log_start_offset, removed: 0 });
+                    fx.record(RecordKind::Truncate {
+                        broker: h.me,
+                        tp: resp.tp,
+                        to_offset: resp.log_start_offset,
+                        removed: 0,
+                    });
                 }
                 again(fx, Dur::ZERO);
             }
@@ -184,7 +242,13 @@ impl ReplicaManager {
         for r in self.replicas.values_mut() {
             let out = r.out_of_sync(h.now, h.cfg);
             if !out.is_empty() {
-                let isr: Vec<BrokerId> = r.state.isr.iter().copied().filter(|b| !out.contains(b)).collect();
+                let isr: Vec<BrokerId> = r
+                    .state
+                    .isr
+                    .iter()
+                    .copied()
+                    .filter(|b| !out.contains(b))
+                    .collect();
                 r.propose_isr(h, isr, fx);
             }
         }
@@ -193,7 +257,9 @@ impl ReplicaManager {
     /// Time-based retention: delete records older than retention.ms, below the HW.
     pub fn enforce_retention_age(&mut self, h: &Here, fx: &mut Fx) {
         for r in self.replicas.values_mut() {
-            let Some(max_age) = h.cfg.topic(r.tp.topic).retention_max_age else { continue };
+            let Some(max_age) = h.cfg.topic(r.tp.topic).retention_max_age else {
+                continue;
+            };
             let cutoff = h.now.0.saturating_sub(max_age.0);
             let mut to = r.log.start_offset();
             for (off, e) in r.log.iter() {
@@ -204,7 +270,11 @@ impl ReplicaManager {
             }
             if to > r.log.start_offset() {
                 r.log.delete_before(to);
-                fx.record(RecordKind::Retention { broker: h.me, tp: r.tp, log_start_offset: to });
+                fx.record(RecordKind::Retention {
+                    broker: h.me,
+                    tp: r.tp,
+                    log_start_offset: to,
+                });
             }
         }
     }
@@ -222,7 +292,12 @@ impl ReplicaManager {
 pub fn truncate(r: &mut Replica, me: BrokerId, to: u64, fx: &mut Fx) {
     let removed = r.log.truncate_to(to);
     if removed > 0 {
-        fx.record(RecordKind::Truncate { broker: me, tp: r.tp, to_offset: r.log.end_offset(), removed });
+        fx.record(RecordKind::Truncate {
+            broker: me,
+            tp: r.tp,
+            to_offset: r.log.end_offset(),
+            removed,
+        });
         r.hw = r.hw.min(r.log.end_offset());
         if !r.producers.is_empty() {
             r.producers.clear();
@@ -235,7 +310,11 @@ pub fn truncate(r: &mut Replica, me: BrokerId, to: u64, fx: &mut Fx) {
 }
 
 /// Updates idempotence state from one appended record (followers and log rebuilds).
-pub fn track_producer(producers: &mut BTreeMap<u32, ProducerBatches>, e: &super::log::LogEntry, offset: u64) {
+pub fn track_producer(
+    producers: &mut BTreeMap<u32, ProducerBatches>,
+    e: &super::log::LogEntry,
+    offset: u64,
+) {
     if e.producer_id == NO_PRODUCER {
         return;
     }

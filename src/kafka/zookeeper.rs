@@ -36,7 +36,13 @@ pub struct ZooKeeper {
 impl ZooKeeper {
     /// ZooKeeper holding the initial partition states.
     pub fn new(session_timeout: Dur, states: BTreeMap<Tp, PartitionState>) -> ZooKeeper {
-        ZooKeeper { session_timeout, sessions: BTreeMap::new(), controller: None, controller_epoch: 0, states }
+        ZooKeeper {
+            session_timeout,
+            sessions: BTreeMap::new(),
+            controller: None,
+            controller_epoch: 0,
+            states,
+        }
     }
 
     fn live(&self) -> Vec<BrokerId> {
@@ -55,8 +61,18 @@ impl ZooKeeper {
             Msg::ZkHeartbeat { broker } => {
                 if self.sessions.insert(broker, ctx.now).is_none() {
                     // A new session: register the broker, arm its expiry, fire the watch.
-                    fx.timer(self.session_timeout, KTimer::Zk(ZkTimer::SessionCheck { broker }));
-                    fx.send(broker_node(broker), Msg::ZkController { controller: self.controller, controller_epoch: self.controller_epoch, won: None });
+                    fx.timer(
+                        self.session_timeout,
+                        KTimer::Zk(ZkTimer::SessionCheck { broker }),
+                    );
+                    fx.send(
+                        broker_node(broker),
+                        Msg::ZkController {
+                            controller: self.controller,
+                            controller_epoch: self.controller_epoch,
+                            won: None,
+                        },
+                    );
                     self.notify_controller(fx);
                 }
             }
@@ -67,10 +83,23 @@ impl ZooKeeper {
                     self.controller = Some(broker);
                     self.controller_epoch += 1;
                 }
-                let init = won.then(|| ControllerInit { live: self.live(), states: self.states.iter().map(|(t, s)| (*t, s.clone())).collect() });
-                fx.send(broker_node(broker), Msg::ZkController { controller: self.controller, controller_epoch: self.controller_epoch, won: init });
+                let init = won.then(|| ControllerInit {
+                    live: self.live(),
+                    states: self.states.iter().map(|(t, s)| (*t, s.clone())).collect(),
+                });
+                fx.send(
+                    broker_node(broker),
+                    Msg::ZkController {
+                        controller: self.controller,
+                        controller_epoch: self.controller_epoch,
+                        won: init,
+                    },
+                );
             }
-            Msg::ZkWrite { controller_epoch, states } => {
+            Msg::ZkWrite {
+                controller_epoch,
+                states,
+            } => {
                 if controller_epoch == self.controller_epoch {
                     for (tp, s) in states {
                         self.states.insert(tp, s);
@@ -98,12 +127,17 @@ impl ZooKeeper {
     pub fn on_timer(&mut self, ctx: &mut Ctx, t: ZkTimer, fx: &mut Fx) {
         match t {
             ZkTimer::SessionCheck { broker } => {
-                let Some(&last) = self.sessions.get(&broker) else { return };
+                let Some(&last) = self.sessions.get(&broker) else {
+                    return;
+                };
                 let due = last + self.session_timeout;
                 if due <= ctx.now {
                     self.expire(broker, fx);
                 } else {
-                    fx.timer(due.since(ctx.now), KTimer::Zk(ZkTimer::SessionCheck { broker }));
+                    fx.timer(
+                        due.since(ctx.now),
+                        KTimer::Zk(ZkTimer::SessionCheck { broker }),
+                    );
                 }
             }
         }
@@ -129,7 +163,10 @@ impl ZooKeeper {
     pub fn restart(&mut self, now: SimTime, fx: &mut Fx) {
         for (b, last) in self.sessions.iter_mut() {
             *last = now;
-            fx.timer(self.session_timeout, KTimer::Zk(ZkTimer::SessionCheck { broker: *b }));
+            fx.timer(
+                self.session_timeout,
+                KTimer::Zk(ZkTimer::SessionCheck { broker: *b }),
+            );
         }
     }
 }

@@ -29,7 +29,12 @@ impl fmt::Display for ScenarioError {
         write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.msg)?;
         if let Some(src) = &self.source_line {
             let gutter = self.line.to_string();
-            write!(f, "\n {gutter} | {src}\n {} | {}^", " ".repeat(gutter.len()), " ".repeat(self.col.saturating_sub(1)))?;
+            write!(
+                f,
+                "\n {gutter} | {src}\n {} | {}^",
+                " ".repeat(gutter.len()),
+                " ".repeat(self.col.saturating_sub(1))
+            )?;
         }
         Ok(())
     }
@@ -39,9 +44,24 @@ impl std::error::Error for ScenarioError {}
 
 impl ScenarioError {
     /// An error at a 1-based line and column of `src`.
-    pub fn at(file: &str, src: &str, line: usize, col: usize, msg: impl Into<String>) -> ScenarioError {
-        let source_line = src.lines().nth(line.saturating_sub(1)).map(|l| l.to_string());
-        ScenarioError { file: file.to_string(), line: line.max(1), col: col.max(1), msg: msg.into(), source_line }
+    pub fn at(
+        file: &str,
+        src: &str,
+        line: usize,
+        col: usize,
+        msg: impl Into<String>,
+    ) -> ScenarioError {
+        let source_line = src
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.to_string());
+        ScenarioError {
+            file: file.to_string(),
+            line: line.max(1),
+            col: col.max(1),
+            msg: msg.into(),
+            source_line,
+        }
     }
 
     /// An error at the first place where `anchors` occur in order (each searched after the
@@ -74,12 +94,29 @@ impl ScenarioError {
 /// Parses and validates scenario text; `file` names it in errors.
 pub fn parse(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
     if src.len() > MAX_FILE_BYTES {
-        return Err(ScenarioError::at(file, "", 1, 1, format!("file is {} bytes; scenarios are limited to {} bytes", src.len(), MAX_FILE_BYTES)));
+        return Err(ScenarioError::at(
+            file,
+            "",
+            1,
+            1,
+            format!(
+                "file is {} bytes; scenarios are limited to {} bytes",
+                src.len(),
+                MAX_FILE_BYTES
+            ),
+        ));
     }
     if src.trim().is_empty() {
-        return Err(ScenarioError::at(file, src, 1, 1, "the file is empty: expected `Scenario(name: \"…\", duration: \"60s\", …)`"));
+        return Err(ScenarioError::at(
+            file,
+            src,
+            1,
+            1,
+            "the file is empty: expected `Scenario(name: \"…\", duration: \"60s\", …)`",
+        ));
     }
-    let opts = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let opts =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let sc: Scenario = opts.from_str(src).map_err(|e| {
         let msg = explain_ron(&e.code.to_string());
         ScenarioError::at(file, src, e.span.start.line, e.span.start.col, msg)
@@ -91,12 +128,25 @@ pub fn parse(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
 /// Reads, parses and validates a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("cannot read: {e}")))?;
     if meta.len() as usize > MAX_FILE_BYTES {
-        return Err(ScenarioError::at(&file, "", 1, 1, format!("file is {} bytes; scenarios are limited to {} bytes", meta.len(), MAX_FILE_BYTES)));
+        return Err(ScenarioError::at(
+            &file,
+            "",
+            1,
+            1,
+            format!(
+                "file is {} bytes; scenarios are limited to {} bytes",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("cannot read: {e}")))?;
-    let src = String::from_utf8(bytes).map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("not UTF-8 text: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("cannot read: {e}")))?;
+    let src = String::from_utf8(bytes)
+        .map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("not UTF-8 text: {e}")))?;
     parse(&src, &file)
 }
 
@@ -120,13 +170,16 @@ mod tests {
         let src = "Scenario(\n  name: \"x\",\n  seed: 1,\n  no_such_field: 3,\n)\n";
         let e = parse(src, "t.ron").unwrap_err();
         assert_eq!((e.line, e.col), (4, 3), "{e}");
-        assert!(e.msg.contains("no_such_field") && e.msg.contains("duration"), "{e}");
+        assert!(
+            e.msg.contains("no_such_field") && e.msg.contains("duration"),
+            "{e}"
+        );
     }
 
     #[test]
     fn unclosed_and_empty_files_are_errors_with_positions() {
         let e = parse("Scenario(\n  name: \"unclosed\",\n", "u.ron").unwrap_err();
-        assert_eq!(e.line, 3, "{e}");
+        assert_eq!((e.line, e.col), (2, 20), "{e}");
         assert!(e.msg.contains("ends too early"), "{e}");
         let e = parse("", "e.ron").unwrap_err();
         assert_eq!((e.line, e.col), (1, 1));
@@ -136,6 +189,6 @@ mod tests {
     fn near_finds_anchors_in_order() {
         let src = "a\n  producers: [\n    (name: \"s1\", topic: \"x\"),\n";
         let e = ScenarioError::near("f", src, &["producers", "\"s1\"", "topic"], "bad");
-        assert_eq!((e.line, e.col), (3, 17));
+        assert_eq!((e.line, e.col), (3, 18));
     }
 }

@@ -68,7 +68,9 @@ pub enum ControllerSpec {
 
 impl Default for ControllerSpec {
     fn default() -> Self {
-        ControllerSpec::ZooKeeper { session_timeout: Dur::secs(18) }
+        ControllerSpec::ZooKeeper {
+            session_timeout: Dur::secs(18),
+        }
     }
 }
 
@@ -363,29 +365,93 @@ pub enum Expectation {
     /// At least this many acknowledged records are missing at the end.
     AckedLoss { at_least: u64 },
     /// Records created by producers.
-    Produced { #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    Produced {
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// Records acknowledged to producers.
-    Acked { #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    Acked {
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// Records processed (by one consumer, or all).
-    Consumed { #[serde(default)] consumer: Option<String>, #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    Consumed {
+        #[serde(default)]
+        consumer: Option<String>,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// Records processed more than once by a consumer.
-    Duplicates { consumer: String, #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    Duplicates {
+        consumer: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// A consumer's lag at a time is at least this.
-    LagAtLeast { consumer: String, at: Dur, messages: u64 },
+    LagAtLeast {
+        consumer: String,
+        at: Dur,
+        messages: u64,
+    },
     /// A consumer's lag at a time is at most this.
-    LagAtMost { consumer: String, at: Dur, messages: u64 },
+    LagAtMost {
+        consumer: String,
+        at: Dur,
+        messages: u64,
+    },
     /// The leader of a partition at a time (broker None: offline).
-    LeaderOf { topic: String, partition: u32, at: Dur, broker: Option<u32> },
+    LeaderOf {
+        topic: String,
+        partition: u32,
+        at: Dur,
+        broker: Option<u32>,
+    },
     /// ISR size of a partition at a time.
-    IsrSize { topic: String, partition: u32, at: Dur, n: u32 },
+    IsrSize {
+        topic: String,
+        partition: u32,
+        at: Dur,
+        n: u32,
+    },
     /// Produce errors of a kind.
-    ProduceErrors { kind: ErrorCode, #[serde(default)] at_least: Option<u64>, #[serde(default)] at_most: Option<u64> },
+    ProduceErrors {
+        kind: ErrorCode,
+        #[serde(default)]
+        at_least: Option<u64>,
+        #[serde(default)]
+        at_most: Option<u64>,
+    },
     /// Leader elections after the start.
-    LeaderChanges { #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    LeaderChanges {
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// Records removed by truncation (divergent tails).
-    Truncated { #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    Truncated {
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// Records produced to one partition.
-    ProducedTo { topic: String, partition: u32, #[serde(default)] min: Option<u64>, #[serde(default)] max: Option<u64> },
+    ProducedTo {
+        topic: String,
+        partition: u32,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// Per key, a consumer processed records in the order they were produced.
     KeyOrderHolds { consumer: String },
     /// The controller at a time.

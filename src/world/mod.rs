@@ -34,9 +34,18 @@ pub enum Node {
 #[derive(Clone, Debug)]
 pub enum Event {
     /// A message arrives.
-    Deliver { from: NodeId, to: NodeId, sent_at: SimTime, msg: Msg },
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        sent_at: SimTime,
+        msg: Msg,
+    },
     /// A node's timer fires (ignored if the node restarted since: `incarnation`).
-    Timer { node: NodeId, incarnation: u32, timer: KTimer },
+    Timer {
+        node: NodeId,
+        incarnation: u32,
+        timer: KTimer,
+    },
     /// A fault or other input is applied.
     Input(Action),
 }
@@ -97,14 +106,22 @@ impl Simulation {
 
     /// Processes one event; false when there is none.
     pub fn step(&mut self) -> bool {
-        let Some((at, ev)) = self.queue.pop() else { return false };
+        let Some((at, ev)) = self.queue.pop() else {
+            return false;
+        };
         debug_assert!(at >= self.now, "time went backwards (seed {})", self.seed);
         self.now = at;
         self.events += 1;
         match ev {
             Event::Deliver { from, to, msg, .. } => self.deliver(from, to, msg),
-            Event::Timer { node, incarnation, timer } => {
-                if self.live[node.0 as usize] == Liveness::Up && self.incarnation[node.0 as usize] == incarnation {
+            Event::Timer {
+                node,
+                incarnation,
+                timer,
+            } => {
+                if self.live[node.0 as usize] == Liveness::Up
+                    && self.incarnation[node.0 as usize] == incarnation
+                {
                     self.dispatch(node, |n, ctx, fx| n.on_timer(ctx, timer, fx));
                 }
             }
@@ -123,8 +140,11 @@ impl Simulation {
 
     /// Schedules an input now (from the app); it is recorded for "save session".
     pub fn inject(&mut self, action: Action) {
-        self.injected.push(FaultSpec { at: Dur(self.now.0), action: action.clone() });
-        self.queue.push(self.now, Event::Input(action));
+        self.injected.push(FaultSpec {
+            at: Dur(self.now.0),
+            action: action.clone(),
+        });
+        self.queue.push_late(self.now, Event::Input(action));
     }
 
     fn deliver(&mut self, from: NodeId, to: NodeId, msg: Msg) {
@@ -151,7 +171,11 @@ impl Simulation {
     fn dispatch(&mut self, node: NodeId, f: impl FnOnce(&mut Node, &mut Ctx, &mut Fx)) {
         let i = node.0 as usize;
         self.fx.clear();
-        let mut ctx = Ctx { now: self.now, me: node, rng: &mut self.rngs[i] };
+        let mut ctx = Ctx {
+            now: self.now,
+            me: node,
+            rng: &mut self.rngs[i],
+        };
         f(&mut self.nodes[i], &mut ctx, &mut self.fx);
         self.apply_effects(node);
     }
@@ -167,13 +191,28 @@ impl Simulation {
         }
         for (to, msg) in fx.sends.drain(..) {
             match self.net.route(self.now, node, to, &mut self.net_rngs[i]) {
-                Ok(at) => self.queue.push(at, Event::Deliver { from: node, to, sent_at: self.now, msg }),
+                Ok(at) => self.queue.push(
+                    at,
+                    Event::Deliver {
+                        from: node,
+                        to,
+                        sent_at: self.now,
+                        msg,
+                    },
+                ),
                 Err(_) => self.dropped += 1,
             }
         }
         let inc = self.incarnation[i];
         for (after, timer) in fx.timers.drain(..) {
-            self.queue.push(self.now + after, Event::Timer { node, incarnation: inc, timer });
+            self.queue.push(
+                self.now + after,
+                Event::Timer {
+                    node,
+                    incarnation: inc,
+                    timer,
+                },
+            );
         }
         self.fx = fx;
     }
@@ -205,7 +244,22 @@ impl Node {
             (Node::Broker(b), KTimer::Broker(t)) => b.on_timer(ctx, t, fx),
             (Node::Producer(p), KTimer::Producer(t)) => p.on_timer(ctx, t, fx),
             (Node::Consumer(c), KTimer::Consumer(t)) => c.on_timer(ctx, t, fx),
-            (n, t) => panic!("timer {t:?} scheduled for the wrong node kind {:?}", std::mem::discriminant(n)),
+            (n, t) => panic!(
+                "timer {t:?} scheduled for the wrong node kind {:?}",
+                std::mem::discriminant(n)
+            ),
         }
+    }
+}
+
+impl Simulation {
+    /// The scenario plus every input applied from the app, with the seed in use: saved as
+    /// a file, it replays this session to the same trace.
+    pub fn session_scenario(&self) -> Scenario {
+        let mut sc = (*self.scenario).clone();
+        sc.seed = self.seed;
+        sc.faults.extend(self.injected.iter().cloned());
+        sc.faults.sort_by_key(|f| f.at); // stable: same-time inputs keep their order
+        sc
     }
 }

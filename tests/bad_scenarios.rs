@@ -1,0 +1,96 @@
+//! Untrusted scenario files: every mistake is an error naming file, line and column and
+//! saying what was expected — never a panic.
+
+use brokerlab::scenario::parse;
+
+fn err(src: &str) -> brokerlab::scenario::ScenarioError {
+    parse(src, "bad.ron").expect_err("must be rejected")
+}
+
+const BASE: &str = r#"Scenario(
+  name: "x",
+  duration: "10s",
+  topics: [(name: "t", partitions: 2, replication_factor: 1)],
+  producers: [(name: "p", topic: "t", rate: PerSecond(10))],
+)"#;
+
+#[test]
+fn the_base_scenario_is_valid() {
+    parse(BASE, "ok.ron").expect("valid");
+}
+
+#[test]
+fn unknown_topic_in_a_producer_points_at_the_topic_field() {
+    let e = err(&BASE.replace(r#"topic: "t", rate"#, r#"topic: "nope", rate"#));
+    assert_eq!((e.line, e.col), (5, 27), "{e}");
+    assert!(e.msg.contains("\"nope\" is not defined (topics: t)"), "{e}");
+}
+
+#[test]
+fn wrong_type_names_the_position_and_the_expected_type() {
+    let e = err(&BASE.replace("partitions: 2", "partitions: \"two\""));
+    assert_eq!(e.line, 4, "{e}");
+    assert!(e.msg.to_lowercase().contains("expected"), "{e}");
+}
+
+#[test]
+fn bad_duration_says_which_units_exist() {
+    let e = err(&BASE.replace("\"10s\"", "\"10 parsecs\""));
+    assert_eq!(e.line, 3, "{e}");
+    assert!(e.msg.contains("unknown unit"), "{e}");
+}
+
+#[test]
+fn unknown_enum_variant_lists_the_valid_ones() {
+    let e = err(&BASE.replace("PerSecond(10)", "Sometimes(10)"));
+    assert_eq!(e.line, 5, "{e}");
+    assert!(e.msg.contains("PerSecond"), "{e}");
+}
+
+#[test]
+fn sizes_are_bounded_with_a_clear_message() {
+    let e = err(&BASE.replace("partitions: 2", "partitions: 100000"));
+    assert!(e.msg.contains("between 1 and 1024"), "{e}");
+    let e = err(&BASE
+        .replace("PerSecond(10)", "PerSecond(1000000)")
+        .replace("\"10s\"", "\"1h\""));
+    assert!(e.msg.contains("limit is 20000000"), "{e}");
+    let e = err(&BASE.replace("name: \"x\",", "name: \"x\", cluster: (brokers: 500),"));
+    assert!(e.msg.contains("`brokers` must be between 1 and 32"), "{e}");
+}
+
+#[test]
+fn replication_factor_above_broker_count_is_rejected() {
+    let e = err(&BASE.replace("replication_factor: 1", "replication_factor: 5"));
+    assert_eq!(e.line, 4);
+    assert!(e.msg.contains("number of brokers (3)"), "{e}");
+}
+
+#[test]
+fn faults_naming_missing_nodes_are_rejected() {
+    let src = format!(
+        "{}  faults: [(at: \"1s\", action: CrashBroker(9))],\n)",
+        &BASE[..BASE.len() - 1]
+    );
+    let e = err(&src);
+    assert_eq!(e.line, 6, "{e}");
+    assert!(e.msg.contains("broker 9 does not exist"), "{e}");
+}
+
+#[test]
+fn garbage_never_panics() {
+    for src in [
+        "",
+        "(",
+        "Scenario(",
+        "Scenario(name: 1)",
+        "[1,2,3]",
+        "Scenario(name: \"x\", duration: \"1s\", seed: -1)",
+        "\u{0}\u{1}",
+        "Scenario(name: \"x\", duration: \"1s\", topics: [(name: \"\")])",
+    ] {
+        let e = err(src);
+        assert!(e.line >= 1 && e.col >= 1);
+        assert!(e.to_string().starts_with("bad.ron:"), "{e}");
+    }
+}
