@@ -51,9 +51,7 @@ fn unknown_enum_variant_lists_the_valid_ones() {
 fn sizes_are_bounded_with_a_clear_message() {
     let e = err(&BASE.replace("partitions: 2", "partitions: 100000"));
     assert!(e.msg.contains("between 1 and 1024"), "{e}");
-    let e = err(&BASE
-        .replace("PerSecond(10)", "PerSecond(1000000)")
-        .replace("\"10s\"", "\"1h\""));
+    let e = err(&BASE.replace("PerSecond(10)", "PerSecond(1000000)").replace("\"10s\"", "\"1h\""));
     assert!(e.msg.contains("limit is 20000000"), "{e}");
     let e = err(&BASE.replace("name: \"x\",", "name: \"x\", cluster: (brokers: 500),"));
     assert!(e.msg.contains("`brokers` must be between 1 and 32"), "{e}");
@@ -68,10 +66,7 @@ fn replication_factor_above_broker_count_is_rejected() {
 
 #[test]
 fn faults_naming_missing_nodes_are_rejected() {
-    let src = format!(
-        "{}  faults: [(at: \"1s\", action: CrashBroker(9))],\n)",
-        &BASE[..BASE.len() - 1]
-    );
+    let src = format!("{}  faults: [(at: \"1s\", action: CrashBroker(9))],\n)", &BASE[..BASE.len() - 1]);
     let e = err(&src);
     assert_eq!(e.line, 6, "{e}");
     assert!(e.msg.contains("broker 9 does not exist"), "{e}");

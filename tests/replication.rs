@@ -6,18 +6,13 @@ use brokerlab::kafka::broker::BrokerTimer;
 use brokerlab::kafka::config::{ClusterCfg, TopicCfg};
 use brokerlab::kafka::log::{LogEntry, NO_PRODUCER};
 use brokerlab::kafka::partition::{Here, Replica};
-use brokerlab::kafka::protocol::{
-    Acks, FetchReq, FetchResult, Msg, PartitionState, ProduceReq, ProducedRecord,
-};
+use brokerlab::kafka::protocol::{Acks, FetchReq, FetchResult, Msg, PartitionState, ProduceReq, ProducedRecord};
 use brokerlab::kafka::replica_manager::ReplicaManager;
 use brokerlab::kafka::{Fx, KTimer};
 use brokerlab::sim::{Dur, NodeId, SimTime};
 use brokerlab::trace::{BrokerId, ErrorCode, MsgId, TopicId, Tp};
 
-const TP: Tp = Tp {
-    topic: TopicId(0),
-    partition: 0,
-};
+const TP: Tp = Tp { topic: TopicId(0), partition: 0 };
 
 fn cfg(min_isr: u32) -> ClusterCfg {
     ClusterCfg {
@@ -55,36 +50,12 @@ fn state(isr: &[u32], epoch: u32) -> PartitionState {
 }
 
 fn here(c: &ClusterCfg, t: u64) -> Here<'_> {
-    Here {
-        now: SimTime(t),
-        me: BrokerId(1),
-        controller: Some(BrokerId(1)),
-        cfg: c,
-    }
+    Here { now: SimTime(t), me: BrokerId(1), controller: Some(BrokerId(1)), cfg: c }
 }
 
-fn produce(
-    r: &mut Replica,
-    c: &ClusterCfg,
-    t: u64,
-    n: u32,
-    acks: Acks,
-    fx: &mut Fx,
-) -> Option<Result<u64, ErrorCode>> {
-    let records = (0..n)
-        .map(|i| ProducedRecord {
-            value: MsgId::new(0, i),
-            key: None,
-        })
-        .collect();
-    let req = ProduceReq {
-        req: 1,
-        tp: TP,
-        acks,
-        records,
-        idempotence: None,
-        timeout_us: 30_000_000,
-    };
+fn produce(r: &mut Replica, c: &ClusterCfg, t: u64, n: u32, acks: Acks, fx: &mut Fx) -> Option<Result<u64, ErrorCode>> {
+    let records = (0..n).map(|i| ProducedRecord { value: MsgId::new(0, i), key: None }).collect();
+    let req = ProduceReq { req: 1, tp: TP, acks, records, idempotence: None, timeout_us: 30_000_000 };
     let mut id = 0;
     r.produce(&here(c, t), NodeId(9), &req, &mut id, fx)
 }
@@ -126,47 +97,45 @@ fn hw_is_the_minimum_leo_of_the_isr_and_never_moves_back() {
 #[test]
 fn hw_stands_still_while_the_isr_is_below_min_insync_replicas() {
     let (mut r, c, mut fx) = leader(&[1], 2);
-    assert_eq!(
-        produce(&mut r, &c, 1, 3, Acks::One, &mut fx),
-        Some(Ok(0)),
-        "acks=1 still appends"
-    );
+    assert_eq!(produce(&mut r, &c, 1, 3, Acks::One, &mut fx), Some(Ok(0)), "acks=1 still appends");
     assert_eq!(r.log.end_offset(), 3);
     assert_eq!(r.hw, 0, "Kafka ≥ 3.7: no HW advance below min ISR");
-    assert_eq!(
-        produce(&mut r, &c, 2, 1, Acks::All, &mut fx),
-        Some(Err(ErrorCode::NotEnoughReplicas))
-    );
-    assert_eq!(
-        r.log.end_offset(),
-        3,
-        "nothing written on NotEnoughReplicas"
-    );
+    assert_eq!(produce(&mut r, &c, 2, 1, Acks::All, &mut fx), Some(Err(ErrorCode::NotEnoughReplicas)));
+    assert_eq!(r.log.end_offset(), 3, "nothing written on NotEnoughReplicas");
 }
 
 #[test]
 fn acks_all_waits_for_every_isr_member() {
     let (mut r, c, mut fx) = leader(&[1, 2, 3], 2);
-    assert_eq!(
-        produce(&mut r, &c, 1, 2, Acks::All, &mut fx),
-        None,
-        "parked until the HW covers it"
-    );
-    let acks = |fx: &Fx| {
-        fx.sends
-            .iter()
-            .filter(|(_, m)| matches!(m, Msg::ProduceResp { result: Ok(0), .. }))
-            .count()
-    };
+    assert_eq!(produce(&mut r, &c, 1, 2, Acks::All, &mut fx), None, "parked until the HW covers it");
+    let acks = |fx: &Fx| fx.sends.iter().filter(|(_, m)| matches!(m, Msg::ProduceResp { result: Ok(0), .. })).count();
     follower_fetch(&mut r, &c, 2, 2, 2, &mut fx);
     assert_eq!(acks(&fx), 0, "broker-3 has not fetched yet");
     follower_fetch(&mut r, &c, 3, 3, 2, &mut fx);
     assert_eq!(acks(&fx), 1, "both followers have it: acknowledged");
-    assert!(
-        fx.timers
-            .iter()
-            .any(|(_, t)| matches!(t, KTimer::Broker(BrokerTimer::ProduceTimeout { .. })))
-    );
+    assert!(fx.timers.iter().any(|(_, t)| matches!(t, KTimer::Broker(BrokerTimer::PurgatoryCheck { .. }))));
+}
+
+#[test]
+fn an_acks_all_produce_times_out_when_a_follower_never_fetches() {
+    let (mut r, c, mut fx) = leader(&[1, 2, 3], 2);
+    assert_eq!(produce(&mut r, &c, 1, 1, Acks::All, &mut fx), None);
+    follower_fetch(&mut r, &c, 2, 2, 1, &mut fx);
+    let timed_out = |fx: &Fx| {
+        fx.sends.iter().any(|(_, m)| matches!(m, Msg::ProduceResp { result: Err(ErrorCode::RequestTimedOut), .. }))
+    };
+    let at = fx
+        .timers
+        .iter()
+        .find_map(
+            |(_, t)| if let KTimer::Broker(BrokerTimer::PurgatoryCheck { at, .. }) = t { Some(*at) } else { None },
+        )
+        .unwrap();
+    assert_eq!(at, SimTime(30_000_001), "request.timeout.ms after arrival");
+    r.purgatory_check(SimTime(29_000_000), at, &mut fx);
+    assert!(!timed_out(&fx), "not yet");
+    r.purgatory_check(at, at, &mut fx);
+    assert!(timed_out(&fx), "REQUEST_TIMED_OUT once the deadline passes");
 }
 
 #[test]
@@ -185,13 +154,10 @@ fn a_follower_that_stops_fetching_falls_out_of_sync_and_a_caught_up_one_is_propo
     produce(&mut r, &c, 1, 2, Acks::One, &mut fx);
     follower_fetch(&mut r, &c, 2, 2, 2, &mut fx);
     follower_fetch(&mut r, &c, 3, 3, 2, &mut fx);
-    let proposed = fx.sends.iter().find_map(|(_, m)| {
-        if let Msg::AlterPartition { isr, .. } = m {
-            Some(isr.clone())
-        } else {
-            None
-        }
-    });
+    let proposed = fx
+        .sends
+        .iter()
+        .find_map(|(_, m)| if let Msg::AlterPartition { isr, .. } = m { Some(isr.clone()) } else { None });
     assert_eq!(proposed, Some(vec![BrokerId(1), BrokerId(2), BrokerId(3)]));
 }
 
@@ -228,46 +194,15 @@ fn follower_truncates_to_where_its_log_diverges_from_the_leaders() {
     }
     f.become_follower(state(&[1, 2], 2), 1, &mut fx);
     rm.replicas.insert(TP, f);
-    let hf = Here {
-        now: SimTime(5),
-        me: BrokerId(2),
-        controller: None,
-        cfg: &c,
-    };
+    let hf = Here { now: SimTime(5), me: BrokerId(2), controller: None, cfg: &c };
     rm.follower_fetch(&hf, TP, 1, &mut fx);
-    let req = fx
-        .sends
-        .iter()
-        .rev()
-        .find_map(|(_, m)| {
-            if let Msg::Fetch(r) = m {
-                Some(*r)
-            } else {
-                None
-            }
-        })
-        .expect("a fetch");
+    let req =
+        fx.sends.iter().rev().find_map(|(_, m)| if let Msg::Fetch(r) = m { Some(*r) } else { None }).expect("a fetch");
     assert_eq!((req.offset, req.last_fetched_epoch), (8, Some(1)));
-    let resp = ldr
-        .fetch(&here(&c, 6), NodeId(2), &req, &mut fx)
-        .expect("answered now");
-    assert!(
-        matches!(
-            resp.result,
-            FetchResult::Diverging {
-                epoch: 0,
-                end_offset: 5
-            }
-        ),
-        "{:?}",
-        resp.result
-    );
+    let resp = ldr.fetch(&here(&c, 6), NodeId(2), &req, &mut fx).expect("answered now");
+    assert!(matches!(resp.result, FetchResult::Diverging { epoch: 0, end_offset: 5 }), "{:?}", resp.result);
     rm.on_follower_response(&hf, resp, &mut fx);
     let f = &rm.replicas[&TP];
-    assert_eq!(
-        f.log.end_offset(),
-        5,
-        "epoch-1 records the new leader never had are gone"
-    );
+    assert_eq!(f.log.end_offset(), 5, "epoch-1 records the new leader never had are gone");
     assert_eq!(f.log.epochs.entries(), &[(0, 0)]);
 }

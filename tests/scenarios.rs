@@ -55,12 +55,7 @@ fn same_seed_same_digest_other_seed_other_digest() {
         let c = run_scenario(sc.clone(), sc.seed + 1, None, None);
         assert_eq!(a.digest, b.digest, "{} is not deterministic", f.display());
         assert_eq!(a.records, b.records);
-        assert_ne!(
-            a.digest,
-            c.digest,
-            "{}: another seed gave the same trace",
-            f.display()
-        );
+        assert_ne!(a.digest, c.digest, "{}: another seed gave the same trace", f.display());
     }
 }
 
@@ -71,10 +66,7 @@ fn captured_trace_is_identical_record_by_record() {
     let run = || {
         let mut lines = Vec::new();
         let mut sink = |recs: &[brokerlab::trace::Record], names: &brokerlab::trace::Names| {
-            lines.extend(
-                recs.iter()
-                    .map(|r| brokerlab::trace::jsonl::to_json(r, names).to_string()),
-            )
+            lines.extend(recs.iter().map(|r| brokerlab::trace::jsonl::to_json(r, names).to_string()))
         };
         let r = run_scenario(sc.clone(), 99, None, Some(&mut sink));
         (lines, r.digest)
@@ -84,9 +76,5 @@ fn captured_trace_is_identical_record_by_record() {
     assert_eq!(da, db);
     assert_eq!(a, b);
     assert!(a.len() > 1000);
-    assert!(
-        a[0].starts_with("{\"t_us\":"),
-        "records start with t_us: {}",
-        a[0]
-    );
+    assert!(a[0].starts_with("{\"t_us\":"), "records start with t_us: {}", a[0]);
 }

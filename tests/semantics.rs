@@ -14,10 +14,7 @@ fn vector(name: &str) -> Value {
 }
 
 fn hex_bytes(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
 }
 
 #[test]
@@ -65,16 +62,8 @@ fn leader_epoch_cache_matches_kafka_leader_epoch_file_cache_test() {
                 "truncateFromStart" if n(1) < 0 => {}
                 "truncateFromEnd" => cache.truncate_from_end(n(1) as u64),
                 "truncateFromStart" => cache.truncate_from_start(n(1) as u64),
-                "latestEpoch" => assert_eq!(
-                    cache.latest_epoch(),
-                    opt_epoch(&op[1]),
-                    "{name}: latestEpoch"
-                ),
-                "previousEpoch" => assert_eq!(
-                    cache.previous_epoch(),
-                    opt_epoch(&op[1]),
-                    "{name}: previousEpoch"
-                ),
+                "latestEpoch" => assert_eq!(cache.latest_epoch(), opt_epoch(&op[1]), "{name}: latestEpoch"),
+                "previousEpoch" => assert_eq!(cache.previous_epoch(), opt_epoch(&op[1]), "{name}: previousEpoch"),
                 "entries" => {
                     let want: Vec<(u32, u64)> = op[1]
                         .as_array()
@@ -85,16 +74,8 @@ fn leader_epoch_cache_matches_kafka_leader_epoch_file_cache_test() {
                     assert_eq!(cache.entries(), &want[..], "{name}: entries");
                 }
                 "endOffsetFor" => {
-                    let got = if n(1) < 0 {
-                        None
-                    } else {
-                        cache.end_offset_for(n(1) as u32, n(2) as u64)
-                    };
-                    let want = if n(3) < 0 {
-                        None
-                    } else {
-                        Some((n(3) as u32, n(4) as u64))
-                    };
+                    let got = if n(1) < 0 { None } else { cache.end_offset_for(n(1) as u32, n(2) as u64) };
+                    let want = if n(3) < 0 { None } else { Some((n(3) as u32, n(4) as u64)) };
                     assert_eq!(got, want, "{name}: endOffsetFor({}, {})", n(1), n(2));
                 }
                 other => panic!("unknown op {other}"),
@@ -107,12 +88,8 @@ fn leader_epoch_cache_matches_kafka_leader_epoch_file_cache_test() {
 fn replica_placement_matches_kafka_admin_utils() {
     let v = vector("kafka_replica_assignment.json");
     for c in v["cases"].as_array().expect("cases") {
-        let brokers: Vec<BrokerId> = c["brokers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| BrokerId(b.as_u64().unwrap() as u32))
-            .collect();
+        let brokers: Vec<BrokerId> =
+            c["brokers"].as_array().unwrap().iter().map(|b| BrokerId(b.as_u64().unwrap() as u32)).collect();
         let parts = c["num_partitions"].as_u64().unwrap() as u32;
         let rf = c["replication_factor"].as_u64().unwrap() as u32;
         let got = assign_replicas(&brokers, parts, rf, 0, 0);
@@ -122,18 +99,9 @@ fn replica_placement_matches_kafka_admin_utils() {
         }
         let got = got.expect("placement");
         for (p, want) in c["expected"].as_object().unwrap() {
-            let want: Vec<u32> = want
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|b| b.as_u64().unwrap() as u32)
-                .collect();
+            let want: Vec<u32> = want.as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as u32).collect();
             let p: usize = p.parse().unwrap();
-            assert_eq!(
-                got[p].iter().map(|b| b.0).collect::<Vec<_>>(),
-                want,
-                "partition {p}"
-            );
+            assert_eq!(got[p].iter().map(|b| b.0).collect::<Vec<_>>(), want, "partition {p}");
         }
     }
 }

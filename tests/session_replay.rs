@@ -18,11 +18,7 @@ fn a_live_session_saved_as_scenario_replays_to_the_same_digest() {
     for _ in 0..57 {
         sim.step(); // single steps, as the app's step button does
     }
-    sim.inject(Action::SlowLink(
-        "s1".into(),
-        "broker-1".into(),
-        brokerlab::sim::Dur::ms(40),
-    ));
+    sim.inject(Action::SlowLink("s1".into(), "broker-1".into(), brokerlab::sim::Dur::ms(40)));
     sim.run_until(SimTime(19_000_000));
     sim.inject(Action::RestartBroker(2));
     sim.inject(Action::CrashClient("notifier".into()));
@@ -36,8 +32,5 @@ fn a_live_session_saved_as_scenario_replays_to_the_same_digest() {
     assert_eq!(replay.faults.len(), 5);
     assert_eq!(replay.seed, 1234);
     let r = run_scenario(replay.clone(), replay.seed, None, None);
-    assert_eq!(
-        r.digest, live,
-        "the saved session must replay to the live trace"
-    );
+    assert_eq!(r.digest, live, "the saved session must replay to the live trace");
 }

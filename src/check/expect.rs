@@ -25,19 +25,12 @@ fn range(name: &str, v: u64, min: Option<u64>, max: Option<u64>) -> Outcome {
         (None, Some(b)) => format!("at most {b}"),
         (None, None) => "any number".into(),
     };
-    Outcome {
-        what: format!("{name} {bounds}"),
-        passed,
-        observed: v.to_string(),
-    }
+    Outcome { what: format!("{name} {bounds}"), passed, observed: v.to_string() }
 }
 
 fn consumer(sim: &Simulation, name: &str) -> (NodeId, usize) {
     let id = sim.node_by_name(name).expect("validated consumer name");
-    let idx = sim
-        .consumers()
-        .position(|(n, _)| n == id)
-        .expect("a consumer");
+    let idx = sim.consumers().position(|(n, _)| n == id).expect("a consumer");
     (id, idx)
 }
 
@@ -47,10 +40,7 @@ pub fn acked_lost(sim: &Simulation) -> Vec<(MsgId, Tp, u64)> {
     let mut present: BTreeMap<Tp, (u64, Vec<MsgId>)> = BTreeMap::new();
     for tp in sim.partitions() {
         let (start, mut ids) = match sim.authoritative_replica(tp) {
-            Some(r) => (
-                r.log.start_offset(),
-                r.log.iter().map(|(_, e)| e.value).collect::<Vec<_>>(),
-            ),
+            Some(r) => (r.log.start_offset(), r.log.iter().map(|(_, e)| e.value).collect::<Vec<_>>()),
             None => (0, Vec::new()),
         };
         ids.sort_unstable();
@@ -82,11 +72,7 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
                     sim.names().tp(*tp)
                 ),
             };
-            Outcome {
-                what: "no acknowledged write lost".into(),
-                passed: lost.is_empty(),
-                observed,
-            }
+            Outcome { what: "no acknowledged write lost".into(), passed: lost.is_empty(), observed }
         }
         Expectation::AckedLoss { at_least } => {
             let n = acked_lost(sim).len() as u64;
@@ -98,36 +84,14 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
         }
         Expectation::Produced { min, max } => range("produced", s.produced, *min, *max),
         Expectation::Acked { min, max } => range("acked", s.acked, *min, *max),
-        Expectation::Consumed {
-            consumer: None,
-            min,
-            max,
-        } => range("consumed", s.consumed(), *min, *max),
-        Expectation::Consumed {
-            consumer: Some(c),
-            min,
-            max,
-        } => range(
-            &format!("consumed by {c}"),
-            s.consumers[consumer(sim, c).1].consumed,
-            *min,
-            *max,
-        ),
-        Expectation::Duplicates {
-            consumer: c,
-            min,
-            max,
-        } => range(
-            &format!("duplicates at {c}"),
-            s.consumers[consumer(sim, c).1].duplicates,
-            *min,
-            *max,
-        ),
-        Expectation::LagAtLeast {
-            consumer: c,
-            at,
-            messages,
-        } => {
+        Expectation::Consumed { consumer: None, min, max } => range("consumed", s.consumed(), *min, *max),
+        Expectation::Consumed { consumer: Some(c), min, max } => {
+            range(&format!("consumed by {c}"), s.consumers[consumer(sim, c).1].consumed, *min, *max)
+        }
+        Expectation::Duplicates { consumer: c, min, max } => {
+            range(&format!("duplicates at {c}"), s.consumers[consumer(sim, c).1].duplicates, *min, *max)
+        }
+        Expectation::LagAtLeast { consumer: c, at, messages } => {
             let lag = sim.lag(consumer(sim, c).0);
             Outcome {
                 what: format!("lag of {c} at {at} at least {messages}"),
@@ -135,11 +99,7 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
                 observed: lag.to_string(),
             }
         }
-        Expectation::LagAtMost {
-            consumer: c,
-            at,
-            messages,
-        } => {
+        Expectation::LagAtMost { consumer: c, at, messages } => {
             let lag = sim.lag(consumer(sim, c).0);
             Outcome {
                 what: format!("lag of {c} at {at} at most {messages}"),
@@ -147,68 +107,32 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
                 observed: lag.to_string(),
             }
         }
-        Expectation::LeaderOf {
-            topic,
-            partition,
-            at,
-            broker,
-        } => {
+        Expectation::LeaderOf { topic, partition, at, broker } => {
             let got = sim.leader_of_name(topic, *partition).map(|b| b.0);
-            let show = |b: Option<u32>| {
-                b.map(|b| format!("broker-{b}"))
-                    .unwrap_or_else(|| "none (offline)".into())
-            };
+            let show = |b: Option<u32>| b.map(|b| format!("broker-{b}")).unwrap_or_else(|| "none (offline)".into());
             Outcome {
                 what: format!("leader of {topic}-{partition} at {at} is {}", show(*broker)),
                 passed: got == *broker,
                 observed: show(got),
             }
         }
-        Expectation::IsrSize {
-            topic,
-            partition,
-            at,
-            n,
-        } => {
+        Expectation::IsrSize { topic, partition, at, n } => {
             let tp = sim.tp(topic, *partition).expect("validated topic");
-            let isr = sim
-                .authoritative_replica(tp)
-                .map(|r| r.state.isr.len() as u32)
-                .unwrap_or(0);
+            let isr = sim.authoritative_replica(tp).map(|r| r.state.isr.len() as u32).unwrap_or(0);
             Outcome {
                 what: format!("ISR of {topic}-{partition} at {at} has {n} members"),
                 passed: isr == *n,
                 observed: isr.to_string(),
             }
         }
-        Expectation::ProduceErrors {
-            kind,
-            at_least,
-            at_most,
-        } => {
+        Expectation::ProduceErrors { kind, at_least, at_most } => {
             let n = s.errors.get(kind).copied().unwrap_or(0);
-            range(
-                &format!("{} errors", ErrorCode::name(*kind)),
-                n,
-                *at_least,
-                *at_most,
-            )
+            range(&format!("{} errors", ErrorCode::name(*kind)), n, *at_least, *at_most)
         }
-        Expectation::LeaderChanges { min, max } => {
-            range("leader elections", s.leader_changes, *min, *max)
-        }
+        Expectation::LeaderChanges { min, max } => range("leader elections", s.leader_changes, *min, *max),
         Expectation::Truncated { min, max } => range("records truncated", s.truncated, *min, *max),
-        Expectation::ProducedTo {
-            topic,
-            partition,
-            min,
-            max,
-        } => {
-            let n = sim
-                .tp(topic, *partition)
-                .and_then(|tp| s.produced_to.get(&tp))
-                .copied()
-                .unwrap_or(0);
+        Expectation::ProducedTo { topic, partition, min, max } => {
+            let n = sim.tp(topic, *partition).and_then(|tp| s.produced_to.get(&tp)).copied().unwrap_or(0);
             range(&format!("produced to {topic}-{partition}"), n, *min, *max)
         }
         Expectation::KeyOrderHolds { consumer: c } => {
@@ -221,10 +145,7 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
         }
         Expectation::ControllerIs { at, broker } => {
             let got = sim.controller().map(|b| b.0);
-            let show = |b: Option<u32>| {
-                b.map(|b| format!("broker-{b}"))
-                    .unwrap_or_else(|| "none".into())
-            };
+            let show = |b: Option<u32>| b.map(|b| format!("broker-{b}")).unwrap_or_else(|| "none".into());
             Outcome {
                 what: format!("controller at {at} is broker-{broker}"),
                 passed: got == Some(*broker),

@@ -50,12 +50,8 @@ pub fn run_scenario(
     if sink.is_some() {
         sim.trace.capture_all();
     }
-    let mut timed: Vec<(SimTime, usize)> = sc
-        .expect
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| e.at().map(|a| (SimTime(a.0), i)))
-        .collect();
+    let mut timed: Vec<(SimTime, usize)> =
+        sc.expect.iter().enumerate().filter_map(|(i, e)| e.at().map(|a| (SimTime(a.0), i))).collect();
     timed.sort();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; sc.expect.len()];
     let names = sim.names().clone();
@@ -86,11 +82,7 @@ pub fn run_scenario(
         if outcomes[i].is_none() {
             let mut o = evaluate(&sim, e);
             if e.at().is_some() {
-                o = Outcome {
-                    passed: false,
-                    observed: format!("not reached: the run stopped at {end}"),
-                    ..o
-                };
+                o = Outcome { passed: false, observed: format!("not reached: the run stopped at {end}"), ..o };
             }
             outcomes[i] = Some(o);
         }
@@ -99,10 +91,7 @@ pub fn run_scenario(
         name: sc.name.clone(),
         seed,
         until: sim.now(),
-        outcomes: outcomes
-            .into_iter()
-            .map(|o| o.expect("every expectation evaluated"))
-            .collect(),
+        outcomes: outcomes.into_iter().map(|o| o.expect("every expectation evaluated")).collect(),
         digest: sim.trace.digest(),
         records: sim.trace.count(),
         events: sim.events(),
@@ -115,17 +104,10 @@ pub fn summary(sim: &Simulation) -> String {
     let s = &sim.stats;
     let mut out = String::new();
     let lost = super::expect::acked_lost(sim).len();
-    let _ = writeln!(
-        out,
-        "  produced {}   acked {}   failed {}   acked but lost {}",
-        s.produced, s.acked, s.failed, lost
-    );
+    let _ =
+        writeln!(out, "  produced {}   acked {}   failed {}   acked but lost {}", s.produced, s.acked, s.failed, lost);
     if !s.errors.is_empty() {
-        let errs: Vec<String> = s
-            .errors
-            .iter()
-            .map(|(e, n)| format!("{} ×{n}", e.name()))
-            .collect();
+        let errs: Vec<String> = s.errors.iter().map(|(e, n)| format!("{} ×{n}", e.name())).collect();
         let _ = writeln!(out, "  produce errors: {}", errs.join(", "));
     }
     for (i, (id, _)) in sim.consumers().enumerate() {
@@ -151,9 +133,7 @@ pub fn summary(sim: &Simulation) -> String {
             format!(
                 "{}→{}",
                 sim.names().tp(tp),
-                sim.leader_of(tp)
-                    .map(|b| b.0.to_string())
-                    .unwrap_or_else(|| "none".into())
+                sim.leader_of(tp).map(|b| b.0.to_string()).unwrap_or_else(|| "none".into())
             )
         })
         .collect();

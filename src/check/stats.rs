@@ -79,11 +79,7 @@ impl Stats {
             produced_to: BTreeMap::new(),
             acked_list: Vec::new(),
             consumers: vec![ConsumerStats::default(); consumer_nodes.len()],
-            consumer_of_node: consumer_nodes
-                .iter()
-                .enumerate()
-                .map(|(i, &n)| (n, i))
-                .collect(),
+            consumer_of_node: consumer_nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect(),
             keys: track_key_order.then(|| vec![Vec::new(); producers]),
             last_activity: SimTime::ZERO,
         }
@@ -104,16 +100,12 @@ impl Stats {
                 }
                 self.last_activity = now;
             }
-            RecordKind::Ack {
-                value, tp, offset, ..
-            } => {
+            RecordKind::Ack { value, tp, offset, .. } => {
                 self.acked += 1;
                 self.acked_list.push((*value, *tp, *offset));
                 self.last_activity = now;
             }
-            RecordKind::ProduceError {
-                error, retrying, ..
-            } => {
+            RecordKind::ProduceError { error, retrying, .. } => {
                 *self.errors.entry(*error).or_default() += 1;
                 if !retrying {
                     self.failed += 1;
@@ -122,29 +114,22 @@ impl Stats {
             RecordKind::Leader { .. } => self.leader_changes += 1,
             RecordKind::Truncate { removed, .. } => self.truncated += removed,
             RecordKind::BrokerDown { lost_unflushed, .. } => self.lost_unflushed += lost_unflushed,
-            RecordKind::ProcessOk {
-                consumer, value, ..
-            } => {
+            RecordKind::ProcessOk { consumer, value, .. } => {
                 self.last_activity = now;
                 let Some(&i) = self.consumer_of_node.get(&consumer.0) else {
                     return;
                 };
-                let key = self.keys.as_ref().and_then(|k| {
-                    k[value.producer() as usize]
-                        .get(value.seq() as usize)
-                        .copied()
-                        .flatten()
-                });
+                let key = self
+                    .keys
+                    .as_ref()
+                    .and_then(|k| k[value.producer() as usize].get(value.seq() as usize).copied().flatten());
                 let c = &mut self.consumers[i];
                 c.consumed += 1;
                 if c.saw(*value) {
                     c.duplicates += 1;
                 }
                 if let Some(k) = key {
-                    let last = c
-                        .last_per_key
-                        .entry((value.producer(), k))
-                        .or_insert(value.seq());
+                    let last = c.last_per_key.entry((value.producer(), k)).or_insert(value.seq());
                     if value.seq() < *last {
                         c.order_violations += 1;
                     }

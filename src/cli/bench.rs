@@ -31,7 +31,10 @@ pub fn fleet_scenario(cars: u32, duration: &str, consumers: u32) -> String {
     let consumers: Vec<String> = (0..consumers)
         .map(|i| {
             let parts: Vec<String> = (0..12).filter(|p| p % consumers == i).map(|p| p.to_string()).collect();
-            format!("(name: \"dashboard-{i}\", topic: \"locations\", partitions: [{}], process_time: \"1ms\")", parts.join(", "))
+            format!(
+                "(name: \"dashboard-{i}\", topic: \"locations\", partitions: [{}], process_time: \"1ms\")",
+                parts.join(", ")
+            )
         })
         .collect();
     format!(
@@ -42,7 +45,7 @@ pub fn fleet_scenario(cars: u32, duration: &str, consumers: u32) -> String {
   cluster: (brokers: 3, network: (latency: Uniform("500us", "2ms"))),
   topics: [(name: "locations", partitions: 12, replication_factor: 3, min_insync_replicas: 2)],
   producers: [(name: "fleet", topic: "locations", rate: PerKeyEvery("10s"),
-               key: Distinct(prefix: "car-", count: {cars}), acks: All, linger: "5ms")],
+               key: Distinct(prefix: "car-", count: {cars}), acks: All)],
   consumers: [{}],
 )"#,
         consumers.join(",\n              ")
@@ -58,9 +61,7 @@ fn peak_rss_mib() -> Option<f64> {
 
 /// A bare heap loop: `n` pops and pushes on a heap holding `live` events.
 fn bare_heap_ns(n: u64, live: usize) -> f64 {
-    let mut heap: BinaryHeap<Reverse<(u64, u64)>> = (0..live as u64)
-        .map(|i| Reverse((i * 7919 % 10_000, i)))
-        .collect();
+    let mut heap: BinaryHeap<Reverse<(u64, u64)>> = (0..live as u64).map(|i| Reverse((i * 7919 % 10_000, i))).collect();
     let mut x: u64 = 0x9e37_79b9;
     let start = Instant::now();
     for seq in 0..n {
@@ -97,12 +98,7 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
     for i in 1..=10u64 {
         sim.run_until(SimTime(tenth * i));
         max_queue = max_queue.max(sim.in_flight().count());
-        eprint!(
-            "\r  {:>3}%  {} events  {:.1}s wall",
-            i * 10,
-            sim.events(),
-            start.elapsed().as_secs_f64()
-        );
+        eprint!("\r  {:>3}%  {} events  {:.1}s wall", i * 10, sim.events(), start.elapsed().as_secs_f64());
     }
     eprintln!();
     let wall = start.elapsed().as_secs_f64();
@@ -110,21 +106,10 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
     let per_event_ns = wall * 1e9 / events as f64;
     let heap_ns = bare_heap_ns(events, max_queue.max(1000));
     let s = &sim.stats;
-    println!(
-        "  messages produced {}  acked {}  consumed {}",
-        s.produced,
-        s.acked,
-        s.consumed()
-    );
-    println!(
-        "  events {events}   trace records {}   wall {wall:.2}s",
-        sim.trace.count()
-    );
+    println!("  messages produced {}  acked {}  consumed {}", s.produced, s.acked, s.consumed());
+    println!("  events {events}   trace records {}   wall {wall:.2}s", sim.trace.count());
     println!("  events per wall second   {:.0}", events as f64 / wall);
-    println!(
-        "  speed-up over real time  {:.0}x",
-        end.as_secs_f64() / wall
-    );
+    println!("  speed-up over real time  {:.0}x", end.as_secs_f64() / wall);
     println!(
         "  per event                {per_event_ns:.0} ns   (bare BinaryHeap push+pop: {heap_ns:.0} ns, ratio {:.1}x)",
         per_event_ns / heap_ns

@@ -22,11 +22,7 @@ pub(super) enum Explain {
 
 pub(super) fn explain(e: Explain) -> ExitCode {
     match e {
-        Explain::Partition {
-            partitions,
-            json,
-            keys,
-        } => {
+        Explain::Partition { partitions, json, keys } => {
             if partitions == 0 {
                 eprintln!("error: --partitions must be at least 1");
                 return ExitCode::from(2);
@@ -46,10 +42,7 @@ pub(super) fn explain(e: Explain) -> ExitCode {
                     .collect();
                 println!("{}", serde_json::Value::Array(v));
             } else {
-                println!(
-                    "{:<24} {:>12} {:>12}  partition (of {partitions})",
-                    "key", "murmur2", "& 0x7fffffff"
-                );
+                println!("{:<24} {:>12} {:>12}  partition (of {partitions})", "key", "murmur2", "& 0x7fffffff");
                 for (k, h, pos, p) in rows {
                     println!("{k:<24} {h:>12} {pos:>12}  {p}");
                 }

@@ -45,17 +45,9 @@ fn reproducer(file: &Path, seed: u64) -> String {
 fn print_report(r: &RunReport) {
     println!("{} (seed {}, until {})", r.name, r.seed, r.until);
     print!("{}", r.summary);
-    println!(
-        "  trace: {} records, {} events, digest {:016x}",
-        r.records, r.events, r.digest
-    );
+    println!("  trace: {} records, {} events, digest {:016x}", r.records, r.events, r.digest);
     for o in &r.outcomes {
-        println!(
-            "  {} {} (observed: {})",
-            if o.passed { "ok  " } else { "FAIL" },
-            o.what,
-            o.observed
-        );
+        println!("  {} {} (observed: {})", if o.passed { "ok  " } else { "FAIL" }, o.what, o.observed);
     }
 }
 
@@ -110,19 +102,15 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
     if report.passed() {
         ExitCode::SUCCESS
     } else {
-        eprintln!(
-            "expectations failed; reproduce: {}",
-            reproducer(&a.file, seed)
-        );
+        eprintln!("expectations failed; reproduce: {}", reproducer(&a.file, seed));
         ExitCode::from(1)
     }
 }
 
 fn collect(sc: Arc<Scenario>, seed: u64, until: Option<Dur>) -> (Vec<String>, RunReport) {
     let mut lines = Vec::new();
-    let mut sink = |recs: &[Record], names: &Names| {
-        lines.extend(recs.iter().map(|r| jsonl::to_json(r, names).to_string()))
-    };
+    let mut sink =
+        |recs: &[Record], names: &Names| lines.extend(recs.iter().map(|r| jsonl::to_json(r, names).to_string()));
     let r = run_scenario(sc, seed, until, Some(&mut sink));
     (lines, r)
 }
@@ -130,37 +118,19 @@ fn collect(sc: Arc<Scenario>, seed: u64, until: Option<Dur>) -> (Vec<String>, Ru
 fn check_determinism(file: &Path, sc: Arc<Scenario>, seed: u64, until: Option<Dur>) -> ExitCode {
     let (a, ra) = collect(sc.clone(), seed, until);
     let (b, rb) = collect(sc, seed, until);
-    match a
-        .iter()
-        .zip(&b)
-        .position(|(x, y)| x != y)
-        .or((a.len() != b.len()).then(|| a.len().min(b.len())))
-    {
+    match a.iter().zip(&b).position(|(x, y)| x != y).or((a.len() != b.len()).then(|| a.len().min(b.len()))) {
         None if ra.digest == rb.digest => {
-            println!(
-                "deterministic: two runs gave {} identical records, digest {:016x}",
-                a.len(),
-                ra.digest
-            );
+            println!("deterministic: two runs gave {} identical records, digest {:016x}", a.len(), ra.digest);
             ExitCode::SUCCESS
         }
         None => {
-            println!(
-                "NOT deterministic: same records but digests {:016x} and {:016x}",
-                ra.digest, rb.digest
-            );
+            println!("NOT deterministic: same records but digests {:016x} and {:016x}", ra.digest, rb.digest);
             ExitCode::from(1)
         }
         Some(i) => {
             println!("NOT deterministic: first difference at record {i}");
-            println!(
-                "  run 1: {}",
-                a.get(i).map(String::as_str).unwrap_or("(end of trace)")
-            );
-            println!(
-                "  run 2: {}",
-                b.get(i).map(String::as_str).unwrap_or("(end of trace)")
-            );
+            println!("  run 1: {}", a.get(i).map(String::as_str).unwrap_or("(end of trace)"));
+            println!("  run 2: {}", b.get(i).map(String::as_str).unwrap_or("(end of trace)"));
             eprintln!("reproduce: {} --check-determinism", reproducer(file, seed));
             ExitCode::from(1)
         }
@@ -172,9 +142,8 @@ pub fn scenario_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     fn walk(p: &Path, out: &mut Vec<PathBuf>) {
         if p.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
-                .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-                .unwrap_or_default();
+            let mut entries: Vec<PathBuf> =
+                std::fs::read_dir(p).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
             entries.sort();
             for e in entries {
                 walk(&e, out);
@@ -213,12 +182,7 @@ pub(super) fn check(a: CheckArgs) -> ExitCode {
                 let secs = start.elapsed().as_secs_f64();
                 if r.passed() {
                     passed += 1;
-                    println!(
-                        "ok   {} ({} expectations, {:.1}s)",
-                        f.display(),
-                        r.outcomes.len(),
-                        secs
-                    );
+                    println!("ok   {} ({} expectations, {:.1}s)", f.display(), r.outcomes.len(), secs);
                 } else {
                     failed += 1;
                     println!("FAIL {}", f.display());
@@ -231,9 +195,5 @@ pub(super) fn check(a: CheckArgs) -> ExitCode {
         }
     }
     println!("{passed} passed, {failed} failed");
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

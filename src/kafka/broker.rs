@@ -24,16 +24,14 @@ pub enum BrokerTimer {
     Flush,
     /// Time-based retention.
     RetentionCheck,
-    /// A parked fetch's wait ran out.
-    FetchWait { tp: Tp, req: u64, from: NodeId },
-    /// An acks=all produce's request timeout ran out.
-    ProduceTimeout { tp: Tp, id: u64 },
+    /// Expire parked fetches and delayed produces of `tp` due by `at`.
+    PurgatoryCheck { tp: Tp, at: crate::sim::SimTime },
     /// An AlterPartition got no answer.
     AlterPartitionTimeout { tp: Tp, partition_epoch: u32 },
     /// Send the next follower fetch.
     FollowerFetch { tp: Tp, token: u64 },
-    /// A follower fetch got no answer.
-    FollowerFetchTimeout { tp: Tp, token: u64, req: u64 },
+    /// Check whether the follower fetch of `tp` went unanswered too long.
+    FollowerFetchTimeout { tp: Tp, token: u64 },
 }
 
 /// A broker.
@@ -61,8 +59,7 @@ impl Broker {
     pub fn new(id: BrokerId, cfg: Arc<ClusterCfg>, replicas: &[(Tp, PartitionState)]) -> Broker {
         let mut rm = ReplicaManager::default();
         for (tp, s) in replicas {
-            rm.replicas
-                .insert(*tp, super::partition::Replica::new(*tp, s.clone()));
+            rm.replicas.insert(*tp, super::partition::Replica::new(*tp, s.clone()));
         }
         Broker {
             id,
@@ -77,12 +74,7 @@ impl Broker {
     }
 
     fn here<'a>(&self, ctx: &Ctx, cfg: &'a ClusterCfg) -> Here<'a> {
-        Here {
-            now: ctx.now,
-            me: self.id,
-            controller: self.controller,
-            cfg,
-        }
+        Here { now: ctx.now, me: self.id, controller: self.controller, cfg }
     }
 
     /// Starts (or restarts) the broker: session, controller bid, periodic tasks. `initial`
@@ -104,19 +96,10 @@ impl Broker {
         }
         fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id });
         fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id });
-        fx.timer(
-            Dur(cfg.zk_session_timeout.0 / 3),
-            KTimer::Broker(BrokerTimer::ZkHeartbeat),
-        );
-        fx.timer(
-            Dur(cfg.replica_lag_time_max.0 / 2),
-            KTimer::Broker(BrokerTimer::IsrCheck),
-        );
+        fx.timer(Dur(cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
+        fx.timer(Dur(cfg.replica_lag_time_max.0 / 2), KTimer::Broker(BrokerTimer::IsrCheck));
         fx.timer(cfg.flush_interval, KTimer::Broker(BrokerTimer::Flush));
-        fx.timer(
-            cfg.retention_check_interval,
-            KTimer::Broker(BrokerTimer::RetentionCheck),
-        );
+        fx.timer(cfg.retention_check_interval, KTimer::Broker(BrokerTimer::RetentionCheck));
         if initial.is_none() {
             fx.record(RecordKind::BrokerUp { broker: self.id });
         }
@@ -151,12 +134,7 @@ impl Broker {
         for r in self.rm.replicas.values_mut() {
             if let Role::Leader(ls) = &mut r.role {
                 for p in ls.parked.drain(..) {
-                    fx.send(
-                        p.from,
-                        Msg::Unreachable {
-                            req: Some(p.req.req),
-                        },
-                    );
+                    fx.send(p.from, Msg::Unreachable { req: Some(p.req.req) });
                 }
                 for d in ls.delayed.drain(..) {
                     fx.send(d.from, Msg::Unreachable { req: Some(d.req) });
@@ -165,63 +143,47 @@ impl Broker {
             r.role = Role::None;
         }
         self.controller_state = None;
-        fx.record(RecordKind::BrokerDown {
-            broker: self.id,
-            how,
-            lost_unflushed: lost,
-        });
+        fx.record(RecordKind::BrokerDown { broker: self.id, how, lost_unflushed: lost });
     }
 
     /// Handles a message.
     pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Msg, fx: &mut Fx) {
-        let cfg = self.cfg.clone();
         match msg {
             Msg::MetadataReq { req } => {
-                let leaders = self
-                    .metadata
-                    .iter()
-                    .map(|(tp, s)| (*tp, s.leader, s.leader_epoch))
-                    .collect();
+                let leaders = self.metadata.iter().map(|(tp, s)| (*tp, s.leader, s.leader_epoch)).collect();
                 fx.send(from, Msg::MetadataResp { req, leaders });
             }
             Msg::Produce(req) => {
-                let h = self.here(ctx, &cfg);
+                let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
                 self.rm.produce(&h, from, &req, fx);
             }
             Msg::Fetch(req) => {
-                let h = self.here(ctx, &cfg);
+                let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
                 self.rm.fetch(&h, from, &req, fx);
             }
             Msg::FetchResp(resp) => {
-                let h = self.here(ctx, &cfg);
+                let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
                 self.rm.on_follower_response(&h, resp, fx);
             }
             Msg::Unreachable { req: Some(req) } => {
                 if let Some(tp) = self.rm.follower_fetch_tp(req) {
-                    let h = self.here(ctx, &cfg);
+                    let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
                     self.rm.follower_fetch_failed(&h, tp, req, fx);
                 }
             }
-            Msg::ZkController {
-                controller,
-                controller_epoch,
-                won,
-            } => self.on_zk_controller(controller, controller_epoch, won, fx),
+            Msg::ZkController { controller, controller_epoch, won } => {
+                self.on_zk_controller(controller, controller_epoch, won, fx)
+            }
             Msg::ZkControllerGone => {
                 self.controller = None;
                 fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id });
             }
             Msg::ZkBrokersChanged { live } => {
                 if let Some(cs) = &mut self.controller_state {
-                    cs.on_brokers_changed(self.id, &live, &cfg, fx);
+                    cs.on_brokers_changed(self.id, &live, &self.cfg, fx);
                 }
             }
-            Msg::LeaderAndIsr {
-                controller,
-                controller_epoch,
-                states,
-                live,
-            } => {
+            Msg::LeaderAndIsr { controller, controller_epoch, states, live } => {
                 if controller_epoch < self.controller_epoch {
                     return; // a stale controller: fenced
                 }
@@ -229,37 +191,24 @@ impl Broker {
                 self.controller_epoch = controller_epoch;
                 self.live = live;
                 for (tp, s) in &states {
-                    let newer = self.metadata.get(tp).is_none_or(|m| {
-                        (s.leader_epoch, s.partition_epoch) >= (m.leader_epoch, m.partition_epoch)
-                    });
+                    let newer = self
+                        .metadata
+                        .get(tp)
+                        .is_none_or(|m| (s.leader_epoch, s.partition_epoch) >= (m.leader_epoch, m.partition_epoch));
                     if newer {
                         self.metadata.insert(*tp, s.clone());
                     }
                 }
-                let h = self.here(ctx, &cfg);
+                let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
                 self.rm.apply(&h, &states, fx);
             }
-            Msg::AlterPartition {
-                tp,
-                leader,
-                leader_epoch,
-                partition_epoch,
-                isr,
-            } => {
+            Msg::AlterPartition { tp, leader, leader_epoch, partition_epoch, isr } => {
                 if let Some(cs) = &mut self.controller_state {
-                    cs.on_alter_partition(
-                        self.id,
-                        tp,
-                        leader,
-                        leader_epoch,
-                        partition_epoch,
-                        isr,
-                        fx,
-                    );
+                    cs.on_alter_partition(self.id, tp, leader, leader_epoch, partition_epoch, isr, fx);
                 }
             }
             Msg::AlterPartitionResp { tp, result } => {
-                let h = self.here(ctx, &cfg);
+                let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
                 if let Some(r) = self.rm.replicas.get_mut(&tp) {
                     match result {
                         Ok(s) => r.update_state(&h, s, fx),
@@ -294,10 +243,7 @@ impl Broker {
             self.controller_epoch = epoch;
         }
         if let Some(init) = won {
-            fx.record(RecordKind::ControllerElected {
-                broker: self.id,
-                controller_epoch: epoch,
-            });
+            fx.record(RecordKind::ControllerElected { broker: self.id, controller_epoch: epoch });
             let mut cs = ControllerState {
                 epoch,
                 live: init.live.into_iter().collect(),
@@ -322,17 +268,11 @@ impl Broker {
         match t {
             BrokerTimer::ZkHeartbeat => {
                 fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id });
-                fx.timer(
-                    Dur(cfg.zk_session_timeout.0 / 3),
-                    KTimer::Broker(BrokerTimer::ZkHeartbeat),
-                );
+                fx.timer(Dur(cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
             }
             BrokerTimer::IsrCheck => {
                 self.rm.shrink_isrs(&h, fx);
-                fx.timer(
-                    Dur(cfg.replica_lag_time_max.0 / 2),
-                    KTimer::Broker(BrokerTimer::IsrCheck),
-                );
+                fx.timer(Dur(cfg.replica_lag_time_max.0 / 2), KTimer::Broker(BrokerTimer::IsrCheck));
             }
             BrokerTimer::Flush => {
                 self.rm.flush_all();
@@ -340,25 +280,14 @@ impl Broker {
             }
             BrokerTimer::RetentionCheck => {
                 self.rm.enforce_retention_age(&h, fx);
-                fx.timer(
-                    cfg.retention_check_interval,
-                    KTimer::Broker(BrokerTimer::RetentionCheck),
-                );
+                fx.timer(cfg.retention_check_interval, KTimer::Broker(BrokerTimer::RetentionCheck));
             }
-            BrokerTimer::FetchWait { tp, req, from } => {
+            BrokerTimer::PurgatoryCheck { tp, at } => {
                 if let Some(r) = self.rm.replicas.get_mut(&tp) {
-                    r.expire_parked(req, from, fx);
+                    r.purgatory_check(ctx.now, at, fx);
                 }
             }
-            BrokerTimer::ProduceTimeout { tp, id } => {
-                if let Some(r) = self.rm.replicas.get_mut(&tp) {
-                    r.expire_produce(id, fx);
-                }
-            }
-            BrokerTimer::AlterPartitionTimeout {
-                tp,
-                partition_epoch,
-            } => {
+            BrokerTimer::AlterPartitionTimeout { tp, partition_epoch } => {
                 if let Some(r) = self.rm.replicas.get_mut(&tp)
                     && r.state.partition_epoch == partition_epoch
                     && let Role::Leader(ls) = &mut r.role
@@ -367,16 +296,7 @@ impl Broker {
                 }
             }
             BrokerTimer::FollowerFetch { tp, token } => self.rm.follower_fetch(&h, tp, token, fx),
-            BrokerTimer::FollowerFetchTimeout { tp, token, req } => {
-                let current = self
-                    .rm
-                    .replicas
-                    .get(&tp)
-                    .is_some_and(|r| matches!(&r.role, Role::Follower(f) if f.token == token));
-                if current {
-                    self.rm.follower_fetch_failed(&h, tp, req, fx);
-                }
-            }
+            BrokerTimer::FollowerFetchTimeout { tp, token } => self.rm.follower_fetch_timeout(&h, tp, token, fx),
         }
     }
 

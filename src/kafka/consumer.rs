@@ -46,8 +46,8 @@ pub struct ConsumerCfg {
 pub enum ConsumerTimer {
     /// (Re)try fetching partition `i` of the assignment.
     Fetch { i: usize },
-    /// A fetch got no answer.
-    FetchTimeout { req: u64 },
+    /// Check for fetches unanswered past request.timeout.ms.
+    FetchTimeoutCheck,
     /// The record being processed is done.
     ProcessDone,
     /// A metadata request got no answer.
@@ -67,6 +67,8 @@ pub struct PartitionCursor {
     pub leader: Option<(BrokerId, u32)>,
     /// Fetch in flight.
     pub in_flight: Option<u64>,
+    /// When it was sent.
+    pub sent_at: crate::sim::SimTime,
     /// Records buffered, not yet processed.
     pub buffered: u32,
     /// HW seen in the last fetch response.
@@ -86,6 +88,7 @@ pub struct Consumer {
     pub processing: Option<(usize, u64, MsgId)>,
     metadata_req: Option<u64>,
     bootstrap: u32,
+    timeout_armed: bool,
     next_req: u64,
 }
 
@@ -101,6 +104,7 @@ impl Consumer {
                 processed: 0,
                 leader: None,
                 in_flight: None,
+                sent_at: crate::sim::SimTime::ZERO,
                 buffered: 0,
                 hw_seen: 0,
             })
@@ -113,6 +117,7 @@ impl Consumer {
             processing: None,
             metadata_req: None,
             bootstrap: 0,
+            timeout_armed: false,
             next_req: 0,
         }
     }
@@ -139,14 +144,8 @@ impl Consumer {
         self.next_req += 1;
         self.metadata_req = Some(self.next_req);
         self.bootstrap = self.bootstrap % self.brokers + 1;
-        fx.send(
-            broker_node(BrokerId(self.bootstrap)),
-            Msg::MetadataReq { req: self.next_req },
-        );
-        fx.timer(
-            Dur::secs(1),
-            KTimer::Consumer(ConsumerTimer::MetadataTimeout { req: self.next_req }),
-        );
+        fx.send(broker_node(BrokerId(self.bootstrap)), Msg::MetadataReq { req: self.next_req });
+        fx.timer(Dur::secs(1), KTimer::Consumer(ConsumerTimer::MetadataTimeout { req: self.next_req }));
     }
 
     fn fetch(&mut self, ctx: &mut Ctx, i: usize, fx: &mut Fx) {
@@ -179,11 +178,12 @@ impl Consumer {
             max_wait_us: self.cfg.fetch_max_wait.0,
         };
         self.cursors[i].in_flight = Some(self.next_req);
+        self.cursors[i].sent_at = ctx.now;
         fx.send(broker_node(leader), Msg::Fetch(req));
-        fx.timer(
-            self.cfg.request_timeout,
-            KTimer::Consumer(ConsumerTimer::FetchTimeout { req: self.next_req }),
-        );
+        if !self.timeout_armed {
+            self.timeout_armed = true;
+            fx.timer(self.cfg.request_timeout, KTimer::Consumer(ConsumerTimer::FetchTimeoutCheck));
+        }
     }
 
     fn fetch_failed(&mut self, i: usize, fx: &mut Fx) {
@@ -201,37 +201,22 @@ impl Consumer {
             return;
         };
         let tp = self.cursors[i].tp;
-        fx.record(RecordKind::Deliver {
-            consumer: NodeRef(ctx.me.0),
-            tp,
-            offset,
-            value,
-        });
+        fx.record(RecordKind::Deliver { consumer: NodeRef(ctx.me.0), tp, offset, value });
         self.processing = Some((i, offset, value));
-        fx.timer(
-            self.cfg.process_time,
-            KTimer::Consumer(ConsumerTimer::ProcessDone),
-        );
+        fx.timer(self.cfg.process_time, KTimer::Consumer(ConsumerTimer::ProcessDone));
     }
 
     /// Handles a message.
     pub fn on_message(&mut self, ctx: &mut Ctx, msg: Msg, fx: &mut Fx) {
         match msg {
             Msg::FetchResp(resp) => {
-                let Some(i) = self
-                    .cursors
-                    .iter()
-                    .position(|c| c.in_flight == Some(resp.req))
-                else {
+                let Some(i) = self.cursors.iter().position(|c| c.in_flight == Some(resp.req)) else {
                     return;
                 };
                 self.cursors[i].in_flight = None;
                 self.cursors[i].hw_seen = resp.high_watermark;
                 match resp.result {
-                    FetchResult::Records {
-                        base_offset,
-                        records,
-                    } => {
+                    FetchResult::Records { base_offset, records } => {
                         let n = records.len() as u32;
                         if n > 0 {
                             fx.record(RecordKind::Fetch {
@@ -262,19 +247,12 @@ impl Consumer {
                             OffsetReset::Latest => resp.high_watermark,
                         };
                         let from = c.fetch_offset.unwrap_or(c.processed);
-                        fx.record(RecordKind::OffsetReset {
-                            consumer: NodeRef(ctx.me.0),
-                            tp: resp.tp,
-                            from,
-                            to,
-                        });
+                        fx.record(RecordKind::OffsetReset { consumer: NodeRef(ctx.me.0), tp: resp.tp, from, to });
                         c.fetch_offset = Some(to);
                         c.processed = to;
                         self.fetch(ctx, i, fx);
                     }
-                    FetchResult::Error(_) | FetchResult::Diverging { .. } => {
-                        self.fetch_failed(i, fx)
-                    }
+                    FetchResult::Error(_) | FetchResult::Diverging { .. } => self.fetch_failed(i, fx),
                 }
             }
             Msg::MetadataResp { req, leaders } => {
@@ -322,9 +300,18 @@ impl Consumer {
     pub fn on_timer(&mut self, ctx: &mut Ctx, t: ConsumerTimer, fx: &mut Fx) {
         match t {
             ConsumerTimer::Fetch { i } => self.fetch(ctx, i, fx),
-            ConsumerTimer::FetchTimeout { req } => {
-                if let Some(i) = self.cursors.iter().position(|c| c.in_flight == Some(req)) {
-                    self.fetch_failed(i, fx);
+            ConsumerTimer::FetchTimeoutCheck => {
+                self.timeout_armed = false;
+                let timeout = self.cfg.request_timeout;
+                for i in 0..self.cursors.len() {
+                    if self.cursors[i].in_flight.is_some() && self.cursors[i].sent_at + timeout <= ctx.now {
+                        self.fetch_failed(i, fx);
+                    }
+                }
+                let oldest = self.cursors.iter().filter(|c| c.in_flight.is_some()).map(|c| c.sent_at).min();
+                if let Some(oldest) = oldest {
+                    self.timeout_armed = true;
+                    fx.timer((oldest + timeout).since(ctx.now), KTimer::Consumer(ConsumerTimer::FetchTimeoutCheck));
                 }
             }
             ConsumerTimer::MetadataTimeout { req } => {
@@ -340,12 +327,7 @@ impl Consumer {
                 let c = &mut self.cursors[i];
                 c.processed = offset + 1;
                 c.buffered -= 1;
-                fx.record(RecordKind::ProcessOk {
-                    consumer: NodeRef(ctx.me.0),
-                    tp: c.tp,
-                    offset,
-                    value,
-                });
+                fx.record(RecordKind::ProcessOk { consumer: NodeRef(ctx.me.0), tp: c.tp, offset, value });
                 if c.buffered == 0 {
                     self.fetch(ctx, i, fx);
                 }

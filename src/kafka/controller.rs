@@ -23,16 +23,8 @@ pub struct ControllerState {
 
 /// K PartitionLeaderElectionAlgorithms.offlinePartitionLeaderElection: the first replica
 /// in assignment order that is alive and in the ISR; else, if allowed, the first alive one.
-pub fn elect_leader(
-    s: &PartitionState,
-    live: &BTreeSet<BrokerId>,
-    unclean: bool,
-) -> Option<(BrokerId, Election)> {
-    if let Some(&b) = s
-        .replicas
-        .iter()
-        .find(|b| live.contains(b) && s.isr.contains(b))
-    {
+pub fn elect_leader(s: &PartitionState, live: &BTreeSet<BrokerId>, unclean: bool) -> Option<(BrokerId, Election)> {
+    if let Some(&b) = s.replicas.iter().find(|b| live.contains(b) && s.isr.contains(b)) {
         return Some((b, Election::Clean));
     }
     if unclean && let Some(&b) = s.replicas.iter().find(|b| live.contains(b)) {
@@ -55,34 +47,21 @@ pub fn remove_from_isr(isr: &[BrokerId], dead: &BTreeSet<BrokerId>) -> Vec<Broke
 
 impl ControllerState {
     /// Re-evaluates every partition against the live set; returns the states that changed.
-    fn reconcile(
-        &mut self,
-        cfg: &ClusterCfg,
-        dead: &BTreeSet<BrokerId>,
-        fx: &mut Fx,
-    ) -> Vec<(Tp, PartitionState)> {
+    fn reconcile(&mut self, cfg: &ClusterCfg, dead: &BTreeSet<BrokerId>, fx: &mut Fx) -> Vec<(Tp, PartitionState)> {
         let mut changed = Vec::new();
         for (tp, s) in self.states.iter_mut() {
             let unclean = cfg.topic(tp.topic).unclean_leader_election;
             let leader_ok = s.leader.is_some_and(|l| self.live.contains(&l));
             let before = s.clone();
             if !leader_ok {
-                let pruned = PartitionState {
-                    isr: remove_from_isr(&s.isr, dead),
-                    ..s.clone()
-                };
+                let pruned = PartitionState { isr: remove_from_isr(&s.isr, dead), ..s.clone() };
                 match elect_leader(&pruned, &self.live, unclean) {
                     Some((b, how)) => {
                         s.leader = Some(b);
                         s.isr = if how == Election::Unclean {
                             vec![b]
                         } else {
-                            pruned
-                                .isr
-                                .iter()
-                                .copied()
-                                .filter(|x| self.live.contains(x))
-                                .collect()
+                            pruned.isr.iter().copied().filter(|x| self.live.contains(x)).collect()
                         };
                         s.leader_epoch += 1;
                         fx.record(RecordKind::Leader {
@@ -110,11 +89,7 @@ impl ControllerState {
             } else if s.isr.iter().any(|b| dead.contains(b)) {
                 s.isr = remove_from_isr(&s.isr, dead);
                 s.leader_epoch += 1; // ZooKeeper mode bumps the leader epoch on controller ISR shrinks
-                fx.record(RecordKind::Isr {
-                    tp: *tp,
-                    isr: s.isr.clone(),
-                    leader_epoch: s.leader_epoch,
-                });
+                fx.record(RecordKind::Isr { tp: *tp, isr: s.isr.clone(), leader_epoch: s.leader_epoch });
             }
             if *s != before {
                 s.partition_epoch += 1;
@@ -124,23 +99,11 @@ impl ControllerState {
         changed
     }
 
-    fn publish(
-        &self,
-        me: BrokerId,
-        changed: Vec<(Tp, PartitionState)>,
-        to: &[BrokerId],
-        fx: &mut Fx,
-    ) {
+    fn publish(&self, me: BrokerId, changed: Vec<(Tp, PartitionState)>, to: &[BrokerId], fx: &mut Fx) {
         if changed.is_empty() {
             return;
         }
-        fx.send(
-            ZK_NODE,
-            Msg::ZkWrite {
-                controller_epoch: self.epoch,
-                states: changed.clone(),
-            },
-        );
+        fx.send(ZK_NODE, Msg::ZkWrite { controller_epoch: self.epoch, states: changed.clone() });
         let live: Vec<BrokerId> = self.live.iter().copied().collect();
         for &b in to {
             let msg = Msg::LeaderAndIsr {
@@ -155,15 +118,11 @@ impl ControllerState {
 
     /// Just elected: elect leaders where needed and tell every live broker everything.
     pub fn on_elected(&mut self, me: BrokerId, cfg: &ClusterCfg, fx: &mut Fx) {
-        let dead: BTreeSet<BrokerId> = (1..=cfg.brokers)
-            .map(BrokerId)
-            .filter(|b| !self.live.contains(b))
-            .collect();
+        let dead: BTreeSet<BrokerId> = (1..=cfg.brokers).map(BrokerId).filter(|b| !self.live.contains(b)).collect();
         let changed = self.reconcile(cfg, &dead, fx);
         let live: Vec<BrokerId> = self.live.iter().copied().collect();
         self.publish(me, changed, &[], fx);
-        let all: Vec<(Tp, PartitionState)> =
-            self.states.iter().map(|(t, s)| (*t, s.clone())).collect();
+        let all: Vec<(Tp, PartitionState)> = self.states.iter().map(|(t, s)| (*t, s.clone())).collect();
         for &b in &live {
             fx.send(
                 broker_node(b),
@@ -178,27 +137,15 @@ impl ControllerState {
     }
 
     /// ZooKeeper's /brokers/ids watch fired (K onBrokerFailure / onBrokerStartup).
-    pub fn on_brokers_changed(
-        &mut self,
-        me: BrokerId,
-        live_now: &[BrokerId],
-        cfg: &ClusterCfg,
-        fx: &mut Fx,
-    ) {
+    pub fn on_brokers_changed(&mut self, me: BrokerId, live_now: &[BrokerId], cfg: &ClusterCfg, fx: &mut Fx) {
         let now: BTreeSet<BrokerId> = live_now.iter().copied().collect();
         let dead: BTreeSet<BrokerId> = self.live.difference(&now).copied().collect();
         let born: Vec<BrokerId> = now.difference(&self.live).copied().collect();
         self.live = now;
         let changed = self.reconcile(cfg, &dead, fx);
-        let old: Vec<BrokerId> = self
-            .live
-            .iter()
-            .copied()
-            .filter(|b| !born.contains(b))
-            .collect();
+        let old: Vec<BrokerId> = self.live.iter().copied().filter(|b| !born.contains(b)).collect();
         self.publish(me, changed, &old, fx);
-        let all: Vec<(Tp, PartitionState)> =
-            self.states.iter().map(|(t, s)| (*t, s.clone())).collect();
+        let all: Vec<(Tp, PartitionState)> = self.states.iter().map(|(t, s)| (*t, s.clone())).collect();
         let live: Vec<BrokerId> = self.live.iter().copied().collect();
         for &b in &born {
             fx.send(
@@ -230,31 +177,17 @@ impl ControllerState {
         };
         let result = if s.leader != Some(leader) || s.leader_epoch != leader_epoch {
             Err(ErrorCode::FencedLeaderEpoch)
-        } else if s.partition_epoch != partition_epoch
-            || isr.is_empty()
-            || !isr.iter().all(|b| self.live.contains(b))
-        {
+        } else if s.partition_epoch != partition_epoch || isr.is_empty() || !isr.iter().all(|b| self.live.contains(b)) {
             Err(ErrorCode::NotLeaderOrFollower)
         } else {
             s.isr = isr;
             s.partition_epoch += 1;
-            fx.record(RecordKind::Isr {
-                tp,
-                isr: s.isr.clone(),
-                leader_epoch: s.leader_epoch,
-            });
+            fx.record(RecordKind::Isr { tp, isr: s.isr.clone(), leader_epoch: s.leader_epoch });
             Ok(s.clone())
         };
-        fx.send(
-            broker_node(leader),
-            Msg::AlterPartitionResp {
-                tp,
-                result: result.clone(),
-            },
-        );
+        fx.send(broker_node(leader), Msg::AlterPartitionResp { tp, result: result.clone() });
         if let Ok(s) = result {
-            let others: Vec<BrokerId> =
-                self.live.iter().copied().filter(|&b| b != leader).collect();
+            let others: Vec<BrokerId> = self.live.iter().copied().filter(|&b| b != leader).collect();
             self.publish(me, vec![(tp, s)], &others, fx);
         }
     }
@@ -281,31 +214,11 @@ mod tests {
     fn election_table_follows_assignment_order_isr_and_unclean_flag() {
         // (state, live, unclean) → expected
         let cases = [
-            (
-                st(1, &[1, 2, 3], &[1, 2, 3]),
-                live(&[2, 3]),
-                false,
-                Some((2, Election::Clean)),
-            ),
-            (
-                st(1, &[1, 3], &[1, 2, 3]),
-                live(&[2, 3]),
-                false,
-                Some((3, Election::Clean)),
-            ),
+            (st(1, &[1, 2, 3], &[1, 2, 3]), live(&[2, 3]), false, Some((2, Election::Clean))),
+            (st(1, &[1, 3], &[1, 2, 3]), live(&[2, 3]), false, Some((3, Election::Clean))),
             (st(1, &[1], &[1, 2, 3]), live(&[2, 3]), false, None),
-            (
-                st(1, &[1], &[1, 2, 3]),
-                live(&[2, 3]),
-                true,
-                Some((2, Election::Unclean)),
-            ),
-            (
-                st(1, &[3, 2], &[1, 3, 2]),
-                live(&[2, 3]),
-                false,
-                Some((3, Election::Clean)),
-            ),
+            (st(1, &[1], &[1, 2, 3]), live(&[2, 3]), true, Some((2, Election::Unclean))),
+            (st(1, &[3, 2], &[1, 3, 2]), live(&[2, 3]), false, Some((3, Election::Clean))),
         ];
         for (s, l, unclean, want) in cases {
             let got = elect_leader(&s, &l, unclean).map(|(b, e)| (b.0, e));
@@ -316,13 +229,7 @@ mod tests {
     #[test]
     fn isr_never_shrinks_below_one_member() {
         let dead = live(&[1, 2]);
-        assert_eq!(
-            remove_from_isr(&[BrokerId(1), BrokerId(2)], &dead),
-            vec![BrokerId(2)]
-        );
-        assert_eq!(
-            remove_from_isr(&[BrokerId(1), BrokerId(2), BrokerId(3)], &dead),
-            vec![BrokerId(3)]
-        );
+        assert_eq!(remove_from_isr(&[BrokerId(1), BrokerId(2)], &dead), vec![BrokerId(2)]);
+        assert_eq!(remove_from_isr(&[BrokerId(1), BrokerId(2), BrokerId(3)], &dead), vec![BrokerId(3)]);
     }
 }

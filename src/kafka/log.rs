@@ -127,9 +127,7 @@ impl Log {
 
     /// The record at `offset`, if retained.
     pub fn get(&self, offset: u64) -> Option<&LogEntry> {
-        offset
-            .checked_sub(self.start)
-            .and_then(|i| self.entries.get(i as usize))
+        offset.checked_sub(self.start).and_then(|i| self.entries.get(i as usize))
     }
 
     /// Up to `max` records from `offset`, not past `until`.
@@ -141,10 +139,7 @@ impl Log {
 
     /// Epoch of the last record (or the latest cached epoch), for Fetch's lastFetchedEpoch.
     pub fn last_epoch(&self) -> Option<u32> {
-        self.entries
-            .back()
-            .map(|e| e.epoch)
-            .or(self.epochs.latest_epoch())
+        self.entries.back().map(|e| e.epoch).or(self.epochs.latest_epoch())
     }
 
     /// Cuts the log back to end at `offset`; returns how many records went.
@@ -181,10 +176,7 @@ impl Log {
     /// Records, oldest first, with their offsets.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &LogEntry)> + ExactSizeIterator {
         let s = self.start;
-        self.entries
-            .iter()
-            .enumerate()
-            .map(move |(i, e)| (s + i as u64, e))
+        self.entries.iter().enumerate().map(move |(i, e)| (s + i as u64, e))
     }
 
     /// Append time of the first record.

@@ -35,6 +35,8 @@ pub struct DelayedProduce {
     pub base_offset: u64,
     /// The HW must reach this (last offset + 1).
     pub required: u64,
+    /// When it times out (request.timeout.ms after arrival).
+    pub deadline: SimTime,
 }
 
 /// A fetch held until data arrives or its wait expires.
@@ -44,6 +46,8 @@ pub struct ParkedFetch {
     pub from: NodeId,
     /// The request.
     pub req: FetchReq,
+    /// When its wait runs out.
+    pub deadline: SimTime,
 }
 
 /// Leader-only state.
@@ -59,6 +63,8 @@ pub struct LeaderState {
     pub delayed: VecDeque<DelayedProduce>,
     /// Fetches waiting for data.
     pub parked: Vec<ParkedFetch>,
+    /// Time of the earliest pending purgatory check timer, if any.
+    pub check_at: Option<SimTime>,
 }
 
 /// Follower-only state.
@@ -70,6 +76,10 @@ pub struct FollowerState {
     pub token: u64,
     /// Correlation id of the fetch in flight.
     pub in_flight: Option<u64>,
+    /// When that fetch was sent.
+    pub sent_at: SimTime,
+    /// Time of the pending timeout check, if one is armed.
+    pub timeout_at: Option<SimTime>,
 }
 
 /// The replica's role.
@@ -168,34 +178,16 @@ impl Replica {
 
     /// Becomes leader for `state` (K Partition.makeLeader): the epoch cache gets
     /// (epoch, LEO); ISR followers count as caught up now; their LEOs are unknown.
-    pub fn become_leader(
-        &mut self,
-        now: SimTime,
-        state: PartitionState,
-        me: BrokerId,
-        fx: &mut Fx,
-    ) {
+    pub fn become_leader(&mut self, now: SimTime, state: PartitionState, me: BrokerId, fx: &mut Fx) {
         self.abandon_leadership(fx);
         let leo = self.log.end_offset();
         self.log.epochs.assign(state.leader_epoch, leo);
-        let mut ls = LeaderState {
-            epoch_start: leo,
-            ..Default::default()
-        };
+        let mut ls = LeaderState { epoch_start: leo, ..Default::default() };
         for &b in state.replicas.iter().filter(|&&b| b != me) {
-            let last = if state.isr.contains(&b) {
-                now
-            } else {
-                SimTime::ZERO
-            };
+            let last = if state.isr.contains(&b) { now } else { SimTime::ZERO };
             ls.followers.insert(
                 b,
-                RemoteReplica {
-                    leo: None,
-                    last_caught_up: last,
-                    last_fetch_leader_leo: 0,
-                    last_fetch_time: now,
-                },
+                RemoteReplica { leo: None, last_caught_up: last, last_fetch_leader_leo: 0, last_fetch_time: now },
             );
         }
         self.state = state;
@@ -210,6 +202,8 @@ impl Replica {
                 leader: l,
                 token,
                 in_flight: None,
+                sent_at: SimTime::ZERO,
+                timeout_at: None,
             }),
             None => Role::None,
         };
@@ -222,18 +216,11 @@ impl Replica {
             for d in ls.delayed.drain(..) {
                 fx.send(
                     d.from,
-                    Msg::ProduceResp {
-                        req: d.req,
-                        tp: self.tp,
-                        result: Err(ErrorCode::NotLeaderOrFollower),
-                    },
+                    Msg::ProduceResp { req: d.req, tp: self.tp, result: Err(ErrorCode::NotLeaderOrFollower) },
                 );
             }
             for p in ls.parked.drain(..) {
-                fx.send(
-                    p.from,
-                    Msg::FetchResp(error_resp(p.req, ErrorCode::NotLeaderOrFollower)),
-                );
+                fx.send(p.from, Msg::FetchResp(error_resp(p.req, ErrorCode::NotLeaderOrFollower)));
             }
         }
         self.role = Role::None;
@@ -276,16 +263,9 @@ impl Replica {
                     Some(_) | None => {}
                 }
                 pb.epoch = Some(id.producer_epoch);
-                if let Some(&(_, _, off)) = pb
-                    .batches
-                    .iter()
-                    .find(|b| b.0 == id.base_seq && b.1 == last)
-                {
+                if let Some(&(_, _, off)) = pb.batches.iter().find(|b| b.0 == id.base_seq && b.1 == last) {
                     duplicate_of = Some(off);
-                } else if pb
-                    .last_seq()
-                    .is_some_and(|l| id.base_seq != l.wrapping_add(1))
-                {
+                } else if pb.last_seq().is_some_and(|l| id.base_seq != l.wrapping_add(1)) {
                     return Some(Err(ErrorCode::OutOfOrderSequence));
                 }
             }
@@ -314,32 +294,60 @@ impl Replica {
             Acks::All => {
                 let id = *next_id;
                 *next_id += 1;
-                let Role::Leader(ls) = &mut self.role else {
-                    unreachable!("checked above")
-                };
-                ls.delayed.push_back(DelayedProduce {
-                    id,
-                    from,
-                    req: req.req,
-                    base_offset: base,
-                    required,
-                });
-                fx.timer(
-                    Dur(req.timeout_us),
-                    KTimer::Broker(BrokerTimer::ProduceTimeout { tp: self.tp, id }),
-                );
+                let deadline = h.now + Dur(req.timeout_us);
+                let Role::Leader(ls) = &mut self.role else { unreachable!("checked above") };
+                ls.delayed.push_back(DelayedProduce { id, from, req: req.req, base_offset: base, required, deadline });
+                self.arm_check(h.now, deadline, fx);
                 None
             }
+        }
+    }
+
+    /// Schedules a purgatory check at `at` unless an earlier one is pending. Parked fetches
+    /// and delayed produces share one timer per partition, as Kafka's purgatories share a
+    /// timing wheel, instead of one timer per request.
+    fn arm_check(&mut self, now: SimTime, at: SimTime, fx: &mut Fx) {
+        let Role::Leader(ls) = &mut self.role else { return };
+        if ls.check_at.is_none_or(|c| at < c) {
+            ls.check_at = Some(at);
+            fx.timer(at.since(now), KTimer::Broker(BrokerTimer::PurgatoryCheck { tp: self.tp, at }));
+        }
+    }
+
+    /// The purgatory check timer: expires parked fetches (answered empty) and delayed
+    /// produces (REQUEST_TIMED_OUT) whose deadline passed, then re-arms for the next one.
+    pub fn purgatory_check(&mut self, now: SimTime, at: SimTime, fx: &mut Fx) {
+        let Role::Leader(ls) = &mut self.role else { return };
+        if ls.check_at == Some(at) {
+            ls.check_at = None;
+        }
+        let (expired, kept): (Vec<ParkedFetch>, Vec<ParkedFetch>) =
+            std::mem::take(&mut ls.parked).into_iter().partition(|p| p.deadline <= now);
+        ls.parked = kept;
+        let mut timed_out = Vec::new();
+        ls.delayed.retain(|d| {
+            let keep = d.deadline > now;
+            if !keep {
+                timed_out.push((d.from, d.req));
+            }
+            keep
+        });
+        let next = ls.parked.iter().map(|p| p.deadline).chain(ls.delayed.iter().map(|d| d.deadline)).min();
+        for (from, req) in timed_out {
+            fx.send(from, Msg::ProduceResp { req, tp: self.tp, result: Err(ErrorCode::RequestTimedOut) });
+        }
+        for p in expired {
+            fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
+        }
+        if let Some(n) = next {
+            self.arm_check(now, n, fx);
         }
     }
 
     fn append_as_leader(&mut self, h: &Here, req: &ProduceReq, fx: &mut Fx) -> u64 {
         let (now, me) = (h.now, h.me);
         let base = self.log.end_offset();
-        let (pid, base_seq) = req
-            .idempotence
-            .map(|i| (i.producer_id, i.base_seq))
-            .unwrap_or((NO_PRODUCER, 0));
+        let (pid, base_seq) = req.idempotence.map(|i| (i.producer_id, i.base_seq)).unwrap_or((NO_PRODUCER, 0));
         for (i, r) in req.records.iter().enumerate() {
             let e = LogEntry {
                 value: r.value,
@@ -378,11 +386,7 @@ impl Replica {
                 let to = (self.log.end_offset() - max).min(self.hw);
                 if to > self.log.start_offset() {
                     self.log.delete_before(to);
-                    fx.record(RecordKind::Retention {
-                        broker: me,
-                        tp: self.tp,
-                        log_start_offset: to,
-                    });
+                    fx.record(RecordKind::Retention { broker: me, tp: self.tp, log_start_offset: to });
                 }
             }
         }
@@ -407,10 +411,8 @@ impl Replica {
         let leo = self.log.end_offset();
         let mut new_hw = leo;
         for (b, r) in &ls.followers {
-            let in_max_isr = self.state.isr.contains(b)
-                || ls.isr_pending.as_ref().is_some_and(|p| p.contains(b));
-            let counts = in_max_isr
-                || (r.leo.is_some() && is_caught_up(r, leo, now, cfg.replica_lag_time_max));
+            let in_max_isr = self.state.isr.contains(b) || ls.isr_pending.as_ref().is_some_and(|p| p.contains(b));
+            let counts = in_max_isr || (r.leo.is_some() && is_caught_up(r, leo, now, cfg.replica_lag_time_max));
             if counts {
                 new_hw = new_hw.min(r.leo.unwrap_or(self.hw));
             }
@@ -419,27 +421,12 @@ impl Replica {
             return;
         }
         self.hw = new_hw;
-        fx.record(RecordKind::Hw {
-            broker: me,
-            tp: self.tp,
-            high_watermark: new_hw,
-        });
+        fx.record(RecordKind::Hw { broker: me, tp: self.tp, high_watermark: new_hw });
         let isr_ok = self.state.isr.len() >= topic.effective_min_isr();
         while ls.delayed.front().is_some_and(|d| d.required <= new_hw) {
             let d = ls.delayed.pop_front().expect("checked");
-            let result = if isr_ok {
-                Ok(d.base_offset)
-            } else {
-                Err(ErrorCode::NotEnoughReplicasAfterAppend)
-            };
-            fx.send(
-                d.from,
-                Msg::ProduceResp {
-                    req: d.req,
-                    tp: self.tp,
-                    result,
-                },
-            );
+            let result = if isr_ok { Ok(d.base_offset) } else { Err(ErrorCode::NotEnoughReplicasAfterAppend) };
+            fx.send(d.from, Msg::ProduceResp { req: d.req, tp: self.tp, result });
         }
         self.answer_parked(fx, false);
     }
@@ -469,53 +456,13 @@ impl Replica {
         }
     }
 
-    /// Expires one parked fetch whose wait ran out.
-    pub fn expire_parked(&mut self, req: u64, from: NodeId, fx: &mut Fx) {
-        let Role::Leader(ls) = &mut self.role else {
-            return;
-        };
-        if let Some(i) = ls
-            .parked
-            .iter()
-            .position(|p| p.req.req == req && p.from == from)
-        {
-            let p = ls.parked.remove(i);
-            fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
-        }
-    }
-
-    /// Answers one delayed produce whose request timeout ran out.
-    pub fn expire_produce(&mut self, id: u64, fx: &mut Fx) {
-        let Role::Leader(ls) = &mut self.role else {
-            return;
-        };
-        if let Some(i) = ls.delayed.iter().position(|d| d.id == id) {
-            let d = ls.delayed.remove(i).expect("found");
-            fx.send(
-                d.from,
-                Msg::ProduceResp {
-                    req: d.req,
-                    tp: self.tp,
-                    result: Err(ErrorCode::RequestTimedOut),
-                },
-            );
-        }
-    }
-
     fn read_for(&self, req: &FetchReq) -> FetchResp {
-        let limit = if req.replica.is_some() {
-            self.log.end_offset()
-        } else {
-            self.hw
-        };
+        let limit = if req.replica.is_some() { self.log.end_offset() } else { self.hw };
         let records = self.log.read(req.offset, req.max_records, limit);
         FetchResp {
             req: req.req,
             tp: self.tp,
-            result: FetchResult::Records {
-                base_offset: req.offset,
-                records,
-            },
+            result: FetchResult::Records { base_offset: req.offset, records },
             high_watermark: self.hw,
             log_start_offset: self.log.start_offset(),
             log_end_offset: self.log.end_offset(),
@@ -524,13 +471,7 @@ impl Replica {
 
     /// Handles a Fetch as leader. Returns the response now, or None when parked.
     /// Followers' fetches update their state, the HW and the ISR (expansion).
-    pub fn fetch(
-        &mut self,
-        h: &Here,
-        from: NodeId,
-        req: &FetchReq,
-        fx: &mut Fx,
-    ) -> Option<FetchResp> {
+    pub fn fetch(&mut self, h: &Here, from: NodeId, req: &FetchReq, fx: &mut Fx) -> Option<FetchResp> {
         let Role::Leader(_) = &self.role else {
             return Some(error_resp(*req, ErrorCode::NotLeaderOrFollower));
         };
@@ -554,13 +495,7 @@ impl Replica {
             }
         }
         if req.offset > leo || req.offset < self.log.start_offset() {
-            return Some(error_resp_with(
-                *req,
-                ErrorCode::OffsetOutOfRange,
-                self.hw,
-                self.log.start_offset(),
-                leo,
-            ));
+            return Some(error_resp_with(*req, ErrorCode::OffsetOutOfRange, self.hw, self.log.start_offset(), leo));
         }
         if let Some(f) = req.replica {
             self.update_follower(h, f, req.offset, fx);
@@ -569,18 +504,10 @@ impl Replica {
         if req.offset < limit || req.max_wait_us == 0 {
             return Some(self.read_for(req));
         }
-        let Role::Leader(ls) = &mut self.role else {
-            unreachable!("checked")
-        };
-        ls.parked.push(ParkedFetch { from, req: *req });
-        fx.timer(
-            Dur(req.max_wait_us),
-            KTimer::Broker(BrokerTimer::FetchWait {
-                tp: self.tp,
-                req: req.req,
-                from,
-            }),
-        );
+        let Role::Leader(ls) = &mut self.role else { unreachable!("checked") };
+        let deadline = h.now + Dur(req.max_wait_us);
+        ls.parked.push(ParkedFetch { from, req: *req, deadline });
+        self.arm_check(h.now, deadline, fx);
         None
     }
 
@@ -599,10 +526,7 @@ impl Replica {
     fn update_follower(&mut self, h: &Here, f: BrokerId, offset: u64, fx: &mut Fx) {
         let now = h.now;
         let leo = self.log.end_offset();
-        let (hw, epoch_start) = (
-            self.hw,
-            self.leader_state().map(|l| l.epoch_start).unwrap_or(0),
-        );
+        let (hw, epoch_start) = (self.hw, self.leader_state().map(|l| l.epoch_start).unwrap_or(0));
         let Role::Leader(ls) = &mut self.role else {
             return;
         };
@@ -618,11 +542,7 @@ impl Replica {
         r.last_fetch_time = now;
         r.leo = Some(offset);
         // K Partition.maybeExpandIsr: LEO ≥ HW and ≥ the start of the current epoch.
-        if !self.state.isr.contains(&f)
-            && ls.isr_pending.is_none()
-            && offset >= hw
-            && offset >= epoch_start
-        {
+        if !self.state.isr.contains(&f) && ls.isr_pending.is_none() && offset >= hw && offset >= epoch_start {
             let mut isr = self.state.isr.clone();
             isr.push(f);
             isr.sort_by_key(|b| self.state.replicas.iter().position(|r| r == b));
@@ -639,9 +559,7 @@ impl Replica {
         let leo = self.log.end_offset();
         ls.followers
             .iter()
-            .filter(|(b, r)| {
-                self.state.isr.contains(b) && !is_caught_up(r, leo, now, cfg.replica_lag_time_max)
-            })
+            .filter(|(b, r)| self.state.isr.contains(b) && !is_caught_up(r, leo, now, cfg.replica_lag_time_max))
             .map(|(b, _)| *b)
             .collect()
     }
@@ -669,10 +587,7 @@ impl Replica {
         };
         fx.timer(
             Dur::secs(3),
-            KTimer::Broker(BrokerTimer::AlterPartitionTimeout {
-                tp: self.tp,
-                partition_epoch: s.partition_epoch,
-            }),
+            KTimer::Broker(BrokerTimer::AlterPartitionTimeout { tp: self.tp, partition_epoch: s.partition_epoch }),
         );
         fx.send(super::broker_node(controller), msg);
     }

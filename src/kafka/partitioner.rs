@@ -93,9 +93,7 @@ impl NullKeyState {
                     Some(_) => self.bytes_on_current >= batch_bytes,
                 };
                 if switch {
-                    let pick = |rng: &mut NodeRng, from: &[u32]| {
-                        from[rng.below(from.len() as u64) as usize]
-                    };
+                    let pick = |rng: &mut NodeRng, from: &[u32]| from[rng.below(from.len() as u64) as usize];
                     let all: Vec<u32>;
                     let pool = if available.is_empty() {
                         all = (0..partitions).collect();
@@ -104,16 +102,8 @@ impl NullKeyState {
                         available
                     };
                     // A different partition when there is more than one (KIP-480/794).
-                    let others: Vec<u32> = pool
-                        .iter()
-                        .copied()
-                        .filter(|&p| Some(p) != self.current)
-                        .collect();
-                    let p = if others.is_empty() {
-                        pick(rng, pool)
-                    } else {
-                        pick(rng, &others)
-                    };
+                    let others: Vec<u32> = pool.iter().copied().filter(|&p| Some(p) != self.current).collect();
+                    let p = if others.is_empty() { pick(rng, pool) } else { pick(rng, &others) };
                     self.current = Some(p);
                     self.bytes_on_current = 0;
                 }
@@ -134,10 +124,7 @@ mod tests {
         assert_eq!(murmur2(b"foobar"), -790_332_482);
         assert_eq!(murmur2(b"a-little-bit-long-string"), -985_981_536);
         assert_eq!(murmur2(b"a-little-bit-longer-string"), -1_486_304_829);
-        assert_eq!(
-            murmur2(b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8"),
-            -58_897_971
-        );
+        assert_eq!(murmur2(b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8"), -58_897_971);
         assert_eq!(murmur2(b"abc"), 479_470_107);
     }
 
@@ -156,10 +143,7 @@ mod tests {
         let avail = [0, 1, 2];
         let first = s.next(NullKeyPartitioner::Sticky, &avail, 3, 100, 1000, &mut rng);
         for _ in 0..9 {
-            assert_eq!(
-                s.next(NullKeyPartitioner::Sticky, &avail, 3, 100, 1000, &mut rng),
-                first
-            );
+            assert_eq!(s.next(NullKeyPartitioner::Sticky, &avail, 3, 100, 1000, &mut rng), first);
         }
         let second = s.next(NullKeyPartitioner::Sticky, &avail, 3, 100, 1000, &mut rng);
         assert_ne!(second, first);
@@ -169,9 +153,8 @@ mod tests {
     fn round_robin_cycles_over_available_partitions() {
         let mut s = NullKeyState::default();
         let mut rng = NodeRng::new(3, 3);
-        let picks: Vec<u32> = (0..6)
-            .map(|_| s.next(NullKeyPartitioner::RoundRobin, &[0, 2], 3, 1, 1, &mut rng))
-            .collect();
+        let picks: Vec<u32> =
+            (0..6).map(|_| s.next(NullKeyPartitioner::RoundRobin, &[0, 2], 3, 1, 1, &mut rng)).collect();
         assert!(picks.windows(2).all(|w| w[0] != w[1]));
         assert!(picks.iter().all(|p| *p == 0 || *p == 2));
     }

@@ -16,9 +16,7 @@ pub fn assign_replicas(
 ) -> Result<Vec<Vec<BrokerId>>, String> {
     let n = brokers.len();
     if rf == 0 || rf as usize > n {
-        return Err(format!(
-            "replication factor {rf} must be between 1 and the number of brokers ({n})"
-        ));
+        return Err(format!("replication factor {rf} must be between 1 and the number of brokers ({n})"));
     }
     let mut out = Vec::with_capacity(partitions as usize);
     let mut next_shift = shift;
@@ -58,11 +56,7 @@ mod tests {
             [4, 1, 2],
         ];
         for (p, w) in want.iter().enumerate() {
-            assert_eq!(
-                got[p].iter().map(|b| b.0).collect::<Vec<_>>(),
-                w.to_vec(),
-                "partition {p}"
-            );
+            assert_eq!(got[p].iter().map(|b| b.0).collect::<Vec<_>>(), w.to_vec(), "partition {p}");
         }
         assert!(assign_replicas(&b, 10, 0, 0, 0).is_err());
         assert!(assign_replicas(&b, 10, 6, 0, 0).is_err());

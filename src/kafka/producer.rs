@@ -8,9 +8,7 @@ use super::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_key};
 use super::protocol::{Acks, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
 use super::{Ctx, Fx, KTimer, broker_node};
 use crate::sim::{Dur, NodeRng, SimTime};
-use crate::trace::{
-    BrokerId, ErrorCode, KeyId, MsgId, NodeRef, PartitionReason, RecordKind, TopicId, Tp,
-};
+use crate::trace::{BrokerId, ErrorCode, KeyId, MsgId, NodeRef, PartitionReason, RecordKind, TopicId, Tp};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -85,8 +83,8 @@ pub enum ProducerTimer {
     Housekeeping,
     /// Try sending partition `p`'s batches (after linger or backoff).
     Drain { p: u32 },
-    /// A produce request got no answer.
-    RequestTimeout { req: u64 },
+    /// Check for produce requests unanswered past request.timeout.ms.
+    TimeoutCheck,
     /// A metadata request got no answer.
     MetadataTimeout { req: u64 },
 }
@@ -104,6 +102,7 @@ struct Batch {
 #[derive(Clone, Debug)]
 struct InFlight {
     p: u32,
+    sent_at: SimTime,
     batch: Batch,
 }
 
@@ -127,6 +126,7 @@ pub struct Producer {
     backoff_until: Vec<SimTime>,
     idem_next: Vec<u32>,
     epoch: u16,
+    timeout_armed: bool,
     next_req: u64,
 }
 
@@ -150,33 +150,22 @@ impl Producer {
             backoff_until: vec![SimTime::ZERO; n],
             idem_next: vec![0; n],
             epoch: 0,
+            timeout_armed: false,
             next_req: 0,
         }
     }
 
     /// Records waiting in the accumulator or in flight (for views).
     pub fn pending(&self) -> usize {
-        self.queues
-            .iter()
-            .flatten()
-            .map(|b| b.records.len())
-            .sum::<usize>()
-            + self
-                .in_flight
-                .values()
-                .map(|f| f.batch.records.len())
-                .sum::<usize>()
+        self.queues.iter().flatten().map(|b| b.records.len()).sum::<usize>()
+            + self.in_flight.values().map(|f| f.batch.records.len()).sum::<usize>()
     }
 
     /// Starts (or restarts, with an empty accumulator) the producer.
     pub fn start(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
         let fresh = Producer::new(self.cfg.clone(), self.keys.clone(), self.brokers);
         let created = self.created;
-        *self = Producer {
-            created,
-            key_cursor: self.key_cursor,
-            ..fresh
-        };
+        *self = Producer { created, key_cursor: self.key_cursor, ..fresh };
         self.request_metadata(fx);
         let first = self.cfg.start.0.saturating_sub(ctx.now.0);
         fx.timer(Dur(first), KTimer::Producer(ProducerTimer::Tick));
@@ -195,14 +184,8 @@ impl Producer {
         let req = self.next_req;
         self.metadata_req = Some(req);
         self.bootstrap = self.bootstrap % self.brokers + 1;
-        fx.send(
-            broker_node(BrokerId(self.bootstrap)),
-            Msg::MetadataReq { req },
-        );
-        fx.timer(
-            Dur::secs(1),
-            KTimer::Producer(ProducerTimer::MetadataTimeout { req }),
-        );
+        fx.send(broker_node(BrokerId(self.bootstrap)), Msg::MetadataReq { req });
+        fx.timer(Dur::secs(1), KTimer::Producer(ProducerTimer::MetadataTimeout { req }));
     }
 
     fn choose_key(&mut self, rng: &mut NodeRng) -> Option<KeyId> {
@@ -217,32 +200,17 @@ impl Producer {
         }
     }
 
-    fn choose_partition(
-        &mut self,
-        key: Option<KeyId>,
-        rng: &mut NodeRng,
-    ) -> (u32, PartitionReason) {
+    fn choose_partition(&mut self, key: Option<KeyId>, rng: &mut NodeRng) -> (u32, PartitionReason) {
         let c = self.cfg.clone();
         if let Some(p) = c.partition {
             return (p, PartitionReason::Explicit);
         }
         if let Some(k) = key {
-            return (
-                partition_for_key(self.keys[k.0 as usize].as_bytes(), c.partitions),
-                PartitionReason::KeyHash,
-            );
+            return (partition_for_key(self.keys[k.0 as usize].as_bytes(), c.partitions), PartitionReason::KeyHash);
         }
-        let available: Vec<u32> = (0..c.partitions)
-            .filter(|&p| self.leaders[p as usize].is_some())
-            .collect();
-        let p = self.null_key.next(
-            c.null_key,
-            &available,
-            c.partitions,
-            c.record_bytes as u64,
-            c.batch_bytes as u64,
-            rng,
-        );
+        let available: Vec<u32> = (0..c.partitions).filter(|&p| self.leaders[p as usize].is_some()).collect();
+        let p =
+            self.null_key.next(c.null_key, &available, c.partitions, c.record_bytes as u64, c.batch_bytes as u64, rng);
         let reason = match c.null_key {
             NullKeyPartitioner::Sticky => PartitionReason::Sticky,
             NullKeyPartitioner::RoundRobin => PartitionReason::RoundRobin,
@@ -252,8 +220,8 @@ impl Producer {
 
     fn tick(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
         let c = self.cfg.clone();
-        let stopped = c.stop.is_some_and(|s| ctx.now.0 >= s.0)
-            || c.max_messages.is_some_and(|m| self.created as u64 >= m);
+        let stopped =
+            c.stop.is_some_and(|s| ctx.now.0 >= s.0) || c.max_messages.is_some_and(|m| self.created as u64 >= m);
         if stopped {
             return;
         }
@@ -261,23 +229,12 @@ impl Producer {
         let (p, reason) = self.choose_partition(key, ctx.rng);
         let value = MsgId::new(c.number, self.created);
         self.created += 1;
-        let tp = Tp {
-            topic: c.topic,
-            partition: p,
-        };
-        fx.record(RecordKind::Produce {
-            producer: self.me(ctx),
-            value,
-            key,
-            tp,
-            reason,
-        });
+        let tp = Tp { topic: c.topic, partition: p };
+        fx.record(RecordKind::Produce { producer: self.me(ctx), value, key, tp, reason });
         let q = &mut self.queues[p as usize];
         let rec = ProducedRecord { value, key };
         match q.back_mut() {
-            Some(b) if !b.sealed && b.records.len() < c.batch_records as usize => {
-                b.records.push(rec)
-            }
+            Some(b) if !b.sealed && b.records.len() < c.batch_records as usize => b.records.push(rec),
             _ => {
                 q.push_back(Batch {
                     records: vec![rec],
@@ -295,11 +252,7 @@ impl Producer {
         if c.linger == Dur::ZERO {
             self.drain(ctx, p, fx);
         }
-        let next = if c.poisson {
-            Dur(ctx.rng.exponential(c.interval.0).max(1))
-        } else {
-            c.interval
-        };
+        let next = if c.poisson { Dur(ctx.rng.exponential(c.interval.0).max(1)) } else { c.interval };
         fx.timer(next, KTimer::Producer(ProducerTimer::Tick));
     }
 
@@ -314,9 +267,8 @@ impl Producer {
                 self.request_metadata(fx);
                 return;
             };
-            let ready = self.queues[pi]
-                .front()
-                .is_some_and(|b| b.sealed || b.attempts > 0 || ctx.now >= b.created + c.linger);
+            let ready =
+                self.queues[pi].front().is_some_and(|b| b.sealed || b.attempts > 0 || ctx.now >= b.created + c.linger);
             if !ready {
                 return;
             }
@@ -334,10 +286,7 @@ impl Producer {
                 producer_epoch: batch.epoch,
                 base_seq: s,
             });
-            let tp = Tp {
-                topic: c.topic,
-                partition: p,
-            };
+            let tp = Tp { topic: c.topic, partition: p };
             let msg = ProduceReq {
                 req,
                 tp,
@@ -348,12 +297,12 @@ impl Producer {
             };
             fx.send(broker_node(leader), Msg::Produce(msg));
             if c.acks != Acks::Zero {
-                self.in_flight.insert(req, InFlight { p, batch });
+                self.in_flight.insert(req, InFlight { p, sent_at: ctx.now, batch });
                 self.in_flight_count[pi] += 1;
-                fx.timer(
-                    c.request_timeout,
-                    KTimer::Producer(ProducerTimer::RequestTimeout { req }),
-                );
+                if !self.timeout_armed {
+                    self.timeout_armed = true;
+                    fx.timer(c.request_timeout, KTimer::Producer(ProducerTimer::TimeoutCheck));
+                }
             }
         }
     }
@@ -362,20 +311,12 @@ impl Producer {
         let c = self.cfg.clone();
         let pi = f.p as usize;
         self.in_flight_count[pi] -= 1;
-        if matches!(
-            e,
-            ErrorCode::NotLeaderOrFollower
-                | ErrorCode::LeaderNotAvailable
-                | ErrorCode::FencedLeaderEpoch
-        ) {
+        if matches!(e, ErrorCode::NotLeaderOrFollower | ErrorCode::LeaderNotAvailable | ErrorCode::FencedLeaderEpoch) {
             self.leaders[pi] = None;
             self.request_metadata(fx);
         }
         let mut b = f.batch;
-        let tp = Tp {
-            topic: c.topic,
-            partition: f.p,
-        };
+        let tp = Tp { topic: c.topic, partition: f.p };
         let mut retriable = e.retriable();
         if e == ErrorCode::OutOfOrderSequence && self.is_oldest(f.p, &b) {
             // A real gap: the broker lost records it had acknowledged (truncation). KIP-360:
@@ -384,8 +325,7 @@ impl Producer {
             self.epoch = self.epoch.wrapping_add(1);
             self.idem_next.iter_mut().for_each(|s| *s = 0);
         }
-        let retry =
-            retriable && b.attempts < c.retries && ctx.now.since(b.created) < c.delivery_timeout;
+        let retry = retriable && b.attempts < c.retries && ctx.now.since(b.created) < c.delivery_timeout;
         for r in &b.records {
             fx.record(RecordKind::ProduceError {
                 producer: self.me(ctx),
@@ -400,43 +340,22 @@ impl Producer {
         }
         b.attempts += 1;
         let shift = (b.attempts - 1).min(20);
-        let base = c
-            .retry_backoff
-            .0
-            .saturating_mul(1 << shift)
-            .min(c.retry_backoff_max.0);
+        let base = c.retry_backoff.0.saturating_mul(1 << shift).min(c.retry_backoff_max.0);
         let jittered = base * (800 + ctx.rng.below(401)) / 1000; // ±20 %
         self.backoff_until[pi] = ctx.now + Dur(jittered);
         // Retried batches go back in sequence order, ahead of newer ones.
-        let key = |b: &Batch| {
-            (
-                b.base_seq.map(|s| s as u64).unwrap_or(u64::MAX),
-                b.records[0].value,
-            )
-        };
+        let key = |b: &Batch| (b.base_seq.map(|s| s as u64).unwrap_or(u64::MAX), b.records[0].value);
         let q = &mut self.queues[pi];
-        let at = q
-            .iter()
-            .position(|x| !x.sealed && x.attempts == 0 || key(x) > key(&b))
-            .unwrap_or(q.len());
+        let at = q.iter().position(|x| !x.sealed && x.attempts == 0 || key(x) > key(&b)).unwrap_or(q.len());
         q.insert(at, b);
-        fx.timer(
-            Dur(jittered),
-            KTimer::Producer(ProducerTimer::Drain { p: f.p }),
-        );
+        fx.timer(Dur(jittered), KTimer::Producer(ProducerTimer::Drain { p: f.p }));
     }
 
     /// True when no earlier batch of `p` is queued or in flight (its error is not caused
     /// by a predecessor's failure).
     fn is_oldest(&self, p: u32, b: &Batch) -> bool {
-        let earlier = |x: &Batch| {
-            x.epoch == b.epoch && x.base_seq.zip(b.base_seq).is_some_and(|(xs, bs)| xs < bs)
-        };
-        !self.queues[p as usize].iter().any(earlier)
-            && !self
-                .in_flight
-                .values()
-                .any(|f| f.p == p && earlier(&f.batch))
+        let earlier = |x: &Batch| x.epoch == b.epoch && x.base_seq.zip(b.base_seq).is_some_and(|(xs, bs)| xs < bs);
+        !self.queues[p as usize].iter().any(earlier) && !self.in_flight.values().any(|f| f.p == p && earlier(&f.batch))
     }
 
     /// Handles a message.
@@ -508,11 +427,23 @@ impl Producer {
         match t {
             ProducerTimer::Tick => self.tick(ctx, fx),
             ProducerTimer::Drain { p } => self.drain(ctx, p, fx),
-            ProducerTimer::RequestTimeout { req } => {
-                if let Some(f) = self.in_flight.remove(&req) {
+            ProducerTimer::TimeoutCheck => {
+                self.timeout_armed = false;
+                let timeout = self.cfg.request_timeout;
+                let expired: Vec<u64> =
+                    self.in_flight.iter().filter(|(_, f)| f.sent_at + timeout <= ctx.now).map(|(r, _)| *r).collect();
+                for req in expired {
+                    let f = self.in_flight.remove(&req).expect("listed");
                     let p = f.p;
                     self.fail(ctx, f, ErrorCode::RequestTimedOut, fx);
                     self.drain(ctx, p, fx);
+                }
+                // Re-arm for the oldest request still waiting (one timer, not one per request).
+                if let Some(oldest) = self.in_flight.values().map(|f| f.sent_at).min()
+                    && !self.timeout_armed
+                {
+                    self.timeout_armed = true;
+                    fx.timer((oldest + timeout).since(ctx.now), KTimer::Producer(ProducerTimer::TimeoutCheck));
                 }
             }
             ProducerTimer::MetadataTimeout { req } => {
@@ -530,15 +461,9 @@ impl Producer {
         let me = self.me(ctx);
         for p in 0..c.partitions {
             let q = &mut self.queues[p as usize];
-            while q
-                .front()
-                .is_some_and(|b| ctx.now.since(b.created) >= c.delivery_timeout)
-            {
+            while q.front().is_some_and(|b| ctx.now.since(b.created) >= c.delivery_timeout) {
                 let b = q.pop_front().expect("checked");
-                let tp = Tp {
-                    topic: c.topic,
-                    partition: p,
-                };
+                let tp = Tp { topic: c.topic, partition: p };
                 for r in &b.records {
                     fx.record(RecordKind::ProduceError {
                         producer: me,

@@ -93,10 +93,7 @@ pub struct FetchReq {
 #[derive(Clone, Debug)]
 pub enum FetchResult {
     /// Records from `base_offset` (possibly none).
-    Records {
-        base_offset: u64,
-        records: Vec<LogEntry>,
-    },
+    Records { base_offset: u64, records: Vec<LogEntry> },
     /// The follower's log diverges: truncate to at most `end_offset` of `epoch`.
     Diverging { epoch: u32, end_offset: u64 },
     /// A protocol error.
@@ -126,18 +123,11 @@ pub enum Msg {
     /// Client asks a broker for partition leaders.
     MetadataReq { req: u64 },
     /// A broker's metadata cache: leader and epoch of every partition.
-    MetadataResp {
-        req: u64,
-        leaders: Vec<(Tp, Option<BrokerId>, u32)>,
-    },
+    MetadataResp { req: u64, leaders: Vec<(Tp, Option<BrokerId>, u32)> },
     /// ProduceRequest.
     Produce(ProduceReq),
     /// ProduceResponse: the base offset, or an error.
-    ProduceResp {
-        req: u64,
-        tp: Tp,
-        result: Result<u64, ErrorCode>,
-    },
+    ProduceResp { req: u64, tp: Tp, result: Result<u64, ErrorCode> },
     /// FetchRequest.
     Fetch(FetchReq),
     /// FetchResponse.
@@ -151,40 +141,19 @@ pub enum Msg {
     /// Broker → ZooKeeper: create the /controller znode if absent.
     ZkTryController { broker: BrokerId },
     /// ZooKeeper → broker: who the controller is; the winner also gets the cluster state.
-    ZkController {
-        controller: Option<BrokerId>,
-        controller_epoch: u32,
-        won: Option<ControllerInit>,
-    },
+    ZkController { controller: Option<BrokerId>, controller_epoch: u32, won: Option<ControllerInit> },
     /// ZooKeeper → controller: the set of live brokers changed (watch on /brokers/ids).
     ZkBrokersChanged { live: Vec<BrokerId> },
     /// ZooKeeper → brokers: the /controller znode was deleted (watch).
     ZkControllerGone,
     /// Controller → ZooKeeper: write partition states (fenced by controller epoch).
-    ZkWrite {
-        controller_epoch: u32,
-        states: Vec<(Tp, PartitionState)>,
-    },
+    ZkWrite { controller_epoch: u32, states: Vec<(Tp, PartitionState)> },
     /// Controller → brokers: partition states (leadership, ISR) and live brokers.
-    LeaderAndIsr {
-        controller: BrokerId,
-        controller_epoch: u32,
-        states: Vec<(Tp, PartitionState)>,
-        live: Vec<BrokerId>,
-    },
+    LeaderAndIsr { controller: BrokerId, controller_epoch: u32, states: Vec<(Tp, PartitionState)>, live: Vec<BrokerId> },
     /// Leader → controller: propose a new ISR (KIP-497).
-    AlterPartition {
-        tp: Tp,
-        leader: BrokerId,
-        leader_epoch: u32,
-        partition_epoch: u32,
-        isr: Vec<BrokerId>,
-    },
+    AlterPartition { tp: Tp, leader: BrokerId, leader_epoch: u32, partition_epoch: u32, isr: Vec<BrokerId> },
     /// Controller → leader: the new state, or why not.
-    AlterPartitionResp {
-        tp: Tp,
-        result: Result<PartitionState, ErrorCode>,
-    },
+    AlterPartitionResp { tp: Tp, result: Result<PartitionState, ErrorCode> },
 }
 
 /// What the new controller reads from ZooKeeper.
@@ -224,10 +193,7 @@ impl Msg {
     pub fn carries_records(&self) -> usize {
         match self {
             Msg::Produce(p) => p.records.len(),
-            Msg::FetchResp(FetchResp {
-                result: FetchResult::Records { records, .. },
-                ..
-            }) => records.len(),
+            Msg::FetchResp(FetchResp { result: FetchResult::Records { records, .. }, .. }) => records.len(),
             _ => 0,
         }
     }

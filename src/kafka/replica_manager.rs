@@ -52,10 +52,7 @@ impl ReplicaManager {
                     let token = self.next_token;
                     r.become_follower(s.clone(), token, fx);
                     if s.leader.is_some() {
-                        fx.timer(
-                            Dur::ZERO,
-                            KTimer::Broker(BrokerTimer::FollowerFetch { tp: *tp, token }),
-                        );
+                        fx.timer(Dur::ZERO, KTimer::Broker(BrokerTimer::FollowerFetch { tp: *tp, token }));
                     }
                 } else {
                     r.update_state(h, s.clone(), fx);
@@ -65,13 +62,7 @@ impl ReplicaManager {
     }
 
     /// Handles a ProduceRequest.
-    pub fn produce(
-        &mut self,
-        h: &Here,
-        from: NodeId,
-        req: &super::protocol::ProduceReq,
-        fx: &mut Fx,
-    ) {
+    pub fn produce(&mut self, h: &Here, from: NodeId, req: &super::protocol::ProduceReq, fx: &mut Fx) {
         let mut next = self.next_id;
         let result = match self.replicas.get_mut(&req.tp) {
             Some(r) => r.produce(h, from, req, &mut next, fx),
@@ -79,14 +70,7 @@ impl ReplicaManager {
         };
         self.next_id = next;
         if let Some(result) = result {
-            fx.send(
-                from,
-                Msg::ProduceResp {
-                    req: req.req,
-                    tp: req.tp,
-                    result,
-                },
-            );
+            fx.send(from, Msg::ProduceResp { req: req.req, tp: req.tp, result });
         }
     }
 
@@ -114,6 +98,7 @@ impl ReplicaManager {
             return;
         }
         f.in_flight = Some(req_id);
+        f.sent_at = h.now;
         let req = FetchReq {
             req: req_id,
             replica: Some(h.me),
@@ -125,12 +110,30 @@ impl ReplicaManager {
             max_wait_us: h.cfg.replica_fetch_wait_max.0,
         };
         fx.send(broker_node(f.leader), Msg::Fetch(req));
-        let t = KTimer::Broker(BrokerTimer::FollowerFetchTimeout {
-            tp,
-            token,
-            req: req_id,
-        });
-        fx.timer(h.cfg.replica_socket_timeout, t);
+        if f.timeout_at.is_none() {
+            // One armed check per fetch loop, not a timer per fetch.
+            f.timeout_at = Some(h.now + h.cfg.replica_socket_timeout);
+            fx.timer(h.cfg.replica_socket_timeout, KTimer::Broker(BrokerTimer::FollowerFetchTimeout { tp, token }));
+        }
+    }
+
+    /// The follower's timeout check: a fetch unanswered for replica.socket.timeout fails;
+    /// otherwise the check is re-armed for the fetch in flight.
+    pub fn follower_fetch_timeout(&mut self, h: &Here, tp: Tp, token: u64, fx: &mut Fx) {
+        let Some(r) = self.replicas.get_mut(&tp) else { return };
+        let Role::Follower(f) = &mut r.role else { return };
+        if f.token != token {
+            return;
+        }
+        f.timeout_at = None;
+        let Some(req) = f.in_flight else { return };
+        let due = f.sent_at + h.cfg.replica_socket_timeout;
+        if due <= h.now {
+            self.follower_fetch_failed(h, tp, req, fx);
+        } else {
+            f.timeout_at = Some(due);
+            fx.timer(due.since(h.now), KTimer::Broker(BrokerTimer::FollowerFetchTimeout { tp, token }));
+        }
     }
 
     /// A follower fetch got no answer in time, or bounced: fetch again after the backoff.
@@ -143,10 +146,7 @@ impl ReplicaManager {
         };
         if f.in_flight == Some(req) {
             f.in_flight = None;
-            fx.timer(
-                h.cfg.replica_fetch_backoff,
-                KTimer::Broker(BrokerTimer::FollowerFetch { tp, token: f.token }),
-            );
+            fx.timer(h.cfg.replica_fetch_backoff, KTimer::Broker(BrokerTimer::FollowerFetch { tp, token: f.token }));
         }
     }
 
@@ -171,41 +171,26 @@ impl ReplicaManager {
         }
         f.in_flight = None;
         let token = f.token;
-        let again = |fx: &mut Fx, after: Dur| {
-            fx.timer(
-                after,
-                KTimer::Broker(BrokerTimer::FollowerFetch { tp: resp.tp, token }),
-            )
-        };
-        match resp.result {
-            FetchResult::Records {
-                base_offset,
-                records,
-            } => {
+        let tp = resp.tp;
+        // Fetch again at once (the leader long-polls), or after the backoff on errors.
+        let backoff = match resp.result {
+            FetchResult::Records { base_offset, records } => {
                 if base_offset == r.log.end_offset() {
                     for e in &records {
                         let off = r.log.append(*e);
                         track_producer(&mut r.producers, e, off);
                     }
                     if !records.is_empty() {
-                        fx.record(RecordKind::Replicate {
-                            follower: h.me,
-                            tp: resp.tp,
-                            to_offset: r.log.end_offset(),
-                        });
+                        fx.record(RecordKind::Replicate { follower: h.me, tp, to_offset: r.log.end_offset() });
                     }
                     r.hw = resp.high_watermark.min(r.log.end_offset());
                     if resp.log_start_offset > r.log.start_offset() {
                         r.log.delete_before(resp.log_start_offset.min(r.hw));
-                        fx.record(RecordKind::Retention {
-                            broker: h.me,
-                            tp: resp.tp,
-                            log_start_offset: r.log.start_offset(),
-                        });
+                        fx.record(RecordKind::Retention { broker: h.me, tp, log_start_offset: r.log.start_offset() });
                     }
-                    r.after_append(h.cfg.topic(resp.tp.topic), h.cfg, h.me, fx);
+                    r.after_append(h.cfg.topic(tp.topic), h.cfg, h.me, fx);
                 }
-                again(fx, Dur::ZERO);
+                None
             }
             FetchResult::Diverging { epoch, end_offset } => {
                 let leo = r.log.end_offset();
@@ -215,7 +200,7 @@ impl ReplicaManager {
                     None => end_offset.min(leo),
                 };
                 truncate(r, h.me, to, fx);
-                again(fx, Dur::ZERO);
+                None
             }
             FetchResult::Error(ErrorCode::OffsetOutOfRange) => {
                 let leo = r.log.end_offset();
@@ -224,16 +209,16 @@ impl ReplicaManager {
                 } else if leo < resp.log_start_offset {
                     r.log.reset_to(resp.log_start_offset);
                     r.hw = resp.log_start_offset;
-                    fx.record(RecordKind::Truncate {
-                        broker: h.me,
-                        tp: resp.tp,
-                        to_offset: resp.log_start_offset,
-                        removed: 0,
-                    });
+                    let to_offset = resp.log_start_offset;
+                    fx.record(RecordKind::Truncate { broker: h.me, tp, to_offset, removed: 0 });
                 }
-                again(fx, Dur::ZERO);
+                None
             }
-            FetchResult::Error(_) => again(fx, h.cfg.replica_fetch_backoff),
+            FetchResult::Error(_) => Some(h.cfg.replica_fetch_backoff),
+        };
+        match backoff {
+            None => self.follower_fetch(h, tp, token, fx),
+            Some(after) => fx.timer(after, KTimer::Broker(BrokerTimer::FollowerFetch { tp, token })),
         }
     }
 
@@ -242,13 +227,7 @@ impl ReplicaManager {
         for r in self.replicas.values_mut() {
             let out = r.out_of_sync(h.now, h.cfg);
             if !out.is_empty() {
-                let isr: Vec<BrokerId> = r
-                    .state
-                    .isr
-                    .iter()
-                    .copied()
-                    .filter(|b| !out.contains(b))
-                    .collect();
+                let isr: Vec<BrokerId> = r.state.isr.iter().copied().filter(|b| !out.contains(b)).collect();
                 r.propose_isr(h, isr, fx);
             }
         }
@@ -270,11 +249,7 @@ impl ReplicaManager {
             }
             if to > r.log.start_offset() {
                 r.log.delete_before(to);
-                fx.record(RecordKind::Retention {
-                    broker: h.me,
-                    tp: r.tp,
-                    log_start_offset: to,
-                });
+                fx.record(RecordKind::Retention { broker: h.me, tp: r.tp, log_start_offset: to });
             }
         }
     }
@@ -292,12 +267,7 @@ impl ReplicaManager {
 pub fn truncate(r: &mut Replica, me: BrokerId, to: u64, fx: &mut Fx) {
     let removed = r.log.truncate_to(to);
     if removed > 0 {
-        fx.record(RecordKind::Truncate {
-            broker: me,
-            tp: r.tp,
-            to_offset: r.log.end_offset(),
-            removed,
-        });
+        fx.record(RecordKind::Truncate { broker: me, tp: r.tp, to_offset: r.log.end_offset(), removed });
         r.hw = r.hw.min(r.log.end_offset());
         if !r.producers.is_empty() {
             r.producers.clear();
@@ -310,11 +280,7 @@ pub fn truncate(r: &mut Replica, me: BrokerId, to: u64, fx: &mut Fx) {
 }
 
 /// Updates idempotence state from one appended record (followers and log rebuilds).
-pub fn track_producer(
-    producers: &mut BTreeMap<u32, ProducerBatches>,
-    e: &super::log::LogEntry,
-    offset: u64,
-) {
+pub fn track_producer(producers: &mut BTreeMap<u32, ProducerBatches>, e: &super::log::LogEntry, offset: u64) {
     if e.producer_id == NO_PRODUCER {
         return;
     }

@@ -36,13 +36,7 @@ pub struct ZooKeeper {
 impl ZooKeeper {
     /// ZooKeeper holding the initial partition states.
     pub fn new(session_timeout: Dur, states: BTreeMap<Tp, PartitionState>) -> ZooKeeper {
-        ZooKeeper {
-            session_timeout,
-            sessions: BTreeMap::new(),
-            controller: None,
-            controller_epoch: 0,
-            states,
-        }
+        ZooKeeper { session_timeout, sessions: BTreeMap::new(), controller: None, controller_epoch: 0, states }
     }
 
     fn live(&self) -> Vec<BrokerId> {
@@ -61,10 +55,7 @@ impl ZooKeeper {
             Msg::ZkHeartbeat { broker } => {
                 if self.sessions.insert(broker, ctx.now).is_none() {
                     // A new session: register the broker, arm its expiry, fire the watch.
-                    fx.timer(
-                        self.session_timeout,
-                        KTimer::Zk(ZkTimer::SessionCheck { broker }),
-                    );
+                    fx.timer(self.session_timeout, KTimer::Zk(ZkTimer::SessionCheck { broker }));
                     fx.send(
                         broker_node(broker),
                         Msg::ZkController {
@@ -96,10 +87,7 @@ impl ZooKeeper {
                     },
                 );
             }
-            Msg::ZkWrite {
-                controller_epoch,
-                states,
-            } => {
+            Msg::ZkWrite { controller_epoch, states } => {
                 if controller_epoch == self.controller_epoch {
                     for (tp, s) in states {
                         self.states.insert(tp, s);
@@ -134,10 +122,7 @@ impl ZooKeeper {
                 if due <= ctx.now {
                     self.expire(broker, fx);
                 } else {
-                    fx.timer(
-                        due.since(ctx.now),
-                        KTimer::Zk(ZkTimer::SessionCheck { broker }),
-                    );
+                    fx.timer(due.since(ctx.now), KTimer::Zk(ZkTimer::SessionCheck { broker }));
                 }
             }
         }
@@ -163,10 +148,7 @@ impl ZooKeeper {
     pub fn restart(&mut self, now: SimTime, fx: &mut Fx) {
         for (b, last) in self.sessions.iter_mut() {
             *last = now;
-            fx.timer(
-                self.session_timeout,
-                KTimer::Zk(ZkTimer::SessionCheck { broker: *b }),
-            );
+            fx.timer(self.session_timeout, KTimer::Zk(ZkTimer::SessionCheck { broker: *b }));
         }
     }
 }

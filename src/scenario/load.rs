@@ -44,24 +44,9 @@ impl std::error::Error for ScenarioError {}
 
 impl ScenarioError {
     /// An error at a 1-based line and column of `src`.
-    pub fn at(
-        file: &str,
-        src: &str,
-        line: usize,
-        col: usize,
-        msg: impl Into<String>,
-    ) -> ScenarioError {
-        let source_line = src
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map(|l| l.to_string());
-        ScenarioError {
-            file: file.to_string(),
-            line: line.max(1),
-            col: col.max(1),
-            msg: msg.into(),
-            source_line,
-        }
+    pub fn at(file: &str, src: &str, line: usize, col: usize, msg: impl Into<String>) -> ScenarioError {
+        let source_line = src.lines().nth(line.saturating_sub(1)).map(|l| l.to_string());
+        ScenarioError { file: file.to_string(), line: line.max(1), col: col.max(1), msg: msg.into(), source_line }
     }
 
     /// An error at the first place where `anchors` occur in order (each searched after the
@@ -99,11 +84,7 @@ pub fn parse(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
             "",
             1,
             1,
-            format!(
-                "file is {} bytes; scenarios are limited to {} bytes",
-                src.len(),
-                MAX_FILE_BYTES
-            ),
+            format!("file is {} bytes; scenarios are limited to {} bytes", src.len(), MAX_FILE_BYTES),
         ));
     }
     if src.trim().is_empty() {
@@ -115,8 +96,7 @@ pub fn parse(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
             "the file is empty: expected `Scenario(name: \"…\", duration: \"60s\", …)`",
         ));
     }
-    let opts =
-        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let opts = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let sc: Scenario = opts.from_str(src).map_err(|e| {
         let msg = explain_ron(&e.code.to_string());
         ScenarioError::at(file, src, e.span.start.line, e.span.start.col, msg)
@@ -128,25 +108,19 @@ pub fn parse(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
 /// Reads, parses and validates a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("cannot read: {e}")))?;
     if meta.len() as usize > MAX_FILE_BYTES {
         return Err(ScenarioError::at(
             &file,
             "",
             1,
             1,
-            format!(
-                "file is {} bytes; scenarios are limited to {} bytes",
-                meta.len(),
-                MAX_FILE_BYTES
-            ),
+            format!("file is {} bytes; scenarios are limited to {} bytes", meta.len(), MAX_FILE_BYTES),
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("cannot read: {e}")))?;
-    let src = String::from_utf8(bytes)
-        .map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("not UTF-8 text: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("cannot read: {e}")))?;
+    let src =
+        String::from_utf8(bytes).map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("not UTF-8 text: {e}")))?;
     parse(&src, &file)
 }
 
@@ -170,10 +144,7 @@ mod tests {
         let src = "Scenario(\n  name: \"x\",\n  seed: 1,\n  no_such_field: 3,\n)\n";
         let e = parse(src, "t.ron").unwrap_err();
         assert_eq!((e.line, e.col), (4, 3), "{e}");
-        assert!(
-            e.msg.contains("no_such_field") && e.msg.contains("duration"),
-            "{e}"
-        );
+        assert!(e.msg.contains("no_such_field") && e.msg.contains("duration"), "{e}");
     }
 
     #[test]

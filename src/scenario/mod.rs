@@ -10,9 +10,7 @@ pub use schema::*;
 
 /// The scenario as RON text, readable and loadable again.
 pub fn to_ron(sc: &Scenario) -> String {
-    let cfg = ron::ser::PrettyConfig::new()
-        .depth_limit(4)
-        .struct_names(true);
+    let cfg = ron::ser::PrettyConfig::new().depth_limit(4).struct_names(true);
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .to_string_pretty(sc, cfg)

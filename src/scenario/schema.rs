@@ -68,9 +68,7 @@ pub enum ControllerSpec {
 
 impl Default for ControllerSpec {
     fn default() -> Self {
-        ControllerSpec::ZooKeeper {
-            session_timeout: Dur::secs(18),
-        }
+        ControllerSpec::ZooKeeper { session_timeout: Dur::secs(18) }
     }
 }
 
@@ -396,31 +394,13 @@ pub enum Expectation {
         max: Option<u64>,
     },
     /// A consumer's lag at a time is at least this.
-    LagAtLeast {
-        consumer: String,
-        at: Dur,
-        messages: u64,
-    },
+    LagAtLeast { consumer: String, at: Dur, messages: u64 },
     /// A consumer's lag at a time is at most this.
-    LagAtMost {
-        consumer: String,
-        at: Dur,
-        messages: u64,
-    },
+    LagAtMost { consumer: String, at: Dur, messages: u64 },
     /// The leader of a partition at a time (broker None: offline).
-    LeaderOf {
-        topic: String,
-        partition: u32,
-        at: Dur,
-        broker: Option<u32>,
-    },
+    LeaderOf { topic: String, partition: u32, at: Dur, broker: Option<u32> },
     /// ISR size of a partition at a time.
-    IsrSize {
-        topic: String,
-        partition: u32,
-        at: Dur,
-        n: u32,
-    },
+    IsrSize { topic: String, partition: u32, at: Dur, n: u32 },
     /// Produce errors of a kind.
     ProduceErrors {
         kind: ErrorCode,

@@ -51,10 +51,7 @@ pub fn validate(sc: &Scenario, src: &str, file: &str) -> Result<(), ScenarioErro
 
 fn positive(v: &V, d: Dur, field: &str, min: Dur) -> Result<(), ScenarioError> {
     if d < min {
-        return Err(v.err(
-            &[field],
-            format!("`{field}` must be at least {min}, got {d}"),
-        ));
+        return Err(v.err(&[field], format!("`{field}` must be at least {min}, got {d}")));
     }
     Ok(())
 }
@@ -62,84 +59,44 @@ fn positive(v: &V, d: Dur, field: &str, min: Dur) -> Result<(), ScenarioError> {
 fn check_cluster(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
     let c = &sc.cluster;
     if sc.duration == Dur::ZERO || sc.duration > Dur::secs(limits::DURATION_S) {
-        return Err(v.err(
-            &["duration"],
-            format!(
-                "`duration` must be between 1us and 24h, got {}",
-                sc.duration
-            ),
-        ));
+        return Err(v.err(&["duration"], format!("`duration` must be between 1us and 24h, got {}", sc.duration)));
     }
     if c.brokers == 0 || c.brokers > limits::BROKERS {
-        return Err(v.err(
-            &["brokers"],
-            format!(
-                "`brokers` must be between 1 and {}, got {}",
-                limits::BROKERS,
-                c.brokers
-            ),
-        ));
+        return Err(
+            v.err(&["brokers"], format!("`brokers` must be between 1 and {}, got {}", limits::BROKERS, c.brokers))
+        );
     }
-    let crate::scenario::schema::ControllerSpec::ZooKeeper { session_timeout } =
-        c.controller.clone();
+    let crate::scenario::schema::ControllerSpec::ZooKeeper { session_timeout } = c.controller.clone();
     positive(v, session_timeout, "session_timeout", Dur::ms(1))?;
-    positive(
-        v,
-        c.replica_lag_time_max,
-        "replica_lag_time_max",
-        Dur::ms(1),
-    )?;
-    positive(
-        v,
-        c.replica_socket_timeout,
-        "replica_socket_timeout",
-        Dur::ms(1),
-    )?;
+    positive(v, c.replica_lag_time_max, "replica_lag_time_max", Dur::ms(1))?;
+    positive(v, c.replica_socket_timeout, "replica_socket_timeout", Dur::ms(1))?;
     positive(v, c.flush_interval, "flush_interval", Dur::ms(1))?;
     if c.network.latency.max() > Dur::secs(60) {
         return Err(v.err(&["latency"], "network latency must stay below 60s".into()));
     }
     if c.network.loss_per_million > 1_000_000 {
-        return Err(v.err(
-            &["loss_per_million"],
-            "`loss_per_million` is at most 1000000 (always lost)".into(),
-        ));
+        return Err(v.err(&["loss_per_million"], "`loss_per_million` is at most 1000000 (always lost)".into()));
     }
     if c.placement_start >= c.brokers {
-        return Err(v.err(
-            &["placement_start"],
-            format!(
-                "`placement_start` must be below the broker count ({})",
-                c.brokers
-            ),
-        ));
+        return Err(
+            v.err(&["placement_start"], format!("`placement_start` must be below the broker count ({})", c.brokers))
+        );
     }
     let n = sc.faults.len().max(sc.narration.len()).max(sc.expect.len());
     if n > limits::ITEMS {
-        return Err(v.err(
-            &[],
-            format!(
-                "at most {} faults, narration lines and expectations each",
-                limits::ITEMS
-            ),
-        ));
+        return Err(v.err(&[], format!("at most {} faults, narration lines and expectations each", limits::ITEMS)));
     }
     Ok(())
 }
 
 fn check_topics(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
     if sc.topics.len() > limits::TOPICS {
-        return Err(v.err(
-            &["topics"],
-            format!("at most {} topics, got {}", limits::TOPICS, sc.topics.len()),
-        ));
+        return Err(v.err(&["topics"], format!("at most {} topics, got {}", limits::TOPICS, sc.topics.len())));
     }
     let mut replicas = 0u64;
     for (i, t) in sc.topics.iter().enumerate() {
         let at = [format!("\"{}\"", t.name)];
-        let at: Vec<&str> = std::iter::once("topics")
-            .chain(at.iter().map(|s| s.as_str()))
-            .collect();
+        let at: Vec<&str> = std::iter::once("topics").chain(at.iter().map(|s| s.as_str())).collect();
         if sc.topics[..i].iter().any(|o| o.name == t.name) {
             return Err(v.err(&at, format!("topic \"{}\" is defined twice", t.name)));
         }
@@ -147,14 +104,9 @@ fn check_topics(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
             return Err(v.err(&at, "topic names are 1 to 249 characters".into()));
         }
         if t.partitions == 0 || t.partitions > limits::PARTITIONS {
-            return Err(v.err(
-                &at,
-                format!(
-                    "topic \"{}\": `partitions` must be between 1 and {}",
-                    t.name,
-                    limits::PARTITIONS
-                ),
-            ));
+            return Err(
+                v.err(&at, format!("topic \"{}\": `partitions` must be between 1 and {}", t.name, limits::PARTITIONS))
+            );
         }
         if t.replication_factor == 0 || t.replication_factor > sc.cluster.brokers {
             let msg = format!(
@@ -164,59 +116,31 @@ fn check_topics(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
             return Err(v.err(&at, msg));
         }
         if t.min_insync_replicas == 0 {
-            return Err(v.err(
-                &at,
-                format!(
-                    "topic \"{}\": `min_insync_replicas` must be at least 1",
-                    t.name
-                ),
-            ));
+            return Err(v.err(&at, format!("topic \"{}\": `min_insync_replicas` must be at least 1", t.name)));
         }
         if t.retention.max_messages == Some(0) {
-            return Err(v.err(
-                &at,
-                format!("topic \"{}\": `max_messages` must be at least 1", t.name),
-            ));
+            return Err(v.err(&at, format!("topic \"{}\": `max_messages` must be at least 1", t.name)));
         }
         replicas += t.partitions as u64 * t.replication_factor as u64;
     }
     if replicas > limits::REPLICAS {
-        return Err(v.err(
-            &["topics"],
-            format!(
-                "{replicas} replicas in all; the limit is {}",
-                limits::REPLICAS
-            ),
-        ));
+        return Err(v.err(&["topics"], format!("{replicas} replicas in all; the limit is {}", limits::REPLICAS)));
     }
     Ok(())
 }
 
 fn topic_partitions(sc: &Scenario, name: &str) -> Option<u32> {
-    sc.topics
-        .iter()
-        .find(|t| t.name == name)
-        .map(|t| t.partitions)
+    sc.topics.iter().find(|t| t.name == name).map(|t| t.partitions)
 }
 
 fn topic_names(sc: &Scenario) -> String {
     let names: Vec<&str> = sc.topics.iter().map(|t| t.name.as_str()).collect();
-    if names.is_empty() {
-        "none defined".into()
-    } else {
-        names.join(", ")
-    }
+    if names.is_empty() { "none defined".into() } else { names.join(", ") }
 }
 
 fn check_producers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
     if sc.producers.len() + sc.consumers.len() > limits::CLIENTS {
-        return Err(v.err(
-            &["producers"],
-            format!(
-                "at most {} producers and consumers together",
-                limits::CLIENTS
-            ),
-        ));
+        return Err(v.err(&["producers"], format!("at most {} producers and consumers together", limits::CLIENTS)));
     }
     let mut total = 0u64;
     for p in &sc.producers {
@@ -225,12 +149,7 @@ fn check_producers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
         let Some(parts) = topic_partitions(sc, &p.topic) else {
             return Err(v.err(
                 &["producers", &name, "topic"],
-                format!(
-                    "producer \"{}\": topic \"{}\" is not defined (topics: {})",
-                    p.name,
-                    p.topic,
-                    topic_names(sc)
-                ),
+                format!("producer \"{}\": topic \"{}\" is not defined (topics: {})", p.name, p.topic, topic_names(sc)),
             ));
         };
         if let Some(part) = p.partition
@@ -238,10 +157,7 @@ fn check_producers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
         {
             return Err(v.err(
                 &["producers", &name, "partition"],
-                format!(
-                    "producer \"{}\": partition {part} does not exist (\"{}\" has {parts})",
-                    p.name, p.topic
-                ),
+                format!("producer \"{}\": partition {part} does not exist (\"{}\" has {parts})", p.name, p.topic),
             ));
         }
         let keys = match &p.key {
@@ -252,28 +168,24 @@ fn check_producers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
         if keys == 0 || keys > limits::KEYS {
             return Err(v.err(
                 &["producers", &name, "key"],
-                format!(
-                    "producer \"{}\": between 1 and {} keys",
-                    p.name,
-                    limits::KEYS
-                ),
+                format!("producer \"{}\": between 1 and {} keys", p.name, limits::KEYS),
             ));
         }
         let interval_us = match &p.rate {
             Rate::PerSecond(r) | Rate::Poisson(r) if *r == 0 || *r > 1_000_000 => {
                 return Err(v.err(
                     &["producers", &name, "rate"],
-                    format!(
-                        "producer \"{}\": rate must be between 1 and 1000000 per second",
-                        p.name
-                    ),
+                    format!("producer \"{}\": rate must be between 1 and 1000000 per second", p.name),
                 ));
             }
             Rate::PerSecond(r) | Rate::Poisson(r) => 1_000_000 / *r as u64,
             Rate::Every(d) => d.0,
             Rate::PerKeyEvery(d) => {
                 if !matches!(p.key, KeySpec::Distinct { .. }) {
-                    return Err(v.err(&["producers", &name, "rate"], format!("producer \"{}\": PerKeyEvery needs `key: Distinct(prefix: …, count: …)`", p.name)));
+                    return Err(v.err(
+                        &["producers", &name, "rate"],
+                        format!("producer \"{}\": PerKeyEvery needs `key: Distinct(prefix: …, count: …)`", p.name),
+                    ));
                 }
                 d.0 / keys
             }
@@ -281,27 +193,21 @@ fn check_producers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
         if interval_us == 0 {
             return Err(v.err(
                 &["producers", &name, "rate"],
+                format!("producer \"{}\": records would be less than 1us apart", p.name),
+            ));
+        }
+        if p.batch_records == 0 || p.max_in_flight == 0 || p.max_in_flight > 100 || p.record_bytes == 0 {
+            return Err(v.err(
+                &at,
                 format!(
-                    "producer \"{}\": records would be less than 1us apart",
+                    "producer \"{}\": `batch_records`, `record_bytes` must be ≥ 1 and `max_in_flight` 1 to 100",
                     p.name
                 ),
             ));
         }
-        if p.batch_records == 0
-            || p.max_in_flight == 0
-            || p.max_in_flight > 100
-            || p.record_bytes == 0
-        {
-            return Err(v.err(&at, format!("producer \"{}\": `batch_records`, `record_bytes` must be ≥ 1 and `max_in_flight` 1 to 100", p.name)));
-        }
         positive(v, p.request_timeout, "request_timeout", Dur::ms(1))?;
         positive(v, p.retry_backoff, "retry_backoff", Dur::ms(1))?;
-        let active = p
-            .stop
-            .unwrap_or(sc.duration)
-            .min(sc.duration)
-            .0
-            .saturating_sub(p.start.0);
+        let active = p.stop.unwrap_or(sc.duration).min(sc.duration).0.saturating_sub(p.start.0);
         let n = (active / interval_us + 1).min(p.max_messages.unwrap_or(u64::MAX));
         total += n;
     }
@@ -314,23 +220,13 @@ fn check_producers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
 fn check_consumers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
     for (i, c) in sc.consumers.iter().enumerate() {
         let name = format!("\"{}\"", c.name);
-        if sc.consumers[..i].iter().any(|o| o.name == c.name)
-            || sc.producers.iter().any(|p| p.name == c.name)
-        {
-            return Err(v.err(
-                &["consumers", &name],
-                format!("client name \"{}\" is used twice", c.name),
-            ));
+        if sc.consumers[..i].iter().any(|o| o.name == c.name) || sc.producers.iter().any(|p| p.name == c.name) {
+            return Err(v.err(&["consumers", &name], format!("client name \"{}\" is used twice", c.name)));
         }
         let Some(parts) = topic_partitions(sc, &c.topic) else {
             return Err(v.err(
                 &["consumers", &name, "topic"],
-                format!(
-                    "consumer \"{}\": topic \"{}\" is not defined (topics: {})",
-                    c.name,
-                    c.topic,
-                    topic_names(sc)
-                ),
+                format!("consumer \"{}\": topic \"{}\" is not defined (topics: {})", c.name, c.topic, topic_names(sc)),
             ));
         };
         if let Some(ps) = &c.partitions
@@ -338,29 +234,22 @@ fn check_consumers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
         {
             return Err(v.err(
                 &["consumers", &name, "partitions"],
-                format!(
-                    "consumer \"{}\": partition {bad} does not exist (\"{}\" has {parts})",
-                    c.name, c.topic
-                ),
+                format!("consumer \"{}\": partition {bad} does not exist (\"{}\" has {parts})", c.name, c.topic),
             ));
         }
         if c.max_poll_records == 0 || c.max_poll_records > 100_000 {
             return Err(v.err(
                 &["consumers", &name],
-                format!(
-                    "consumer \"{}\": `max_poll_records` must be between 1 and 100000",
-                    c.name
-                ),
+                format!("consumer \"{}\": `max_poll_records` must be between 1 and 100000", c.name),
             ));
         }
         positive(v, c.request_timeout, "request_timeout", Dur::ms(1))?;
     }
     for (i, p) in sc.producers.iter().enumerate() {
         if sc.producers[..i].iter().any(|o| o.name == p.name) {
-            return Err(v.err(
-                &["producers", &format!("\"{}\"", p.name)],
-                format!("client name \"{}\" is used twice", p.name),
-            ));
+            return Err(
+                v.err(&["producers", &format!("\"{}\"", p.name)], format!("client name \"{}\" is used twice", p.name))
+            );
         }
     }
     Ok(())
@@ -386,45 +275,25 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
             v.err(&a, format!("fault {} (at {}): {msg}", i + 1, f.at))
         };
         if f.at > sc.duration {
-            return Err(nth(
-                v,
-                format!("happens after the end of the run ({})", sc.duration),
-            ));
+            return Err(nth(v, format!("happens after the end of the run ({})", sc.duration)));
         }
         match &f.action {
-            Action::CrashBroker(b)
-            | Action::PowerOffBroker(b)
-            | Action::StopBroker(b)
-            | Action::RestartBroker(b) => {
+            Action::CrashBroker(b) | Action::PowerOffBroker(b) | Action::StopBroker(b) | Action::RestartBroker(b) => {
                 if *b == 0 || *b > brokers {
-                    return Err(nth(
-                        v,
-                        format!("broker {b} does not exist (brokers are 1 to {brokers})"),
-                    ));
+                    return Err(nth(v, format!("broker {b} does not exist (brokers are 1 to {brokers})")));
                 }
             }
             Action::CrashLeader { topic, partition } => match topic_partitions(sc, topic) {
                 None => {
-                    return Err(nth(
-                        v,
-                        format!(
-                            "topic \"{topic}\" is not defined (topics: {})",
-                            topic_names(sc)
-                        ),
-                    ));
+                    return Err(nth(v, format!("topic \"{topic}\" is not defined (topics: {})", topic_names(sc))));
                 }
                 Some(n) if *partition >= n => {
-                    return Err(nth(
-                        v,
-                        format!("partition {partition} does not exist (\"{topic}\" has {n})"),
-                    ));
+                    return Err(nth(v, format!("partition {partition} does not exist (\"{topic}\" has {n})")));
                 }
                 Some(_) => {}
             },
             Action::CrashClient(n) | Action::RestartClient(n) => {
-                if !sc.producers.iter().any(|p| &p.name == n)
-                    && !sc.consumers.iter().any(|c| &c.name == n)
-                {
+                if !sc.producers.iter().any(|p| &p.name == n) && !sc.consumers.iter().any(|c| &c.name == n) {
                     return Err(nth(v, format!("no producer or consumer is called \"{n}\"")));
                 }
             }
@@ -432,9 +301,7 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                 if let Some(bad) = a.iter().chain(b).find(|n| !is_node_name(sc, n)) {
                     return Err(nth(
                         v,
-                        format!(
-                            "\"{bad}\" is not a node (expected \"zookeeper\", \"broker-N\" or a client name)"
-                        ),
+                        format!("\"{bad}\" is not a node (expected \"zookeeper\", \"broker-N\" or a client name)"),
                     ));
                 }
             }
@@ -442,16 +309,11 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                 if let Some(bad) = [a, b].into_iter().find(|n| !is_node_name(sc, n)) {
                     return Err(nth(
                         v,
-                        format!(
-                            "\"{bad}\" is not a node (expected \"zookeeper\", \"broker-N\" or a client name)"
-                        ),
+                        format!("\"{bad}\" is not a node (expected \"zookeeper\", \"broker-N\" or a client name)"),
                     ));
                 }
             }
-            Action::CrashController
-            | Action::CrashZooKeeper
-            | Action::RestartZooKeeper
-            | Action::HealAll => {}
+            Action::CrashController | Action::CrashZooKeeper | Action::RestartZooKeeper | Action::HealAll => {}
         }
     }
     Ok(())
@@ -461,9 +323,7 @@ fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
     let consumer = |n: &str| sc.consumers.iter().any(|c| c.name == n);
     for e in &sc.expect {
         let bad_consumer = match e {
-            Expectation::Consumed {
-                consumer: Some(c), ..
-            }
+            Expectation::Consumed { consumer: Some(c), .. }
             | Expectation::Duplicates { consumer: c, .. }
             | Expectation::LagAtLeast { consumer: c, .. }
             | Expectation::LagAtMost { consumer: c, .. }
@@ -477,15 +337,9 @@ fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
             ));
         }
         let tp = match e {
-            Expectation::LeaderOf {
-                topic, partition, ..
-            }
-            | Expectation::IsrSize {
-                topic, partition, ..
-            }
-            | Expectation::ProducedTo {
-                topic, partition, ..
-            } => Some((topic, *partition)),
+            Expectation::LeaderOf { topic, partition, .. }
+            | Expectation::IsrSize { topic, partition, .. }
+            | Expectation::ProducedTo { topic, partition, .. } => Some((topic, *partition)),
             _ => None,
         };
         if let Some((t, p)) = tp {
@@ -493,10 +347,7 @@ fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                 None => {
                     return Err(v.err(
                         &["expect", &format!("\"{t}\"")],
-                        format!(
-                            "expectation names topic \"{t}\", which is not defined (topics: {})",
-                            topic_names(sc)
-                        ),
+                        format!("expectation names topic \"{t}\", which is not defined (topics: {})", topic_names(sc)),
                     ));
                 }
                 Some(n) if p >= n => {
@@ -513,25 +364,15 @@ fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
         {
             return Err(v.err(
                 &["expect", &format!("\"{at}\"")],
-                format!(
-                    "expectation at {at} is after the end of the run ({})",
-                    sc.duration
-                ),
+                format!("expectation at {at} is after the end of the run ({})", sc.duration),
             ));
         }
-        if let Expectation::LeaderOf {
-            broker: Some(b), ..
-        }
-        | Expectation::ControllerIs { broker: b, .. } = e
+        if let Expectation::LeaderOf { broker: Some(b), .. } | Expectation::ControllerIs { broker: b, .. } = e
             && (*b == 0 || *b > sc.cluster.brokers)
         {
-            return Err(v.err(
-                &["expect"],
-                format!(
-                    "expectation names broker {b}; brokers are 1 to {}",
-                    sc.cluster.brokers
-                ),
-            ));
+            return Err(
+                v.err(&["expect"], format!("expectation names broker {b}; brokers are 1 to {}", sc.cluster.brokers))
+            );
         }
     }
     Ok(())

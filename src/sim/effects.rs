@@ -17,11 +17,7 @@ pub struct Effects<M, T, R> {
 
 impl<M, T, R> Default for Effects<M, T, R> {
     fn default() -> Self {
-        Effects {
-            sends: Vec::new(),
-            timers: Vec::new(),
-            records: Vec::new(),
-        }
+        Effects { sends: Vec::new(), timers: Vec::new(), records: Vec::new() }
     }
 }
 

@@ -104,13 +104,7 @@ impl Network {
     }
 
     /// When a message sent now from `from` to `to` arrives, or why it will not.
-    pub fn route(
-        &mut self,
-        now: SimTime,
-        from: NodeId,
-        to: NodeId,
-        rng: &mut NodeRng,
-    ) -> Result<SimTime, Drop> {
+    pub fn route(&mut self, now: SimTime, from: NodeId, to: NodeId, rng: &mut NodeRng) -> Result<SimTime, Drop> {
         if self.is_cut(from, to) {
             return Err(Drop::Cut);
         }
@@ -147,8 +141,7 @@ impl Network {
             self.cuts.clear();
             return;
         }
-        self.cuts
-            .retain(|c| !a.iter().any(|&x| b.iter().any(|&y| c.separates(x, y))));
+        self.cuts.retain(|c| !a.iter().any(|&x| b.iter().any(|&y| c.separates(x, y))));
     }
 
     /// Adds `extra` latency to the link between two nodes (both directions); zero heals.
@@ -180,13 +173,7 @@ mod tests {
     use super::*;
 
     fn net() -> Network {
-        Network::new(
-            LinkConfig {
-                latency: Latency::Uniform(Dur::ms(1), Dur::ms(10)),
-                loss_per_million: 0,
-            },
-            3,
-        )
+        Network::new(LinkConfig { latency: Latency::Uniform(Dur::ms(1), Dur::ms(10)), loss_per_million: 0 }, 3)
     }
 
     #[test]
@@ -195,9 +182,7 @@ mod tests {
         let mut rng = NodeRng::new(1, 1);
         let mut last = SimTime::ZERO;
         for i in 0..200 {
-            let at = n
-                .route(SimTime(i * 100), NodeId(0), NodeId(1), &mut rng)
-                .unwrap();
+            let at = n.route(SimTime(i * 100), NodeId(0), NodeId(1), &mut rng).unwrap();
             assert!(at >= last);
             last = at;
         }
@@ -208,10 +193,7 @@ mod tests {
         let mut n = net();
         let mut rng = NodeRng::new(1, 1);
         n.cut(vec![NodeId(0)], vec![NodeId(1), NodeId(2)]);
-        assert_eq!(
-            n.route(SimTime(0), NodeId(1), NodeId(0), &mut rng),
-            Err(Drop::Cut)
-        );
+        assert_eq!(n.route(SimTime(0), NodeId(1), NodeId(0), &mut rng), Err(Drop::Cut));
         assert!(n.route(SimTime(0), NodeId(1), NodeId(2), &mut rng).is_ok());
         n.heal(&[NodeId(0)], &[NodeId(2)]);
         assert!(n.route(SimTime(0), NodeId(1), NodeId(0), &mut rng).is_ok());

@@ -43,11 +43,7 @@ impl NodeRng {
 
     /// Uniform in `lo..=hi`.
     pub fn uniform(&mut self, lo: u64, hi: u64) -> u64 {
-        if hi <= lo {
-            lo
-        } else {
-            lo + self.below(hi - lo + 1)
-        }
+        if hi <= lo { lo } else { lo + self.below(hi - lo + 1) }
     }
 
     /// Approximately normal (Irwin–Hall: sum of 12 uniforms), integer-only, clipped
@@ -67,11 +63,7 @@ impl NodeRng {
         // u in (0, 1]; -ln(u) computed with basic IEEE operations only.
         let u = ((self.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64;
         let v = -ln(u) * mean as f64;
-        if v >= 1.0e18 {
-            1_000_000_000_000_000_000
-        } else {
-            v as u64
-        }
+        if v >= 1.0e18 { 1_000_000_000_000_000_000 } else { v as u64 }
     }
 }
 

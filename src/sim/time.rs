@@ -63,9 +63,7 @@ impl Dur {
         }
         let split = s
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(|| {
-                format!("duration \"{s}\" has no unit (expected e.g. \"66ms\", \"6s\", \"2m\")")
-            })?;
+            .ok_or_else(|| format!("duration \"{s}\" has no unit (expected e.g. \"66ms\", \"6s\", \"2m\")"))?;
         let (num, unit) = s.split_at(split);
         let mult: u64 = match unit {
             "us" | "µs" => 1,
@@ -74,28 +72,20 @@ impl Dur {
             "m" | "min" => 60_000_000,
             "h" => 3_600_000_000,
             _ => {
-                return Err(format!(
-                    "duration \"{s}\": unknown unit \"{unit}\" (expected us, ms, s, m or h)"
-                ));
+                return Err(format!("duration \"{s}\": unknown unit \"{unit}\" (expected us, ms, s, m or h)"));
             }
         };
         let (int, frac) = num.split_once('.').unwrap_or((num, ""));
         if int.is_empty() && frac.is_empty() {
             return Err(format!("duration \"{s}\" has no number"));
         }
-        let int: u64 = if int.is_empty() {
-            0
-        } else {
-            int.parse()
-                .map_err(|_| format!("duration \"{s}\": bad number"))?
-        };
+        let int: u64 =
+            if int.is_empty() { 0 } else { int.parse().map_err(|_| format!("duration \"{s}\": bad number"))? };
         // Decimal fractions are exact: "1.5s" = 1_500_000 µs, never a float.
         let mut frac_us = 0u64;
         let mut scale = mult;
         for c in frac.chars() {
-            let d = c
-                .to_digit(10)
-                .ok_or_else(|| format!("duration \"{s}\": bad number"))? as u64;
+            let d = c.to_digit(10).ok_or_else(|| format!("duration \"{s}\": bad number"))? as u64;
             scale /= 10;
             frac_us += d * scale;
         }
@@ -153,11 +143,7 @@ mod tests {
         assert_eq!(Dur::parse("0"), Ok(Dur(0)));
         assert!(Dur::parse("5").unwrap_err().contains("no unit"));
         assert!(Dur::parse("5 parsecs").is_err());
-        assert!(
-            Dur::parse("99999999999999999h")
-                .unwrap_err()
-                .contains("too large")
-        );
+        assert!(Dur::parse("99999999999999999h").unwrap_err().contains("too large"));
     }
 
     #[test]

@@ -38,181 +38,96 @@ pub fn to_json(r: &Record, n: &Names) -> Value {
         m.insert(k.into(), v);
     };
     match &r.kind {
-        RecordKind::Produce {
-            producer,
-            value,
-            key,
-            tp,
-            reason: why,
-        } => {
+        RecordKind::Produce { producer, value, key, tp, reason: why } => {
             put("producer", json!(n.node(producer.0)));
             put("value_id", json!(n.msg(*value)));
             put("key", key.map(|k| json!(n.key(k))).unwrap_or(Value::Null));
             put("reason", json!(reason(*why)));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::Append {
-            broker,
-            tp,
-            offset,
-            leader_epoch,
-            value,
-        } => {
+        RecordKind::Append { broker, tp, offset, leader_epoch, value } => {
             put("broker", json!(broker.0));
             put("offset", json!(offset));
             put("leader_epoch", json!(leader_epoch));
             put("value_id", json!(n.msg(*value)));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::DuplicateBatch {
-            broker,
-            tp,
-            value,
-            offset,
-        } => {
+        RecordKind::DuplicateBatch { broker, tp, value, offset } => {
             put("broker", json!(broker.0));
             put("value_id", json!(n.msg(*value)));
             put("offset", json!(offset));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::Replicate {
-            follower,
-            tp,
-            to_offset,
-        } => {
+        RecordKind::Replicate { follower, tp, to_offset } => {
             put("follower", json!(follower.0));
             put("to_offset", json!(to_offset));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::Hw {
-            broker,
-            tp,
-            high_watermark,
-        } => {
+        RecordKind::Hw { broker, tp, high_watermark } => {
             put("broker", json!(broker.0));
             put("high_watermark", json!(high_watermark));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::Ack {
-            producer,
-            value,
-            tp,
-            offset,
-        } => {
+        RecordKind::Ack { producer, value, tp, offset } => {
             put("producer", json!(n.node(producer.0)));
             put("value_id", json!(n.msg(*value)));
             put("offset", json!(offset));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::ProduceError {
-            producer,
-            value,
-            tp,
-            error,
-            retrying,
-        } => {
+        RecordKind::ProduceError { producer, value, tp, error, retrying } => {
             put("producer", json!(n.node(producer.0)));
             put("value_id", json!(n.msg(*value)));
             put("error", json!(error.name()));
             put("retrying", json!(retrying));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::Isr {
-            tp,
-            isr,
-            leader_epoch,
-        } => {
+        RecordKind::Isr { tp, isr, leader_epoch } => {
             put("isr", json!(isr.iter().map(|b| b.0).collect::<Vec<_>>()));
             put("leader_epoch", json!(leader_epoch));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::Leader {
-            tp,
-            leader,
-            leader_epoch,
-            election: e,
-            isr,
-        } => {
+        RecordKind::Leader { tp, leader, leader_epoch, election: e, isr } => {
             put("leader", leader.map(|b| json!(b.0)).unwrap_or(Value::Null));
             put("leader_epoch", json!(leader_epoch));
             put("election", json!(election(*e)));
             put("isr", json!(isr.iter().map(|b| b.0).collect::<Vec<_>>()));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::Truncate {
-            broker,
-            tp,
-            to_offset,
-            removed,
-        } => {
+        RecordKind::Truncate { broker, tp, to_offset, removed } => {
             put("broker", json!(broker.0));
             put("to_offset", json!(to_offset));
             put("removed", json!(removed));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::Retention {
-            broker,
-            tp,
-            log_start_offset,
-        } => {
+        RecordKind::Retention { broker, tp, log_start_offset } => {
             put("broker", json!(broker.0));
             put("log_start_offset", json!(log_start_offset));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::BrokerDown {
-            broker,
-            how,
-            lost_unflushed,
-        } => {
+        RecordKind::BrokerDown { broker, how, lost_unflushed } => {
             put("broker", json!(broker.0));
             put("how", json!(format!("{how:?}").to_lowercase()));
             put("lost_unflushed", json!(lost_unflushed));
         }
-        RecordKind::BrokerUp { broker } | RecordKind::SessionExpired { broker } => {
-            put("broker", json!(broker.0))
-        }
-        RecordKind::ControllerElected {
-            broker,
-            controller_epoch,
-        } => {
+        RecordKind::BrokerUp { broker } | RecordKind::SessionExpired { broker } => put("broker", json!(broker.0)),
+        RecordKind::ControllerElected { broker, controller_epoch } => {
             put("broker", json!(broker.0));
             put("controller_epoch", json!(controller_epoch));
         }
         RecordKind::ZooKeeper { up } => put("up", json!(up)),
-        RecordKind::Fetch {
-            consumer,
-            tp,
-            offset,
-            records,
-        } => {
+        RecordKind::Fetch { consumer, tp, offset, records } => {
             put("consumer", json!(n.node(consumer.0)));
             put("offset", json!(offset));
             put("records", json!(records));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::Deliver {
-            consumer,
-            tp,
-            offset,
-            value,
-        }
-        | RecordKind::ProcessOk {
-            consumer,
-            tp,
-            offset,
-            value,
-        } => {
+        RecordKind::Deliver { consumer, tp, offset, value } | RecordKind::ProcessOk { consumer, tp, offset, value } => {
             put("consumer", json!(n.node(consumer.0)));
             put("offset", json!(offset));
             put("value_id", json!(n.msg(*value)));
             tp_fields(&mut m, n, *tp);
         }
-        RecordKind::OffsetReset {
-            consumer,
-            tp,
-            from,
-            to,
-        } => {
+        RecordKind::OffsetReset { consumer, tp, from, to } => {
             put("consumer", json!(n.node(consumer.0)));
             put("from", json!(from));
             put("to", json!(to));

@@ -9,8 +9,7 @@ pub mod text;
 
 pub use digest::{Digest, StableHasher};
 pub use record::{
-    BrokerId, DownHow, Election, ErrorCode, KeyId, MsgId, NodeRef, PartitionReason, Record,
-    RecordKind, TopicId, Tp,
+    BrokerId, DownHow, Election, ErrorCode, KeyId, MsgId, NodeRef, PartitionReason, Record, RecordKind, TopicId, Tp,
 };
 
 use std::collections::VecDeque;
@@ -67,13 +66,7 @@ pub struct TraceLog {
 impl TraceLog {
     /// Keeps the last `keep_recent` records in memory.
     pub fn new(keep_recent: usize) -> TraceLog {
-        TraceLog {
-            digest: Digest::default(),
-            count: 0,
-            recent: VecDeque::new(),
-            keep_recent,
-            capture: None,
-        }
+        TraceLog { digest: Digest::default(), count: 0, recent: VecDeque::new(), keep_recent, capture: None }
     }
 
     /// Starts keeping every record until drained.
@@ -83,11 +76,7 @@ impl TraceLog {
 
     /// Appends a record stamped with `t_us`; returns it.
     pub fn push(&mut self, t_us: u64, kind: RecordKind) {
-        let r = Record {
-            t_us,
-            seq: self.count,
-            kind,
-        };
+        let r = Record { t_us, seq: self.count, kind };
         self.count += 1;
         self.digest.add(&r);
         if let Some(c) = &mut self.capture {
@@ -103,10 +92,7 @@ impl TraceLog {
 
     /// Takes the captured records (empty unless `capture_all` was called).
     pub fn drain(&mut self) -> Vec<Record> {
-        self.capture
-            .as_mut()
-            .map(std::mem::take)
-            .unwrap_or_default()
+        self.capture.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// The digest of every record so far.

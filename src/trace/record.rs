@@ -59,9 +59,7 @@ pub enum PartitionReason {
 }
 
 /// Protocol errors, as the Kafka error codes name them. They travel in responses.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ErrorCode {
     /// The broker is not the leader (or a follower) for the partition.
     NotLeaderOrFollower,
@@ -154,127 +152,45 @@ pub struct Record {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RecordKind {
     /// A producer created a record and chose its partition.
-    Produce {
-        producer: NodeRef,
-        value: MsgId,
-        key: Option<KeyId>,
-        tp: Tp,
-        reason: PartitionReason,
-    },
+    Produce { producer: NodeRef, value: MsgId, key: Option<KeyId>, tp: Tp, reason: PartitionReason },
     /// A leader appended a record to its log.
-    Append {
-        broker: BrokerId,
-        tp: Tp,
-        offset: u64,
-        leader_epoch: u32,
-        value: MsgId,
-    },
+    Append { broker: BrokerId, tp: Tp, offset: u64, leader_epoch: u32, value: MsgId },
     /// An idempotent retry was recognised and not appended twice.
-    DuplicateBatch {
-        broker: BrokerId,
-        tp: Tp,
-        value: MsgId,
-        offset: u64,
-    },
+    DuplicateBatch { broker: BrokerId, tp: Tp, value: MsgId, offset: u64 },
     /// A follower appended fetched records up to `to_offset` (exclusive).
-    Replicate {
-        follower: BrokerId,
-        tp: Tp,
-        to_offset: u64,
-    },
+    Replicate { follower: BrokerId, tp: Tp, to_offset: u64 },
     /// A leader's high watermark advanced.
-    Hw {
-        broker: BrokerId,
-        tp: Tp,
-        high_watermark: u64,
-    },
+    Hw { broker: BrokerId, tp: Tp, high_watermark: u64 },
     /// The producer got a successful response for a record.
-    Ack {
-        producer: NodeRef,
-        value: MsgId,
-        tp: Tp,
-        offset: u64,
-    },
+    Ack { producer: NodeRef, value: MsgId, tp: Tp, offset: u64 },
     /// A produce attempt failed; `retrying` tells whether it will be sent again.
-    ProduceError {
-        producer: NodeRef,
-        value: MsgId,
-        tp: Tp,
-        error: ErrorCode,
-        retrying: bool,
-    },
+    ProduceError { producer: NodeRef, value: MsgId, tp: Tp, error: ErrorCode, retrying: bool },
     /// The ISR of a partition changed.
-    Isr {
-        tp: Tp,
-        isr: Vec<BrokerId>,
-        leader_epoch: u32,
-    },
+    Isr { tp: Tp, isr: Vec<BrokerId>, leader_epoch: u32 },
     /// The controller chose a leader (or none: offline).
-    Leader {
-        tp: Tp,
-        leader: Option<BrokerId>,
-        leader_epoch: u32,
-        election: Election,
-        isr: Vec<BrokerId>,
-    },
+    Leader { tp: Tp, leader: Option<BrokerId>, leader_epoch: u32, election: Election, isr: Vec<BrokerId> },
     /// A replica cut its log back to `to_offset`, dropping `removed` records.
-    Truncate {
-        broker: BrokerId,
-        tp: Tp,
-        to_offset: u64,
-        removed: u64,
-    },
+    Truncate { broker: BrokerId, tp: Tp, to_offset: u64, removed: u64 },
     /// Retention removed records from the start of a log.
-    Retention {
-        broker: BrokerId,
-        tp: Tp,
-        log_start_offset: u64,
-    },
+    Retention { broker: BrokerId, tp: Tp, log_start_offset: u64 },
     /// A broker went down.
-    BrokerDown {
-        broker: BrokerId,
-        how: DownHow,
-        lost_unflushed: u64,
-    },
+    BrokerDown { broker: BrokerId, how: DownHow, lost_unflushed: u64 },
     /// A broker started.
     BrokerUp { broker: BrokerId },
     /// ZooKeeper expired a broker's session (or the broker closed it).
     SessionExpired { broker: BrokerId },
     /// A broker became the controller.
-    ControllerElected {
-        broker: BrokerId,
-        controller_epoch: u32,
-    },
+    ControllerElected { broker: BrokerId, controller_epoch: u32 },
     /// ZooKeeper went down or came back.
     ZooKeeper { up: bool },
     /// A consumer received a fetch response with records.
-    Fetch {
-        consumer: NodeRef,
-        tp: Tp,
-        offset: u64,
-        records: u32,
-    },
+    Fetch { consumer: NodeRef, tp: Tp, offset: u64, records: u32 },
     /// A record was handed to the consumer's application.
-    Deliver {
-        consumer: NodeRef,
-        tp: Tp,
-        offset: u64,
-        value: MsgId,
-    },
+    Deliver { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId },
     /// The application finished processing a record.
-    ProcessOk {
-        consumer: NodeRef,
-        tp: Tp,
-        offset: u64,
-        value: MsgId,
-    },
+    ProcessOk { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId },
     /// A consumer's position was reset (offset out of range).
-    OffsetReset {
-        consumer: NodeRef,
-        tp: Tp,
-        from: u64,
-        to: u64,
-    },
+    OffsetReset { consumer: NodeRef, tp: Tp, from: u64, to: u64 },
     /// A consumer or producer crashed or restarted.
     ClientState { node: NodeRef, up: bool },
     /// An input was applied: a scheduled fault or an action from the app.

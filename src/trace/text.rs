@@ -39,89 +39,39 @@ pub fn is_notable(r: &RecordKind) -> bool {
 /// One record as a sentence.
 pub fn describe(r: &Record, n: &Names) -> String {
     match &r.kind {
-        RecordKind::Produce {
-            producer,
-            value,
-            key,
-            tp,
-            reason,
-        } => {
+        RecordKind::Produce { producer, value, key, tp, reason } => {
             let why = match reason {
                 super::PartitionReason::Explicit => "named explicitly".to_string(),
-                super::PartitionReason::KeyHash => format!(
-                    "murmur2(\"{}\") mod {}",
-                    key.map(|k| n.key(k)).unwrap_or(""),
-                    "partitions"
-                ),
+                super::PartitionReason::KeyHash => {
+                    format!("murmur2(\"{}\") mod {}", key.map(|k| n.key(k)).unwrap_or(""), "partitions")
+                }
                 super::PartitionReason::Sticky => "sticky partitioner (no key)".into(),
                 super::PartitionReason::RoundRobin => "round robin (no key)".into(),
             };
-            format!(
-                "{} produced {} to {} ({why})",
-                n.node(producer.0),
-                n.msg(*value),
-                n.tp(*tp)
-            )
+            format!("{} produced {} to {} ({why})", n.node(producer.0), n.msg(*value), n.tp(*tp))
         }
-        RecordKind::Append {
-            broker,
-            tp,
-            offset,
-            leader_epoch,
-            value,
-        } => format!(
+        RecordKind::Append { broker, tp, offset, leader_epoch, value } => format!(
             "broker-{} appended {} to {} at offset {offset} (epoch {leader_epoch})",
             broker.0,
             n.msg(*value),
             n.tp(*tp)
         ),
-        RecordKind::DuplicateBatch {
-            broker,
-            tp,
-            value,
-            offset,
-        } => format!(
+        RecordKind::DuplicateBatch { broker, tp, value, offset } => format!(
             "broker-{} recognised a retried {} for {}: already at offset {offset}, not appended twice",
             broker.0,
             n.msg(*value),
             n.tp(*tp)
         ),
-        RecordKind::Replicate {
-            follower,
-            tp,
-            to_offset,
-        } => format!(
-            "broker-{} fetched {} up to offset {to_offset}",
-            follower.0,
-            n.tp(*tp)
-        ),
-        RecordKind::Hw {
-            broker,
-            tp,
-            high_watermark,
-        } => format!(
-            "{} high watermark now {high_watermark} on leader broker-{}",
-            n.tp(*tp),
-            broker.0
-        ),
-        RecordKind::Ack {
-            producer,
-            value,
-            tp,
-            offset,
-        } => format!(
-            "{} got the ack for {} ({} offset {offset})",
-            n.node(producer.0),
-            n.msg(*value),
-            n.tp(*tp)
-        ),
-        RecordKind::ProduceError {
-            producer,
-            value,
-            tp,
-            error,
-            retrying,
-        } => {
+        RecordKind::Replicate { follower, tp, to_offset } => {
+            format!("broker-{} fetched {} up to offset {to_offset}", follower.0, n.tp(*tp))
+        }
+        RecordKind::Hw { broker, tp, high_watermark } => {
+            format!("{} high watermark now {high_watermark} on leader broker-{}", n.tp(*tp), broker.0)
+        }
+        RecordKind::Ack { producer, value, tp, offset } => {
+            format!("{} got the ack for {} ({} offset {offset})", n.node(producer.0), n.msg(*value), n.tp(*tp))
+        }
+        RecordKind::ProduceError { producer, value, tp, error, retrying } => {
             let next = if *retrying { "will retry" } else { "gave up" };
             format!(
                 "{}: {} to {} failed with {}; {next}",
@@ -131,27 +81,13 @@ pub fn describe(r: &Record, n: &Names) -> String {
                 error.name().to_uppercase()
             )
         }
-        RecordKind::Isr {
-            tp,
-            isr,
-            leader_epoch,
-        } => format!(
-            "ISR of {} is now {} (epoch {leader_epoch})",
-            n.tp(*tp),
-            set(isr)
-        ),
-        RecordKind::Leader {
-            tp,
-            leader,
-            leader_epoch,
-            election,
-            isr,
-        } => match (leader, election) {
-            (None, _) | (_, Election::Offline) => format!(
-                "{} has no eligible replica: it is offline (ISR {})",
-                n.tp(*tp),
-                set(isr)
-            ),
+        RecordKind::Isr { tp, isr, leader_epoch } => {
+            format!("ISR of {} is now {} (epoch {leader_epoch})", n.tp(*tp), set(isr))
+        }
+        RecordKind::Leader { tp, leader, leader_epoch, election, isr } => match (leader, election) {
+            (None, _) | (_, Election::Offline) => {
+                format!("{} has no eligible replica: it is offline (ISR {})", n.tp(*tp), set(isr))
+            }
             (Some(b), Election::Unclean) => format!(
                 "the controller made broker-{} leader of {}, epoch {leader_epoch}, from OUTSIDE the ISR (unclean election: committed data may be lost)",
                 b.0,
@@ -164,48 +100,28 @@ pub fn describe(r: &Record, n: &Names) -> String {
                 set(isr)
             ),
         },
-        RecordKind::Truncate {
-            broker,
-            tp,
-            to_offset,
-            removed,
-        } => format!(
+        RecordKind::Truncate { broker, tp, to_offset, removed } => format!(
             "broker-{} truncated {} to offset {to_offset}: {removed} records that diverged from the leader are gone",
             broker.0,
             n.tp(*tp)
         ),
-        RecordKind::Retention {
-            broker,
-            tp,
-            log_start_offset,
-        } => format!(
-            "retention on broker-{} deleted {} below offset {log_start_offset}",
-            broker.0,
-            n.tp(*tp)
-        ),
-        RecordKind::BrokerDown {
-            broker,
-            how,
-            lost_unflushed,
-        } => match how {
+        RecordKind::Retention { broker, tp, log_start_offset } => {
+            format!("retention on broker-{} deleted {} below offset {log_start_offset}", broker.0, n.tp(*tp))
+        }
+        RecordKind::BrokerDown { broker, how, lost_unflushed } => match how {
             super::DownHow::Clean => format!("broker-{} shut down cleanly", broker.0),
             super::DownHow::Crash => format!("broker-{} crashed", broker.0),
-            super::DownHow::PowerLoss => format!(
-                "broker-{} lost power: {lost_unflushed} unflushed records gone from its disk",
-                broker.0
-            ),
+            super::DownHow::PowerLoss => {
+                format!("broker-{} lost power: {lost_unflushed} unflushed records gone from its disk", broker.0)
+            }
         },
         RecordKind::BrokerUp { broker } => format!("broker-{} started", broker.0),
         RecordKind::SessionExpired { broker } => {
             format!("broker-{}'s ZooKeeper session expired", broker.0)
         }
-        RecordKind::ControllerElected {
-            broker,
-            controller_epoch,
-        } => format!(
-            "broker-{} became the controller (controller epoch {controller_epoch})",
-            broker.0
-        ),
+        RecordKind::ControllerElected { broker, controller_epoch } => {
+            format!("broker-{} became the controller (controller epoch {controller_epoch})", broker.0)
+        }
         RecordKind::ZooKeeper { up } => {
             if *up {
                 "ZooKeeper is back".into()
@@ -213,53 +129,21 @@ pub fn describe(r: &Record, n: &Names) -> String {
                 "ZooKeeper went down".into()
             }
         }
-        RecordKind::Fetch {
-            consumer,
-            tp,
-            offset,
-            records,
-        } => format!(
-            "{} fetched {records} records of {} from offset {offset}",
-            n.node(consumer.0),
-            n.tp(*tp)
-        ),
-        RecordKind::Deliver {
-            consumer,
-            tp,
-            offset,
-            value,
-        } => format!(
-            "{} started processing {} ({} offset {offset})",
-            n.node(consumer.0),
-            n.msg(*value),
-            n.tp(*tp)
-        ),
-        RecordKind::ProcessOk {
-            consumer,
-            tp,
-            offset,
-            value,
-        } => format!(
-            "{} processed {} ({} offset {offset})",
-            n.node(consumer.0),
-            n.msg(*value),
-            n.tp(*tp)
-        ),
-        RecordKind::OffsetReset {
-            consumer,
-            tp,
-            from,
-            to,
-        } => format!(
-            "{}'s offset {from} on {} is out of range: reset to {to}",
-            n.node(consumer.0),
-            n.tp(*tp)
-        ),
-        RecordKind::ClientState { node, up } => format!(
-            "{} {}",
-            n.node(node.0),
-            if *up { "started" } else { "crashed" }
-        ),
+        RecordKind::Fetch { consumer, tp, offset, records } => {
+            format!("{} fetched {records} records of {} from offset {offset}", n.node(consumer.0), n.tp(*tp))
+        }
+        RecordKind::Deliver { consumer, tp, offset, value } => {
+            format!("{} started processing {} ({} offset {offset})", n.node(consumer.0), n.msg(*value), n.tp(*tp))
+        }
+        RecordKind::ProcessOk { consumer, tp, offset, value } => {
+            format!("{} processed {} ({} offset {offset})", n.node(consumer.0), n.msg(*value), n.tp(*tp))
+        }
+        RecordKind::OffsetReset { consumer, tp, from, to } => {
+            format!("{}'s offset {from} on {} is out of range: reset to {to}", n.node(consumer.0), n.tp(*tp))
+        }
+        RecordKind::ClientState { node, up } => {
+            format!("{} {}", n.node(node.0), if *up { "started" } else { "crashed" })
+        }
         RecordKind::Input { what } => format!("▶ {what}"),
     }
 }

@@ -74,10 +74,7 @@ fn initial_states(cfg: &ClusterCfg, start: usize) -> Vec<(Tp, PartitionState)> {
         let placed = assign_replicas(&brokers, t.partitions, t.replication_factor, start, start)
             .expect("validated replication factor");
         for (p, replicas) in placed.into_iter().enumerate() {
-            let tp = Tp {
-                topic: t.id,
-                partition: p as u32,
-            };
+            let tp = Tp { topic: t.id, partition: p as u32 };
             out.push((
                 tp,
                 PartitionState {
@@ -95,21 +92,15 @@ fn initial_states(cfg: &ClusterCfg, start: usize) -> Vec<(Tp, PartitionState)> {
 
 fn producer_cfg(sc: &Scenario, i: usize, keys: &mut KeyTable) -> ProducerCfg {
     let p = &sc.producers[i];
-    let topic = sc
-        .topics
-        .iter()
-        .position(|t| t.name == p.topic)
-        .expect("validated topic");
+    let topic = sc.topics.iter().position(|t| t.name == p.topic).expect("validated topic");
     let key_list: Keys = match &p.key {
         KeySpec::None => Keys::None,
         KeySpec::Fixed(k) => Keys::Cycle(vec![keys.intern(k)]),
         KeySpec::Random(l) => Keys::Random(l.iter().map(|k| keys.intern(k)).collect()),
         KeySpec::RoundRobin(l) => Keys::Cycle(l.iter().map(|k| keys.intern(k)).collect()),
-        KeySpec::Distinct { prefix, count } => Keys::Cycle(
-            (0..*count)
-                .map(|n| keys.intern(&format!("{prefix}{n}")))
-                .collect(),
-        ),
+        KeySpec::Distinct { prefix, count } => {
+            Keys::Cycle((0..*count).map(|n| keys.intern(&format!("{prefix}{n}"))).collect())
+        }
     };
     let n_keys = match &key_list {
         Keys::None => 1,
@@ -122,9 +113,7 @@ fn producer_cfg(sc: &Scenario, i: usize, keys: &mut KeyTable) -> ProducerCfg {
         Rate::PerKeyEvery(d) => (Dur(d.0 / n_keys), false),
     };
     // Kafka ≥ 3.0: idempotence is on by default, silently off when acks ≠ all.
-    let idempotent = p
-        .idempotent
-        .unwrap_or(p.acks == crate::kafka::Acks::All && p.max_in_flight <= 5 && p.retries > 0);
+    let idempotent = p.idempotent.unwrap_or(p.acks == crate::kafka::Acks::All && p.max_in_flight <= 5 && p.retries > 0);
     ProducerCfg {
         number: i as u32,
         topic: TopicId(topic as u16),
@@ -154,23 +143,10 @@ fn producer_cfg(sc: &Scenario, i: usize, keys: &mut KeyTable) -> ProducerCfg {
 
 fn consumer_cfg(sc: &Scenario, i: usize) -> ConsumerCfg {
     let c = &sc.consumers[i];
-    let t = sc
-        .topics
-        .iter()
-        .position(|t| t.name == c.topic)
-        .expect("validated topic");
-    let parts: Vec<u32> = c
-        .partitions
-        .clone()
-        .unwrap_or_else(|| (0..sc.topics[t].partitions).collect());
+    let t = sc.topics.iter().position(|t| t.name == c.topic).expect("validated topic");
+    let parts: Vec<u32> = c.partitions.clone().unwrap_or_else(|| (0..sc.topics[t].partitions).collect());
     ConsumerCfg {
-        assignment: parts
-            .into_iter()
-            .map(|p| Tp {
-                topic: TopicId(t as u16),
-                partition: p,
-            })
-            .collect(),
+        assignment: parts.into_iter().map(|p| Tp { topic: TopicId(t as u16), partition: p }).collect(),
         process_time: c.process_time,
         max_poll_records: c.max_poll_records,
         fetch_max_wait: c.fetch_max_wait,
@@ -186,43 +162,26 @@ impl Simulation {
     pub fn new(sc: Arc<Scenario>, seed: u64, keep_recent: usize) -> Simulation {
         let cfg = Arc::new(cluster_cfg(&sc));
         let states = initial_states(&cfg, sc.cluster.placement_start as usize);
-        let mut keys = KeyTable {
-            keys: Vec::new(),
-            index: BTreeMap::new(),
-        };
-        let mut nodes = vec![Node::ZooKeeper(ZooKeeper::new(
-            cfg.zk_session_timeout,
-            states.iter().cloned().collect(),
-        ))];
+        let mut keys = KeyTable { keys: Vec::new(), index: BTreeMap::new() };
+        let mut nodes = vec![Node::ZooKeeper(ZooKeeper::new(cfg.zk_session_timeout, states.iter().cloned().collect()))];
         let mut node_names = vec!["zookeeper".to_string()];
         for b in 1..=cfg.brokers {
-            let mine: Vec<(Tp, PartitionState)> = states
-                .iter()
-                .filter(|(_, s)| s.replicas.contains(&BrokerId(b)))
-                .cloned()
-                .collect();
+            let mine: Vec<(Tp, PartitionState)> =
+                states.iter().filter(|(_, s)| s.replicas.contains(&BrokerId(b))).cloned().collect();
             nodes.push(Node::Broker(Broker::new(BrokerId(b), cfg.clone(), &mine)));
             node_names.push(format!("broker-{b}"));
         }
-        let producer_cfgs: Vec<ProducerCfg> = (0..sc.producers.len())
-            .map(|i| producer_cfg(&sc, i, &mut keys))
-            .collect();
+        let producer_cfgs: Vec<ProducerCfg> =
+            (0..sc.producers.len()).map(|i| producer_cfg(&sc, i, &mut keys)).collect();
         let key_table = Arc::new(keys.keys.clone());
         let mut producer_nodes = Vec::new();
         for (i, pc) in producer_cfgs.into_iter().enumerate() {
             producer_nodes.push(nodes.len() as u32);
-            nodes.push(Node::Producer(Producer::new(
-                Arc::new(pc),
-                key_table.clone(),
-                cfg.brokers,
-            )));
+            nodes.push(Node::Producer(Producer::new(Arc::new(pc), key_table.clone(), cfg.brokers)));
             node_names.push(sc.producers[i].name.clone());
         }
         for i in 0..sc.consumers.len() {
-            nodes.push(Node::Consumer(Consumer::new(
-                Arc::new(consumer_cfg(&sc, i)),
-                cfg.brokers,
-            )));
+            nodes.push(Node::Consumer(Consumer::new(Arc::new(consumer_cfg(&sc, i)), cfg.brokers)));
             node_names.push(sc.consumers[i].name.clone());
         }
         let names = Arc::new(Names {
@@ -232,13 +191,9 @@ impl Simulation {
             producers: producer_nodes,
         });
         let n = nodes.len();
-        let track_order = sc
-            .expect
-            .iter()
-            .any(|e| matches!(e, Expectation::KeyOrderHolds { .. }));
-        let consumer_nodes: Vec<u32> = (0..n as u32)
-            .filter(|&i| matches!(nodes[i as usize], Node::Consumer(_)))
-            .collect();
+        let track_order = sc.expect.iter().any(|e| matches!(e, Expectation::KeyOrderHolds { .. }));
+        let consumer_nodes: Vec<u32> =
+            (0..n as u32).filter(|&i| matches!(nodes[i as usize], Node::Consumer(_))).collect();
         let mut sim = Simulation {
             seed,
             now: SimTime::ZERO,
@@ -246,9 +201,7 @@ impl Simulation {
             live: vec![Liveness::Up; n],
             incarnation: vec![0; n],
             rngs: (0..n as u64).map(|i| NodeRng::new(seed, i)).collect(),
-            net_rngs: (0..n as u64)
-                .map(|i| NodeRng::new(seed, NET_STREAM_BASE + i))
-                .collect(),
+            net_rngs: (0..n as u64).map(|i| NodeRng::new(seed, NET_STREAM_BASE + i)).collect(),
             net: Network::new(sc.cluster.network.clone(), n),
             trace: TraceLog::new(keep_recent),
             stats: Stats::new(sc.producers.len(), &consumer_nodes, track_order),
@@ -263,8 +216,7 @@ impl Simulation {
         };
         sim.boot(&states);
         for f in &sc.faults {
-            sim.queue
-                .push_late(SimTime(f.at.0), Event::Input(f.action.clone()));
+            sim.queue.push_late(SimTime(f.at.0), Event::Input(f.action.clone()));
         }
         sim
     }
@@ -275,23 +227,12 @@ impl Simulation {
         for i in 0..self.nodes.len() {
             let node = NodeId(i as u32);
             self.fx.clear();
-            let mut ctx = Ctx {
-                now: self.now,
-                me: node,
-                rng: &mut self.rngs[i],
-            };
+            let mut ctx = Ctx { now: self.now, me: node, rng: &mut self.rngs[i] };
             let fx = &mut self.fx;
             match &mut self.nodes[i] {
                 Node::ZooKeeper(z) => {
                     for b in 1..=self.cfg.brokers {
-                        z.on_message(
-                            &mut ctx,
-                            node,
-                            crate::kafka::Msg::ZkHeartbeat {
-                                broker: BrokerId(b),
-                            },
-                            fx,
-                        );
+                        z.on_message(&mut ctx, node, crate::kafka::Msg::ZkHeartbeat { broker: BrokerId(b) }, fx);
                     }
                     fx.sends.clear(); // nobody is controller yet: no watch to fire
                 }

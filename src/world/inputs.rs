@@ -10,11 +10,7 @@ use crate::trace::{BrokerId, DownHow, NodeRef, RecordKind};
 impl Simulation {
     /// The node id for a scenario node name ("broker-2", "zookeeper", a client name).
     pub fn node_by_name(&self, name: &str) -> Option<NodeId> {
-        self.names()
-            .nodes
-            .iter()
-            .position(|n| n == name)
-            .map(|i| NodeId(i as u32))
+        self.names().nodes.iter().position(|n| n == name).map(|i| NodeId(i as u32))
     }
 
     fn note(&mut self, what: String) {
@@ -39,14 +35,10 @@ impl Simulation {
                     None => self.note("no broker is controller right now: nothing crashed".into()),
                 }
             }
-            Action::CrashLeader { topic, partition } => {
-                match self.leader_of_name(&topic, partition) {
-                    Some(b) => self.broker_down(b, DownHow::Crash),
-                    None => self.note(format!(
-                        "{topic}-{partition} has no leader right now: nothing crashed"
-                    )),
-                }
-            }
+            Action::CrashLeader { topic, partition } => match self.leader_of_name(&topic, partition) {
+                Some(b) => self.broker_down(b, DownHow::Crash),
+                None => self.note(format!("{topic}-{partition} has no leader right now: nothing crashed")),
+            },
             Action::CrashZooKeeper => {
                 self.live[0] = Liveness::Down(DownHow::PowerLoss);
                 self.incarnation[0] += 1;
@@ -71,10 +63,7 @@ impl Simulation {
                     self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
                     self.incarnation[id.0 as usize] += 1;
                     self.fx.clear();
-                    self.fx.record(RecordKind::ClientState {
-                        node: NodeRef(id.0),
-                        up: false,
-                    });
+                    self.fx.record(RecordKind::ClientState { node: NodeRef(id.0), up: false });
                     self.apply_effects(id);
                 }
             }
@@ -110,11 +99,7 @@ impl Simulation {
         names.iter().filter_map(|n| self.node_by_name(n)).collect()
     }
 
-    fn with_node(
-        &mut self,
-        node: NodeId,
-        f: impl FnOnce(&mut Node, &mut Ctx, &mut crate::kafka::Fx),
-    ) {
+    fn with_node(&mut self, node: NodeId, f: impl FnOnce(&mut Node, &mut Ctx, &mut crate::kafka::Fx)) {
         self.dispatch(node, f);
     }
 
@@ -149,10 +134,7 @@ impl Simulation {
         });
         if client {
             self.fx.clear();
-            self.fx.record(RecordKind::ClientState {
-                node: NodeRef(node.0),
-                up: true,
-            });
+            self.fx.record(RecordKind::ClientState { node: NodeRef(node.0), up: true });
             self.apply_effects(node);
         }
     }
@@ -173,16 +155,8 @@ pub fn describe(a: &Action) -> String {
         Action::RestartZooKeeper => "restart ZooKeeper".into(),
         Action::CrashClient(n) => format!("crash {n}"),
         Action::RestartClient(n) => format!("restart {n}"),
-        Action::Cut(a, b) => format!(
-            "cut the network between {{{}}} and {{{}}}",
-            a.join(", "),
-            b.join(", ")
-        ),
-        Action::Heal(a, b) => format!(
-            "heal the network between {{{}}} and {{{}}}",
-            a.join(", "),
-            b.join(", ")
-        ),
+        Action::Cut(a, b) => format!("cut the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
+        Action::Heal(a, b) => format!("heal the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
         Action::HealAll => "heal every network cut".into(),
         Action::SlowLink(a, b, d) => format!("slow the link {a} ↔ {b} by {d}"),
     }

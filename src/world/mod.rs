@@ -34,18 +34,9 @@ pub enum Node {
 #[derive(Clone, Debug)]
 pub enum Event {
     /// A message arrives.
-    Deliver {
-        from: NodeId,
-        to: NodeId,
-        sent_at: SimTime,
-        msg: Msg,
-    },
+    Deliver { from: NodeId, to: NodeId, sent_at: SimTime, msg: Msg },
     /// A node's timer fires (ignored if the node restarted since: `incarnation`).
-    Timer {
-        node: NodeId,
-        incarnation: u32,
-        timer: KTimer,
-    },
+    Timer { node: NodeId, incarnation: u32, timer: KTimer },
     /// A fault or other input is applied.
     Input(Action),
 }
@@ -114,14 +105,8 @@ impl Simulation {
         self.events += 1;
         match ev {
             Event::Deliver { from, to, msg, .. } => self.deliver(from, to, msg),
-            Event::Timer {
-                node,
-                incarnation,
-                timer,
-            } => {
-                if self.live[node.0 as usize] == Liveness::Up
-                    && self.incarnation[node.0 as usize] == incarnation
-                {
+            Event::Timer { node, incarnation, timer } => {
+                if self.live[node.0 as usize] == Liveness::Up && self.incarnation[node.0 as usize] == incarnation {
                     self.dispatch(node, |n, ctx, fx| n.on_timer(ctx, timer, fx));
                 }
             }
@@ -140,10 +125,7 @@ impl Simulation {
 
     /// Schedules an input now (from the app); it is recorded for "save session".
     pub fn inject(&mut self, action: Action) {
-        self.injected.push(FaultSpec {
-            at: Dur(self.now.0),
-            action: action.clone(),
-        });
+        self.injected.push(FaultSpec { at: Dur(self.now.0), action: action.clone() });
         self.queue.push_late(self.now, Event::Input(action));
     }
 
@@ -171,11 +153,7 @@ impl Simulation {
     fn dispatch(&mut self, node: NodeId, f: impl FnOnce(&mut Node, &mut Ctx, &mut Fx)) {
         let i = node.0 as usize;
         self.fx.clear();
-        let mut ctx = Ctx {
-            now: self.now,
-            me: node,
-            rng: &mut self.rngs[i],
-        };
+        let mut ctx = Ctx { now: self.now, me: node, rng: &mut self.rngs[i] };
         f(&mut self.nodes[i], &mut ctx, &mut self.fx);
         self.apply_effects(node);
     }
@@ -191,28 +169,13 @@ impl Simulation {
         }
         for (to, msg) in fx.sends.drain(..) {
             match self.net.route(self.now, node, to, &mut self.net_rngs[i]) {
-                Ok(at) => self.queue.push(
-                    at,
-                    Event::Deliver {
-                        from: node,
-                        to,
-                        sent_at: self.now,
-                        msg,
-                    },
-                ),
+                Ok(at) => self.queue.push(at, Event::Deliver { from: node, to, sent_at: self.now, msg }),
                 Err(_) => self.dropped += 1,
             }
         }
         let inc = self.incarnation[i];
         for (after, timer) in fx.timers.drain(..) {
-            self.queue.push(
-                self.now + after,
-                Event::Timer {
-                    node,
-                    incarnation: inc,
-                    timer,
-                },
-            );
+            self.queue.push(self.now + after, Event::Timer { node, incarnation: inc, timer });
         }
         self.fx = fx;
     }
@@ -244,10 +207,7 @@ impl Node {
             (Node::Broker(b), KTimer::Broker(t)) => b.on_timer(ctx, t, fx),
             (Node::Producer(p), KTimer::Producer(t)) => p.on_timer(ctx, t, fx),
             (Node::Consumer(c), KTimer::Consumer(t)) => c.on_timer(ctx, t, fx),
-            (n, t) => panic!(
-                "timer {t:?} scheduled for the wrong node kind {:?}",
-                std::mem::discriminant(n)
-            ),
+            (n, t) => panic!("timer {t:?} scheduled for the wrong node kind {:?}", std::mem::discriminant(n)),
         }
     }
 }

@@ -51,13 +51,7 @@ impl Simulation {
 
     /// The brokers, in id order.
     pub fn brokers(&self) -> impl Iterator<Item = &Broker> {
-        self.nodes.iter().filter_map(|n| {
-            if let Node::Broker(b) = n {
-                Some(b)
-            } else {
-                None
-            }
-        })
+        self.nodes.iter().filter_map(|n| if let Node::Broker(b) = n { Some(b) } else { None })
     }
 
     /// ZooKeeper.
@@ -70,41 +64,26 @@ impl Simulation {
 
     /// Producers with their node ids.
     pub fn producers(&self) -> impl Iterator<Item = (NodeId, &Producer)> {
-        self.nodes.iter().enumerate().filter_map(|(i, n)| {
-            if let Node::Producer(p) = n {
-                Some((NodeId(i as u32), p))
-            } else {
-                None
-            }
-        })
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| if let Node::Producer(p) = n { Some((NodeId(i as u32), p)) } else { None })
     }
 
     /// Consumers with their node ids.
     pub fn consumers(&self) -> impl Iterator<Item = (NodeId, &Consumer)> {
-        self.nodes.iter().enumerate().filter_map(|(i, n)| {
-            if let Node::Consumer(c) = n {
-                Some((NodeId(i as u32), c))
-            } else {
-                None
-            }
-        })
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| if let Node::Consumer(c) = n { Some((NodeId(i as u32), c)) } else { None })
     }
 
     /// Messages in flight, in no particular order.
     pub fn in_flight(&self) -> impl Iterator<Item = InFlight<'_>> {
         self.queue.iter_unordered().filter_map(|(at, e)| match e {
-            Event::Deliver {
-                from,
-                to,
-                sent_at,
-                msg,
-            } => Some(InFlight {
-                from: *from,
-                to: *to,
-                sent_at: *sent_at,
-                deliver_at: at,
-                msg,
-            }),
+            Event::Deliver { from, to, sent_at, msg } => {
+                Some(InFlight { from: *from, to: *to, sent_at: *sent_at, deliver_at: at, msg })
+            }
             Event::Timer { .. } | Event::Input(_) => None,
         })
     }
@@ -128,12 +107,7 @@ impl Simulation {
     pub fn leader_of(&self, tp: Tp) -> Option<BrokerId> {
         self.brokers()
             .filter(|b| self.is_up(NodeId(b.id.0)))
-            .filter_map(|b| {
-                b.rm.replicas
-                    .get(&tp)
-                    .filter(|r| r.is_leader())
-                    .map(|r| (r.state.leader_epoch, b.id))
-            })
+            .filter_map(|b| b.rm.replicas.get(&tp).filter(|r| r.is_leader()).map(|r| (r.state.leader_epoch, b.id)))
             .max()
             .map(|(_, b)| b)
     }
@@ -145,14 +119,7 @@ impl Simulation {
 
     /// A topic partition by name.
     pub fn tp(&self, topic: &str, partition: u32) -> Option<Tp> {
-        self.names()
-            .topics
-            .iter()
-            .position(|t| t == topic)
-            .map(|i| Tp {
-                topic: TopicId(i as u16),
-                partition,
-            })
+        self.names().topics.iter().position(|t| t == topic).map(|i| Tp { topic: TopicId(i as u16), partition })
     }
 
     /// The replica that is the partition's log of record: the leader's, or with no
@@ -175,9 +142,7 @@ impl Simulation {
     /// A consumer's lag: records below each partition's HW it has not processed.
     pub fn lag(&self, consumer: NodeId) -> u64 {
         match &self.nodes[consumer.0 as usize] {
-            Node::Consumer(c) => (0..c.cursors.len())
-                .map(|i| c.lag(i, self.high_watermark(c.cursors[i].tp)))
-                .sum(),
+            Node::Consumer(c) => (0..c.cursors.len()).map(|i| c.lag(i, self.high_watermark(c.cursors[i].tp))).sum(),
             _ => 0,
         }
     }
@@ -196,12 +161,7 @@ impl Simulation {
         self.cluster()
             .topics
             .iter()
-            .flat_map(|t| {
-                (0..t.partitions).map(move |p| Tp {
-                    topic: t.id,
-                    partition: p,
-                })
-            })
+            .flat_map(|t| (0..t.partitions).map(move |p| Tp { topic: t.id, partition: p }))
             .collect()
     }
 }
