@@ -6,6 +6,8 @@
 
 pub mod check;
 pub mod cli;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod kafka;
 pub mod scenario;
 pub mod sim;

@@ -24,6 +24,10 @@ pub(super) struct BenchArgs {
     /// Consumers in the fleet scenario (each gets partitions of the 12).
     #[arg(long, default_value_t = 12)]
     consumers: u32,
+    /// Measure the app instead: per-frame engine step + scene model with 5,000+ messages in
+    /// flight, and memory over ten wall-minutes of frames at 100x (needs the `gui` feature).
+    #[arg(long)]
+    frame: bool,
 }
 
 /// The fleet scenario as RON text.
@@ -76,6 +80,18 @@ fn bare_heap_ns(n: u64, live: usize) -> f64 {
 }
 
 pub(super) fn bench(a: BenchArgs) -> ExitCode {
+    if a.frame {
+        #[cfg(feature = "gui")]
+        {
+            crate::gui::frame_bench::run();
+            return ExitCode::SUCCESS;
+        }
+        #[cfg(not(feature = "gui"))]
+        {
+            eprintln!("error: --frame measures the app; build with the `gui` feature");
+            return ExitCode::from(2);
+        }
+    }
     if cfg!(debug_assertions) {
         eprintln!(
             "note: this is a debug build; for real numbers run `cargo run --release --no-default-features -- bench`"

@@ -158,6 +158,7 @@ pub fn describe(a: &Action) -> String {
         Action::Cut(a, b) => format!("cut the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
         Action::Heal(a, b) => format!("heal the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
         Action::HealAll => "heal every network cut".into(),
+        Action::SlowLink(a, b, d) if d.0 == 0 => format!("restore the link {a} ↔ {b} to normal latency"),
         Action::SlowLink(a, b, d) => format!("slow the link {a} ↔ {b} by {d}"),
     }
 }

@@ -1,0 +1,91 @@
+//! Measures the app's per-frame cost without rendering: the engine step a frame asks for
+//! plus building the scene model (dots, anchors, layout) with 5,000+ messages in flight;
+//! and memory over a long run at 100× (chart samples and the kept trace are bounded).
+
+use super::playback::{Command, MAX_EVENTS_PER_FRAME, command, loaded_from, run_to};
+use super::scene;
+use crate::sim::SimTime;
+use bevy_egui::egui::{Rect, pos2, vec2};
+use std::time::Instant;
+
+const BUSY: &str = r#"Scenario(
+  name: "Frame benchmark: 5,000+ messages in flight",
+  seed: 3,
+  duration: "60s",
+  cluster: (brokers: 3, network: (latency: Fixed("100ms"))),
+  topics: [(name: "firehose", partitions: 60, replication_factor: 1)],
+  producers: [(name: "hose", topic: "firehose", rate: PerSecond(50000), acks: One, max_in_flight: 100)],
+)"#;
+
+const LONG: &str = r#"Scenario(
+  name: "Memory benchmark: ten simulated hours of the pace-matching workload",
+  seed: 4,
+  duration: "10h",
+  cluster: (brokers: 3),
+  topics: [(name: "notifications", partitions: 3, replication_factor: 3, min_insync_replicas: 2, retention: (max_messages: 5000))],
+  producers: [(name: "s1", topic: "notifications", rate: PerSecond(10)), (name: "s2", topic: "notifications", rate: PerSecond(20)),
+              (name: "s3", topic: "notifications", rate: PerSecond(30), acks: One)],
+  consumers: [(name: "notifier", topic: "notifications", process_time: "16ms")],
+)"#;
+
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// Runs both measurements and prints them.
+pub fn run() {
+    let area = Rect::from_min_size(pos2(0.0, 0.0), vec2(1000.0, 760.0));
+    let frame_us = 16_667u64;
+    let mut l = loaded_from(BUSY, None).expect("benchmark scenario");
+    run_to(&mut l, SimTime(5_000_000), u64::MAX);
+    let frames = 300;
+    let mut in_flight = 0;
+    let mut worst = 0.0f64;
+    let start = Instant::now();
+    for _ in 0..frames {
+        let f0 = Instant::now();
+        let target = SimTime(l.sim.now().0 + frame_us);
+        run_to(&mut l, target, MAX_EVENTS_PER_FRAME);
+        let m = scene::model(&l.sim, area);
+        in_flight = in_flight.max(m.dots.len());
+        std::hint::black_box(&m.dots);
+        worst = worst.max(f0.elapsed().as_secs_f64() * 1e3);
+    }
+    let avg = start.elapsed().as_secs_f64() * 1e3 / frames as f64;
+    println!(
+        "frame at 1x with up to {in_flight} messages in flight: engine step + scene model {avg:.2} ms per frame on average, {worst:.2} ms worst ({frames} frames)"
+    );
+
+    let mut l = loaded_from(LONG, None).expect("benchmark scenario");
+    command(&mut l, Command::Speed(100.0));
+    let sim_frame = frame_us * 100;
+    let total_frames = 36_000u64; // ten minutes of wall time at 60 frames per second
+    let t0 = Instant::now();
+    let mut at_minute = 0.0;
+    for i in 0..total_frames {
+        let target = SimTime(l.sim.now().0 + sim_frame);
+        run_to(&mut l, target, MAX_EVENTS_PER_FRAME);
+        if i % 10 == 0 {
+            std::hint::black_box(scene::model(&l.sim, area).dots.len());
+        }
+        if i == 3_600 {
+            at_minute = rss_mib();
+        }
+    }
+    println!(
+        "ten wall-minutes of frames at 100x ({} simulated, {} records): RSS {at_minute:.0} MiB after the first minute, {:.0} MiB at the end ({:.1}s to compute)",
+        l.sim.now(),
+        l.sim.trace.count(),
+        rss_mib(),
+        t0.elapsed().as_secs_f64()
+    );
+}

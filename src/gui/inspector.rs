@@ -1,0 +1,259 @@
+//! The right panel: the inspector for what is selected (a broker, a replica's log, a
+//! client, a message's whole life, ZooKeeper), live charts, and the narration so far.
+
+use super::state::{Loaded, Selection};
+use crate::kafka::partition::Role;
+use crate::sim::NodeId;
+use crate::trace::text::describe;
+use crate::trace::{BrokerId, MsgId, RecordKind, Tp};
+use crate::world::{Node, Simulation};
+use bevy_egui::egui::{self, Color32, RichText};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+/// Draws the inspector for the current selection.
+pub fn inspector(ui: &mut egui::Ui, l: &Loaded) {
+    ui.heading("Inspector");
+    let sim = &l.sim;
+    match l.selection {
+        Selection::None => {
+            ui.label(
+                "Click a broker, a partition row, a producer, a consumer, ZooKeeper or a coloured dot (a message).",
+            );
+        }
+        Selection::ZooKeeper => zookeeper(ui, sim),
+        Selection::Broker(b) => broker(ui, sim, b),
+        Selection::Replica(b, tp) => replica(ui, sim, b, tp),
+        Selection::Client(n) => client(ui, sim, n),
+        Selection::Message(m) => message(ui, sim, m),
+    }
+}
+
+fn zookeeper(ui: &mut egui::Ui, sim: &Simulation) {
+    let zk = sim.zookeeper();
+    ui.label(format!("ZooKeeper is {}", if sim.is_up(NodeId(0)) { "up" } else { "DOWN" }));
+    ui.label(format!("session timeout {}", zk.session_timeout));
+    ui.label(format!(
+        "/controller: {}",
+        zk.controller.map(|b| format!("broker-{}", b.0)).unwrap_or_else(|| "(none)".into())
+    ));
+    ui.label(format!("/controller_epoch: {}", zk.controller_epoch));
+    for (b, last) in &zk.sessions {
+        ui.label(format!("session broker-{}: last heartbeat {}", b.0, last));
+    }
+}
+
+fn broker(ui: &mut egui::Ui, sim: &Simulation, id: BrokerId) {
+    let b = sim.broker(id);
+    ui.label(RichText::new(format!("broker-{}", id.0)).strong());
+    ui.label(format!("{:?}{}", sim.liveness(NodeId(id.0)), if b.is_controller() { " · controller" } else { "" }));
+    egui::Grid::new("broker").striped(true).show(ui, |ui| {
+        ui.label("partition");
+        ui.label("role");
+        ui.label("LEO");
+        ui.label("HW");
+        ui.label("ISR");
+        ui.end_row();
+        for r in b.rm.replicas.values() {
+            ui.label(sim.names().tp(r.tp));
+            ui.label(match &r.role {
+                Role::Leader(_) => format!("leader e{}", r.state.leader_epoch),
+                Role::Follower(f) => format!("follows {}", f.leader.0),
+                Role::None => "—".into(),
+            });
+            ui.label(r.log.end_offset().to_string());
+            ui.label(r.hw.to_string());
+            ui.label(format!("{:?}", r.state.isr.iter().map(|b| b.0).collect::<Vec<_>>()));
+            ui.end_row();
+        }
+    });
+}
+
+fn replica(ui: &mut egui::Ui, sim: &Simulation, b: BrokerId, tp: Tp) {
+    let names = sim.names();
+    let Some(r) = sim.replica(b, tp) else { return };
+    ui.label(RichText::new(format!("{} on broker-{}", names.tp(tp), b.0)).strong());
+    ui.label(format!(
+        "leader epoch {} · ISR {:?} · replicas {:?}",
+        r.state.leader_epoch,
+        r.state.isr.iter().map(|b| b.0).collect::<Vec<_>>(),
+        r.state.replicas.iter().map(|b| b.0).collect::<Vec<_>>()
+    ));
+    ui.label(format!(
+        "log start {} · HW {} · LEO {} · flushed to {}",
+        r.log.start_offset(),
+        r.hw,
+        r.log.end_offset(),
+        r.log.recovery_point
+    ));
+    ui.label(format!("epoch cache {:?}", r.log.epochs.entries()));
+    if let Some(ls) = r.leader_state() {
+        for (f, st) in &ls.followers {
+            let leo = st.leo.map(|o| o.to_string()).unwrap_or_else(|| "?".into());
+            ui.label(format!("follower broker-{}: LEO {leo}, caught up at {}", f.0, st.last_caught_up));
+        }
+    }
+    ui.label(RichText::new("last records (offset · epoch · message · key)").small());
+    egui::ScrollArea::vertical().id_salt("log").max_height(180.0).show(ui, |ui| {
+        for (off, e) in r.log.iter().rev().take(40) {
+            let committed = off < r.hw;
+            let key = e.key.map(|k| names.key(k).to_string()).unwrap_or_else(|| "—".into());
+            let text = format!("{off:>6} · e{} · {} · {key}", e.epoch, names.msg(e.value));
+            ui.label(RichText::new(text).monospace().color(if committed { Color32::WHITE } else { Color32::GRAY }));
+            if off == r.hw && off > 0 {
+                ui.label(RichText::new("—— high watermark ——").small().color(Color32::from_rgb(110, 230, 140)));
+            }
+        }
+    });
+}
+
+fn client(ui: &mut egui::Ui, sim: &Simulation, n: u32) {
+    let name = sim.names().node(n).to_string();
+    ui.label(RichText::new(&name).strong());
+    ui.label(if sim.is_up(NodeId(n)) { "running" } else { "crashed" });
+    match &sim.nodes()[n as usize] {
+        Node::Producer(p) => {
+            let c = &p.cfg;
+            ui.label(format!("acks {:?} · idempotent {} · {} waiting", c.acks, c.idempotent, p.pending()));
+            ui.label(format!(
+                "retries {} · backoff {} · request timeout {}",
+                c.retries, c.retry_backoff, c.request_timeout
+            ));
+            let leaders: Vec<String> = p
+                .leaders
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("p{i}→{}", l.map(|b| b.0.to_string()).unwrap_or_else(|| "?".into())))
+                .collect();
+            ui.label(format!("leaders known: {}", leaders.join(" ")));
+        }
+        Node::Consumer(c) => {
+            ui.label(format!("process time {} · max.poll.records {}", c.cfg.process_time, c.cfg.max_poll_records));
+            for (i, k) in c.cursors.iter().enumerate() {
+                let hw = sim.high_watermark(k.tp);
+                ui.label(format!(
+                    "{}: processed to {}, fetch at {}, HW {hw}, lag {}",
+                    sim.names().tp(k.tp),
+                    k.processed,
+                    k.fetch_offset.map(|o| o.to_string()).unwrap_or_else(|| "?".into()),
+                    c.lag(i, hw)
+                ));
+            }
+        }
+        Node::Broker(_) | Node::ZooKeeper(_) => {}
+    }
+}
+
+fn message(ui: &mut egui::Ui, sim: &Simulation, m: MsgId) {
+    let names = sim.names();
+    ui.label(RichText::new(format!("message {}", names.msg(m))).strong());
+    let mut at: Option<(Tp, u64)> = None;
+    let mut committed = false;
+    let mut replicated = std::collections::BTreeSet::new();
+    let mut lines = Vec::new();
+    for r in sim.trace.recent() {
+        let past = |tp: &Tp, off: u64| at.is_some_and(|(t, o)| t == *tp && off > o);
+        let mine = match &r.kind {
+            RecordKind::Produce { value, .. }
+            | RecordKind::Ack { value, .. }
+            | RecordKind::ProduceError { value, .. }
+            | RecordKind::DuplicateBatch { value, .. }
+            | RecordKind::Deliver { value, .. }
+            | RecordKind::ProcessOk { value, .. } => *value == m,
+            RecordKind::Append { value, tp, offset, .. } if *value == m => {
+                at = Some((*tp, *offset));
+                committed = false;
+                replicated.clear();
+                true
+            }
+            RecordKind::Replicate { follower, tp, to_offset } => past(tp, *to_offset) && replicated.insert(*follower),
+            RecordKind::Hw { tp, high_watermark, .. } if !committed && past(tp, *high_watermark) => {
+                committed = true;
+                true
+            }
+            RecordKind::Truncate { tp, to_offset, .. } => at.is_some_and(|(t, o)| t == *tp && *to_offset <= o),
+            _ => false,
+        };
+        if mine {
+            lines.push(format!("{:>9}  {}", crate::sim::SimTime(r.t_us).to_string(), describe(r, names)));
+        }
+    }
+    if lines.is_empty() {
+        ui.label("Its records are older than what the app keeps in memory.");
+    }
+    egui::ScrollArea::vertical().id_salt("life").max_height(260.0).show(ui, |ui| {
+        for l in lines {
+            ui.label(RichText::new(l).small());
+        }
+    });
+}
+
+/// Live charts: rates, lag, ISR and depth over time.
+pub fn charts(ui: &mut egui::Ui, l: &Loaded) {
+    ui.heading("Charts");
+    let s: Vec<_> = l.samples.iter().collect();
+    let rate = |f: &dyn Fn(&super::state::Sample) -> u64| -> Vec<[f64; 2]> {
+        // Per second, over the last second of samples (4 samples), so it reads as a rate.
+        s.windows(5).map(|w| [w[4].t, (f(w[4]) as f64 - f(w[0]) as f64) / (w[4].t - w[0].t).max(1e-6)]).collect()
+    };
+    let h = 110.0;
+    let (prod, cons) = (rate(&|x| x.produced), rate(&|x| x.consumed));
+    let last = |v: &[[f64; 2]]| v.last().map(|p| p[1]).unwrap_or(0.0);
+    let (pn, cn) = (format!("produced/s ({:.0})", last(&prod)), format!("consumed/s ({:.0})", last(&cons)));
+    Plot::new("rates")
+        .height(h)
+        .legend(Legend::default())
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .show(ui, |p| {
+            p.line(Line::new(pn, PlotPoints::from(prod)));
+            p.line(Line::new(cn, PlotPoints::from(cons)));
+        });
+    let consumers: Vec<String> = l.sim.consumers().map(|(id, _)| l.sim.names().node(id.0).to_string()).collect();
+    Plot::new("lag")
+        .height(h)
+        .legend(Legend::default())
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .show(ui, |p| {
+            for (i, name) in consumers.iter().enumerate() {
+                let pts: Vec<[f64; 2]> = s.iter().map(|x| [x.t, x.lag.get(i).copied().unwrap_or(0) as f64]).collect();
+                let now = pts.last().map(|p| p[1]).unwrap_or(0.0);
+                p.line(Line::new(format!("lag {name} ({now:.0})"), PlotPoints::from(pts)));
+            }
+        });
+    Plot::new("isr")
+        .height(h)
+        .legend(Legend::default())
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .show(ui, |p| {
+            let isr_now = s.last().map(|x| x.min_isr).unwrap_or(0);
+            p.line(Line::new(
+                format!("smallest ISR ({isr_now})"),
+                PlotPoints::from(s.iter().map(|x| [x.t, x.min_isr as f64]).collect::<Vec<_>>()),
+            ));
+            let max_depth = s.iter().map(|x| x.depth).max().unwrap_or(1).max(1) as f64;
+            let scale = 3.0 / max_depth;
+            p.line(Line::new(
+                format!("log depth (÷{:.0})", 1.0 / scale),
+                PlotPoints::from(s.iter().map(|x| [x.t, x.depth as f64 * scale]).collect::<Vec<_>>()),
+            ));
+        });
+}
+
+/// The narration lines whose time has come.
+pub fn narration(ui: &mut egui::Ui, l: &Loaded) {
+    ui.heading("Story");
+    let now = l.sim.now();
+    for n in &l.scenario.narration {
+        let past = n.at.0 <= now.0;
+        let text = RichText::new(format!("{}  {}", n.at, n.text));
+        ui.label(if past { text } else { text.color(Color32::from_gray(90)) });
+    }
+}

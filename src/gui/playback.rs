@@ -1,0 +1,171 @@
+//! Pacing the engine: each frame the simulation runs ahead by the frame's wall time times
+//! the speed (0.1× to 1000×), capped in events so the UI stays responsive; step one event;
+//! step to the next interesting event; restart with the same or a new seed. Every action
+//! that changes the simulation goes through `command`, and inputs are recorded by the
+//! engine for "save session as scenario".
+
+use super::state::{Loaded, Session};
+use crate::scenario::{Action, to_ron};
+use crate::sim::SimTime;
+use crate::trace::RecordKind;
+use bevy::prelude::*;
+use std::sync::Arc;
+
+/// Most events the engine may run in one frame.
+pub const MAX_EVENTS_PER_FRAME: u64 = 200_000;
+/// Most events "next interesting" scans before giving up.
+const MAX_EVENTS_PER_SEEK: u64 = 2_000_000;
+
+/// Something the user asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Start playing.
+    Play,
+    /// Pause.
+    Pause,
+    /// Run exactly one event.
+    Step,
+    /// Run until a leader change, ISR change, session expiry, crash or truncation.
+    StepToInteresting,
+    /// Set the speed (simulated seconds per wall second).
+    Speed(f64),
+    /// Start over with this seed.
+    Restart(u64),
+    /// Apply a fault or other input now (recorded for replay).
+    Inject(Action),
+    /// Write the session (scenario + inputs so far, seed) to a file.
+    Save(String),
+}
+
+/// Runs the simulation up to `target`, at most `cap` events, sampling charts on the way.
+/// Returns the number of events run.
+pub fn run_to(l: &mut Loaded, target: SimTime, cap: u64) -> u64 {
+    let end = SimTime(l.scenario.duration.0);
+    let target = target.min(end);
+    let mut n = 0;
+    while n < cap {
+        match l.sim.next_event_time() {
+            Some(t) if t <= target => {
+                if t > l.next_sample {
+                    // Nothing happens until after the sample point: sample the state there.
+                    l.sim.run_until(l.next_sample);
+                    l.sample();
+                    continue;
+                }
+                l.sim.step();
+                n += 1;
+            }
+            Some(_) | None => break,
+        }
+    }
+    if n < cap {
+        while l.next_sample <= target {
+            l.sim.run_until(l.next_sample);
+            l.sample();
+        }
+        l.sim.run_until(target);
+    }
+    if l.sim.now() >= end {
+        l.playing = false;
+    }
+    n
+}
+
+fn notable_for_seek(k: &RecordKind) -> bool {
+    matches!(
+        k,
+        RecordKind::Leader { .. }
+            | RecordKind::Isr { .. }
+            | RecordKind::SessionExpired { .. }
+            | RecordKind::ControllerElected { .. }
+            | RecordKind::BrokerDown { .. }
+            | RecordKind::BrokerUp { .. }
+            | RecordKind::Truncate { .. }
+            | RecordKind::OffsetReset { .. }
+    )
+}
+
+/// Applies a command to the loaded simulation; returns a status line when there is one.
+pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
+    match c {
+        Command::Play => l.playing = l.sim.now().0 < l.scenario.duration.0,
+        Command::Pause => l.playing = false,
+        Command::Step => {
+            l.playing = false;
+            if l.sim.next_event_time().is_some_and(|t| t.0 <= l.scenario.duration.0) {
+                l.sim.step();
+            }
+        }
+        Command::StepToInteresting => {
+            l.playing = false;
+            let end = SimTime(l.scenario.duration.0);
+            let mut seen = l.sim.trace.count();
+            for _ in 0..MAX_EVENTS_PER_SEEK {
+                if !l.sim.next_event_time().is_some_and(|t| t <= end) {
+                    return Some("no further interesting event before the end".into());
+                }
+                l.sim.step();
+                let recent = l.sim.trace.recent();
+                let new = (l.sim.trace.count() - seen) as usize;
+                seen = l.sim.trace.count();
+                if recent.iter().rev().take(new).any(|r| notable_for_seek(&r.kind)) {
+                    return None;
+                }
+            }
+            return Some("nothing interesting happened in the next 2 million events".into());
+        }
+        Command::Speed(s) => l.speed = s.clamp(0.1, 1000.0),
+        Command::Restart(seed) => {
+            let (path, sc) = (l.path.clone(), l.scenario.clone());
+            let (speed, save) = (l.speed, l.save_path.clone());
+            *l = Loaded::new(path, sc, seed);
+            l.speed = speed;
+            l.save_path = save;
+        }
+        Command::Inject(a) => l.sim.inject(a),
+        Command::Save(path) => {
+            let text = to_ron(&l.sim.session_scenario());
+            let header = format!(
+                "// Session saved from the brokerlab app at {} (seed {}).\n// Replay: brokerlab run {path}\n",
+                l.sim.now(),
+                l.sim.seed
+            );
+            return Some(match std::fs::write(&path, header + &text) {
+                Ok(()) => format!("saved {path}: {} inputs; `brokerlab run {path}` replays it", l.sim.injected.len()),
+                Err(e) => format!("could not write {path}: {e}"),
+            });
+        }
+    }
+    None
+}
+
+/// Advances the engine each frame while playing.
+pub struct PlaybackPlugin;
+
+impl Plugin for PlaybackPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Session>().add_systems(Update, advance);
+    }
+}
+
+fn advance(time: Res<Time>, mut session: ResMut<Session>) {
+    let Some(l) = session.loaded.as_mut() else { return };
+    if !l.playing {
+        return;
+    }
+    let dt = time.delta_secs_f64().min(0.25);
+    let target = SimTime(l.sim.now().0 + (dt * l.speed * 1e6) as u64);
+    run_to(l, target, MAX_EVENTS_PER_FRAME);
+}
+
+/// A scenario as it would be saved now (for tests and the save dialog preview).
+pub fn session_text(l: &Loaded) -> String {
+    to_ron(&l.sim.session_scenario())
+}
+
+/// Builds a loaded session from scenario text (tests).
+pub fn loaded_from(src: &str, seed: Option<u64>) -> Result<Loaded, crate::scenario::ScenarioError> {
+    let sc = Arc::new(crate::scenario::parse(src, "<memory>")?);
+    let seed = seed.unwrap_or(sc.seed);
+    Ok(Loaded::new("memory.ron".into(), sc, seed))
+}
