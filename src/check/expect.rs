@@ -46,15 +46,18 @@ pub fn acked_lost(sim: &Simulation) -> Vec<(MsgId, Tp, u64)> {
         ids.sort_unstable();
         present.insert(tp, (start, ids));
     }
-    sim.stats
-        .acked_list
-        .iter()
-        .filter(|(m, tp, off)| {
-            let (start, ids) = &present[tp];
-            *off >= *start && ids.binary_search(m).is_err()
-        })
-        .copied()
-        .collect()
+    let mut lost = Vec::new();
+    for (tp, acked) in &sim.stats.acked {
+        let (start, ids) = &present[tp];
+        lost.extend(
+            acked
+                .iter()
+                .filter(|(m, off)| *off >= *start && ids.binary_search(m).is_err())
+                .map(|&(m, off)| (m, *tp, off)),
+        );
+    }
+    lost.sort_by_key(|&(m, tp, off)| (tp, off, m));
+    lost
 }
 
 /// Evaluates one expectation against the simulation as it is now.
@@ -83,7 +86,7 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
             }
         }
         Expectation::Produced { min, max } => range("produced", s.produced, *min, *max),
-        Expectation::Acked { min, max } => range("acked", s.acked, *min, *max),
+        Expectation::Acked { min, max } => range("acked", s.acked_count, *min, *max),
         Expectation::Consumed { consumer: None, min, max } => range("consumed", s.consumed(), *min, *max),
         Expectation::Consumed { consumer: Some(c), min, max } => {
             range(&format!("consumed by {c}"), s.consumers[consumer(sim, c).1].consumed, *min, *max)

@@ -104,8 +104,11 @@ pub fn summary(sim: &Simulation) -> String {
     let s = &sim.stats;
     let mut out = String::new();
     let lost = super::expect::acked_lost(sim).len();
-    let _ =
-        writeln!(out, "  produced {}   acked {}   failed {}   acked but lost {}", s.produced, s.acked, s.failed, lost);
+    let _ = writeln!(
+        out,
+        "  produced {}   acked {}   failed {}   acked but lost {}",
+        s.produced, s.acked_count, s.failed, lost
+    );
     if !s.errors.is_empty() {
         let errs: Vec<String> = s.errors.iter().map(|(e, n)| format!("{} ×{n}", e.name())).collect();
         let _ = writeln!(out, "  produce errors: {}", errs.join(", "));

@@ -3,7 +3,7 @@
 
 use crate::sim::SimTime;
 use crate::trace::{ErrorCode, KeyId, MsgId, RecordKind, Tp};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// What one consumer did.
 #[derive(Clone, Debug, Default)]
@@ -41,7 +41,7 @@ pub struct Stats {
     /// Records created.
     pub produced: u64,
     /// Records acknowledged.
-    pub acked: u64,
+    pub acked_count: u64,
     /// Produce errors by kind (every attempt).
     pub errors: BTreeMap<ErrorCode, u64>,
     /// Records given up on.
@@ -54,8 +54,8 @@ pub struct Stats {
     pub lost_unflushed: u64,
     /// Records produced per partition.
     pub produced_to: BTreeMap<Tp, u64>,
-    /// Acknowledged records: (id, partition, offset).
-    pub acked_list: Vec<(MsgId, Tp, u64)>,
+    /// Acknowledged records per partition: (id, offset), in acknowledgement order.
+    pub acked: BTreeMap<Tp, VecDeque<(MsgId, u64)>>,
     /// Per consumer (by consumer number).
     pub consumers: Vec<ConsumerStats>,
     consumer_of_node: BTreeMap<u32, usize>,
@@ -70,14 +70,14 @@ impl Stats {
     pub fn new(producers: usize, consumer_nodes: &[u32], track_key_order: bool) -> Stats {
         Stats {
             produced: 0,
-            acked: 0,
+            acked_count: 0,
             errors: BTreeMap::new(),
             failed: 0,
             leader_changes: 0,
             truncated: 0,
             lost_unflushed: 0,
             produced_to: BTreeMap::new(),
-            acked_list: Vec::new(),
+            acked: BTreeMap::new(),
             consumers: vec![ConsumerStats::default(); consumer_nodes.len()],
             consumer_of_node: consumer_nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect(),
             keys: track_key_order.then(|| vec![Vec::new(); producers]),
@@ -101,8 +101,8 @@ impl Stats {
                 self.last_activity = now;
             }
             RecordKind::Ack { value, tp, offset, .. } => {
-                self.acked += 1;
-                self.acked_list.push((*value, *tp, *offset));
+                self.acked_count += 1;
+                self.acked.entry(*tp).or_default().push_back((*value, *offset));
                 self.last_activity = now;
             }
             RecordKind::ProduceError { error, retrying, .. } => {
@@ -137,6 +137,17 @@ impl Stats {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Forgets acknowledged records below `start` of `tp` (retention removed them from
+    /// every replica: they can never count as lost). Pops from the front only, so the work
+    /// is proportional to what is forgotten.
+    pub fn forget_acked_below(&mut self, tp: Tp, start: u64) {
+        if let Some(q) = self.acked.get_mut(&tp) {
+            while q.front().is_some_and(|&(_, off)| off < start) {
+                q.pop_front();
+            }
         }
     }
 

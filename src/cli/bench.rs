@@ -122,7 +122,7 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
     let per_event_ns = wall * 1e9 / events as f64;
     let heap_ns = bare_heap_ns(events, max_queue.max(1000));
     let s = &sim.stats;
-    println!("  messages produced {}  acked {}  consumed {}", s.produced, s.acked, s.consumed());
+    println!("  messages produced {}  acked {}  consumed {}", s.produced, s.acked_count, s.consumed());
     println!("  events {events}   trace records {}   wall {wall:.2}s", sim.trace.count());
     println!("  events per wall second   {:.0}", events as f64 / wall);
     println!("  speed-up over real time  {:.0}x", end.as_secs_f64() / wall);

@@ -13,8 +13,8 @@ const BUSY: &str = r#"Scenario(
   seed: 3,
   duration: "60s",
   cluster: (brokers: 3, network: (latency: Fixed("100ms"))),
-  topics: [(name: "firehose", partitions: 60, replication_factor: 1)],
-  producers: [(name: "hose", topic: "firehose", rate: PerSecond(50000), acks: One, max_in_flight: 100)],
+  topics: [(name: "firehose", partitions: 100, replication_factor: 1)],
+  producers: [(name: "hose", topic: "firehose", rate: PerSecond(70000), acks: One, max_in_flight: 100)],
 )"#;
 
 const LONG: &str = r#"Scenario(
@@ -49,20 +49,29 @@ pub fn run() {
     run_to(&mut l, SimTime(5_000_000), u64::MAX);
     let frames = 300;
     let mut in_flight = 0;
-    let mut worst = 0.0f64;
-    let start = Instant::now();
+    let (mut engine, mut model) = (Vec::new(), Vec::new());
     for _ in 0..frames {
         let f0 = Instant::now();
         let target = SimTime(l.sim.now().0 + frame_us);
         run_to(&mut l, target, MAX_EVENTS_PER_FRAME);
+        let f1 = Instant::now();
         let m = scene::model(&l.sim, area);
         in_flight = in_flight.max(m.dots.len());
         std::hint::black_box(&m.dots);
-        worst = worst.max(f0.elapsed().as_secs_f64() * 1e3);
+        engine.push((f1 - f0).as_secs_f64() * 1e3);
+        model.push(f1.elapsed().as_secs_f64() * 1e3);
     }
-    let avg = start.elapsed().as_secs_f64() * 1e3 / frames as f64;
+    let total: Vec<f64> = engine.iter().zip(&model).map(|(a, b)| a + b).collect();
+    let stat = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        (v.iter().sum::<f64>() / v.len() as f64, v[v.len() / 2], v[v.len() * 99 / 100])
+    };
+    let (ea, _, _) = stat(&engine);
+    let (ma, _, _) = stat(&model);
+    let (ta, tm, t99) = stat(&total);
     println!(
-        "frame at 1x with up to {in_flight} messages in flight: engine step + scene model {avg:.2} ms per frame on average, {worst:.2} ms worst ({frames} frames)"
+        "frame at 1x with up to {in_flight} messages in flight ({frames} frames): engine step {ea:.2} ms + scene model {ma:.2} ms = {ta:.2} ms on average (median {tm:.2}, 99th percentile {t99:.2})"
     );
 
     let mut l = loaded_from(LONG, None).expect("benchmark scenario");
@@ -70,22 +79,22 @@ pub fn run() {
     let sim_frame = frame_us * 100;
     let total_frames = 36_000u64; // ten minutes of wall time at 60 frames per second
     let t0 = Instant::now();
-    let mut at_minute = 0.0;
+    let mut rss = Vec::new();
     for i in 0..total_frames {
         let target = SimTime(l.sim.now().0 + sim_frame);
         run_to(&mut l, target, MAX_EVENTS_PER_FRAME);
         if i % 10 == 0 {
             std::hint::black_box(scene::model(&l.sim, area).dots.len());
         }
-        if i == 3_600 {
-            at_minute = rss_mib();
+        if (i + 1) % 3_600 == 0 {
+            rss.push(format!("{:.0}", rss_mib()));
         }
     }
     println!(
-        "ten wall-minutes of frames at 100x ({} simulated, {} records): RSS {at_minute:.0} MiB after the first minute, {:.0} MiB at the end ({:.1}s to compute)",
+        "ten wall-minutes of frames at 100x ({} simulated, {} records): RSS after each minute {} MiB ({:.1}s to compute)",
         l.sim.now(),
         l.sim.trace.count(),
-        rss_mib(),
+        rss.join(", "),
         t0.elapsed().as_secs_f64()
     );
 }

@@ -64,7 +64,8 @@ fn anchor(sim: &Simulation, m: &SceneModel, n: NodeId, tp: Option<Tp>) -> Pos2 {
     }
     if i <= brokers {
         let b = &m.layout.brokers[i - 1];
-        return match tp.and_then(|tp| m.rows[i - 1].iter().position(|t| *t == tp)) {
+        // Rows come from a BTreeMap, so they are sorted: binary search per dot.
+        return match tp.and_then(|tp| m.rows[i - 1].binary_search(&tp).ok()) {
             Some(r) => replica_row(*b, r).left_center() + vec2(replica_row(*b, r).width() * 0.25, 0.0),
             None => b.center(),
         };
