@@ -50,7 +50,7 @@ fn state(isr: &[u32], epoch: u32) -> PartitionState {
 }
 
 fn here(c: &ClusterCfg, t: u64) -> Here<'_> {
-    Here { now: SimTime(t), me: BrokerId(1), controller: Some(BrokerId(1)), cfg: c }
+    Here { now: SimTime(t), me: BrokerId(1), controller: Some(BrokerId(1)), cfg: c, live: 0b1110 }
 }
 
 fn produce(r: &mut Replica, c: &ClusterCfg, t: u64, n: u32, acks: Acks, fx: &mut Fx) -> Option<Result<u64, ErrorCode>> {
@@ -92,6 +92,24 @@ fn hw_is_the_minimum_leo_of_the_isr_and_never_moves_back() {
         follower_fetch(&mut r, &c, 10 + i as u64, f, off, &mut fx);
         assert_eq!(r.hw, hw, "row {i}: follower {f} at {off}");
     }
+}
+
+#[test]
+fn a_dead_follower_outside_the_isr_does_not_hold_back_the_hw() {
+    let (mut r, c, mut fx) = leader(&[1, 2, 3], 1);
+    produce(&mut r, &c, 1, 4, Acks::One, &mut fx);
+    follower_fetch(&mut r, &c, 2, 2, 1, &mut fx); // broker-2 at offset 1, caught up recently
+    follower_fetch(&mut r, &c, 2, 3, 4, &mut fx);
+    // The controller drops broker-2 (dead) from the ISR; broker-2 is no longer live.
+    r.update_state(
+        &here(&c, 3),
+        PartitionState { isr: vec![BrokerId(1), BrokerId(3)], partition_epoch: 1, ..state(&[1, 3], 0) },
+        &mut fx,
+    );
+    assert_eq!(r.hw, 1, "still live: a caught-up follower outside the ISR counts (maximal ISR rule)");
+    let dead = Here { live: 0b1010, ..here(&c, 4) };
+    r.maybe_increment_hw(&dead, &mut fx);
+    assert_eq!(r.hw, 4, "a dead follower is not ISR-eligible: the HW moves on");
 }
 
 #[test]
@@ -194,7 +212,7 @@ fn follower_truncates_to_where_its_log_diverges_from_the_leaders() {
     }
     f.become_follower(state(&[1, 2], 2), 1, &mut fx);
     rm.replicas.insert(TP, f);
-    let hf = Here { now: SimTime(5), me: BrokerId(2), controller: None, cfg: &c };
+    let hf = Here { now: SimTime(5), me: BrokerId(2), controller: None, cfg: &c, live: 0b1110 };
     rm.follower_fetch(&hf, TP, 1, &mut fx);
     let req =
         fx.sends.iter().rev().find_map(|(_, m)| if let Msg::Fetch(r) = m { Some(*r) } else { None }).expect("a fetch");

@@ -106,7 +106,7 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
         }
     };
     let end = SimTime(sc.duration.0);
-    println!("{}: {} simulated", sc.name, sc.duration);
+    crate::outln!("{}: {} simulated", sc.name, sc.duration);
     let mut sim = Simulation::new(sc.clone(), sc.seed, 0);
     let start = Instant::now();
     let mut max_queue = 0usize;
@@ -122,18 +122,18 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
     let per_event_ns = wall * 1e9 / events as f64;
     let heap_ns = bare_heap_ns(events, max_queue.max(1000));
     let s = &sim.stats;
-    println!("  messages produced {}  acked {}  consumed {}", s.produced, s.acked_count, s.consumed());
-    println!("  events {events}   trace records {}   wall {wall:.2}s", sim.trace.count());
-    println!("  events per wall second   {:.0}", events as f64 / wall);
-    println!("  speed-up over real time  {:.0}x", end.as_secs_f64() / wall);
-    println!(
+    crate::outln!("  messages produced {}  acked {}  consumed {}", s.produced, s.acked_count, s.consumed());
+    crate::outln!("  events {events}   trace records {}   wall {wall:.2}s", sim.trace.count());
+    crate::outln!("  events per wall second   {:.0}", events as f64 / wall);
+    crate::outln!("  speed-up over real time  {:.0}x", end.as_secs_f64() / wall);
+    crate::outln!(
         "  per event                {per_event_ns:.0} ns   (bare BinaryHeap push+pop: {heap_ns:.0} ns, ratio {:.1}x)",
         per_event_ns / heap_ns
     );
     match peak_rss_mib() {
-        Some(m) => println!("  peak memory              {m:.0} MiB"),
-        None => println!("  peak memory              (unknown: no /proc/self/status)"),
+        Some(m) => crate::outln!("  peak memory              {m:.0} MiB"),
+        None => crate::outln!("  peak memory              (unknown: no /proc/self/status)"),
     }
-    println!("  digest {:016x}", sim.trace.digest());
+    crate::outln!("  digest {:016x}", sim.trace.digest());
     ExitCode::SUCCESS
 }

@@ -40,13 +40,13 @@ pub(super) fn explain(e: Explain) -> ExitCode {
                     .iter()
                     .map(|(k, h, pos, p)| serde_json::json!({"key": k, "murmur2": h, "positive": pos, "partition": p}))
                     .collect();
-                println!("{}", serde_json::Value::Array(v));
+                crate::outln!("{}", serde_json::Value::Array(v));
             } else {
-                println!("{:<24} {:>12} {:>12}  partition (of {partitions})", "key", "murmur2", "& 0x7fffffff");
+                crate::outln!("{:<24} {:>12} {:>12}  partition (of {partitions})", "key", "murmur2", "& 0x7fffffff");
                 for (k, h, pos, p) in rows {
-                    println!("{k:<24} {h:>12} {pos:>12}  {p}");
+                    crate::outln!("{k:<24} {h:>12} {pos:>12}  {p}");
                 }
-                println!(
+                crate::outln!(
                     "\npartition = (murmur2(key bytes) & 0x7fffffff) % {partitions}, as Kafka's Java client computes it"
                 );
             }

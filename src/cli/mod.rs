@@ -1,5 +1,16 @@
 //! The command line: `open` (the desktop app, default), `run`, `check`, `explain`, `bench`.
 
+/// `println!` that ends the process quietly when stdout is closed (piped into `head`).
+#[macro_export]
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod bench;
 mod explain;
 mod run;

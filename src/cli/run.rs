@@ -43,11 +43,11 @@ fn reproducer(file: &Path, seed: u64) -> String {
 }
 
 fn print_report(r: &RunReport) {
-    println!("{} (seed {}, until {})", r.name, r.seed, r.until);
+    crate::outln!("{} (seed {}, until {})", r.name, r.seed, r.until);
     print!("{}", r.summary);
-    println!("  trace: {} records, {} events, digest {:016x}", r.records, r.events, r.digest);
+    crate::outln!("  trace: {} records, {} events, digest {:016x}", r.records, r.events, r.digest);
     for o in &r.outcomes {
-        println!("  {} {} (observed: {})", if o.passed { "ok  " } else { "FAIL" }, o.what, o.observed);
+        crate::outln!("  {} {} (observed: {})", if o.passed { "ok  " } else { "FAIL" }, o.what, o.observed);
     }
 }
 
@@ -120,17 +120,17 @@ fn check_determinism(file: &Path, sc: Arc<Scenario>, seed: u64, until: Option<Du
     let (b, rb) = collect(sc, seed, until);
     match a.iter().zip(&b).position(|(x, y)| x != y).or((a.len() != b.len()).then(|| a.len().min(b.len()))) {
         None if ra.digest == rb.digest => {
-            println!("deterministic: two runs gave {} identical records, digest {:016x}", a.len(), ra.digest);
+            crate::outln!("deterministic: two runs gave {} identical records, digest {:016x}", a.len(), ra.digest);
             ExitCode::SUCCESS
         }
         None => {
-            println!("NOT deterministic: same records but digests {:016x} and {:016x}", ra.digest, rb.digest);
+            crate::outln!("NOT deterministic: same records but digests {:016x} and {:016x}", ra.digest, rb.digest);
             ExitCode::from(1)
         }
         Some(i) => {
-            println!("NOT deterministic: first difference at record {i}");
-            println!("  run 1: {}", a.get(i).map(String::as_str).unwrap_or("(end of trace)"));
-            println!("  run 2: {}", b.get(i).map(String::as_str).unwrap_or("(end of trace)"));
+            crate::outln!("NOT deterministic: first difference at record {i}");
+            crate::outln!("  run 1: {}", a.get(i).map(String::as_str).unwrap_or("(end of trace)"));
+            crate::outln!("  run 2: {}", b.get(i).map(String::as_str).unwrap_or("(end of trace)"));
             eprintln!("reproduce: {} --check-determinism", reproducer(file, seed));
             ExitCode::from(1)
         }
@@ -174,7 +174,7 @@ pub(super) fn check(a: CheckArgs) -> ExitCode {
         match load(f) {
             Err(e) => {
                 failed += 1;
-                println!("FAIL {}\n  {e}", f.display());
+                crate::outln!("FAIL {}\n  {e}", f.display());
             }
             Ok(sc) => {
                 let seed = sc.seed;
@@ -182,18 +182,18 @@ pub(super) fn check(a: CheckArgs) -> ExitCode {
                 let secs = start.elapsed().as_secs_f64();
                 if r.passed() {
                     passed += 1;
-                    println!("ok   {} ({} expectations, {:.1}s)", f.display(), r.outcomes.len(), secs);
+                    crate::outln!("ok   {} ({} expectations, {:.1}s)", f.display(), r.outcomes.len(), secs);
                 } else {
                     failed += 1;
-                    println!("FAIL {}", f.display());
+                    crate::outln!("FAIL {}", f.display());
                     for o in r.outcomes.iter().filter(|o| !o.passed) {
-                        println!("  expected {}; observed {}", o.what, o.observed);
+                        crate::outln!("  expected {}; observed {}", o.what, o.observed);
                     }
-                    println!("  reproduce: {}", reproducer(f, seed));
+                    crate::outln!("  reproduce: {}", reproducer(f, seed));
                 }
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    crate::outln!("{passed} passed, {failed} failed");
     if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

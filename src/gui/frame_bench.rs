@@ -70,7 +70,7 @@ pub fn run() {
     let (ea, _, _) = stat(&engine);
     let (ma, _, _) = stat(&model);
     let (ta, tm, t99) = stat(&total);
-    println!(
+    crate::outln!(
         "frame at 1x with up to {in_flight} messages in flight ({frames} frames): engine step {ea:.2} ms + scene model {ma:.2} ms = {ta:.2} ms on average (median {tm:.2}, 99th percentile {t99:.2})"
     );
 
@@ -90,7 +90,7 @@ pub fn run() {
             rss.push(format!("{:.0}", rss_mib()));
         }
     }
-    println!(
+    crate::outln!(
         "ten wall-minutes of frames at 100x ({} simulated, {} records): RSS after each minute {} MiB ({:.1}s to compute)",
         l.sim.now(),
         l.sim.trace.count(),

@@ -4,7 +4,7 @@
 
 use super::config::ClusterCfg;
 use super::controller::ControllerState;
-use super::partition::{Here, Role};
+use super::partition::{Here, Role, live_mask};
 use super::protocol::{Msg, PartitionState};
 use super::replica_manager::ReplicaManager;
 use super::{Ctx, Fx, KTimer, ZK_NODE, node_broker};
@@ -45,6 +45,7 @@ pub struct Broker {
     pub metadata: BTreeMap<Tp, PartitionState>,
     /// Live brokers as last told.
     pub live: Vec<BrokerId>,
+    live_mask: u64,
     /// The controller as this broker knows it.
     pub controller: Option<BrokerId>,
     /// Highest controller epoch seen (fences stale controllers).
@@ -66,6 +67,7 @@ impl Broker {
             rm,
             metadata: BTreeMap::new(),
             live: vec![],
+            live_mask: 0,
             controller: None,
             controller_epoch: 0,
             controller_state: None,
@@ -74,7 +76,7 @@ impl Broker {
     }
 
     fn here<'a>(&self, ctx: &Ctx, cfg: &'a ClusterCfg) -> Here<'a> {
-        Here { now: ctx.now, me: self.id, controller: self.controller, cfg }
+        Here { now: ctx.now, me: self.id, controller: self.controller, cfg, live: live_mask(&self.live) }
     }
 
     /// Starts (or restarts) the broker: session, controller bid, periodic tasks. `initial`
@@ -90,6 +92,7 @@ impl Broker {
         self.controller_state = None;
         if let Some(states) = initial {
             self.live = (1..=cfg.brokers).map(BrokerId).collect();
+            self.live_mask = live_mask(&self.live);
             self.metadata = states.iter().map(|(t, s)| (*t, s.clone())).collect();
             let h = self.here(ctx, &cfg);
             self.rm.apply(&h, states, fx);
@@ -154,20 +157,44 @@ impl Broker {
                 fx.send(from, Msg::MetadataResp { req, leaders });
             }
             Msg::Produce(req) => {
-                let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
+                let h = Here {
+                    now: ctx.now,
+                    me: self.id,
+                    controller: self.controller,
+                    cfg: &self.cfg,
+                    live: self.live_mask,
+                };
                 self.rm.produce(&h, from, &req, fx);
             }
             Msg::Fetch(req) => {
-                let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
+                let h = Here {
+                    now: ctx.now,
+                    me: self.id,
+                    controller: self.controller,
+                    cfg: &self.cfg,
+                    live: self.live_mask,
+                };
                 self.rm.fetch(&h, from, &req, fx);
             }
             Msg::FetchResp(resp) => {
-                let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
+                let h = Here {
+                    now: ctx.now,
+                    me: self.id,
+                    controller: self.controller,
+                    cfg: &self.cfg,
+                    live: self.live_mask,
+                };
                 self.rm.on_follower_response(&h, resp, fx);
             }
             Msg::Unreachable { req: Some(req) } => {
                 if let Some(tp) = self.rm.follower_fetch_tp(req) {
-                    let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
+                    let h = Here {
+                        now: ctx.now,
+                        me: self.id,
+                        controller: self.controller,
+                        cfg: &self.cfg,
+                        live: self.live_mask,
+                    };
                     self.rm.follower_fetch_failed(&h, tp, req, fx);
                 }
             }
@@ -189,6 +216,7 @@ impl Broker {
                 }
                 self.controller = Some(controller);
                 self.controller_epoch = controller_epoch;
+                self.live_mask = live_mask(&live);
                 self.live = live;
                 for (tp, s) in &states {
                     let newer = self
@@ -199,7 +227,13 @@ impl Broker {
                         self.metadata.insert(*tp, s.clone());
                     }
                 }
-                let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
+                let h = Here {
+                    now: ctx.now,
+                    me: self.id,
+                    controller: self.controller,
+                    cfg: &self.cfg,
+                    live: self.live_mask,
+                };
                 self.rm.apply(&h, &states, fx);
             }
             Msg::AlterPartition { tp, leader, leader_epoch, partition_epoch, isr } => {
@@ -208,7 +242,13 @@ impl Broker {
                 }
             }
             Msg::AlterPartitionResp { tp, result } => {
-                let h = Here { now: ctx.now, me: self.id, controller: self.controller, cfg: &self.cfg };
+                let h = Here {
+                    now: ctx.now,
+                    me: self.id,
+                    controller: self.controller,
+                    cfg: &self.cfg,
+                    live: self.live_mask,
+                };
                 if let Some(r) = self.rm.replicas.get_mut(&tp) {
                     match result {
                         Ok(s) => r.update_state(&h, s, fx),

@@ -99,11 +99,12 @@ impl ControllerState {
         changed
     }
 
+    /// Writes changed states to ZooKeeper and sends them, with the live brokers, to `to`
+    /// (also when nothing changed: the live set itself is news, as UpdateMetadata is).
     fn publish(&self, me: BrokerId, changed: Vec<(Tp, PartitionState)>, to: &[BrokerId], fx: &mut Fx) {
-        if changed.is_empty() {
-            return;
+        if !changed.is_empty() {
+            fx.send(ZK_NODE, Msg::ZkWrite { controller_epoch: self.epoch, states: changed.clone() });
         }
-        fx.send(ZK_NODE, Msg::ZkWrite { controller_epoch: self.epoch, states: changed.clone() });
         let live: Vec<BrokerId> = self.live.iter().copied().collect();
         for &b in to {
             let msg = Msg::LeaderAndIsr {

@@ -143,6 +143,21 @@ pub struct Here<'a> {
     pub controller: Option<BrokerId>,
     /// Cluster settings.
     pub cfg: &'a ClusterCfg,
+    /// Live brokers as this broker last heard (bit b = broker b): only live followers are
+    /// ISR-eligible (K Partition.isReplicaIsrEligible).
+    pub live: u64,
+}
+
+impl Here<'_> {
+    /// Whether broker `b` is alive as far as this broker knows.
+    pub fn is_live(&self, b: BrokerId) -> bool {
+        b.0 < 64 && self.live & (1 << b.0) != 0
+    }
+}
+
+/// The live-broker mask for a list of brokers.
+pub fn live_mask(live: &[BrokerId]) -> u64 {
+    live.iter().filter(|b| b.0 < 64).fold(0, |m, b| m | (1 << b.0))
 }
 
 fn is_caught_up(r: &RemoteReplica, leader_leo: u64, now: SimTime, lag_max: Dur) -> bool {
@@ -192,6 +207,36 @@ impl Replica {
         }
         self.state = state;
         self.role = Role::Leader(ls);
+    }
+
+    /// Stays leader under a newer epoch (the ZooKeeper-mode controller bumps it when it
+    /// shrinks the ISR): the epoch cache gets (epoch, LEO); parked produces and fetches stay
+    /// parked, as in K Partition.makeLeader for a replica that already leads.
+    pub fn continue_as_leader(&mut self, state: PartitionState) {
+        let leo = self.log.end_offset();
+        self.log.epochs.assign(state.leader_epoch, leo);
+        if let Role::Leader(ls) = &mut self.role {
+            ls.epoch_start = leo;
+            ls.isr_pending = None;
+            let missing: Vec<BrokerId> = state
+                .replicas
+                .iter()
+                .copied()
+                .filter(|b| !ls.followers.contains_key(b) && Some(*b) != state.leader)
+                .collect();
+            for b in missing {
+                ls.followers.insert(
+                    b,
+                    RemoteReplica {
+                        leo: None,
+                        last_caught_up: SimTime::ZERO,
+                        last_fetch_leader_leo: 0,
+                        last_fetch_time: SimTime::ZERO,
+                    },
+                );
+            }
+        }
+        self.state = state;
     }
 
     /// Becomes a follower of `state.leader` (or nothing when it has none).
@@ -412,7 +457,8 @@ impl Replica {
         let mut new_hw = leo;
         for (b, r) in &ls.followers {
             let in_max_isr = self.state.isr.contains(b) || ls.isr_pending.as_ref().is_some_and(|p| p.contains(b));
-            let counts = in_max_isr || (r.leo.is_some() && is_caught_up(r, leo, now, cfg.replica_lag_time_max));
+            let eligible = r.leo.is_some() && h.is_live(*b) && is_caught_up(r, leo, now, cfg.replica_lag_time_max);
+            let counts = in_max_isr || eligible;
             if counts {
                 new_hw = new_hw.min(r.leo.unwrap_or(self.hw));
             }
@@ -542,7 +588,12 @@ impl Replica {
         r.last_fetch_time = now;
         r.leo = Some(offset);
         // K Partition.maybeExpandIsr: LEO ≥ HW and ≥ the start of the current epoch.
-        if !self.state.isr.contains(&f) && ls.isr_pending.is_none() && offset >= hw && offset >= epoch_start {
+        if !self.state.isr.contains(&f)
+            && ls.isr_pending.is_none()
+            && offset >= hw
+            && offset >= epoch_start
+            && h.is_live(f)
+        {
             let mut isr = self.state.isr.clone();
             isr.push(f);
             isr.sort_by_key(|b| self.state.replicas.iter().position(|r| r == b));

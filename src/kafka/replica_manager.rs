@@ -35,8 +35,11 @@ impl ReplicaManager {
             };
             let newer_epoch = s.leader_epoch > r.state.leader_epoch;
             if s.leader == Some(h.me) {
-                if newer_epoch || !r.is_leader() {
+                if !r.is_leader() {
                     r.become_leader(h.now, s.clone(), h.me, fx);
+                    r.maybe_increment_hw(h, fx);
+                } else if newer_epoch {
+                    r.continue_as_leader(s.clone());
                     r.maybe_increment_hw(h, fx);
                 } else {
                     r.update_state(h, s.clone(), fx);
