@@ -211,20 +211,23 @@ pub fn charts(ui: &mut egui::Ui, l: &Loaded) {
             p.line(Line::new(cn, PlotPoints::from(cons)));
         });
     let consumers: Vec<String> = l.sim.consumers().map(|(id, _)| l.sim.names().node(id.0).to_string()).collect();
-    Plot::new("lag")
-        .height(h)
-        .legend(Legend::default())
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
-        .show(ui, |p| {
-            for (i, name) in consumers.iter().enumerate() {
-                let pts: Vec<[f64; 2]> = s.iter().map(|x| [x.t, x.lag.get(i).copied().unwrap_or(0) as f64]).collect();
-                let now = pts.last().map(|p| p[1]).unwrap_or(0.0);
-                p.line(Line::new(format!("lag {name} ({now:.0})"), PlotPoints::from(pts)));
-            }
-        });
+    if !consumers.is_empty() {
+        Plot::new("lag")
+            .height(h)
+            .legend(Legend::default())
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .include_y(0.0)
+            .show(ui, |p| {
+                for (i, name) in consumers.iter().enumerate() {
+                    let pts: Vec<[f64; 2]> =
+                        s.iter().map(|x| [x.t, x.lag.get(i).copied().unwrap_or(0) as f64]).collect();
+                    let now = pts.last().map(|p| p[1]).unwrap_or(0.0);
+                    p.line(Line::new(format!("lag {name} ({now:.0})"), PlotPoints::from(pts)));
+                }
+            });
+    }
     Plot::new("isr")
         .height(h)
         .legend(Legend::default())
