@@ -1,7 +1,9 @@
 //! `brokerlab explain`: the engine's own partitioner, answering "where does this key go?".
 
+use crate::kafka::assignor::{Member, Strategy, assign, member_order};
 use crate::kafka::partitioner::{murmur2, to_positive};
 use clap::Subcommand;
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
@@ -18,10 +20,101 @@ pub(super) enum Explain {
         #[arg(required = true)]
         keys: Vec<String>,
     },
+    /// Which partitions each group member gets: the engine's assignors (Kafka's Java client
+    /// algorithms). Sticky and cooperative-sticky are not available yet.
+    Assign {
+        /// range | roundrobin
+        #[arg(long)]
+        strategy: String,
+        /// A topic and its partition count, NAME:PARTITIONS (repeat).
+        #[arg(long = "topic", required = true)]
+        topics: Vec<String>,
+        /// A member and its subscriptions, NAME=TOPIC,TOPIC or NAME@INSTANCE_ID=TOPIC,… for a static member (repeat).
+        #[arg(long = "member", required = true)]
+        members: Vec<String>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_assign(
+    strategy: &str,
+    topics: &[String],
+    members: &[String],
+) -> Result<(Strategy, BTreeMap<String, u32>, Vec<Member>), String> {
+    let strategy = match strategy {
+        "range" => Strategy::Range,
+        "roundrobin" | "round-robin" => Strategy::RoundRobin,
+        "sticky" | "cooperative-sticky" => {
+            return Err(format!("the {strategy} assignor is not available yet; use range or roundrobin"));
+        }
+        other => return Err(format!("unknown strategy \"{other}\": expected range or roundrobin")),
+    };
+    let mut parts = BTreeMap::new();
+    for t in topics {
+        let (name, n) =
+            t.rsplit_once(':').ok_or_else(|| format!("--topic {t}: expected NAME:PARTITIONS, e.g. orders:6"))?;
+        let n: u32 = n.parse().map_err(|_| format!("--topic {t}: \"{n}\" is not a partition count"))?;
+        if n == 0 || n > 100_000 {
+            return Err(format!("--topic {t}: between 1 and 100000 partitions"));
+        }
+        parts.insert(name.to_string(), n);
+    }
+    let mut out = Vec::new();
+    for m in members {
+        let (who, subs) = m.split_once('=').ok_or_else(|| format!("--member {m}: expected NAME=TOPIC,TOPIC"))?;
+        let (id, instance_id) = match who.split_once('@') {
+            Some((id, inst)) => (id.to_string(), Some(inst.to_string())),
+            None => (who.to_string(), None),
+        };
+        if out.iter().any(|x: &Member| x.id == id) {
+            return Err(format!("--member {m}: member \"{id}\" given twice"));
+        }
+        let topics: Vec<String> = subs.split(',').filter(|s| !s.is_empty()).map(String::from).collect();
+        if let Some(unknown) = topics.iter().find(|t| !parts.contains_key(*t)) {
+            return Err(format!("--member {m}: topic \"{unknown}\" has no --topic NAME:PARTITIONS"));
+        }
+        out.push(Member { id, instance_id, topics });
+    }
+    Ok((strategy, parts, out))
 }
 
 pub(super) fn explain(e: Explain) -> ExitCode {
     match e {
+        Explain::Assign { strategy, topics, members, json } => {
+            let (strategy, parts, members) = match parse_assign(&strategy, &topics, &members) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let a = assign(strategy, &parts, &members);
+            if json {
+                let v: serde_json::Map<String, serde_json::Value> = member_order(&members)
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.id.clone(),
+                            serde_json::json!(a[&m.id].iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>()),
+                        )
+                    })
+                    .collect();
+                crate::outln!("{}", serde_json::Value::Object(v));
+            } else {
+                crate::outln!("{strategy:?} assignment, members in the order the assignor uses:");
+                for m in member_order(&members) {
+                    let ps: Vec<String> = a[&m.id].iter().map(|(t, p)| format!("{t}-{p}")).collect();
+                    let who = match &m.instance_id {
+                        Some(i) => format!("{} ({i})", m.id),
+                        None => m.id.clone(),
+                    };
+                    crate::outln!("  {who:<24} {}", if ps.is_empty() { "(nothing)".to_string() } else { ps.join(" ") });
+                }
+            }
+            ExitCode::SUCCESS
+        }
         Explain::Partition { partitions, json, keys } => {
             if partitions == 0 {
                 eprintln!("error: --partitions must be at least 1");

@@ -2,6 +2,7 @@
 //! sessions and the /controller znode, the controller, producers and consumers. Every
 //! node is a state machine: `(now, input, &mut Fx)` in, sends/timers/records out.
 
+pub mod assignor;
 pub mod broker;
 pub mod config;
 pub mod consumer;
