@@ -395,7 +395,7 @@ fn draw_replica(
         small.clone(),
         if up { Color32::WHITE } else { Color32::GRAY },
     );
-    p.text(name.right_top() + vec2(8.0, 0.0), Align2::LEFT_TOP, badge, small.clone(), color);
+    let badge_rect = p.text(name.right_top() + vec2(8.0, 0.0), Align2::LEFT_TOP, badge, small.clone(), color);
     // Log strip: the last cells up to the LEO; solid below the HW (committed), hollow above.
     let strip = Rect::from_min_max(pos2(row.left(), row.top() + 17.0), pos2(row.right(), row.bottom() - 2.0));
     let cells = ((strip.width() / 11.0) as u64).max(4);
@@ -412,13 +412,15 @@ fn draw_replica(
             p.rect_stroke(cell, 1.0, Stroke::new(1.0, pc), StrokeKind::Inside);
         }
     }
-    p.text(
-        row.right_top(),
-        Align2::RIGHT_TOP,
-        format!("HW {hw} · LEO {leo}"),
-        FontId::proportional(11.0),
-        Color32::LIGHT_GRAY,
-    );
+    // The offsets on the title line, as long as they fit beside the name and badge.
+    let free = row.right() - badge_rect.right() - 8.0;
+    let marks = [format!("HW {hw} · LEO {leo}"), format!("HW {hw}/{leo}"), format!("{hw}/{leo}")];
+    let font = FontId::proportional(11.0);
+    if let Some(text) =
+        marks.into_iter().find(|t| p.layout_no_wrap(t.clone(), font.clone(), Color32::LIGHT_GRAY).size().x <= free)
+    {
+        p.text(row.right_top(), Align2::RIGHT_TOP, text, font, Color32::LIGHT_GRAY);
+    }
 }
 
 fn draw_clients(p: &egui::Painter, sim: &Simulation, m: &SceneModel, font: &FontId, small: &FontId) {
