@@ -37,8 +37,8 @@ fn zookeeper(ui: &mut egui::Ui, sim: &Simulation) {
         zk.controller.map(|b| format!("broker-{}", b.0)).unwrap_or_else(|| "(none)".into())
     ));
     ui.label(format!("/controller_epoch: {}", zk.controller_epoch));
-    for (b, last) in &zk.sessions {
-        ui.label(format!("session broker-{}: last heartbeat {}", b.0, last));
+    for (b, s) in &zk.sessions {
+        ui.label(format!("session {} of broker-{}: last heartbeat {}", s.id, b.0, s.last_heartbeat));
     }
 }
 

@@ -28,6 +28,9 @@ pub enum BrokerTimer {
     PurgatoryCheck { tp: Tp, at: crate::sim::SimTime },
     /// An AlterPartition got no answer.
     AlterPartitionTimeout { tp: Tp, partition_epoch: u32 },
+    /// The controller re-sends every partition state to every live broker (its request
+    /// queues retry until delivered; this also repairs state lost to cuts).
+    ControllerResync { epoch: u32 },
     /// Send the next follower fetch.
     FollowerFetch { tp: Tp, token: u64 },
     /// Check whether the follower fetch of `tp` went unanswered too long.
@@ -46,6 +49,8 @@ pub struct Broker {
     /// Live brokers as last told.
     pub live: Vec<BrokerId>,
     live_mask: u64,
+    /// This process's ZooKeeper session id: a restart opens a new session.
+    pub session: u64,
     /// The controller as this broker knows it.
     pub controller: Option<BrokerId>,
     /// Highest controller epoch seen (fences stale controllers).
@@ -68,6 +73,7 @@ impl Broker {
             metadata: BTreeMap::new(),
             live: vec![],
             live_mask: 0,
+            session: 0,
             controller: None,
             controller_epoch: 0,
             controller_state: None,
@@ -90,6 +96,7 @@ impl Broker {
         self.metadata.clear();
         self.controller = None;
         self.controller_state = None;
+        self.session += 1;
         if let Some(states) = initial {
             self.live = (1..=cfg.brokers).map(BrokerId).collect();
             self.live_mask = live_mask(&self.live);
@@ -97,8 +104,8 @@ impl Broker {
             let h = self.here(ctx, &cfg);
             self.rm.apply(&h, states, fx);
         }
-        fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id });
-        fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id });
+        fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id, session: self.session });
+        fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id, session: self.session });
         fx.timer(Dur(cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
         fx.timer(Dur(cfg.replica_lag_time_max.0 / 2), KTimer::Broker(BrokerTimer::IsrCheck));
         fx.timer(cfg.flush_interval, KTimer::Broker(BrokerTimer::Flush));
@@ -115,7 +122,7 @@ impl Broker {
         match how {
             DownHow::Clean => {
                 self.rm.flush_all();
-                fx.send(ZK_NODE, Msg::ZkClose { broker: self.id });
+                fx.send(ZK_NODE, Msg::ZkClose { broker: self.id, session: self.session });
             }
             DownHow::Crash => {}
             DownHow::PowerLoss => {
@@ -128,6 +135,8 @@ impl Broker {
                 }
                 for r in self.rm.replicas.values_mut() {
                     lost += r.log.truncate_to(r.log.recovery_point);
+                    r.hw = r.hw.min(r.log.end_offset());
+                    r.hw_checkpoint = r.hw_checkpoint.min(r.log.end_offset());
                     r.producers.clear();
                 }
             }
@@ -203,7 +212,7 @@ impl Broker {
             }
             Msg::ZkControllerGone => {
                 self.controller = None;
-                fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id });
+                fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id, session: self.session });
             }
             Msg::ZkBrokersChanged { live } => {
                 if let Some(cs) = &mut self.controller_state {
@@ -283,10 +292,15 @@ impl Broker {
             self.controller_epoch = epoch;
         }
         if let Some(init) = won {
+            if self.controller_state.as_ref().is_some_and(|c| c.epoch == epoch) {
+                return; // already acting as controller for this epoch
+            }
             fx.record(RecordKind::ControllerElected { broker: self.id, controller_epoch: epoch });
+            fx.timer(Dur::secs(5), KTimer::Broker(BrokerTimer::ControllerResync { epoch }));
             let mut cs = ControllerState {
                 epoch,
-                live: init.live.into_iter().collect(),
+                live: init.live.iter().map(|(b, _)| *b).collect(),
+                sessions: init.live.into_iter().collect(),
                 states: init.states.into_iter().collect(),
             };
             cs.on_elected(self.id, &self.cfg.clone(), fx);
@@ -295,8 +309,8 @@ impl Broker {
             if controller != Some(self.id) {
                 self.controller_state = None; // resigned: someone else holds /controller
             }
-            if controller.is_none() {
-                fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id });
+            if controller.is_none() || (controller == Some(self.id) && self.controller_state.is_none()) {
+                fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id, session: self.session });
             }
         }
     }
@@ -307,7 +321,7 @@ impl Broker {
         let h = self.here(ctx, &cfg);
         match t {
             BrokerTimer::ZkHeartbeat => {
-                fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id });
+                fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id, session: self.session });
                 fx.timer(Dur(cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
             }
             BrokerTimer::IsrCheck => {
@@ -336,6 +350,12 @@ impl Broker {
                 }
             }
             BrokerTimer::FollowerFetch { tp, token } => self.rm.follower_fetch(&h, tp, token, fx),
+            BrokerTimer::ControllerResync { epoch } => {
+                if let Some(cs) = self.controller_state.as_ref().filter(|c| c.epoch == epoch) {
+                    cs.resync(self.id, fx);
+                    fx.timer(Dur::secs(5), KTimer::Broker(BrokerTimer::ControllerResync { epoch }));
+                }
+            }
             BrokerTimer::FollowerFetchTimeout { tp, token } => self.rm.follower_fetch_timeout(&h, tp, token, fx),
         }
     }

@@ -17,6 +17,8 @@ pub struct ControllerState {
     pub epoch: u32,
     /// Brokers with a live ZooKeeper session, as last told.
     pub live: BTreeSet<BrokerId>,
+    /// Their session ids: a changed id means the broker bounced (KIP-380).
+    pub sessions: BTreeMap<BrokerId, u64>,
     /// Every partition's state.
     pub states: BTreeMap<Tp, PartitionState>,
 }
@@ -137,13 +139,42 @@ impl ControllerState {
         }
     }
 
-    /// ZooKeeper's /brokers/ids watch fired (K onBrokerFailure / onBrokerStartup).
-    pub fn on_brokers_changed(&mut self, me: BrokerId, live_now: &[BrokerId], cfg: &ClusterCfg, fx: &mut Fx) {
-        let now: BTreeSet<BrokerId> = live_now.iter().copied().collect();
-        let dead: BTreeSet<BrokerId> = self.live.difference(&now).copied().collect();
-        let born: Vec<BrokerId> = now.difference(&self.live).copied().collect();
+    /// Sends every partition state and the live set to every live broker again.
+    pub fn resync(&self, me: BrokerId, fx: &mut Fx) {
+        let all: Vec<(Tp, PartitionState)> = self.states.iter().map(|(t, s)| (*t, s.clone())).collect();
+        let live: Vec<BrokerId> = self.live.iter().copied().collect();
+        for &b in &live {
+            fx.send(
+                broker_node(b),
+                Msg::LeaderAndIsr {
+                    controller: me,
+                    controller_epoch: self.epoch,
+                    states: all.clone(),
+                    live: live.clone(),
+                },
+            );
+        }
+    }
+
+    /// ZooKeeper's /brokers/ids watch fired (K onBrokerFailure / onBrokerStartup). A broker
+    /// that re-registered with a new session bounced: it is handled as a failure and then a
+    /// startup (KIP-380), so its leaderships are re-elected with new epochs.
+    pub fn on_brokers_changed(&mut self, me: BrokerId, live_now: &[(BrokerId, u64)], cfg: &ClusterCfg, fx: &mut Fx) {
+        let now: BTreeSet<BrokerId> = live_now.iter().map(|(b, _)| *b).collect();
+        let bounced: BTreeSet<BrokerId> = live_now
+            .iter()
+            .filter(|(b, s)| self.sessions.get(b).is_some_and(|old| old != s))
+            .map(|(b, _)| *b)
+            .collect();
+        let dead: BTreeSet<BrokerId> = self.live.difference(&now).copied().chain(bounced.iter().copied()).collect();
+        let born: Vec<BrokerId> =
+            now.iter().copied().filter(|b| !self.live.contains(b) || bounced.contains(b)).collect();
+        self.live = now.difference(&bounced).copied().collect();
+        let mut changed: BTreeMap<Tp, PartitionState> = self.reconcile(cfg, &dead, fx).into_iter().collect();
         self.live = now;
-        let changed = self.reconcile(cfg, &dead, fx);
+        changed.extend(self.reconcile(cfg, &BTreeSet::new(), fx));
+        self.sessions = live_now.iter().copied().collect();
+        let changed: Vec<(Tp, PartitionState)> = changed.into_iter().collect();
         let old: Vec<BrokerId> = self.live.iter().copied().filter(|b| !born.contains(b)).collect();
         self.publish(me, changed, &old, fx);
         let all: Vec<(Tp, PartitionState)> = self.states.iter().map(|(t, s)| (*t, s.clone())).collect();

@@ -135,15 +135,15 @@ pub enum Msg {
     /// The network bounced a request: the destination's process is down (connection refused).
     Unreachable { req: Option<u64> },
     /// Broker → ZooKeeper: session heartbeat (a first heartbeat registers the broker).
-    ZkHeartbeat { broker: BrokerId },
+    ZkHeartbeat { broker: BrokerId, session: u64 },
     /// Broker → ZooKeeper: close the session now (clean shutdown).
-    ZkClose { broker: BrokerId },
+    ZkClose { broker: BrokerId, session: u64 },
     /// Broker → ZooKeeper: create the /controller znode if absent.
-    ZkTryController { broker: BrokerId },
+    ZkTryController { broker: BrokerId, session: u64 },
     /// ZooKeeper → broker: who the controller is; the winner also gets the cluster state.
     ZkController { controller: Option<BrokerId>, controller_epoch: u32, won: Option<ControllerInit> },
     /// ZooKeeper → controller: the set of live brokers changed (watch on /brokers/ids).
-    ZkBrokersChanged { live: Vec<BrokerId> },
+    ZkBrokersChanged { live: Vec<(BrokerId, u64)> },
     /// ZooKeeper → brokers: the /controller znode was deleted (watch).
     ZkControllerGone,
     /// Controller → ZooKeeper: write partition states (fenced by controller epoch).
@@ -159,8 +159,8 @@ pub enum Msg {
 /// What the new controller reads from ZooKeeper.
 #[derive(Clone, Debug)]
 pub struct ControllerInit {
-    /// Registered brokers.
-    pub live: Vec<BrokerId>,
+    /// Registered brokers with their session ids (the broker epoch of KIP-380).
+    pub live: Vec<(BrokerId, u64)>,
     /// Every partition's state.
     pub states: Vec<(Tp, PartitionState)>,
 }

@@ -18,13 +18,22 @@ pub enum ZkTimer {
     SessionCheck { broker: BrokerId },
 }
 
+/// A broker's session: its id and last heartbeat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// Session id (a restarted broker opens a new one).
+    pub id: u64,
+    /// Last heartbeat.
+    pub last_heartbeat: SimTime,
+}
+
 /// The ZooKeeper node.
 #[derive(Clone, Debug)]
 pub struct ZooKeeper {
     /// Session timeout.
     pub session_timeout: Dur,
-    /// Live sessions: broker → last heartbeat.
-    pub sessions: BTreeMap<BrokerId, SimTime>,
+    /// Live sessions by broker.
+    pub sessions: BTreeMap<BrokerId, Session>,
     /// Owner of the /controller znode.
     pub controller: Option<BrokerId>,
     /// /controller_epoch.
@@ -39,8 +48,8 @@ impl ZooKeeper {
         ZooKeeper { session_timeout, sessions: BTreeMap::new(), controller: None, controller_epoch: 0, states }
     }
 
-    fn live(&self) -> Vec<BrokerId> {
-        self.sessions.keys().copied().collect()
+    fn live(&self) -> Vec<(BrokerId, u64)> {
+        self.sessions.iter().map(|(b, s)| (*b, s.id)).collect()
     }
 
     fn notify_controller(&self, fx: &mut Fx) {
@@ -52,24 +61,58 @@ impl ZooKeeper {
     /// Handles a message.
     pub fn on_message(&mut self, ctx: &mut Ctx, _from: NodeId, msg: Msg, fx: &mut Fx) {
         match msg {
-            Msg::ZkHeartbeat { broker } => {
-                if self.sessions.insert(broker, ctx.now).is_none() {
-                    // A new session: register the broker, arm its expiry, fire the watch.
+            Msg::ZkHeartbeat { broker, session } => match self.sessions.get_mut(&broker) {
+                Some(s) if s.id == session => {
+                    s.last_heartbeat = ctx.now;
+                    // The reply tells the broker who the controller is, so a lost watch
+                    // notification cannot leave it believing in a dead controller.
+                    let msg = Msg::ZkController {
+                        controller: self.controller,
+                        controller_epoch: self.controller_epoch,
+                        won: None,
+                    };
+                    fx.send(broker_node(broker), msg);
+                }
+                // The same broker restarted: its old session (and any ephemeral znode it
+                // owns, like /controller) lives on until it expires; then it registers anew.
+                Some(_) => {}
+                None => {
+                    self.sessions.insert(broker, Session { id: session, last_heartbeat: ctx.now });
                     fx.timer(self.session_timeout, KTimer::Zk(ZkTimer::SessionCheck { broker }));
+                    let msg = Msg::ZkController {
+                        controller: self.controller,
+                        controller_epoch: self.controller_epoch,
+                        won: None,
+                    };
+                    fx.send(broker_node(broker), msg);
+                    self.notify_controller(fx);
+                }
+            },
+            Msg::ZkClose { broker, session } => {
+                if self.sessions.get(&broker).is_some_and(|s| s.id == session) {
+                    self.expire(broker, fx);
+                }
+            }
+            Msg::ZkTryController { broker, session } => {
+                let live = self.sessions.get(&broker).is_some_and(|s| s.id == session);
+                // Asking again while holding /controller (its first answer was lost) wins again.
+                let again = live && self.controller == Some(broker);
+                let won = live && self.controller.is_none();
+                if again {
+                    let init = ControllerInit {
+                        live: self.live(),
+                        states: self.states.iter().map(|(t, s)| (*t, s.clone())).collect(),
+                    };
                     fx.send(
                         broker_node(broker),
                         Msg::ZkController {
                             controller: self.controller,
                             controller_epoch: self.controller_epoch,
-                            won: None,
+                            won: Some(init),
                         },
                     );
-                    self.notify_controller(fx);
+                    return;
                 }
-            }
-            Msg::ZkClose { broker } => self.expire(broker, fx),
-            Msg::ZkTryController { broker } => {
-                let won = self.controller.is_none() && self.sessions.contains_key(&broker);
                 if won {
                     self.controller = Some(broker);
                     self.controller_epoch += 1;
@@ -115,7 +158,7 @@ impl ZooKeeper {
     pub fn on_timer(&mut self, ctx: &mut Ctx, t: ZkTimer, fx: &mut Fx) {
         match t {
             ZkTimer::SessionCheck { broker } => {
-                let Some(&last) = self.sessions.get(&broker) else {
+                let Some(last) = self.sessions.get(&broker).map(|s| s.last_heartbeat) else {
                     return;
                 };
                 let due = last + self.session_timeout;
@@ -135,7 +178,7 @@ impl ZooKeeper {
         fx.record(RecordKind::SessionExpired { broker });
         if self.controller == Some(broker) {
             self.controller = None;
-            for b in self.live() {
+            for (b, _) in self.live() {
                 fx.send(broker_node(b), Msg::ZkControllerGone);
             }
         } else {
@@ -146,8 +189,8 @@ impl ZooKeeper {
     /// ZooKeeper restarted: znodes persist; session clocks restart (as after a ZooKeeper
     /// leader election), so every session gets a full timeout to heartbeat again.
     pub fn restart(&mut self, now: SimTime, fx: &mut Fx) {
-        for (b, last) in self.sessions.iter_mut() {
-            *last = now;
+        for (b, s) in self.sessions.iter_mut() {
+            s.last_heartbeat = now;
             fx.timer(self.session_timeout, KTimer::Zk(ZkTimer::SessionCheck { broker: *b }));
         }
     }

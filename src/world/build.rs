@@ -232,7 +232,12 @@ impl Simulation {
             match &mut self.nodes[i] {
                 Node::ZooKeeper(z) => {
                     for b in 1..=self.cfg.brokers {
-                        z.on_message(&mut ctx, node, crate::kafka::Msg::ZkHeartbeat { broker: BrokerId(b) }, fx);
+                        z.on_message(
+                            &mut ctx,
+                            node,
+                            crate::kafka::Msg::ZkHeartbeat { broker: BrokerId(b), session: 1 },
+                            fx,
+                        );
                     }
                     fx.sends.clear(); // nobody is controller yet: no watch to fire
                 }
