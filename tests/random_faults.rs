@@ -20,14 +20,16 @@ const SCENARIO: &str = r#"Scenario(
   producers: [(name: "p1", topic: "a", rate: PerSecond(40), acks: All, key: Distinct(prefix: "k", count: 50)),
               (name: "p2", topic: "b", rate: Poisson(30), acks: One),
               (name: "p3", topic: "a", rate: PerSecond(20), acks: Zero)],
-  consumers: [(name: "c1", topic: "a", process_time: "10ms"), (name: "c2", topic: "b", process_time: "30ms", auto_offset_reset: Latest)],
+  consumers: [(name: "c1", topic: "a", process_time: "10ms", retries: 1, retry_backoff: "200ms"),
+              (name: "c2", topic: "b", process_time: "30ms", auto_offset_reset: Latest, retry_backoff: "300ms")],
 )"#;
 
 fn random_action(rng: &mut NodeRng) -> Action {
     let b = rng.uniform(1, 3) as u32;
     let nodes = ["zookeeper", "broker-1", "broker-2", "broker-3", "p1", "p2", "c1", "c2"];
     let node = |rng: &mut NodeRng| nodes[rng.below(nodes.len() as u64) as usize].to_string();
-    match rng.below(12) {
+    match rng.below(13) {
+        12 => Action::PoisonMessage(["p1", "p2", "p3"][rng.below(3) as usize].into()),
         0 => Action::CrashBroker(b),
         1 => Action::PowerOffBroker(b),
         2 => Action::StopBroker(b),

@@ -54,7 +54,7 @@ fn here(c: &ClusterCfg, t: u64) -> Here<'_> {
 }
 
 fn produce(r: &mut Replica, c: &ClusterCfg, t: u64, n: u32, acks: Acks, fx: &mut Fx) -> Option<Result<u64, ErrorCode>> {
-    let records = (0..n).map(|i| ProducedRecord { value: MsgId::new(0, i), key: None }).collect();
+    let records = (0..n).map(|i| ProducedRecord { value: MsgId::new(0, i), key: None, poison: false }).collect();
     let req = ProduceReq { req: 1, tp: TP, acks, records, idempotence: None, timeout_us: 30_000_000 };
     let mut id = 0;
     r.produce(&here(c, t), NodeId(9), &req, &mut id, fx)
@@ -188,6 +188,7 @@ fn entry(epoch: u32, i: u32) -> LogEntry {
         producer_id: NO_PRODUCER,
         seq: 0,
         batch_base_seq: 0,
+        poison: false,
     }
 }
 

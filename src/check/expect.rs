@@ -146,6 +146,12 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
                 observed: format!("{v} out of order"),
             }
         }
+        Expectation::ProcessFailures { consumer: c, min, max } => {
+            range(&format!("failed attempts at {c}"), s.consumers[consumer(sim, c).1].failures, *min, *max)
+        }
+        Expectation::Skipped { consumer: c, min, max } => {
+            range(&format!("records skipped by {c}"), s.consumers[consumer(sim, c).1].skipped, *min, *max)
+        }
         Expectation::ControllerIs { at, broker } => {
             let got = sim.controller().map(|b| b.0);
             let show = |b: Option<u32>| b.map(|b| format!("broker-{b}")).unwrap_or_else(|| "none".into());

@@ -14,6 +14,10 @@ pub struct ConsumerStats {
     pub duplicates: u64,
     /// Times a key's records were processed out of produced order.
     pub order_violations: u64,
+    /// Failed processing attempts.
+    pub failures: u64,
+    /// Records skipped after their retries.
+    pub skipped: u64,
     seen: Vec<Vec<u64>>,
     last_per_key: BTreeMap<(u32, KeyId), u32>,
 }
@@ -114,6 +118,14 @@ impl Stats {
             RecordKind::Leader { .. } => self.leader_changes += 1,
             RecordKind::Truncate { removed, .. } => self.truncated += removed,
             RecordKind::BrokerDown { lost_unflushed, .. } => self.lost_unflushed += lost_unflushed,
+            RecordKind::ProcessFail { consumer, .. } | RecordKind::ProcessSkip { consumer, .. } => {
+                if let Some(&i) = self.consumer_of_node.get(&consumer.0) {
+                    match r {
+                        RecordKind::ProcessFail { .. } => self.consumers[i].failures += 1,
+                        _ => self.consumers[i].skipped += 1,
+                    }
+                }
+            }
             RecordKind::ProcessOk { consumer, value, .. } => {
                 self.last_activity = now;
                 let Some(&i) = self.consumer_of_node.get(&consumer.0) else {

@@ -187,9 +187,16 @@ pub fn inject(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
             asked.commands.push(Command::Inject(Action::HealAll));
         }
     });
-    ui.add_enabled(false, egui::Button::new("☠ poison message")).on_disabled_hover_text(
-        "Needs consumer failure handling (retries and a dead-letter queue), which comes with consumer groups",
-    );
+    let producer = l.scenario.producers.get(f.client).map(|p| p.name.clone());
+    let poison = ui.add_enabled(producer.is_some(), egui::Button::new("☠ poison next message"));
+    let poison = poison
+        .on_hover_text("The chosen producer's next record always fails processing")
+        .on_disabled_hover_text("Choose a producer in the client list above");
+    if poison.clicked()
+        && let Some(p) = producer
+    {
+        asked.commands.push(Command::Inject(Action::PoisonMessage(p)));
+    }
     ui.label(RichText::new(format!("{} inputs recorded", l.sim.injected.len())).small().color(Color32::GRAY));
     ui.separator();
     ui.horizontal(|ui| {

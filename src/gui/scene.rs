@@ -403,7 +403,11 @@ fn draw_replica(
     let first = leo.saturating_sub(cells).max(start);
     for (k, off) in (first..leo).enumerate() {
         let cell = Rect::from_min_size(pos2(strip.left() + k as f32 * 11.0, strip.top()), vec2(9.0, strip.height()));
-        let pc = rep.log.get(off).map(|e| PALETTE[e.value.producer() as usize % PALETTE.len()]).unwrap_or(DIM);
+        let pc = rep
+            .log
+            .get(off)
+            .map(|e| if e.poison { ERROR } else { PALETTE[e.value.producer() as usize % PALETTE.len()] })
+            .unwrap_or(DIM);
         if !up {
             p.rect_filled(cell, 1.0, Color32::from_gray(70));
         } else if off < hw {

@@ -39,6 +39,10 @@ pub struct ConsumerCfg {
     pub auto_offset_reset: OffsetReset,
     /// When it starts.
     pub start: Dur,
+    /// Attempts after the first failure before the record is skipped (None: forever).
+    pub retries: Option<u32>,
+    /// Wait between attempts.
+    pub retry_backoff: Dur,
 }
 
 /// Consumer timers.
@@ -48,8 +52,10 @@ pub enum ConsumerTimer {
     Fetch { i: usize },
     /// Check for fetches unanswered past request.timeout.ms.
     FetchTimeoutCheck,
-    /// The record being processed is done.
+    /// The record being processed is done (or failed).
     ProcessDone,
+    /// Try the failed record again.
+    Retry,
     /// A metadata request got no answer.
     MetadataTimeout { req: u64 },
 }
@@ -83,9 +89,11 @@ pub struct Consumer {
     brokers: u32,
     /// Per assigned partition.
     pub cursors: Vec<PartitionCursor>,
-    buffer: VecDeque<(usize, u64, MsgId)>,
-    /// The record being processed: (cursor index, offset, id).
-    pub processing: Option<(usize, u64, MsgId)>,
+    buffer: VecDeque<(usize, u64, MsgId, bool)>,
+    /// The record being processed: (cursor index, offset, id, poison).
+    pub processing: Option<(usize, u64, MsgId, bool)>,
+    /// Failed attempts at the record being processed.
+    pub attempts: u32,
     metadata_req: Option<u64>,
     bootstrap: u32,
     timeout_armed: bool,
@@ -115,6 +123,7 @@ impl Consumer {
             cursors,
             buffer: VecDeque::new(),
             processing: None,
+            attempts: 0,
             metadata_req: None,
             bootstrap: 0,
             timeout_armed: false,
@@ -197,12 +206,13 @@ impl Consumer {
         if self.processing.is_some() {
             return;
         }
-        let Some((i, offset, value)) = self.buffer.pop_front() else {
+        let Some((i, offset, value, poison)) = self.buffer.pop_front() else {
             return;
         };
         let tp = self.cursors[i].tp;
         fx.record(RecordKind::Deliver { consumer: NodeRef(ctx.me.0), tp, offset, value });
-        self.processing = Some((i, offset, value));
+        self.processing = Some((i, offset, value, poison));
+        self.attempts = 0;
         fx.timer(self.cfg.process_time, KTimer::Consumer(ConsumerTimer::ProcessDone));
     }
 
@@ -233,7 +243,7 @@ impl Consumer {
                             c.processed = base_offset;
                         }
                         for (k, e) in records.iter().enumerate() {
-                            self.buffer.push_back((i, base_offset + k as u64, e.value));
+                            self.buffer.push_back((i, base_offset + k as u64, e.value, e.poison));
                         }
                         if n == 0 {
                             self.fetch(ctx, i, fx);
@@ -320,14 +330,38 @@ impl Consumer {
                     self.request_metadata(fx);
                 }
             }
+            ConsumerTimer::Retry => {
+                // Blocking, in-place retry: the same record again; the partition waits.
+                if let Some((i, offset, value, _)) = self.processing {
+                    let tp = self.cursors[i].tp;
+                    fx.record(RecordKind::Deliver { consumer: NodeRef(ctx.me.0), tp, offset, value });
+                    fx.timer(self.cfg.process_time, KTimer::Consumer(ConsumerTimer::ProcessDone));
+                }
+            }
             ConsumerTimer::ProcessDone => {
-                let Some((i, offset, value)) = self.processing.take() else {
+                let Some((i, offset, value, poison)) = self.processing else {
                     return;
                 };
+                let me = NodeRef(ctx.me.0);
+                let tp = self.cursors[i].tp;
+                if poison {
+                    self.attempts += 1;
+                    let attempt = self.attempts;
+                    fx.record(RecordKind::ProcessFail { consumer: me, tp, offset, value, attempt });
+                    if self.cfg.retries.is_none_or(|n| attempt <= n) {
+                        fx.timer(self.cfg.retry_backoff, KTimer::Consumer(ConsumerTimer::Retry));
+                        return;
+                    }
+                    // Out of retries: the recoverer logs the record and skips it.
+                    fx.record(RecordKind::ProcessSkip { consumer: me, tp, offset, value, attempts: attempt });
+                }
+                self.processing = None;
                 let c = &mut self.cursors[i];
                 c.processed = offset + 1;
                 c.buffered -= 1;
-                fx.record(RecordKind::ProcessOk { consumer: NodeRef(ctx.me.0), tp: c.tp, offset, value });
+                if !poison {
+                    fx.record(RecordKind::ProcessOk { consumer: me, tp, offset, value });
+                }
                 if c.buffered == 0 {
                     self.fetch(ctx, i, fx);
                 }

@@ -26,6 +26,8 @@ pub struct LogEntry {
     pub seq: u32,
     /// First sequence number of the batch it came in.
     pub batch_base_seq: u32,
+    /// Processing always fails on it (a poison pill, for teaching failure handling).
+    pub poison: bool,
 }
 
 /// The leader-epoch cache (LeaderEpochFileCache): (epoch, start offset), both increasing.
@@ -198,6 +200,7 @@ mod tests {
             producer_id: NO_PRODUCER,
             seq: 0,
             batch_base_seq: 0,
+            poison: false,
         }
     }
 

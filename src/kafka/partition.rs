@@ -402,6 +402,7 @@ impl Replica {
                 producer_id: pid,
                 seq: base_seq.wrapping_add(i as u32),
                 batch_base_seq: base_seq,
+                poison: r.poison,
             };
             let off = self.log.append(e);
             fx.record(RecordKind::Append {

@@ -126,6 +126,8 @@ pub struct Producer {
     backoff_until: Vec<SimTime>,
     idem_next: Vec<u32>,
     epoch: u16,
+    /// The next this-many records are poison pills (an input from the app or scenario).
+    pub poison_next: u32,
     timeout_armed: bool,
     next_req: u64,
 }
@@ -150,6 +152,7 @@ impl Producer {
             backoff_until: vec![SimTime::ZERO; n],
             idem_next: vec![0; n],
             epoch: 0,
+            poison_next: 0,
             timeout_armed: false,
             next_req: 0,
         }
@@ -232,7 +235,9 @@ impl Producer {
         let tp = Tp { topic: c.topic, partition: p };
         fx.record(RecordKind::Produce { producer: self.me(ctx), value, key, tp, reason });
         let q = &mut self.queues[p as usize];
-        let rec = ProducedRecord { value, key };
+        let poison = self.poison_next > 0;
+        self.poison_next = self.poison_next.saturating_sub(1);
+        let rec = ProducedRecord { value, key, poison };
         match q.back_mut() {
             Some(b) if !b.sealed && b.records.len() < c.batch_records as usize => b.records.push(rec),
             _ => {

@@ -38,6 +38,8 @@ pub struct ProducedRecord {
     pub value: MsgId,
     /// Its key.
     pub key: Option<KeyId>,
+    /// The consumer's processing will always fail on it (a poison pill).
+    pub poison: bool,
 }
 
 /// Idempotence fields of a produce batch.

@@ -295,6 +295,13 @@ pub struct ConsumerSpec {
     /// Start time.
     #[serde(default)]
     pub start: Dur,
+    /// When processing fails: attempts after the first before skipping the record
+    /// (omitted: retry forever, blocking the partition).
+    #[serde(default)]
+    pub retries: Option<u32>,
+    /// Wait between attempts.
+    #[serde(default = "d::<1000>")]
+    pub retry_backoff: Dur,
 }
 
 /// A scheduled input.
@@ -343,6 +350,8 @@ pub enum Action {
     HealAll,
     /// Add latency to the link between two nodes ("0s" heals).
     SlowLink(String, String, Dur),
+    /// The producer's next record is a poison pill: every attempt to process it fails.
+    PoisonMessage(String),
 }
 
 /// A line of narration.
@@ -436,6 +445,22 @@ pub enum Expectation {
     KeyOrderHolds { consumer: String },
     /// The controller at a time.
     ControllerIs { at: Dur, broker: u32 },
+    /// Failed processing attempts at a consumer.
+    ProcessFailures {
+        consumer: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
+    /// Records a consumer skipped after its retries.
+    Skipped {
+        consumer: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
 }
 
 impl Expectation {
@@ -457,7 +482,9 @@ impl Expectation {
             | Expectation::LeaderChanges { .. }
             | Expectation::Truncated { .. }
             | Expectation::ProducedTo { .. }
-            | Expectation::KeyOrderHolds { .. } => None,
+            | Expectation::KeyOrderHolds { .. }
+            | Expectation::ProcessFailures { .. }
+            | Expectation::Skipped { .. } => None,
         }
     }
 }

@@ -313,6 +313,11 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                     ));
                 }
             }
+            Action::PoisonMessage(p) => {
+                if !sc.producers.iter().any(|x| &x.name == p) {
+                    return Err(nth(v, format!("no producer is called \"{p}\"")));
+                }
+            }
             Action::CrashController | Action::CrashZooKeeper | Action::RestartZooKeeper | Action::HealAll => {}
         }
     }
@@ -327,7 +332,9 @@ fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
             | Expectation::Duplicates { consumer: c, .. }
             | Expectation::LagAtLeast { consumer: c, .. }
             | Expectation::LagAtMost { consumer: c, .. }
-            | Expectation::KeyOrderHolds { consumer: c } => (!consumer(c)).then_some(c),
+            | Expectation::KeyOrderHolds { consumer: c }
+            | Expectation::ProcessFailures { consumer: c, .. }
+            | Expectation::Skipped { consumer: c, .. } => (!consumer(c)).then_some(c),
             _ => None,
         };
         if let Some(c) = bad_consumer {

@@ -127,6 +127,14 @@ pub fn to_json(r: &Record, n: &Names) -> Value {
             put("value_id", json!(n.msg(*value)));
             tp_fields(&mut m, n, *tp);
         }
+        RecordKind::ProcessFail { consumer, tp, offset, value, attempt: count }
+        | RecordKind::ProcessSkip { consumer, tp, offset, value, attempts: count } => {
+            put("consumer", json!(n.node(consumer.0)));
+            put("offset", json!(offset));
+            put("value_id", json!(n.msg(*value)));
+            put(if matches!(r.kind, RecordKind::ProcessFail { .. }) { "attempt" } else { "attempts" }, json!(count));
+            tp_fields(&mut m, n, *tp);
+        }
         RecordKind::OffsetReset { consumer, tp, from, to } => {
             put("consumer", json!(n.node(consumer.0)));
             put("from", json!(from));

@@ -189,6 +189,10 @@ pub enum RecordKind {
     Deliver { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId },
     /// The application finished processing a record.
     ProcessOk { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId },
+    /// Processing a record failed (a poison pill); `attempt` counts from 1.
+    ProcessFail { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId, attempt: u32 },
+    /// The consumer gave up on a record after its retries and skipped it.
+    ProcessSkip { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId, attempts: u32 },
     /// A consumer's position was reset (offset out of range).
     OffsetReset { consumer: NodeRef, tp: Tp, from: u64, to: u64 },
     /// A consumer or producer crashed or restarted.
@@ -220,6 +224,8 @@ impl RecordKind {
             RecordKind::Fetch { .. } => "fetch",
             RecordKind::Deliver { .. } => "deliver",
             RecordKind::ProcessOk { .. } => "process_ok",
+            RecordKind::ProcessFail { .. } => "process_fail",
+            RecordKind::ProcessSkip { .. } => "process_skip",
             RecordKind::OffsetReset { .. } => "offset_reset",
             RecordKind::ClientState { .. } => "client",
             RecordKind::Input { .. } => "input",

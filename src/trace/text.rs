@@ -23,7 +23,9 @@ pub fn is_notable(r: &RecordKind) -> bool {
         | RecordKind::OffsetReset { .. }
         | RecordKind::ClientState { .. }
         | RecordKind::Input { .. }
-        | RecordKind::DuplicateBatch { .. } => true,
+        | RecordKind::DuplicateBatch { .. }
+        | RecordKind::ProcessFail { .. }
+        | RecordKind::ProcessSkip { .. } => true,
         RecordKind::ProduceError { retrying, .. } => !retrying,
         RecordKind::Produce { .. }
         | RecordKind::Append { .. }
@@ -138,6 +140,18 @@ pub fn describe(r: &Record, n: &Names) -> String {
         RecordKind::ProcessOk { consumer, tp, offset, value } => {
             format!("{} processed {} ({} offset {offset})", n.node(consumer.0), n.msg(*value), n.tp(*tp))
         }
+        RecordKind::ProcessFail { consumer, tp, offset, value, attempt } => format!(
+            "{} failed to process {} ({} offset {offset}), attempt {attempt}: the partition waits",
+            n.node(consumer.0),
+            n.msg(*value),
+            n.tp(*tp)
+        ),
+        RecordKind::ProcessSkip { consumer, tp, offset, value, attempts } => format!(
+            "{} gave up on {} ({} offset {offset}) after {attempts} attempts and skipped it",
+            n.node(consumer.0),
+            n.msg(*value),
+            n.tp(*tp)
+        ),
         RecordKind::OffsetReset { consumer, tp, from, to } => {
             format!("{}'s offset {from} on {} is out of range: reset to {to}", n.node(consumer.0), n.tp(*tp))
         }

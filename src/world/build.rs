@@ -153,6 +153,8 @@ fn consumer_cfg(sc: &Scenario, i: usize) -> ConsumerCfg {
         request_timeout: c.request_timeout,
         auto_offset_reset: c.auto_offset_reset,
         start: c.start,
+        retries: c.retries,
+        retry_backoff: c.retry_backoff,
     }
 }
 

@@ -81,6 +81,13 @@ impl Simulation {
                 self.net.heal(&a, &b);
             }
             Action::HealAll => self.net.heal(&[], &[]),
+            Action::PoisonMessage(name) => {
+                if let Some(id) = self.node_by_name(&name)
+                    && let Node::Producer(p) = &mut self.nodes[id.0 as usize]
+                {
+                    p.poison_next += 1;
+                }
+            }
             Action::SlowLink(a, b, extra) => {
                 if let (Some(x), Some(y)) = (self.node_by_name(&a), self.node_by_name(&b)) {
                     self.net.slow(x, y, extra);
@@ -158,6 +165,7 @@ pub fn describe(a: &Action) -> String {
         Action::Cut(a, b) => format!("cut the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
         Action::Heal(a, b) => format!("heal the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
         Action::HealAll => "heal every network cut".into(),
+        Action::PoisonMessage(p) => format!("{p}'s next message is a poison pill"),
         Action::SlowLink(a, b, d) if d.0 == 0 => format!("restore the link {a} ↔ {b} to normal latency"),
         Action::SlowLink(a, b, d) => format!("slow the link {a} ↔ {b} by {d}"),
     }
