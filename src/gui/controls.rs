@@ -23,15 +23,27 @@ pub struct Asked {
 /// Draws the picker part.
 pub fn picker(ui: &mut egui::Ui, s: &Session, asked: &mut Asked) {
     ui.heading("Scenarios");
-    egui::ScrollArea::vertical().id_salt("picker").max_height(230.0).show(ui, |ui| {
+    egui::ScrollArea::vertical().id_salt("picker").max_height(300.0).show(ui, |ui| {
         for e in &s.catalog {
             let current = s.loaded.as_ref().is_some_and(|l| l.path == e.path);
             let label = if e.ok {
-                RichText::new(&e.name)
+                RichText::new(&e.name).strong()
             } else {
                 RichText::new(&e.name).color(Color32::from_rgb(255, 110, 110))
             };
-            let r = ui.selectable_label(current, label).on_hover_text(&e.about);
+            let r = ui.selectable_label(current, label).on_hover_text(e.path.display().to_string());
+            // The one-line description (or the load error) under the name.
+            let about = if e.about.chars().count() > 110 {
+                format!("{}…", e.about.chars().take(110).collect::<String>())
+            } else {
+                e.about.clone()
+            };
+            ui.label(RichText::new(about).small().color(if e.ok {
+                Color32::GRAY
+            } else {
+                Color32::from_rgb(220, 120, 120)
+            }));
+            ui.add_space(3.0);
             if r.clicked() {
                 asked.open = Some(e.path.clone());
             }
