@@ -187,6 +187,17 @@ fn message(ui: &mut egui::Ui, sim: &Simulation, m: MsgId) {
     });
 }
 
+/// A small fixed chart with a legend, starting at zero.
+fn small_plot(id: &str, height: f32) -> Plot<'static> {
+    Plot::new(id.to_string())
+        .height(height)
+        .legend(Legend::default())
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+}
+
 /// Live charts: rates, lag, ISR and depth over time.
 pub fn charts(ui: &mut egui::Ui, l: &Loaded) {
     ui.heading("Charts");
@@ -199,55 +210,33 @@ pub fn charts(ui: &mut egui::Ui, l: &Loaded) {
     let (prod, cons) = (rate(&|x| x.produced), rate(&|x| x.consumed));
     let last = |v: &[[f64; 2]]| v.last().map(|p| p[1]).unwrap_or(0.0);
     let (pn, cn) = (format!("produced/s ({:.0})", last(&prod)), format!("consumed/s ({:.0})", last(&cons)));
-    Plot::new("rates")
-        .height(h)
-        .legend(Legend::default())
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
-        .show(ui, |p| {
-            p.line(Line::new(pn, PlotPoints::from(prod)));
-            p.line(Line::new(cn, PlotPoints::from(cons)));
-        });
+    small_plot("rates", h).show(ui, |p| {
+        p.line(Line::new(pn, PlotPoints::from(prod)));
+        p.line(Line::new(cn, PlotPoints::from(cons)));
+    });
     let consumers: Vec<String> = l.sim.consumers().map(|(id, _)| l.sim.names().node(id.0).to_string()).collect();
     if !consumers.is_empty() {
-        Plot::new("lag")
-            .height(h)
-            .legend(Legend::default())
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .include_y(0.0)
-            .show(ui, |p| {
-                for (i, name) in consumers.iter().enumerate() {
-                    let pts: Vec<[f64; 2]> =
-                        s.iter().map(|x| [x.t, x.lag.get(i).copied().unwrap_or(0) as f64]).collect();
-                    let now = pts.last().map(|p| p[1]).unwrap_or(0.0);
-                    p.line(Line::new(format!("lag {name} ({now:.0})"), PlotPoints::from(pts)));
-                }
-            });
-    }
-    Plot::new("isr")
-        .height(h)
-        .legend(Legend::default())
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
-        .show(ui, |p| {
-            let isr_now = s.last().map(|x| x.min_isr).unwrap_or(0);
-            p.line(Line::new(
-                format!("smallest ISR ({isr_now})"),
-                PlotPoints::from(s.iter().map(|x| [x.t, x.min_isr as f64]).collect::<Vec<_>>()),
-            ));
-            let max_depth = s.iter().map(|x| x.depth).max().unwrap_or(1).max(1) as f64;
-            let scale = 3.0 / max_depth;
-            p.line(Line::new(
-                format!("log depth (÷{:.0})", 1.0 / scale),
-                PlotPoints::from(s.iter().map(|x| [x.t, x.depth as f64 * scale]).collect::<Vec<_>>()),
-            ));
+        small_plot("lag", h).show(ui, |p| {
+            for (i, name) in consumers.iter().enumerate() {
+                let pts: Vec<[f64; 2]> = s.iter().map(|x| [x.t, x.lag.get(i).copied().unwrap_or(0) as f64]).collect();
+                let now = pts.last().map(|p| p[1]).unwrap_or(0.0);
+                p.line(Line::new(format!("lag {name} ({now:.0})"), PlotPoints::from(pts)));
+            }
         });
+    }
+    small_plot("isr", h).show(ui, |p| {
+        let isr_now = s.last().map(|x| x.min_isr).unwrap_or(0);
+        p.line(Line::new(
+            format!("smallest ISR ({isr_now})"),
+            PlotPoints::from(s.iter().map(|x| [x.t, x.min_isr as f64]).collect::<Vec<_>>()),
+        ));
+        let max_depth = s.iter().map(|x| x.depth).max().unwrap_or(1).max(1) as f64;
+        let scale = 3.0 / max_depth;
+        p.line(Line::new(
+            format!("log depth (÷{:.0})", 1.0 / scale),
+            PlotPoints::from(s.iter().map(|x| [x.t, x.depth as f64 * scale]).collect::<Vec<_>>()),
+        ));
+    });
 }
 
 /// The narration lines whose time has come.

@@ -13,6 +13,14 @@ use crate::trace::{BrokerId, DownHow, RecordKind, Tp};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// The replica context of a broker, built from its fields (a macro, so the borrow of
+/// `cfg` stays disjoint from the replica manager's).
+macro_rules! here {
+    ($b:expr, $ctx:expr) => {
+        Here { now: $ctx.now, me: $b.id, controller: $b.controller, cfg: &$b.cfg, live: $b.live_mask }
+    };
+}
+
 /// A broker's timers.
 #[derive(Clone, Debug)]
 pub enum BrokerTimer {
@@ -81,10 +89,6 @@ impl Broker {
         }
     }
 
-    fn here<'a>(&self, ctx: &Ctx, cfg: &'a ClusterCfg) -> Here<'a> {
-        Here { now: ctx.now, me: self.id, controller: self.controller, cfg, live: live_mask(&self.live) }
-    }
-
     /// Starts (or restarts) the broker: session, controller bid, periodic tasks. `initial`
     /// holds the states of topics created before the run (a running cluster).
     pub fn start(&mut self, ctx: &mut Ctx, initial: Option<&[(Tp, PartitionState)]>, fx: &mut Fx) {
@@ -101,7 +105,7 @@ impl Broker {
             self.live = (1..=cfg.brokers).map(BrokerId).collect();
             self.live_mask = live_mask(&self.live);
             self.metadata = states.iter().map(|(t, s)| (*t, s.clone())).collect();
-            let h = self.here(ctx, &cfg);
+            let h = here!(self, ctx);
             self.rm.apply(&h, states, fx);
         }
         fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id, session: self.session });
@@ -166,44 +170,20 @@ impl Broker {
                 fx.send(from, Msg::MetadataResp { req, leaders });
             }
             Msg::Produce(req) => {
-                let h = Here {
-                    now: ctx.now,
-                    me: self.id,
-                    controller: self.controller,
-                    cfg: &self.cfg,
-                    live: self.live_mask,
-                };
+                let h = here!(self, ctx);
                 self.rm.produce(&h, from, &req, fx);
             }
             Msg::Fetch(req) => {
-                let h = Here {
-                    now: ctx.now,
-                    me: self.id,
-                    controller: self.controller,
-                    cfg: &self.cfg,
-                    live: self.live_mask,
-                };
+                let h = here!(self, ctx);
                 self.rm.fetch(&h, from, &req, fx);
             }
             Msg::FetchResp(resp) => {
-                let h = Here {
-                    now: ctx.now,
-                    me: self.id,
-                    controller: self.controller,
-                    cfg: &self.cfg,
-                    live: self.live_mask,
-                };
+                let h = here!(self, ctx);
                 self.rm.on_follower_response(&h, resp, fx);
             }
             Msg::Unreachable { req: Some(req) } => {
                 if let Some(tp) = self.rm.follower_fetch_tp(req) {
-                    let h = Here {
-                        now: ctx.now,
-                        me: self.id,
-                        controller: self.controller,
-                        cfg: &self.cfg,
-                        live: self.live_mask,
-                    };
+                    let h = here!(self, ctx);
                     self.rm.follower_fetch_failed(&h, tp, req, fx);
                 }
             }
@@ -236,13 +216,7 @@ impl Broker {
                         self.metadata.insert(*tp, s.clone());
                     }
                 }
-                let h = Here {
-                    now: ctx.now,
-                    me: self.id,
-                    controller: self.controller,
-                    cfg: &self.cfg,
-                    live: self.live_mask,
-                };
+                let h = here!(self, ctx);
                 self.rm.apply(&h, &states, fx);
             }
             Msg::AlterPartition { tp, leader, leader_epoch, partition_epoch, isr } => {
@@ -251,13 +225,7 @@ impl Broker {
                 }
             }
             Msg::AlterPartitionResp { tp, result } => {
-                let h = Here {
-                    now: ctx.now,
-                    me: self.id,
-                    controller: self.controller,
-                    cfg: &self.cfg,
-                    live: self.live_mask,
-                };
+                let h = here!(self, ctx);
                 if let Some(r) = self.rm.replicas.get_mut(&tp) {
                     match result {
                         Ok(s) => r.update_state(&h, s, fx),
@@ -317,24 +285,23 @@ impl Broker {
 
     /// Handles a timer.
     pub fn on_timer(&mut self, ctx: &mut Ctx, t: BrokerTimer, fx: &mut Fx) {
-        let cfg = self.cfg.clone();
-        let h = self.here(ctx, &cfg);
+        let h = here!(self, ctx);
         match t {
             BrokerTimer::ZkHeartbeat => {
                 fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id, session: self.session });
-                fx.timer(Dur(cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
+                fx.timer(Dur(h.cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
             }
             BrokerTimer::IsrCheck => {
                 self.rm.shrink_isrs(&h, fx);
-                fx.timer(Dur(cfg.replica_lag_time_max.0 / 2), KTimer::Broker(BrokerTimer::IsrCheck));
+                fx.timer(Dur(h.cfg.replica_lag_time_max.0 / 2), KTimer::Broker(BrokerTimer::IsrCheck));
             }
             BrokerTimer::Flush => {
                 self.rm.flush_all();
-                fx.timer(cfg.flush_interval, KTimer::Broker(BrokerTimer::Flush));
+                fx.timer(h.cfg.flush_interval, KTimer::Broker(BrokerTimer::Flush));
             }
             BrokerTimer::RetentionCheck => {
                 self.rm.enforce_retention_age(&h, fx);
-                fx.timer(cfg.retention_check_interval, KTimer::Broker(BrokerTimer::RetentionCheck));
+                fx.timer(h.cfg.retention_check_interval, KTimer::Broker(BrokerTimer::RetentionCheck));
             }
             BrokerTimer::PurgatoryCheck { tp, at } => {
                 if let Some(r) = self.rm.replicas.get_mut(&tp) {

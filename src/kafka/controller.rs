@@ -125,34 +125,27 @@ impl ControllerState {
         let changed = self.reconcile(cfg, &dead, fx);
         let live: Vec<BrokerId> = self.live.iter().copied().collect();
         self.publish(me, changed, &[], fx);
-        let all: Vec<(Tp, PartitionState)> = self.states.iter().map(|(t, s)| (*t, s.clone())).collect();
-        for &b in &live {
-            fx.send(
-                broker_node(b),
-                Msg::LeaderAndIsr {
-                    controller: me,
-                    controller_epoch: self.epoch,
-                    states: all.clone(),
-                    live: live.clone(),
-                },
-            );
-        }
+        self.send_all(me, &live, fx);
     }
 
     /// Sends every partition state and the live set to every live broker again.
     pub fn resync(&self, me: BrokerId, fx: &mut Fx) {
+        let live: Vec<BrokerId> = self.live.iter().copied().collect();
+        self.send_all(me, &live, fx);
+    }
+
+    /// Sends every partition state and the live set to `to`.
+    fn send_all(&self, me: BrokerId, to: &[BrokerId], fx: &mut Fx) {
         let all: Vec<(Tp, PartitionState)> = self.states.iter().map(|(t, s)| (*t, s.clone())).collect();
         let live: Vec<BrokerId> = self.live.iter().copied().collect();
-        for &b in &live {
-            fx.send(
-                broker_node(b),
-                Msg::LeaderAndIsr {
-                    controller: me,
-                    controller_epoch: self.epoch,
-                    states: all.clone(),
-                    live: live.clone(),
-                },
-            );
+        for &b in to {
+            let msg = Msg::LeaderAndIsr {
+                controller: me,
+                controller_epoch: self.epoch,
+                states: all.clone(),
+                live: live.clone(),
+            };
+            fx.send(broker_node(b), msg);
         }
     }
 
@@ -177,19 +170,7 @@ impl ControllerState {
         let changed: Vec<(Tp, PartitionState)> = changed.into_iter().collect();
         let old: Vec<BrokerId> = self.live.iter().copied().filter(|b| !born.contains(b)).collect();
         self.publish(me, changed, &old, fx);
-        let all: Vec<(Tp, PartitionState)> = self.states.iter().map(|(t, s)| (*t, s.clone())).collect();
-        let live: Vec<BrokerId> = self.live.iter().copied().collect();
-        for &b in &born {
-            fx.send(
-                broker_node(b),
-                Msg::LeaderAndIsr {
-                    controller: me,
-                    controller_epoch: self.epoch,
-                    states: all.clone(),
-                    live: live.clone(),
-                },
-            );
-        }
+        self.send_all(me, &born, fx);
     }
 
     /// AlterPartition from a leader: accepted only from the current leader and epoch, at

@@ -52,6 +52,15 @@ impl ZooKeeper {
         self.sessions.iter().map(|(b, s)| (*b, s.id)).collect()
     }
 
+    /// Who holds /controller, as a reply to `broker` (with the cluster state if it won).
+    fn controller_reply(&self, won: Option<ControllerInit>) -> Msg {
+        Msg::ZkController { controller: self.controller, controller_epoch: self.controller_epoch, won }
+    }
+
+    fn init(&self) -> ControllerInit {
+        ControllerInit { live: self.live(), states: self.states.iter().map(|(t, s)| (*t, s.clone())).collect() }
+    }
+
     fn notify_controller(&self, fx: &mut Fx) {
         if let Some(c) = self.controller {
             fx.send(broker_node(c), Msg::ZkBrokersChanged { live: self.live() });
@@ -66,11 +75,7 @@ impl ZooKeeper {
                     s.last_heartbeat = ctx.now;
                     // The reply tells the broker who the controller is, so a lost watch
                     // notification cannot leave it believing in a dead controller.
-                    let msg = Msg::ZkController {
-                        controller: self.controller,
-                        controller_epoch: self.controller_epoch,
-                        won: None,
-                    };
+                    let msg = self.controller_reply(None);
                     fx.send(broker_node(broker), msg);
                 }
                 // The same broker restarted: its old session (and any ephemeral znode it
@@ -79,11 +84,7 @@ impl ZooKeeper {
                 None => {
                     self.sessions.insert(broker, Session { id: session, last_heartbeat: ctx.now });
                     fx.timer(self.session_timeout, KTimer::Zk(ZkTimer::SessionCheck { broker }));
-                    let msg = Msg::ZkController {
-                        controller: self.controller,
-                        controller_epoch: self.controller_epoch,
-                        won: None,
-                    };
+                    let msg = self.controller_reply(None);
                     fx.send(broker_node(broker), msg);
                     self.notify_controller(fx);
                 }
@@ -99,36 +100,16 @@ impl ZooKeeper {
                 let again = live && self.controller == Some(broker);
                 let won = live && self.controller.is_none();
                 if again {
-                    let init = ControllerInit {
-                        live: self.live(),
-                        states: self.states.iter().map(|(t, s)| (*t, s.clone())).collect(),
-                    };
-                    fx.send(
-                        broker_node(broker),
-                        Msg::ZkController {
-                            controller: self.controller,
-                            controller_epoch: self.controller_epoch,
-                            won: Some(init),
-                        },
-                    );
+                    let init = self.init();
+                    fx.send(broker_node(broker), self.controller_reply(Some(init)));
                     return;
                 }
                 if won {
                     self.controller = Some(broker);
                     self.controller_epoch += 1;
                 }
-                let init = won.then(|| ControllerInit {
-                    live: self.live(),
-                    states: self.states.iter().map(|(t, s)| (*t, s.clone())).collect(),
-                });
-                fx.send(
-                    broker_node(broker),
-                    Msg::ZkController {
-                        controller: self.controller,
-                        controller_epoch: self.controller_epoch,
-                        won: init,
-                    },
-                );
+                let init = won.then(|| self.init());
+                fx.send(broker_node(broker), self.controller_reply(init));
             }
             Msg::ZkWrite { controller_epoch, states } => {
                 if controller_epoch == self.controller_epoch {
