@@ -186,6 +186,7 @@ fn entry(epoch: u32, i: u32) -> LogEntry {
         epoch,
         append_time: SimTime(0),
         producer_id: NO_PRODUCER,
+        producer_epoch: 0,
         seq: 0,
         batch_base_seq: 0,
         poison: false,

@@ -188,7 +188,7 @@ impl Broker {
                 }
             }
             Msg::ZkController { controller, controller_epoch, won } => {
-                self.on_zk_controller(controller, controller_epoch, won, fx)
+                self.on_zk_controller(ctx.now, controller, controller_epoch, won, fx)
             }
             Msg::ZkControllerGone => {
                 self.controller = None;
@@ -196,7 +196,7 @@ impl Broker {
             }
             Msg::ZkBrokersChanged { live } => {
                 if let Some(cs) = &mut self.controller_state {
-                    cs.on_brokers_changed(self.id, &live, &self.cfg, fx);
+                    cs.on_brokers_changed(self.id, ctx.now, &live, &self.cfg, fx);
                 }
             }
             Msg::LeaderAndIsr { controller, controller_epoch, states, live } => {
@@ -221,7 +221,7 @@ impl Broker {
             }
             Msg::AlterPartition { tp, leader, leader_epoch, partition_epoch, isr } => {
                 if let Some(cs) = &mut self.controller_state {
-                    cs.on_alter_partition(self.id, tp, leader, leader_epoch, partition_epoch, isr, fx);
+                    cs.on_alter_partition(self.id, ctx.now, tp, leader, leader_epoch, partition_epoch, isr, fx);
                 }
             }
             Msg::AlterPartitionResp { tp, result } => {
@@ -245,11 +245,17 @@ impl Broker {
             | Msg::ZkClose { .. }
             | Msg::ZkTryController { .. }
             | Msg::ZkWrite { .. } => {}
+            Msg::ZkWriteResult { op, ok } => {
+                if let Some(cs) = &mut self.controller_state {
+                    cs.on_write_result(self.id, op, ok, fx);
+                }
+            }
         }
     }
 
     fn on_zk_controller(
         &mut self,
+        now: crate::sim::SimTime,
         controller: Option<BrokerId>,
         epoch: u32,
         won: Option<super::protocol::ControllerInit>,
@@ -265,13 +271,8 @@ impl Broker {
             }
             fx.record(RecordKind::ControllerElected { broker: self.id, controller_epoch: epoch });
             fx.timer(Dur::secs(5), KTimer::Broker(BrokerTimer::ControllerResync { epoch }));
-            let mut cs = ControllerState {
-                epoch,
-                live: init.live.iter().map(|(b, _)| *b).collect(),
-                sessions: init.live.into_iter().collect(),
-                states: init.states.into_iter().collect(),
-            };
-            cs.on_elected(self.id, &self.cfg.clone(), fx);
+            let mut cs = ControllerState::new(epoch, init.live, init.states);
+            cs.on_elected(self.id, now, &self.cfg.clone(), fx);
             self.controller_state = Some(cs);
         } else {
             if controller != Some(self.id) {
@@ -318,8 +319,8 @@ impl Broker {
             }
             BrokerTimer::FollowerFetch { tp, token } => self.rm.follower_fetch(&h, tp, token, fx),
             BrokerTimer::ControllerResync { epoch } => {
-                if let Some(cs) = self.controller_state.as_ref().filter(|c| c.epoch == epoch) {
-                    cs.resync(self.id, fx);
+                if let Some(cs) = self.controller_state.as_mut().filter(|c| c.epoch == epoch) {
+                    cs.resync(self.id, ctx.now, &self.cfg, fx);
                     fx.timer(Dur::secs(5), KTimer::Broker(BrokerTimer::ControllerResync { epoch }));
                 }
             }

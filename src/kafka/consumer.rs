@@ -300,6 +300,7 @@ impl Consumer {
             | Msg::ZkBrokersChanged { .. }
             | Msg::ZkControllerGone
             | Msg::ZkWrite { .. }
+            | Msg::ZkWriteResult { .. }
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
             | Msg::AlterPartitionResp { .. } => {}

@@ -22,6 +22,8 @@ pub struct LogEntry {
     pub append_time: SimTime,
     /// Idempotent producer id, or NO_PRODUCER.
     pub producer_id: u32,
+    /// That producer's epoch (batches carry it, so followers know it too).
+    pub producer_epoch: u16,
     /// Its sequence number for that producer and partition.
     pub seq: u32,
     /// First sequence number of the batch it came in.
@@ -198,6 +200,7 @@ mod tests {
             epoch,
             append_time: SimTime(n as u64),
             producer_id: NO_PRODUCER,
+            producer_epoch: 0,
             seq: 0,
             batch_base_seq: 0,
             poison: false,

@@ -400,6 +400,7 @@ impl Replica {
                 epoch: self.state.leader_epoch,
                 append_time: now,
                 producer_id: pid,
+                producer_epoch: req.idempotence.map(|i| i.producer_epoch).unwrap_or(0),
                 seq: base_seq.wrapping_add(i as u32),
                 batch_base_seq: base_seq,
                 poison: r.poison,

@@ -168,7 +168,10 @@ impl Producer {
     pub fn start(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
         let fresh = Producer::new(self.cfg.clone(), self.keys.clone(), self.brokers);
         let created = self.created;
-        *self = Producer { created, key_cursor: self.key_cursor, ..fresh };
+        // A restarted producer gets a new epoch (as InitProducerId would give it), so the
+        // brokers do not mistake its first batches for retries of the old process's.
+        let epoch = self.epoch.wrapping_add(1);
+        *self = Producer { created, key_cursor: self.key_cursor, epoch, ..fresh };
         self.request_metadata(fx);
         let first = self.cfg.start.0.saturating_sub(ctx.now.0);
         fx.timer(Dur(first), KTimer::Producer(ProducerTimer::Tick));
@@ -421,6 +424,7 @@ impl Producer {
             | Msg::ZkBrokersChanged { .. }
             | Msg::ZkControllerGone
             | Msg::ZkWrite { .. }
+            | Msg::ZkWriteResult { .. }
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
             | Msg::AlterPartitionResp { .. } => {}

@@ -149,7 +149,9 @@ pub enum Msg {
     /// ZooKeeper → brokers: the /controller znode was deleted (watch).
     ZkControllerGone,
     /// Controller → ZooKeeper: write partition states (fenced by controller epoch).
-    ZkWrite { controller_epoch: u32, states: Vec<(Tp, PartitionState)> },
+    ZkWrite { controller_epoch: u32, states: Vec<(Tp, PartitionState)>, op: u64 },
+    /// ZooKeeper → controller: the write was applied (or refused: a stale controller epoch).
+    ZkWriteResult { op: u64, ok: bool },
     /// Controller → brokers: partition states (leadership, ISR) and live brokers.
     LeaderAndIsr { controller: BrokerId, controller_epoch: u32, states: Vec<(Tp, PartitionState)>, live: Vec<BrokerId> },
     /// Leader → controller: propose a new ISR (KIP-497).
@@ -185,6 +187,7 @@ impl Msg {
             | Msg::ZkBrokersChanged { .. }
             | Msg::ZkControllerGone
             | Msg::ZkWrite { .. }
+            | Msg::ZkWriteResult { .. }
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
             | Msg::AlterPartitionResp { .. } => None,
@@ -217,6 +220,7 @@ impl Msg {
             Msg::ZkBrokersChanged { .. } => "ZkWatch /brokers/ids",
             Msg::ZkControllerGone => "ZkWatch /controller",
             Msg::ZkWrite { .. } => "ZkSetData",
+            Msg::ZkWriteResult { .. } => "ZkSetDataResult",
             Msg::LeaderAndIsr { .. } => "LeaderAndIsr",
             Msg::AlterPartition { .. } => "AlterPartition",
             Msg::AlterPartitionResp { .. } => "AlterPartitionResponse",

@@ -288,6 +288,11 @@ pub fn track_producer(producers: &mut BTreeMap<u32, ProducerBatches>, e: &super:
         return;
     }
     let pb = producers.entry(e.producer_id).or_default();
+    if pb.epoch != Some(e.producer_epoch) {
+        // A new producer epoch starts its sequences afresh (K ProducerStateEntry).
+        pb.batches.clear();
+        pb.epoch = Some(e.producer_epoch);
+    }
     match pb.batches.back_mut() {
         Some(last) if e.seq != e.batch_base_seq && last.0 == e.batch_base_seq => last.1 = e.seq,
         _ => {

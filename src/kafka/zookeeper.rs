@@ -68,7 +68,7 @@ impl ZooKeeper {
     }
 
     /// Handles a message.
-    pub fn on_message(&mut self, ctx: &mut Ctx, _from: NodeId, msg: Msg, fx: &mut Fx) {
+    pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Msg, fx: &mut Fx) {
         match msg {
             Msg::ZkHeartbeat { broker, session } => match self.sessions.get_mut(&broker) {
                 Some(s) if s.id == session => {
@@ -111,12 +111,13 @@ impl ZooKeeper {
                 let init = won.then(|| self.init());
                 fx.send(broker_node(broker), self.controller_reply(init));
             }
-            Msg::ZkWrite { controller_epoch, states } => {
-                if controller_epoch == self.controller_epoch {
-                    for (tp, s) in states {
-                        self.states.insert(tp, s);
-                    }
+            Msg::ZkWrite { controller_epoch, states, op } => {
+                // Conditional on the controller epoch, as Kafka's zkVersion-checked updates are.
+                let ok = controller_epoch == self.controller_epoch;
+                if ok {
+                    self.states.extend(states);
                 }
+                fx.send(from, Msg::ZkWriteResult { op, ok });
             }
             // Messages ZooKeeper never receives: ignored, as a server ignores junk.
             Msg::MetadataReq { .. }
@@ -127,6 +128,7 @@ impl ZooKeeper {
             | Msg::FetchResp(_)
             | Msg::Unreachable { .. }
             | Msg::ZkController { .. }
+            | Msg::ZkWriteResult { .. }
             | Msg::ZkBrokersChanged { .. }
             | Msg::ZkControllerGone
             | Msg::LeaderAndIsr { .. }
