@@ -114,7 +114,7 @@ fn random_fault_schedules_never_panic_and_keep_replication_invariants() {
             let until = SimTime(t.min(40_000_000));
             while sim.next_event_time().is_some_and(|at| at <= until) {
                 sim.step();
-                if sim.events() % 64 == 0 {
+                if sim.events().is_multiple_of(64) {
                     check_invariants(&sim, &mut leaders, &mut hw);
                 }
             }

@@ -9,6 +9,9 @@ use crate::world::Simulation;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+/// Where captured trace records go during a run (a JSONL writer, a comparison buffer).
+pub type RecordSink<'a> = &'a mut dyn FnMut(&[Record], &Names);
+
 /// What a headless run reports.
 #[derive(Clone, Debug)]
 pub struct RunReport {
@@ -39,12 +42,7 @@ impl RunReport {
 
 /// Runs `sc` with `seed` until `until` (default: its duration). Captured records are
 /// handed to `sink` as they accumulate, if given.
-pub fn run_scenario(
-    sc: Arc<Scenario>,
-    seed: u64,
-    until: Option<Dur>,
-    mut sink: Option<&mut dyn FnMut(&[Record], &Names)>,
-) -> RunReport {
+pub fn run_scenario(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, mut sink: Option<RecordSink>) -> RunReport {
     let end = SimTime(until.unwrap_or(sc.duration).min(sc.duration).0);
     let mut sim = Simulation::new(sc.clone(), seed, 0);
     if sink.is_some() {

@@ -38,11 +38,10 @@ pub(super) enum Explain {
     },
 }
 
-fn parse_assign(
-    strategy: &str,
-    topics: &[String],
-    members: &[String],
-) -> Result<(Strategy, BTreeMap<String, u32>, Vec<Member>), String> {
+/// A parsed `explain assign` request: strategy, partitions per topic, members.
+type AssignRequest = (Strategy, BTreeMap<String, u32>, Vec<Member>);
+
+fn parse_assign(strategy: &str, topics: &[String], members: &[String]) -> Result<AssignRequest, String> {
     let strategy = match strategy {
         "range" => Strategy::Range,
         "roundrobin" | "round-robin" => Strategy::RoundRobin,

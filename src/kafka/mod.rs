@@ -62,6 +62,6 @@ pub enum KTimer {
 }
 
 /// Finds `tp` in a sorted-by-tp list of states.
-pub fn state_of<'a>(states: &'a [(Tp, PartitionState)], tp: Tp) -> Option<&'a PartitionState> {
+pub fn state_of(states: &[(Tp, PartitionState)], tp: Tp) -> Option<&PartitionState> {
     states.iter().find(|(t, _)| *t == tp).map(|(_, s)| s)
 }

@@ -101,9 +101,9 @@ impl fmt::Display for Dur {
         let us = self.0;
         if us == 0 {
             write!(f, "0s")
-        } else if us % 1_000_000 == 0 {
+        } else if us.is_multiple_of(1_000_000) {
             write!(f, "{}s", us / 1_000_000)
-        } else if us % 1_000 == 0 {
+        } else if us.is_multiple_of(1_000) {
             write!(f, "{}ms", us / 1_000)
         } else {
             write!(f, "{}us", us)
