@@ -42,7 +42,18 @@ impl RunReport {
 
 /// Runs `sc` with `seed` until `until` (default: its duration). Captured records are
 /// handed to `sink` as they accumulate, if given.
-pub fn run_scenario(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, mut sink: Option<RecordSink>) -> RunReport {
+pub fn run_scenario(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, sink: Option<RecordSink>) -> RunReport {
+    run_scenario_with_progress(sc, seed, until, sink, &mut |_, _| {})
+}
+
+/// `run_scenario`, calling `progress(now, end)` after every simulated second.
+pub fn run_scenario_with_progress(
+    sc: Arc<Scenario>,
+    seed: u64,
+    until: Option<Dur>,
+    mut sink: Option<RecordSink>,
+    progress: &mut dyn FnMut(SimTime, SimTime),
+) -> RunReport {
     let end = SimTime(until.unwrap_or(sc.duration).min(sc.duration).0);
     let mut sim = Simulation::new(sc.clone(), seed, 0);
     if sink.is_some() {
@@ -68,6 +79,7 @@ pub fn run_scenario(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, mut sink: 
             let slice = SimTime((sim.now().0 + 1_000_000).min(at.0));
             sim.run_until(slice);
             flush(&mut sim);
+            progress(sim.now(), end);
         }
         outcomes[i] = Some(evaluate(&sim, &sc.expect[i]));
     }
@@ -75,6 +87,7 @@ pub fn run_scenario(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, mut sink: 
         let slice = SimTime((sim.now().0 + 1_000_000).min(end.0));
         sim.run_until(slice);
         flush(&mut sim);
+        progress(sim.now(), end);
     }
     for (i, e) in sc.expect.iter().enumerate() {
         if outcomes[i].is_none() {

@@ -1,13 +1,17 @@
 //! `brokerlab run` and `brokerlab check`.
 
+use crate::check::run::run_scenario_with_progress;
 use crate::check::{RunReport, run_scenario};
 use crate::scenario::{Scenario, ScenarioError, load_file};
 use crate::sim::Dur;
+use crate::sim::SimTime;
 use crate::trace::{Names, Record, jsonl};
+use std::io::IsTerminal;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 #[derive(clap::Args, Debug)]
 pub(super) struct RunArgs {
@@ -71,8 +75,18 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
     if a.check_determinism {
         return check_determinism(&a.file, sc, seed, until);
     }
+    // Progress on stderr for runs that take a while, when someone is watching.
+    let show = std::io::stderr().is_terminal();
+    let (started, mut last) = (Instant::now(), Instant::now());
+    let mut progress = |now: SimTime, end: SimTime| {
+        if show && started.elapsed() > Duration::from_secs(1) && last.elapsed() > Duration::from_millis(200) {
+            last = Instant::now();
+            let pct = now.0 as f64 * 100.0 / end.0.max(1) as f64;
+            eprint!("\r  {pct:>3.0}%  simulated {now} of {end}  ({:.1}s)   ", started.elapsed().as_secs_f64());
+        }
+    };
     let report = match &a.trace {
-        None => run_scenario(sc, seed, until, None),
+        None => run_scenario_with_progress(sc, seed, until, None, &mut progress),
         Some(path) => {
             let f = match std::fs::File::create(path) {
                 Ok(f) => f,
@@ -90,7 +104,7 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
                     io_err = Some(e);
                 }
             };
-            let r = run_scenario(sc, seed, until, Some(&mut sink));
+            let r = run_scenario_with_progress(sc, seed, until, Some(&mut sink), &mut progress);
             if let Some(e) = io_err.or_else(|| w.flush().err()) {
                 eprintln!("error: writing {}: {e}", path.display());
                 return ExitCode::from(2);
@@ -98,6 +112,9 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
             r
         }
     };
+    if show && started.elapsed() > Duration::from_secs(1) {
+        eprintln!();
+    }
     print_report(&report);
     if report.passed() {
         ExitCode::SUCCESS
