@@ -7,12 +7,14 @@ pub mod broker;
 pub mod config;
 pub mod consumer;
 pub mod controller;
+pub mod isr;
 pub mod log;
 pub mod partition;
 pub mod partitioner;
 pub mod placement;
 pub mod producer;
 pub mod protocol;
+pub mod purgatory;
 pub mod replica_manager;
 pub mod zookeeper;
 

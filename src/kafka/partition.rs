@@ -3,10 +3,11 @@
 //! proposes ISR shrinks and expansions, parks acks=all produces until the HW covers them
 //! and parks fetches until there is something to return (K Partition.scala).
 
+use super::Fx;
 use super::config::{ClusterCfg, TopicCfg};
 use super::log::{LogEntry, NO_PRODUCER};
 use super::protocol::{Acks, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
-use super::{Fx, KTimer, broker::BrokerTimer};
+use super::purgatory::{DelayedProduce, ParkedFetch};
 use crate::sim::{Dur, NodeId, SimTime};
 use crate::trace::{BrokerId, ErrorCode, RecordKind, Tp};
 use std::collections::{BTreeMap, VecDeque};
@@ -18,36 +19,8 @@ pub struct RemoteReplica {
     pub leo: Option<u64>,
     /// Last time it was caught up with the leader's LEO.
     pub last_caught_up: SimTime,
-    last_fetch_leader_leo: u64,
-    last_fetch_time: SimTime,
-}
-
-/// An acks=all produce waiting for the HW.
-#[derive(Clone, Debug)]
-pub struct DelayedProduce {
-    /// Id for its timeout timer.
-    pub id: u64,
-    /// Who to answer.
-    pub from: NodeId,
-    /// Their correlation id.
-    pub req: u64,
-    /// Offset of the first record.
-    pub base_offset: u64,
-    /// The HW must reach this (last offset + 1).
-    pub required: u64,
-    /// When it times out (request.timeout.ms after arrival).
-    pub deadline: SimTime,
-}
-
-/// A fetch held until data arrives or its wait expires.
-#[derive(Clone, Debug)]
-pub struct ParkedFetch {
-    /// Who to answer.
-    pub from: NodeId,
-    /// The request.
-    pub req: FetchReq,
-    /// When its wait runs out.
-    pub deadline: SimTime,
+    pub(super) last_fetch_leader_leo: u64,
+    pub(super) last_fetch_time: SimTime,
 }
 
 /// Leader-only state.
@@ -158,10 +131,6 @@ impl Here<'_> {
 /// The live-broker mask for a list of brokers.
 pub fn live_mask(live: &[BrokerId]) -> u64 {
     live.iter().filter(|b| b.0 < 64).fold(0, |m, b| m | (1 << b.0))
-}
-
-fn is_caught_up(r: &RemoteReplica, leader_leo: u64, now: SimTime, lag_max: Dur) -> bool {
-    r.leo == Some(leader_leo) || now.since(r.last_caught_up) <= lag_max
 }
 
 impl Replica {
@@ -348,47 +317,6 @@ impl Replica {
         }
     }
 
-    /// Schedules a purgatory check at `at` unless an earlier one is pending. Parked fetches
-    /// and delayed produces share one timer per partition, as Kafka's purgatories share a
-    /// timing wheel, instead of one timer per request.
-    fn arm_check(&mut self, now: SimTime, at: SimTime, fx: &mut Fx) {
-        let Role::Leader(ls) = &mut self.role else { return };
-        if ls.check_at.is_none_or(|c| at < c) {
-            ls.check_at = Some(at);
-            fx.timer(at.since(now), KTimer::Broker(BrokerTimer::PurgatoryCheck { tp: self.tp, at }));
-        }
-    }
-
-    /// The purgatory check timer: expires parked fetches (answered empty) and delayed
-    /// produces (REQUEST_TIMED_OUT) whose deadline passed, then re-arms for the next one.
-    pub fn purgatory_check(&mut self, now: SimTime, at: SimTime, fx: &mut Fx) {
-        let Role::Leader(ls) = &mut self.role else { return };
-        if ls.check_at == Some(at) {
-            ls.check_at = None;
-        }
-        let (expired, kept): (Vec<ParkedFetch>, Vec<ParkedFetch>) =
-            std::mem::take(&mut ls.parked).into_iter().partition(|p| p.deadline <= now);
-        ls.parked = kept;
-        let mut timed_out = Vec::new();
-        ls.delayed.retain(|d| {
-            let keep = d.deadline > now;
-            if !keep {
-                timed_out.push((d.from, d.req));
-            }
-            keep
-        });
-        let next = ls.parked.iter().map(|p| p.deadline).chain(ls.delayed.iter().map(|d| d.deadline)).min();
-        for (from, req) in timed_out {
-            fx.send(from, Msg::ProduceResp { req, tp: self.tp, result: Err(ErrorCode::RequestTimedOut) });
-        }
-        for p in expired {
-            fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
-        }
-        if let Some(n) = next {
-            self.arm_check(now, n, fx);
-        }
-    }
-
     fn append_as_leader(&mut self, h: &Here, req: &ProduceReq, fx: &mut Fx) -> u64 {
         let (now, me) = (h.now, h.me);
         let base = self.log.end_offset();
@@ -444,67 +372,7 @@ impl Replica {
         }
     }
 
-    /// K Partition.maybeIncrementLeaderHW: the HW moves to the smallest LEO among the
-    /// maximal ISR and caught-up eligible followers; never backwards; not at all while the
-    /// ISR is below min.insync.replicas (Kafka ≥ 3.7, KAFKA-15583).
-    pub fn maybe_increment_hw(&mut self, h: &Here, fx: &mut Fx) {
-        let Role::Leader(ls) = &mut self.role else {
-            return;
-        };
-        let (now, cfg, me, topic) = (h.now, h.cfg, h.me, h.cfg.topic(self.tp.topic));
-        if self.state.isr.len() < topic.effective_min_isr() {
-            return;
-        }
-        let leo = self.log.end_offset();
-        let mut new_hw = leo;
-        for (b, r) in &ls.followers {
-            let in_max_isr = self.state.isr.contains(b) || ls.isr_pending.as_ref().is_some_and(|p| p.contains(b));
-            let eligible = r.leo.is_some() && h.is_live(*b) && is_caught_up(r, leo, now, cfg.replica_lag_time_max);
-            let counts = in_max_isr || eligible;
-            if counts {
-                new_hw = new_hw.min(r.leo.unwrap_or(self.hw));
-            }
-        }
-        if new_hw <= self.hw {
-            return;
-        }
-        self.hw = new_hw;
-        fx.record(RecordKind::Hw { broker: me, tp: self.tp, high_watermark: new_hw });
-        let isr_ok = self.state.isr.len() >= topic.effective_min_isr();
-        while ls.delayed.front().is_some_and(|d| d.required <= new_hw) {
-            let d = ls.delayed.pop_front().expect("checked");
-            let result = if isr_ok { Ok(d.base_offset) } else { Err(ErrorCode::NotEnoughReplicasAfterAppend) };
-            fx.send(d.from, Msg::ProduceResp { req: d.req, tp: self.tp, result });
-        }
-        self.answer_parked(fx, false);
-    }
-
-    /// Answers parked fetches that now have data (followers: LEO moved; consumers: HW
-    /// moved), or all of them when `expire` (their wait ran out).
-    pub fn answer_parked(&mut self, fx: &mut Fx, expire: bool) {
-        let Role::Leader(ls) = &mut self.role else {
-            return;
-        };
-        if ls.parked.is_empty() {
-            return;
-        }
-        let (leo, hw) = (self.log.end_offset(), self.hw);
-        let parked = std::mem::take(&mut ls.parked);
-        let mut keep = Vec::new();
-        for p in parked {
-            let limit = if p.req.replica.is_some() { leo } else { hw };
-            if expire || p.req.offset < limit {
-                fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
-            } else {
-                keep.push(p);
-            }
-        }
-        if let Role::Leader(ls) = &mut self.role {
-            ls.parked = keep;
-        }
-    }
-
-    fn read_for(&self, req: &FetchReq) -> FetchResp {
+    pub(super) fn read_for(&self, req: &FetchReq) -> FetchResp {
         let limit = if req.replica.is_some() { self.log.end_offset() } else { self.hw };
         let records = self.log.read(req.offset, req.max_records, limit);
         FetchResp {
@@ -567,97 +435,6 @@ impl Replica {
             high_watermark: self.hw,
             log_start_offset: self.log.start_offset(),
             log_end_offset: self.log.end_offset(),
-        }
-    }
-
-    /// K Replica.updateFetchStateOrThrow, then ISR expansion and the HW.
-    fn update_follower(&mut self, h: &Here, f: BrokerId, offset: u64, fx: &mut Fx) {
-        let now = h.now;
-        let leo = self.log.end_offset();
-        let (hw, epoch_start) = (self.hw, self.leader_state().map(|l| l.epoch_start).unwrap_or(0));
-        let Role::Leader(ls) = &mut self.role else {
-            return;
-        };
-        let Some(r) = ls.followers.get_mut(&f) else {
-            return;
-        };
-        if offset >= leo {
-            r.last_caught_up = r.last_caught_up.max(now);
-        } else if offset >= r.last_fetch_leader_leo {
-            r.last_caught_up = r.last_caught_up.max(r.last_fetch_time);
-        }
-        r.last_fetch_leader_leo = leo;
-        r.last_fetch_time = now;
-        r.leo = Some(offset);
-        // K Partition.maybeExpandIsr: LEO ≥ HW and ≥ the start of the current epoch.
-        if !self.state.isr.contains(&f)
-            && ls.isr_pending.is_none()
-            && offset >= hw
-            && offset >= epoch_start
-            && h.is_live(f)
-        {
-            let mut isr = self.state.isr.clone();
-            isr.push(f);
-            isr.sort_by_key(|b| self.state.replicas.iter().position(|r| r == b));
-            self.propose_isr(h, isr, fx);
-        }
-        self.maybe_increment_hw(h, fx);
-    }
-
-    /// ISR members that are not caught up (K Partition.getOutOfSyncReplicas).
-    pub fn out_of_sync(&self, now: SimTime, cfg: &ClusterCfg) -> Vec<BrokerId> {
-        let Role::Leader(ls) = &self.role else {
-            return vec![];
-        };
-        let leo = self.log.end_offset();
-        ls.followers
-            .iter()
-            .filter(|(b, r)| self.state.isr.contains(b) && !is_caught_up(r, leo, now, cfg.replica_lag_time_max))
-            .map(|(b, _)| *b)
-            .collect()
-    }
-
-    /// Sends AlterPartition with `isr` to the controller (one change in flight at a time;
-    /// none while no controller is known).
-    pub fn propose_isr(&mut self, h: &Here, isr: Vec<BrokerId>, fx: &mut Fx) {
-        let Role::Leader(ls) = &mut self.role else {
-            return;
-        };
-        let Some(controller) = h.controller else {
-            return;
-        };
-        if ls.isr_pending.is_some() || isr == self.state.isr {
-            return;
-        }
-        ls.isr_pending = Some(isr.clone());
-        let s = &self.state;
-        let msg = Msg::AlterPartition {
-            tp: self.tp,
-            leader: h.me,
-            leader_epoch: s.leader_epoch,
-            partition_epoch: s.partition_epoch,
-            isr,
-        };
-        fx.timer(
-            Dur::secs(3),
-            KTimer::Broker(BrokerTimer::AlterPartitionTimeout { tp: self.tp, partition_epoch: s.partition_epoch }),
-        );
-        fx.send(super::broker_node(controller), msg);
-    }
-
-    /// Applies a partition state from the controller that keeps this replica's role and
-    /// epoch (an ISR change): newer partition epochs win.
-    pub fn update_state(&mut self, h: &Here, state: PartitionState, fx: &mut Fx) {
-        if state.partition_epoch < self.state.partition_epoch {
-            return;
-        }
-        let isr_changed = state.isr != self.state.isr;
-        self.state = state;
-        if let Role::Leader(ls) = &mut self.role {
-            ls.isr_pending = None;
-            if isr_changed {
-                self.maybe_increment_hw(h, fx);
-            }
         }
     }
 }

@@ -1,0 +1,106 @@
+//! Purgatories (K DelayedProduce, DelayedFetch): acks=all produces wait here until the HW
+//! covers them, and fetches with nothing to return wait until data arrives. Deadlines share
+//! one armed check timer per partition instead of a timer per request.
+
+use super::broker::BrokerTimer;
+use super::partition::{Replica, Role};
+use super::protocol::{FetchReq, Msg};
+use super::{Fx, KTimer};
+use crate::sim::{NodeId, SimTime};
+use crate::trace::ErrorCode;
+
+/// An acks=all produce waiting for the HW.
+#[derive(Clone, Debug)]
+pub struct DelayedProduce {
+    /// Id for its timeout timer.
+    pub id: u64,
+    /// Who to answer.
+    pub from: NodeId,
+    /// Their correlation id.
+    pub req: u64,
+    /// Offset of the first record.
+    pub base_offset: u64,
+    /// The HW must reach this (last offset + 1).
+    pub required: u64,
+    /// When it times out (request.timeout.ms after arrival).
+    pub deadline: SimTime,
+}
+
+/// A fetch held until data arrives or its wait expires.
+#[derive(Clone, Debug)]
+pub struct ParkedFetch {
+    /// Who to answer.
+    pub from: NodeId,
+    /// The request.
+    pub req: FetchReq,
+    /// When its wait runs out.
+    pub deadline: SimTime,
+}
+
+impl Replica {
+    /// Schedules a purgatory check at `at` unless an earlier one is pending. Parked fetches
+    /// and delayed produces share one timer per partition, as Kafka's purgatories share a
+    /// timing wheel, instead of one timer per request.
+    pub(super) fn arm_check(&mut self, now: SimTime, at: SimTime, fx: &mut Fx) {
+        let Role::Leader(ls) = &mut self.role else { return };
+        if ls.check_at.is_none_or(|c| at < c) {
+            ls.check_at = Some(at);
+            fx.timer(at.since(now), KTimer::Broker(BrokerTimer::PurgatoryCheck { tp: self.tp, at }));
+        }
+    }
+
+    /// The purgatory check timer: expires parked fetches (answered empty) and delayed
+    /// produces (REQUEST_TIMED_OUT) whose deadline passed, then re-arms for the next one.
+    pub fn purgatory_check(&mut self, now: SimTime, at: SimTime, fx: &mut Fx) {
+        let Role::Leader(ls) = &mut self.role else { return };
+        if ls.check_at == Some(at) {
+            ls.check_at = None;
+        }
+        let (expired, kept): (Vec<ParkedFetch>, Vec<ParkedFetch>) =
+            std::mem::take(&mut ls.parked).into_iter().partition(|p| p.deadline <= now);
+        ls.parked = kept;
+        let mut timed_out = Vec::new();
+        ls.delayed.retain(|d| {
+            let keep = d.deadline > now;
+            if !keep {
+                timed_out.push((d.from, d.req));
+            }
+            keep
+        });
+        let next = ls.parked.iter().map(|p| p.deadline).chain(ls.delayed.iter().map(|d| d.deadline)).min();
+        for (from, req) in timed_out {
+            fx.send(from, Msg::ProduceResp { req, tp: self.tp, result: Err(ErrorCode::RequestTimedOut) });
+        }
+        for p in expired {
+            fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
+        }
+        if let Some(n) = next {
+            self.arm_check(now, n, fx);
+        }
+    }
+
+    /// Answers parked fetches that now have data (followers: LEO moved; consumers: HW
+    /// moved), or all of them when `expire` (their wait ran out).
+    pub fn answer_parked(&mut self, fx: &mut Fx, expire: bool) {
+        let Role::Leader(ls) = &mut self.role else {
+            return;
+        };
+        if ls.parked.is_empty() {
+            return;
+        }
+        let (leo, hw) = (self.log.end_offset(), self.hw);
+        let parked = std::mem::take(&mut ls.parked);
+        let mut keep = Vec::new();
+        for p in parked {
+            let limit = if p.req.replica.is_some() { leo } else { hw };
+            if expire || p.req.offset < limit {
+                fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
+            } else {
+                keep.push(p);
+            }
+        }
+        if let Role::Leader(ls) = &mut self.role {
+            ls.parked = keep;
+        }
+    }
+}
