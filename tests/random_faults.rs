@@ -47,6 +47,27 @@ fn random_action(rng: &mut NodeRng) -> Action {
     }
 }
 
+/// Heals every cut and slow link and restarts ZooKeeper, every broker and `clients`.
+fn heal_and_restart(sim: &mut Simulation, clients: &[&str]) {
+    for a in [
+        Action::HealAll,
+        Action::RestartZooKeeper,
+        Action::RestartBroker(1),
+        Action::RestartBroker(2),
+        Action::RestartBroker(3),
+    ] {
+        sim.inject(a);
+    }
+    for n in clients {
+        sim.inject(Action::RestartClient(n.to_string()));
+    }
+    for b in 1..=3 {
+        for n in ["zookeeper", "broker-1", "broker-2", "broker-3", "p1", "p2", "c1", "c2"] {
+            sim.inject(Action::SlowLink(format!("broker-{b}"), n.into(), Dur::ZERO));
+        }
+    }
+}
+
 fn check_invariants(
     sim: &Simulation,
     leaders: &mut BTreeMap<(Tp, u32), BrokerId>,
@@ -123,23 +144,7 @@ fn random_fault_schedules_never_panic_and_keep_replication_invariants() {
             sim.inject(random_action(&mut rng));
         }
         // Heal everything and restart everyone: the cluster must recover leaders.
-        for a in [
-            Action::HealAll,
-            Action::RestartZooKeeper,
-            Action::RestartBroker(1),
-            Action::RestartBroker(2),
-            Action::RestartBroker(3),
-        ] {
-            sim.inject(a);
-        }
-        for n in ["p1", "p2", "p3", "c1", "c2"] {
-            sim.inject(Action::RestartClient(n.into()));
-        }
-        for b in 1..=3 {
-            for n in ["zookeeper", "broker-1", "broker-2", "broker-3", "p1", "p2", "c1", "c2"] {
-                sim.inject(Action::SlowLink(format!("broker-{b}"), n.into(), Dur::ZERO));
-            }
-        }
+        heal_and_restart(&mut sim, &["p1", "p2", "p3", "c1", "c2"]);
         sim.run_until(SimTime(sim.now().0 + 60_000_000));
         check_invariants(&sim, &mut leaders, &mut hw);
         for tp in sim.partitions() {
@@ -201,15 +206,7 @@ fn acks_all_with_min_isr_two_loses_no_acknowledged_write_without_power_loss() {
                 sim.inject(a);
             }
         }
-        for a in [
-            Action::HealAll,
-            Action::RestartZooKeeper,
-            Action::RestartBroker(1),
-            Action::RestartBroker(2),
-            Action::RestartBroker(3),
-        ] {
-            sim.inject(a);
-        }
+        heal_and_restart(&mut sim, &[]);
         sim.run_until(SimTime(sim.now().0 + 30_000_000));
         let lost = brokerlab::check::expect::acked_lost(&sim);
         if let Some(&(m, tp, off)) = lost.first() {

@@ -216,31 +216,13 @@ impl ControllerState {
         let live: Vec<BrokerId> = self.live.iter().copied().collect();
         for t in p.then {
             match t {
-                Then::Publish(to) => {
-                    for b in to {
-                        let msg = Msg::LeaderAndIsr {
-                            controller: me,
-                            controller_epoch: self.epoch,
-                            states: p.changes.clone(),
-                            live: live.clone(),
-                        };
-                        fx.send(broker_node(b), msg);
-                    }
-                }
+                Then::Publish(to) => self.send_changes(me, &p.changes, &to, fx),
                 Then::Everything(to) => self.send_all(me, &to, fx),
                 Then::AlterReply { tp, leader } => {
                     let state = self.states.get(&tp).cloned().ok_or(ErrorCode::NotLeaderOrFollower);
                     fx.send(broker_node(leader), Msg::AlterPartitionResp { tp, result: state });
                     let others: Vec<BrokerId> = live.iter().copied().filter(|&b| b != leader).collect();
-                    for b in others {
-                        let msg = Msg::LeaderAndIsr {
-                            controller: me,
-                            controller_epoch: self.epoch,
-                            states: p.changes.clone(),
-                            live: live.clone(),
-                        };
-                        fx.send(broker_node(b), msg);
-                    }
+                    self.send_changes(me, &p.changes, &others, fx);
                 }
             }
         }
@@ -270,19 +252,24 @@ impl ControllerState {
         }
     }
 
-    /// Sends every committed partition state and the live set to `to`.
-    fn send_all(&self, me: BrokerId, to: &[BrokerId], fx: &mut Fx) {
-        let all: Vec<(Tp, PartitionState)> = self.states.iter().map(|(t, s)| (*t, s.clone())).collect();
+    /// Sends `changes` and the live set to `to` (UpdateMetadata / LeaderAndIsr).
+    fn send_changes(&self, me: BrokerId, changes: &[(Tp, PartitionState)], to: &[BrokerId], fx: &mut Fx) {
         let live: Vec<BrokerId> = self.live.iter().copied().collect();
         for &b in to {
             let msg = Msg::LeaderAndIsr {
                 controller: me,
                 controller_epoch: self.epoch,
-                states: all.clone(),
+                states: changes.to_vec(),
                 live: live.clone(),
             };
             fx.send(broker_node(b), msg);
         }
+    }
+
+    /// Sends every committed partition state and the live set to `to`.
+    fn send_all(&self, me: BrokerId, to: &[BrokerId], fx: &mut Fx) {
+        let all: Vec<(Tp, PartitionState)> = self.states.iter().map(|(t, s)| (*t, s.clone())).collect();
+        self.send_changes(me, &all, to, fx);
     }
 
     /// ZooKeeper's /brokers/ids watch fired (K onBrokerFailure / onBrokerStartup). A broker
