@@ -60,6 +60,8 @@ pub struct Stats {
     pub produced_to: BTreeMap<Tp, u64>,
     /// Acknowledged records per partition: (id, offset), in acknowledgement order.
     pub acked: BTreeMap<Tp, VecDeque<(MsgId, u64)>>,
+    /// Acknowledgements since retained ones were last forgotten.
+    pub acked_since_forget: u64,
     /// Per consumer (by consumer number).
     pub consumers: Vec<ConsumerStats>,
     consumer_of_node: BTreeMap<u32, usize>,
@@ -82,6 +84,7 @@ impl Stats {
             lost_unflushed: 0,
             produced_to: BTreeMap::new(),
             acked: BTreeMap::new(),
+            acked_since_forget: 0,
             consumers: vec![ConsumerStats::default(); consumer_nodes.len()],
             consumer_of_node: consumer_nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect(),
             keys: track_key_order.then(|| vec![Vec::new(); producers]),
@@ -107,6 +110,7 @@ impl Stats {
             RecordKind::Ack { value, tp, offset, .. } => {
                 self.acked_count += 1;
                 self.acked.entry(*tp).or_default().push_back((*value, *offset));
+                self.acked_since_forget += 1;
                 self.last_activity = now;
             }
             RecordKind::ProduceError { error, retrying, .. } => {

@@ -121,7 +121,11 @@ impl Simulation {
             self.step();
         }
         self.now = self.now.max(t);
-        self.forget_retained_acks();
+        // Only once enough has accumulated: the walk over every replica is not free.
+        if self.stats.acked_since_forget >= 50_000 {
+            self.stats.acked_since_forget = 0;
+            self.forget_retained_acks();
+        }
     }
 
     /// Forgets acknowledged records that retention removed from every replica, so a long
