@@ -1,7 +1,6 @@
 //! Counters kept while the simulation runs, fed by the trace records as they are made:
 //! produced, acked, errors, consumed, duplicates, key order, leader changes, truncations.
 
-use crate::sim::SimTime;
 use crate::trace::{ErrorCode, KeyId, MsgId, RecordKind, Tp};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -66,8 +65,6 @@ pub struct Stats {
     pub consumers: Vec<ConsumerStats>,
     consumer_of_node: BTreeMap<u32, usize>,
     keys: Option<Vec<Vec<Option<KeyId>>>>,
-    /// Last time anything was produced, acked, or consumed.
-    pub last_activity: SimTime,
 }
 
 impl Stats {
@@ -88,12 +85,11 @@ impl Stats {
             consumers: vec![ConsumerStats::default(); consumer_nodes.len()],
             consumer_of_node: consumer_nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect(),
             keys: track_key_order.then(|| vec![Vec::new(); producers]),
-            last_activity: SimTime::ZERO,
         }
     }
 
     /// Counts one record.
-    pub fn observe(&mut self, now: SimTime, r: &RecordKind) {
+    pub fn observe(&mut self, r: &RecordKind) {
         match r {
             RecordKind::Produce { value, key, tp, .. } => {
                 self.produced += 1;
@@ -105,13 +101,11 @@ impl Stats {
                     }
                     list[value.seq() as usize] = *key;
                 }
-                self.last_activity = now;
             }
             RecordKind::Ack { value, tp, offset, .. } => {
                 self.acked_count += 1;
                 self.acked.entry(*tp).or_default().push_back((*value, *offset));
                 self.acked_since_forget += 1;
-                self.last_activity = now;
             }
             RecordKind::ProduceError { error, retrying, .. } => {
                 *self.errors.entry(*error).or_default() += 1;
@@ -131,7 +125,6 @@ impl Stats {
                 }
             }
             RecordKind::ProcessOk { consumer, value, .. } => {
-                self.last_activity = now;
                 let Some(&i) = self.consumer_of_node.get(&consumer.0) else {
                     return;
                 };

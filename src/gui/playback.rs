@@ -158,11 +158,6 @@ fn advance(time: Res<Time>, mut session: ResMut<Session>) {
     run_to(l, target, MAX_EVENTS_PER_FRAME);
 }
 
-/// A scenario as it would be saved now (for tests and the save dialog preview).
-pub fn session_text(l: &Loaded) -> String {
-    to_ron(&l.sim.session_scenario())
-}
-
 /// Builds a loaded session from scenario text (tests).
 pub fn loaded_from(src: &str, seed: Option<u64>) -> Result<Loaded, crate::scenario::ScenarioError> {
     let sc = Arc::new(crate::scenario::parse(src, "<memory>")?);

@@ -7,7 +7,7 @@ use super::controller::ControllerState;
 use super::partition::{Here, Role, live_mask};
 use super::protocol::{Msg, PartitionState};
 use super::replica_manager::ReplicaManager;
-use super::{Ctx, Fx, KTimer, ZK_NODE, node_broker};
+use super::{Ctx, Fx, KTimer, ZK_NODE};
 use crate::sim::{Dur, NodeId};
 use crate::trace::{BrokerId, DownHow, RecordKind, Tp};
 use std::collections::BTreeMap;
@@ -331,10 +331,5 @@ impl Broker {
     /// True if this broker currently acts as controller.
     pub fn is_controller(&self) -> bool {
         self.controller_state.is_some()
-    }
-
-    /// The broker behind a node id.
-    pub fn of_node(n: NodeId, brokers: u32) -> Option<BrokerId> {
-        node_broker(n, brokers)
     }
 }

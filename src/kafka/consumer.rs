@@ -172,8 +172,8 @@ impl Consumer {
         // Unknown position: ask from offset 0 (earliest) or past the end (latest); the
         // leader answers OffsetOutOfRange with its bounds and we reset (K Fetcher).
         let offset = c.fetch_offset.unwrap_or(match self.cfg.auto_offset_reset {
-            super::consumer::OffsetReset::Earliest => 0,
-            super::consumer::OffsetReset::Latest => u64::MAX,
+            OffsetReset::Earliest => 0,
+            OffsetReset::Latest => u64::MAX,
         });
         self.next_req += 1;
         let req = FetchReq {

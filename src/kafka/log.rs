@@ -60,11 +60,6 @@ impl EpochCache {
         self.0.len().checked_sub(2).map(|i| self.0[i].0)
     }
 
-    /// Start offset of `epoch`, if known.
-    pub fn start_of(&self, epoch: u32) -> Option<u64> {
-        self.0.iter().find(|&&(e, _)| e == epoch).map(|&(_, s)| s)
-    }
-
     /// OffsetsForLeaderEpoch: (epoch, end offset) for `requested`, given the log end offset;
     /// None when undefined (requested epoch above every known one, or the cache is empty).
     pub fn end_offset_for(&self, requested: u32, log_end_offset: u64) -> Option<(u32, u64)> {
@@ -181,11 +176,6 @@ impl Log {
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &LogEntry)> + ExactSizeIterator {
         let s = self.start;
         self.entries.iter().enumerate().map(move |(i, e)| (s + i as u64, e))
-    }
-
-    /// Append time of the first record.
-    pub fn oldest_append_time(&self) -> Option<SimTime> {
-        self.entries.front().map(|e| e.append_time)
     }
 }
 

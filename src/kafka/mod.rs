@@ -22,7 +22,7 @@ pub use config::{ClusterCfg, TopicCfg};
 pub use protocol::{Acks, Msg, PartitionState};
 
 use crate::sim::{Effects, NodeId, NodeRng, SimTime};
-use crate::trace::{BrokerId, RecordKind, Tp};
+use crate::trace::{BrokerId, RecordKind};
 
 /// What a Kafka handler may ask of the loop.
 pub type Fx = Effects<Msg, KTimer, RecordKind>;
@@ -33,11 +33,6 @@ pub const ZK_NODE: NodeId = NodeId(0);
 /// A broker's node id (brokers are nodes 1..=N, numbered like their broker ids).
 pub fn broker_node(b: BrokerId) -> NodeId {
     NodeId(b.0)
-}
-
-/// The broker behind a node id, if it is one.
-pub fn node_broker(n: NodeId, brokers: u32) -> Option<BrokerId> {
-    (n.0 >= 1 && n.0 <= brokers).then_some(BrokerId(n.0))
 }
 
 /// What every handler gets besides its input: the time and its own random stream.
@@ -61,9 +56,4 @@ pub enum KTimer {
     Producer(producer::ProducerTimer),
     /// Consumer timers.
     Consumer(consumer::ConsumerTimer),
-}
-
-/// Finds `tp` in a sorted-by-tp list of states.
-pub fn state_of(states: &[(Tp, PartitionState)], tp: Tp) -> Option<&PartitionState> {
-    states.iter().find(|(t, _)| *t == tp).map(|(_, s)| s)
 }

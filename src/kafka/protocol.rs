@@ -193,37 +193,4 @@ impl Msg {
             | Msg::AlterPartitionResp { .. } => None,
         }
     }
-
-    /// Whether the message carries user records (the GUI draws these as dots).
-    pub fn carries_records(&self) -> usize {
-        match self {
-            Msg::Produce(p) => p.records.len(),
-            Msg::FetchResp(FetchResp { result: FetchResult::Records { records, .. }, .. }) => records.len(),
-            _ => 0,
-        }
-    }
-
-    /// Short name for views.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Msg::MetadataReq { .. } => "Metadata",
-            Msg::MetadataResp { .. } => "MetadataResponse",
-            Msg::Produce(_) => "Produce",
-            Msg::ProduceResp { .. } => "ProduceResponse",
-            Msg::Fetch(_) => "Fetch",
-            Msg::FetchResp(_) => "FetchResponse",
-            Msg::Unreachable { .. } => "ConnectionRefused",
-            Msg::ZkHeartbeat { .. } => "ZkHeartbeat",
-            Msg::ZkClose { .. } => "ZkCloseSession",
-            Msg::ZkTryController { .. } => "ZkCreate /controller",
-            Msg::ZkController { .. } => "ZkControllerResult",
-            Msg::ZkBrokersChanged { .. } => "ZkWatch /brokers/ids",
-            Msg::ZkControllerGone => "ZkWatch /controller",
-            Msg::ZkWrite { .. } => "ZkSetData",
-            Msg::ZkWriteResult { .. } => "ZkSetDataResult",
-            Msg::LeaderAndIsr { .. } => "LeaderAndIsr",
-            Msg::AlterPartition { .. } => "AlterPartition",
-            Msg::AlterPartitionResp { .. } => "AlterPartitionResponse",
-        }
-    }
 }

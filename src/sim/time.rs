@@ -50,11 +50,6 @@ impl Dur {
     pub const fn us(us: u64) -> Dur {
         Dur(us)
     }
-    /// Multiply, saturating.
-    pub fn times(self, n: u64) -> Dur {
-        Dur(self.0.saturating_mul(n))
-    }
-
     /// Parses "250us", "66ms", "6s", "1.5s", "2m", "1h"; a bare "0" is zero.
     pub fn parse(s: &str) -> Result<Dur, String> {
         let s = s.trim();

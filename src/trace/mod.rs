@@ -32,10 +32,6 @@ impl Names {
     pub fn tp(&self, tp: Tp) -> String {
         format!("{}-{}", self.topics[tp.topic.0 as usize], tp.partition)
     }
-    /// "broker-2".
-    pub fn broker(&self, b: BrokerId) -> String {
-        format!("broker-{}", b.0)
-    }
     /// A node's name.
     pub fn node(&self, n: u32) -> &str {
         &self.nodes[n as usize]

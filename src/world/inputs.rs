@@ -2,7 +2,6 @@
 //! heals and slow links. Each one leaves an `input` record in the trace.
 
 use super::{Liveness, Node, Simulation};
-use crate::kafka::Ctx;
 use crate::scenario::Action;
 use crate::sim::NodeId;
 use crate::trace::{BrokerId, DownHow, NodeRef, RecordKind};
@@ -49,7 +48,7 @@ impl Simulation {
                     self.live[0] = Liveness::Up;
                     self.incarnation[0] += 1;
                     self.note_zk(true);
-                    self.with_node(NodeId(0), |n, ctx, fx| {
+                    self.dispatch(NodeId(0), |n, ctx, fx| {
                         if let Node::ZooKeeper(z) = n {
                             z.restart(ctx.now, fx)
                         }
@@ -106,17 +105,13 @@ impl Simulation {
         names.iter().filter_map(|n| self.node_by_name(n)).collect()
     }
 
-    fn with_node(&mut self, node: NodeId, f: impl FnOnce(&mut Node, &mut Ctx, &mut crate::kafka::Fx)) {
-        self.dispatch(node, f);
-    }
-
     fn broker_down(&mut self, b: BrokerId, how: DownHow) {
         let node = NodeId(b.0);
         if !self.is_up(node) {
             return;
         }
         // Effects of the shutdown (a clean one closes the session) go out first.
-        self.with_node(node, |n, _, fx| {
+        self.dispatch(node, |n, _, fx| {
             if let Node::Broker(br) = n {
                 br.stop(how, fx)
             }
@@ -133,7 +128,7 @@ impl Simulation {
         self.live[i] = Liveness::Up;
         self.incarnation[i] += 1;
         let client = matches!(self.nodes[i], Node::Producer(_) | Node::Consumer(_));
-        self.with_node(node, |n, ctx, fx| match n {
+        self.dispatch(node, |n, ctx, fx| match n {
             Node::Broker(b) => b.start(ctx, None, fx),
             Node::Producer(p) => p.start(ctx, fx),
             Node::Consumer(c) => c.start(ctx, fx),

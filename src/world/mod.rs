@@ -179,7 +179,7 @@ impl Simulation {
         let i = node.0 as usize;
         let mut fx = std::mem::take(&mut self.fx);
         for r in fx.records.drain(..) {
-            self.stats.observe(self.now, &r);
+            self.stats.observe(&r);
             self.trace.push(self.now.0, r);
         }
         for (to, msg) in fx.sends.drain(..) {
