@@ -140,7 +140,7 @@ fn recent_flashes(sim: &Simulation) -> (BTreeSet<(BrokerId, Tp)>, BTreeSet<Tp>) 
     let now = sim.now().0;
     let mut hw = BTreeSet::new();
     let mut leaders = BTreeSet::new();
-    for r in sim.trace.recent().iter().rev() {
+    for r in sim.trace.recent().iter().rev().take(super::state::SCAN_PER_FRAME) {
         let age = now.saturating_sub(r.t_us);
         if age > 2_000_000 {
             break;

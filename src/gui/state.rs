@@ -13,6 +13,9 @@ use std::sync::Arc;
 
 /// Records kept in memory for the event log and the message inspector.
 pub const KEEP_RECENT: usize = 100_000;
+/// Most recent records a per-frame view (event log, flashes) looks through, so a frame's
+/// cost stays bounded however fast records arrive.
+pub const SCAN_PER_FRAME: usize = 20_000;
 /// Chart samples kept (at `SAMPLE_US` apart: ten simulated minutes).
 pub const MAX_SAMPLES: usize = 2400;
 /// Simulated time between chart samples.

@@ -35,6 +35,9 @@ fn setup_camera(mut commands: Commands) {
     commands.spawn(Camera2d);
 }
 
+/// Words that mark a log line as bad news (shown in red).
+const ALARMING: [&str; 8] = ["crashed", "lost", "gone", "offline", "OUTSIDE", "failed", "gave up", "powered off"];
+
 fn event_log(ui: &mut egui::Ui, l: &mut Loaded) {
     ui.horizontal(|ui| {
         ui.heading("What just happened");
@@ -49,6 +52,7 @@ fn event_log(ui: &mut egui::Ui, l: &mut Loaded) {
         .recent()
         .iter()
         .rev()
+        .take(super::state::SCAN_PER_FRAME)
         .filter(|r| l.show_data_path || is_notable(&r.kind))
         .map(|r| (r.t_us, describe(r, &names)))
         .filter(|(_, t)| filter.is_empty() || t.to_lowercase().contains(&filter))
@@ -56,13 +60,7 @@ fn event_log(ui: &mut egui::Ui, l: &mut Loaded) {
         .collect();
     egui::ScrollArea::vertical().id_salt("events").stick_to_bottom(true).auto_shrink([false, false]).show(ui, |ui| {
         for (t, text) in lines.into_iter().rev() {
-            let color = if text.contains("crashed")
-                || text.contains("lost")
-                || text.contains("gone")
-                || text.contains("offline")
-                || text.contains("UNCLEAN")
-                || text.contains("OUTSIDE")
-            {
+            let color = if ALARMING.iter().any(|w| text.contains(w)) {
                 Color32::from_rgb(255, 140, 120)
             } else {
                 Color32::LIGHT_GRAY
