@@ -45,10 +45,13 @@ fn parse_assign(strategy: &str, topics: &[String], members: &[String]) -> Result
     let strategy = match strategy {
         "range" => Strategy::Range,
         "roundrobin" | "round-robin" => Strategy::RoundRobin,
-        "sticky" | "cooperative-sticky" => {
-            return Err(format!("the {strategy} assignor is not available yet; use range or roundrobin"));
+        "sticky" => Strategy::Sticky,
+        "cooperative-sticky" => Strategy::CooperativeSticky,
+        other => {
+            return Err(format!(
+                "unknown strategy \"{other}\": expected range, roundrobin, sticky or cooperative-sticky"
+            ));
         }
-        other => return Err(format!("unknown strategy \"{other}\": expected range or roundrobin")),
     };
     let mut parts = BTreeMap::new();
     for t in topics {
@@ -70,11 +73,23 @@ fn parse_assign(strategy: &str, topics: &[String], members: &[String]) -> Result
         if out.iter().any(|x: &Member| x.id == id) {
             return Err(format!("--member {m}: member \"{id}\" given twice"));
         }
+        // Optional ":owned=t-0;t-1" after the topics: what the member owned before (sticky).
+        let (subs, owned) = match subs.split_once(":owned=") {
+            Some((s, o)) => (s, o),
+            None => (subs, ""),
+        };
+        let mut owned_parts = Vec::new();
+        for o in owned.split(';').filter(|s| !s.is_empty()) {
+            let bad = || format!("--member {m}: owned partition \"{o}\" is not TOPIC-N");
+            let (t, p) = o.rsplit_once('-').ok_or_else(bad)?;
+            owned_parts.push((t.to_string(), p.parse::<u32>().map_err(|_| bad())?));
+        }
         let topics: Vec<String> = subs.split(',').filter(|s| !s.is_empty()).map(String::from).collect();
         if let Some(unknown) = topics.iter().find(|t| !parts.contains_key(*t)) {
             return Err(format!("--member {m}: topic \"{unknown}\" has no --topic NAME:PARTITIONS"));
         }
-        out.push(Member { id, instance_id, topics });
+        let generation = if owned_parts.is_empty() { -1 } else { 1 };
+        out.push(Member { id, instance_id, topics, owned: owned_parts, generation });
     }
     Ok((strategy, parts, out))
 }
@@ -89,7 +104,13 @@ pub(super) fn explain(e: Explain) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let a = assign(strategy, &parts, &members);
+            let mut a = assign(strategy, &parts, &members);
+            let mut withheld = Vec::new();
+            if strategy.cooperative() {
+                let r = crate::kafka::sticky_assignor::assign(&parts, &members);
+                a = crate::kafka::sticky_assignor::cooperative_round(&r);
+                withheld = r.transferring.iter().map(|((t, p), to)| format!("{t}-{p} → {to}")).collect();
+            }
             if json {
                 let v: serde_json::Map<String, serde_json::Value> = member_order(&members)
                     .iter()
@@ -102,7 +123,7 @@ pub(super) fn explain(e: Explain) -> ExitCode {
                     .collect();
                 crate::outln!("{}", serde_json::Value::Object(v));
             } else {
-                crate::outln!("{strategy:?} assignment, members in the order the assignor uses:");
+                crate::outln!("{} assignment, members in the order the assignor uses:", strategy.name());
                 for m in member_order(&members) {
                     let ps: Vec<String> = a[&m.id].iter().map(|(t, p)| format!("{t}-{p}")).collect();
                     let who = match &m.instance_id {
@@ -110,6 +131,12 @@ pub(super) fn explain(e: Explain) -> ExitCode {
                         None => m.id.clone(),
                     };
                     crate::outln!("  {who:<24} {}", if ps.is_empty() { "(nothing)".to_string() } else { ps.join(" ") });
+                }
+                if !withheld.is_empty() {
+                    crate::outln!(
+                        "first cooperative round withholds {} (the old owner revokes them, then a second rebalance hands them over)",
+                        withheld.join(", ")
+                    );
                 }
             }
             ExitCode::SUCCESS

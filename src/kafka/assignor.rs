@@ -2,7 +2,7 @@
 //! (and `brokerlab explain assign`) hand out the same partitions Kafka would.
 //! Member order (K AbstractPartitionAssignor.MemberInfo.compareTo): members with a
 //! group.instance.id first, by instance id; then the rest by member id.
-//! Sticky and cooperative-sticky are not here yet.
+//! Sticky and cooperative-sticky live in `sticky_assignor`.
 
 use std::collections::BTreeMap;
 
@@ -15,15 +15,47 @@ pub struct Member {
     pub instance_id: Option<String>,
     /// Subscribed topics.
     pub topics: Vec<String>,
+    /// Partitions it owned before this rebalance (sticky assignors read them).
+    pub owned: Vec<(String, u32)>,
+    /// Generation those partitions belong to (-1: none).
+    pub generation: i32,
+}
+
+impl Member {
+    /// A fresh member: no owned partitions.
+    pub fn new(id: &str, instance_id: Option<String>, topics: Vec<String>) -> Member {
+        Member { id: id.to_string(), instance_id, topics, owned: Vec::new(), generation: -1 }
+    }
 }
 
 /// Which assignor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Strategy {
     /// K RangeAssignor: per topic, consecutive ranges; extras to the first members.
+    #[default]
     Range,
     /// K RoundRobinAssignor: all partitions in (topic, partition) order, dealt in turn.
     RoundRobin,
+    /// K StickyAssignor: balanced, keeping owned partitions; eager rebalancing.
+    Sticky,
+    /// K CooperativeStickyAssignor: sticky, with incremental cooperative rebalancing.
+    CooperativeSticky,
+}
+
+impl Strategy {
+    /// Kafka's protocol name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Range => "range",
+            Strategy::RoundRobin => "roundrobin",
+            Strategy::Sticky => "sticky",
+            Strategy::CooperativeSticky => "cooperative-sticky",
+        }
+    }
+    /// Whether members keep consuming during a rebalance (KIP-429).
+    pub fn cooperative(self) -> bool {
+        self == Strategy::CooperativeSticky
+    }
 }
 
 /// Partitions per member id (every member present, possibly with none), each list in
@@ -47,7 +79,12 @@ pub fn member_order(members: &[Member]) -> Vec<&Member> {
 
 /// Runs the assignor. `partitions` maps topic → partition count; topics nobody knows
 /// about are skipped, as the Java assignors skip topics without metadata.
+/// Sticky assignors return their own order (the lists Kafka's tests compare); for
+/// cooperative-sticky this is the eager result, before `sticky_assignor::cooperative_round`.
 pub fn assign(strategy: Strategy, partitions: &BTreeMap<String, u32>, members: &[Member]) -> Assignment {
+    if matches!(strategy, Strategy::Sticky | Strategy::CooperativeSticky) {
+        return super::sticky_assignor::assign(partitions, members).assignment;
+    }
     let mut out: Assignment = members.iter().map(|m| (m.id.clone(), Vec::new())).collect();
     let ordered = member_order(members);
     match strategy {
@@ -67,6 +104,7 @@ pub fn assign(strategy: Strategy, partitions: &BTreeMap<String, u32>, members: &
                 }
             }
         }
+        Strategy::Sticky | Strategy::CooperativeSticky => unreachable!("handled above"),
         Strategy::RoundRobin => {
             if ordered.is_empty() {
                 return out;
@@ -92,7 +130,7 @@ mod tests {
     use super::*;
 
     fn m(id: &str, topics: &[&str]) -> Member {
-        Member { id: id.into(), instance_id: None, topics: topics.iter().map(|t| t.to_string()).collect() }
+        Member::new(id, None, topics.iter().map(|t| t.to_string()).collect())
     }
 
     #[test]

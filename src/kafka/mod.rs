@@ -7,6 +7,7 @@ pub mod broker;
 pub mod config;
 pub mod consumer;
 pub mod controller;
+pub mod group;
 pub mod isr;
 pub mod log;
 pub mod partition;
@@ -16,6 +17,7 @@ pub mod producer;
 pub mod protocol;
 pub mod purgatory;
 pub mod replica_manager;
+pub mod sticky_assignor;
 pub mod zookeeper;
 
 pub use config::{ClusterCfg, TopicCfg};

@@ -146,6 +146,7 @@ pub fn to_json(r: &Record, n: &Names) -> Value {
             put("up", json!(up));
         }
         RecordKind::Input { what } => put("what", json!(what)),
+        RecordKind::Group(g) => super::group_record::json_fields(g, n, &mut m),
     }
     Value::Object(m)
 }

@@ -3,11 +3,13 @@
 //! topics and keys by index; `Names` turns them into words for JSON and for people.
 
 pub mod digest;
+pub mod group_record;
 pub mod jsonl;
 pub mod record;
 pub mod text;
 
 pub use digest::{Digest, StableHasher};
+pub use group_record::{FailKind, GroupEvent, GroupRef, LeaveReason};
 pub use record::{
     BrokerId, DownHow, Election, ErrorCode, KeyId, MsgId, NodeRef, PartitionReason, Record, RecordKind, TopicId, Tp,
 };
@@ -25,6 +27,8 @@ pub struct Names {
     pub keys: Vec<String>,
     /// Producer node index by producer number (for message ids).
     pub producers: Vec<u32>,
+    /// Consumer group names by group index.
+    pub groups: Vec<String>,
 }
 
 impl Names {
@@ -35,6 +39,10 @@ impl Names {
     /// A node's name.
     pub fn node(&self, n: u32) -> &str {
         &self.nodes[n as usize]
+    }
+    /// A group's name.
+    pub fn group(&self, g: GroupRef) -> &str {
+        self.groups.get(g.0 as usize).map(String::as_str).unwrap_or("?")
     }
     /// A key's text.
     pub fn key(&self, k: KeyId) -> &str {

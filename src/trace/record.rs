@@ -79,6 +79,18 @@ pub enum ErrorCode {
     OutOfOrderSequence,
     /// The request carried a leader epoch older than the replica's.
     FencedLeaderEpoch,
+    /// This broker is not the group's coordinator (any more).
+    NotCoordinator,
+    /// The group's __consumer_offsets partition has no leader.
+    CoordinatorNotAvailable,
+    /// KIP-394: a new member must rejoin with the id it was given.
+    MemberIdRequired,
+    /// The coordinator does not know this member (removed, or the coordinator moved).
+    UnknownMemberId,
+    /// The request's generation is not the group's current one.
+    IllegalGeneration,
+    /// The group is rebalancing: rejoin.
+    RebalanceInProgress,
 }
 
 impl ErrorCode {
@@ -91,8 +103,15 @@ impl ErrorCode {
             | ErrorCode::RequestTimedOut
             | ErrorCode::LeaderNotAvailable
             | ErrorCode::OutOfOrderSequence
-            | ErrorCode::FencedLeaderEpoch => true,
-            ErrorCode::DeliveryTimeout | ErrorCode::OffsetOutOfRange => false,
+            | ErrorCode::FencedLeaderEpoch
+            | ErrorCode::NotCoordinator
+            | ErrorCode::CoordinatorNotAvailable => true,
+            ErrorCode::DeliveryTimeout
+            | ErrorCode::OffsetOutOfRange
+            | ErrorCode::MemberIdRequired
+            | ErrorCode::UnknownMemberId
+            | ErrorCode::IllegalGeneration
+            | ErrorCode::RebalanceInProgress => false,
         }
     }
     /// snake_case name for the trace and people.
@@ -107,6 +126,12 @@ impl ErrorCode {
             ErrorCode::LeaderNotAvailable => "leader_not_available",
             ErrorCode::OutOfOrderSequence => "out_of_order_sequence",
             ErrorCode::FencedLeaderEpoch => "fenced_leader_epoch",
+            ErrorCode::NotCoordinator => "not_coordinator",
+            ErrorCode::CoordinatorNotAvailable => "coordinator_not_available",
+            ErrorCode::MemberIdRequired => "member_id_required",
+            ErrorCode::UnknownMemberId => "unknown_member_id",
+            ErrorCode::IllegalGeneration => "illegal_generation",
+            ErrorCode::RebalanceInProgress => "rebalance_in_progress",
         }
     }
 }
@@ -199,6 +224,8 @@ pub enum RecordKind {
     ClientState { node: NodeRef, up: bool },
     /// An input was applied: a scheduled fault or an action from the app.
     Input { what: String },
+    /// Consumer groups and failure handling.
+    Group(super::group_record::GroupEvent),
 }
 
 impl RecordKind {
@@ -229,6 +256,7 @@ impl RecordKind {
             RecordKind::OffsetReset { .. } => "offset_reset",
             RecordKind::ClientState { .. } => "client",
             RecordKind::Input { .. } => "input",
+            RecordKind::Group(g) => g.name(),
         }
     }
 }

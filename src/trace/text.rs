@@ -27,6 +27,7 @@ pub fn is_notable(r: &RecordKind) -> bool {
         | RecordKind::ProcessFail { .. }
         | RecordKind::ProcessSkip { .. } => true,
         RecordKind::ProduceError { retrying, .. } => !retrying,
+        RecordKind::Group(g) => g.is_notable(),
         RecordKind::Produce { .. }
         | RecordKind::Append { .. }
         | RecordKind::Replicate { .. }
@@ -159,5 +160,6 @@ pub fn describe(r: &Record, n: &Names) -> String {
             format!("{} {}", n.node(node.0), if *up { "started" } else { "crashed" })
         }
         RecordKind::Input { what } => format!("▶ {what}"),
+        RecordKind::Group(g) => super::group_record::describe(g, n),
     }
 }

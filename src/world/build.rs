@@ -191,6 +191,7 @@ impl Simulation {
             topics: cfg.topics.iter().map(|t| t.name.clone()).collect(),
             keys: keys.keys,
             producers: producer_nodes,
+            groups: Vec::new(),
         });
         let n = nodes.len();
         let track_order = sc.expect.iter().any(|e| matches!(e, Expectation::KeyOrderHolds { .. }));

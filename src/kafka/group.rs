@@ -1,0 +1,142 @@
+//! A consumer group as its coordinator holds it: state, generation, members and their
+//! subscriptions, the chosen assignor, the assignment, and committed offsets.
+//!
+//! States and their transitions (K GroupMetadata.scala):
+//! - `Empty`: no members (offsets may remain). → `PreparingRebalance` on the first JoinGroup.
+//! - `PreparingRebalance`: collecting JoinGroups. → `CompletingRebalance` when every known
+//!   member has rejoined or the rebalance timeout expires; → `Empty` if nobody is left.
+//! - `CompletingRebalance`: waiting for the leader's SyncGroup. → `Stable` on it;
+//!   → `PreparingRebalance` on a join, leave or member failure (or a sync timeout).
+//! - `Stable`: assignment handed out. → `PreparingRebalance` on a join, leave or failure.
+//! - `Dead`: the coordinator moved away (the group is unloaded). Terminal.
+
+use super::assignor::Strategy;
+use crate::sim::{Dur, NodeId};
+use crate::trace::{NodeRef, Tp};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A group's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GroupState {
+    /// No members.
+    Empty,
+    /// Collecting JoinGroups.
+    PreparingRebalance,
+    /// Waiting for the leader's assignment.
+    CompletingRebalance,
+    /// Assignment handed out.
+    Stable,
+    /// Unloaded: this broker is no longer its coordinator.
+    Dead,
+}
+
+/// A member as the coordinator knows it.
+#[derive(Clone, Debug)]
+pub struct MemberMeta {
+    /// Its client's node (where responses go).
+    pub node: NodeId,
+    /// group.instance.id for static members.
+    pub instance_id: Option<String>,
+    /// Subscribed topics.
+    pub topics: Vec<String>,
+    /// Assignors it supports, in preference order.
+    pub protocols: Vec<Strategy>,
+    /// Partitions it owns (cooperative protocol) and their generation.
+    pub owned: Vec<Tp>,
+    /// Generation of `owned` (-1: none).
+    pub owned_generation: i32,
+    /// session.timeout.ms.
+    pub session_timeout: Dur,
+    /// rebalance.timeout.ms (the Java consumer sends max.poll.interval.ms).
+    pub rebalance_timeout: Dur,
+    /// Its JoinGroup waiting for the join phase to end.
+    pub awaiting_join: Option<u64>,
+    /// Its SyncGroup waiting for the leader's assignment.
+    pub awaiting_sync: Option<u64>,
+    /// Its partitions in the current generation.
+    pub assignment: Vec<Tp>,
+    /// Bumped on every sign of life; a session-expiry timer carries the value it saw.
+    pub heartbeat_seq: u64,
+}
+
+/// One group on its coordinator.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// State.
+    pub state: GroupState,
+    /// Generation id (0 before the first rebalance).
+    pub generation: u32,
+    /// The assignor the members voted for.
+    pub protocol: Option<Strategy>,
+    /// Member id of the leader.
+    pub leader: Option<String>,
+    /// Members by id.
+    pub members: BTreeMap<String, MemberMeta>,
+    /// Ids handed out with MEMBER_ID_REQUIRED whose owners have not rejoined yet.
+    pub pending: BTreeSet<String>,
+    /// Committed offsets (the next offset to read).
+    pub offsets: BTreeMap<Tp, u64>,
+    /// Bumped on every rebalance round; timers carry it.
+    pub round: u64,
+    /// A member joined during the initial delay (it is extended).
+    pub new_member_added: bool,
+}
+
+impl Group {
+    /// An empty group (with offsets loaded from the log, if any).
+    pub fn new(generation: u32, offsets: BTreeMap<Tp, u64>) -> Group {
+        Group {
+            state: GroupState::Empty,
+            generation,
+            protocol: None,
+            leader: None,
+            members: BTreeMap::new(),
+            pending: BTreeSet::new(),
+            offsets,
+            round: 0,
+            new_member_added: false,
+        }
+    }
+
+    /// K rebalanceTimeoutMs: the largest of the members'.
+    pub fn rebalance_timeout(&self) -> Dur {
+        self.members.values().map(|m| m.rebalance_timeout).max().unwrap_or(Dur::secs(300))
+    }
+
+    /// Every known member has rejoined and nobody is pending (K hasAllMembersJoined).
+    pub fn all_joined(&self) -> bool {
+        self.pending.is_empty() && self.members.values().all(|m| m.awaiting_join.is_some())
+    }
+
+    /// K selectProtocol: candidates every member supports; each member votes for its first
+    /// candidate; most votes wins (ties: the first candidate in the first member's list).
+    pub fn select_protocol(&self) -> Strategy {
+        let Some(first) = self.members.values().next() else {
+            return Strategy::Range;
+        };
+        let candidates: Vec<Strategy> = first
+            .protocols
+            .iter()
+            .copied()
+            .filter(|p| self.members.values().all(|m| m.protocols.contains(p)))
+            .collect();
+        let mut votes: Vec<(Strategy, usize)> = candidates.iter().map(|&c| (c, 0)).collect();
+        for m in self.members.values() {
+            if let Some(v) = m.protocols.iter().find(|p| candidates.contains(p)) {
+                votes.iter_mut().find(|(c, _)| c == v).expect("a candidate").1 += 1;
+            }
+        }
+        let best = votes.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        votes.into_iter().find(|(_, n)| *n == best).map(|(c, _)| c).unwrap_or(Strategy::Range)
+    }
+
+    /// The member owning a client node, if any.
+    pub fn member_of(&self, node: NodeId) -> Option<&String> {
+        self.members.iter().find(|(_, m)| m.node == node).map(|(id, _)| id)
+    }
+
+    /// A member's node as a trace reference.
+    pub fn node_ref(&self, id: &str) -> Option<NodeRef> {
+        self.members.get(id).map(|m| NodeRef(m.node.0))
+    }
+}

@@ -1,0 +1,268 @@
+//! The sticky and cooperative-sticky assignors (K AbstractStickyAssignor,
+//! CooperativeStickyAssignor). Equal subscriptions follow `ConstrainedAssignmentBuilder`
+//! step by step, including the Java `HashMap` iteration order over member ids that decides
+//! which owner keeps a partition; unequal subscriptions use a simpler heuristic that keeps
+//! the properties Kafka's tests assert (valid, balanced, sticky) but not its exact lists.
+
+use super::assignor::{Assignment, Member};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+type Tp = (String, u32);
+
+/// The result: the assignment and the partitions that change owner (partition → new owner).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StickyResult {
+    /// Partitions per member id.
+    pub assignment: Assignment,
+    /// K partitionsTransferringOwnership.
+    pub transferring: BTreeMap<Tp, String>,
+}
+
+/// Java `String.hashCode` over UTF-16 code units.
+pub fn java_hash(s: &str) -> i32 {
+    s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
+}
+
+/// `keys` in the order a `java.util.HashMap` with these keys inserted in this order
+/// iterates them: bucket index `(h ^ h >>> 16) & (capacity − 1)`, insertion order within a
+/// bucket (simplified: no treeified buckets, which need eight collisions in one bucket).
+pub fn java_hashmap_order(keys: &[String]) -> Vec<String> {
+    let mut cap = 16usize;
+    while keys.len() * 4 > cap * 3 {
+        cap *= 2;
+    }
+    let mut order: Vec<(usize, usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let h = java_hash(k) as u32;
+            (((h ^ (h >> 16)) as usize) & (cap - 1), i)
+        })
+        .collect();
+    order.sort();
+    order.into_iter().map(|(_, i)| keys[i].clone()).collect()
+}
+
+/// Owned partitions after dropping unsubscribed topics and resolving conflicting claims
+/// (K `allSubscriptionsEqual`): the higher generation keeps a partition; equal generations
+/// lose it (it becomes "multiply claimed").
+fn owned_partitions(
+    members: &[Member],
+    order: &[String],
+    topics: &BTreeMap<String, u32>,
+) -> (BTreeMap<String, Vec<Tp>>, BTreeSet<Tp>) {
+    let by_id: BTreeMap<&str, &Member> = members.iter().map(|m| (m.id.as_str(), m)).collect();
+    let mut owned: BTreeMap<String, Vec<Tp>> = BTreeMap::new();
+    let mut owner_of: BTreeMap<Tp, String> = BTreeMap::new();
+    let mut multiply = BTreeSet::new();
+    for id in order {
+        let m = by_id[id.as_str()];
+        owned.insert(id.clone(), Vec::new());
+        for tp in &m.owned {
+            if !topics.get(&tp.0).is_some_and(|&n| tp.1 < n) {
+                continue;
+            }
+            match owner_of.insert(tp.clone(), id.clone()) {
+                None => owned.get_mut(id).expect("inserted").push(tp.clone()),
+                Some(other) => {
+                    let other_gen = by_id[other.as_str()].generation;
+                    if m.generation == other_gen {
+                        multiply.insert(tp.clone());
+                        owned.get_mut(&other).expect("seen").retain(|p| p != tp);
+                    } else if m.generation > other_gen {
+                        owned.get_mut(id).expect("inserted").push(tp.clone());
+                        owned.get_mut(&other).expect("seen").retain(|p| p != tp);
+                    } else {
+                        owner_of.insert(tp.clone(), other);
+                    }
+                }
+            }
+        }
+    }
+    (owned, multiply)
+}
+
+/// Runs the sticky assignment (eager result; see `cooperative_round` for the first
+/// cooperative round). `partitions` maps topic → count.
+pub fn assign(partitions: &BTreeMap<String, u32>, members: &[Member]) -> StickyResult {
+    let subscribed: BTreeSet<&String> = members.iter().flat_map(|m| m.topics.iter()).collect();
+    let topics: BTreeMap<String, u32> =
+        partitions.iter().filter(|(t, _)| subscribed.contains(t)).map(|(t, n)| (t.clone(), *n)).collect();
+    let ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
+    let order = java_hashmap_order(&ids);
+    let (owned, multiply) = owned_partitions(members, &order, &topics);
+    let first: BTreeSet<&String> = members.first().map(|m| m.topics.iter().collect()).unwrap_or_default();
+    let equal = members.iter().all(|m| m.topics.iter().collect::<BTreeSet<_>>() == first);
+    if equal { constrained(&topics, &order, owned, &multiply) } else { general(&topics, members, owned, &multiply) }
+}
+
+/// K ConstrainedAssignmentBuilder (every member subscribes to the same topics).
+fn constrained(
+    topics: &BTreeMap<String, u32>,
+    order: &[String],
+    mut owned: BTreeMap<String, Vec<Tp>>,
+    multiply: &BTreeSet<Tp>,
+) -> StickyResult {
+    let mut out = StickyResult::default();
+    let total: usize = topics.values().map(|&n| n as usize).sum();
+    let m = order.len();
+    if m == 0 {
+        return out;
+    }
+    let (min_q, max_q) = (total / m, total.div_ceil(m));
+    let expected_max = total % m;
+    let mut current_max = 0usize;
+    let mut unfilled: Vec<String> = Vec::new();
+    let mut at_min: VecDeque<String> = VecDeque::new();
+    let mut revoked: BTreeSet<Tp> = BTreeSet::new();
+    let mut assigned: BTreeSet<Tp> = BTreeSet::new();
+    for id in order {
+        let mut mine = owned.remove(id).unwrap_or_default();
+        mine.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        mine.retain(|tp| !multiply.contains(tp));
+        let keep = if mine.len() < min_q {
+            unfilled.push(id.clone());
+            mine.len()
+        } else if mine.len() >= max_q && current_max < expected_max {
+            current_max += 1;
+            if current_max == expected_max {
+                at_min.clear();
+            }
+            max_q
+        } else {
+            if current_max < expected_max {
+                at_min.push_back(id.clone());
+            }
+            min_q
+        };
+        revoked.extend(mine.drain(keep..));
+        assigned.extend(mine.iter().cloned());
+        out.assignment.insert(id.clone(), mine);
+    }
+    let unassigned: Vec<Tp> = topics
+        .iter()
+        .flat_map(|(t, &n)| (0..n).map(move |p| (t.clone(), p)))
+        .filter(|tp| !assigned.contains(tp))
+        .collect();
+    unfilled.sort();
+    at_min.make_contiguous().sort();
+    let mut cursor = 0usize; // the iterator over `unfilled`
+    for tp in unassigned {
+        let (id, from_iter) = if cursor < unfilled.len() {
+            cursor += 1;
+            (unfilled[cursor - 1].clone(), true)
+        } else if !unfilled.is_empty() {
+            cursor = 1;
+            (unfilled[0].clone(), true)
+        } else {
+            let Some(id) = at_min.pop_front() else {
+                panic!("sticky assignor ran out of members with partitions left (a bug)");
+            };
+            (id, false)
+        };
+        let list = out.assignment.get_mut(&id).expect("every member");
+        list.push(tp.clone());
+        if revoked.contains(&tp) || multiply.contains(&tp) {
+            out.transferring.insert(tp.clone(), id.clone());
+        }
+        let count = list.len();
+        // (Java also counts members reaching maxQuota here, only to log a warning.)
+        if count == min_q && from_iter {
+            cursor -= 1;
+            unfilled.remove(cursor);
+            at_min.push_back(id);
+        }
+    }
+    out
+}
+
+/// Unequal subscriptions (simplified from K GeneralAssignmentBuilder): keep valid owned
+/// partitions, hand out the rest most-constrained partition first to the eligible member
+/// with the fewest, then move partitions while a member has two more than an eligible one.
+fn general(
+    topics: &BTreeMap<String, u32>,
+    members: &[Member],
+    owned: BTreeMap<String, Vec<Tp>>,
+    multiply: &BTreeSet<Tp>,
+) -> StickyResult {
+    let mut ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
+    ids.sort();
+    let subs: BTreeMap<&str, &Vec<String>> = members.iter().map(|m| (m.id.as_str(), &m.topics)).collect();
+    let eligible = |tp: &Tp| -> Vec<&String> { ids.iter().filter(|id| subs[id.as_str()].contains(&tp.0)).collect() };
+    let mut a: Assignment = ids.iter().map(|id| (id.clone(), Vec::new())).collect();
+    let mut prev_owner: BTreeMap<Tp, String> = BTreeMap::new();
+    for (id, ps) in &owned {
+        for tp in ps {
+            prev_owner.insert(tp.clone(), id.clone());
+            if !multiply.contains(tp) && subs[id.as_str()].contains(&tp.0) {
+                a.get_mut(id).expect("member").push(tp.clone());
+            }
+        }
+    }
+    let kept: BTreeSet<Tp> = a.values().flatten().cloned().collect();
+    let mut rest: Vec<Tp> =
+        topics.iter().flat_map(|(t, &n)| (0..n).map(move |p| (t.clone(), p))).filter(|tp| !kept.contains(tp)).collect();
+    rest.sort_by_key(|tp| eligible(tp).len());
+    for tp in rest {
+        if let Some(id) = eligible(&tp).into_iter().min_by_key(|id| a[*id].len()) {
+            let id = id.clone();
+            a.get_mut(&id).expect("member").push(tp);
+        }
+    }
+    // Balance: a member may take a partition from one holding at least two more.
+    loop {
+        let mut moved = false;
+        'outer: for from in ids.clone() {
+            for tp in a[&from].clone().into_iter().rev() {
+                let to = eligible(&tp)
+                    .into_iter()
+                    .filter(|id| a[*id].len() + 2 <= a[&from].len())
+                    .min_by_key(|id| a[*id].len());
+                if let Some(to) = to.cloned() {
+                    a.get_mut(&from).expect("member").retain(|p| *p != tp);
+                    a.get_mut(&to).expect("member").push(tp);
+                    moved = true;
+                    break 'outer;
+                }
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    let mut transferring = BTreeMap::new();
+    for (id, ps) in &a {
+        for tp in ps {
+            if prev_owner.get(tp).is_some_and(|o| o != id) || multiply.contains(tp) {
+                transferring.insert(tp.clone(), id.clone());
+            }
+        }
+    }
+    StickyResult { assignment: a, transferring }
+}
+
+/// K CooperativeStickyAssignor.adjustAssignment: partitions changing owner are withheld
+/// from their new owner this round; the old owner revokes them and rejoins, and the
+/// follow-up rebalance hands them over.
+pub fn cooperative_round(r: &StickyResult) -> Assignment {
+    let mut a = r.assignment.clone();
+    for (tp, to) in &r.transferring {
+        if let Some(list) = a.get_mut(to) {
+            list.retain(|p| p != tp);
+        }
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashmap_order_of_consumer_ids_matches_java() {
+        let ids: Vec<String> = (1..=4).map(|i| format!("consumer{i}")).collect();
+        assert_eq!(java_hashmap_order(&ids), vec!["consumer4", "consumer3", "consumer2", "consumer1"]);
+        // SEMANTICS §1.4.1: "my-group" lives in __consumer_offsets partition 12 of 50.
+        assert_eq!(java_hash("my-group").unsigned_abs() % 50, 12);
+    }
+}
