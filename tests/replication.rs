@@ -36,6 +36,9 @@ fn cfg(min_isr: u32) -> ClusterCfg {
         flush_every_messages: None,
         flush_interval: Dur::secs(5),
         retention_check_interval: Dur::secs(1),
+        groups: Vec::new(),
+        offsets_topic: None,
+        group_initial_rebalance_delay: Dur::secs(3),
     }
 }
 
@@ -54,7 +57,14 @@ fn here(c: &ClusterCfg, t: u64) -> Here<'_> {
 }
 
 fn produce(r: &mut Replica, c: &ClusterCfg, t: u64, n: u32, acks: Acks, fx: &mut Fx) -> Option<Result<u64, ErrorCode>> {
-    let records = (0..n).map(|i| ProducedRecord { value: MsgId::new(0, i), key: None, poison: false }).collect();
+    let records = (0..n)
+        .map(|i| ProducedRecord {
+            value: MsgId::new(0, i),
+            key: None,
+            poison: false,
+            meta: brokerlab::kafka::log::Meta::None,
+        })
+        .collect();
     let req = ProduceReq { req: 1, tp: TP, acks, records, idempotence: None, timeout_us: 30_000_000 };
     let mut id = 0;
     r.produce(&here(c, t), NodeId(9), &req, &mut id, fx)
@@ -190,6 +200,7 @@ fn entry(epoch: u32, i: u32) -> LogEntry {
         seq: 0,
         batch_base_seq: 0,
         poison: false,
+        meta: brokerlab::kafka::log::Meta::None,
     }
 }
 

@@ -34,6 +34,22 @@ fn consumer(sim: &Simulation, name: &str) -> (NodeId, usize) {
     (id, idx)
 }
 
+fn lag_of(sim: &Simulation, c: &Option<String>, g: &Option<String>) -> (u64, String) {
+    match (c, g) {
+        (Some(c), _) => (sim.lag(consumer(sim, c).0), c.clone()),
+        (None, Some(g)) => {
+            let i = sim.names().groups.iter().position(|x| x == g).unwrap_or(0);
+            (sim.group_lag(crate::trace::GroupRef(i as u16)), format!("group {g}"))
+        }
+        (None, None) => (0, "nobody".into()),
+    }
+}
+
+fn group_stats<'a>(sim: &'a Simulation, name: &str) -> Option<&'a crate::check::stats::GroupStats> {
+    let g = sim.names().groups.iter().position(|g| g == name)?;
+    sim.stats.groups.get(&crate::trace::GroupRef(g as u16))
+}
+
 /// Acknowledged records missing from their partition's log of record, not explained by
 /// retention: the heart of every durability lesson.
 pub fn acked_lost(sim: &Simulation) -> Vec<(MsgId, Tp, u64)> {
@@ -91,19 +107,62 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
         Expectation::Consumed { consumer: Some(c), min, max } => {
             range(&format!("consumed by {c}"), s.consumers[consumer(sim, c).1].consumed, *min, *max)
         }
-        Expectation::Duplicates { consumer: c, min, max } => {
+        Expectation::Duplicates { consumer: Some(c), min, max, .. } => {
             range(&format!("duplicates at {c}"), s.consumers[consumer(sim, c).1].duplicates, *min, *max)
         }
-        Expectation::LagAtLeast { consumer: c, at, messages } => {
-            let lag = sim.lag(consumer(sim, c).0);
+        Expectation::Duplicates { consumer: None, group, min, max } => {
+            let g = group.as_deref().unwrap_or("?");
+            let n = group_stats(sim, g).map(|x| x.duplicates).unwrap_or(0);
+            range(&format!("records group {g} processed twice"), n, *min, *max)
+        }
+        Expectation::Rebalances { group: g, min, max } => {
+            range(&format!("rebalances of {g}"), group_stats(sim, g).map(|x| x.rebalances).unwrap_or(0), *min, *max)
+        }
+        Expectation::Lost { group: g, min, max } => range(
+            &format!("records group {g} committed past unprocessed"),
+            group_stats(sim, g).map(|x| x.lost()).unwrap_or(0),
+            *min,
+            *max,
+        ),
+        Expectation::DeadLettered { topic, min, max } => {
+            let n = sim.topic_id(topic).and_then(|t| s.dead_lettered.get(&t)).copied().unwrap_or(0);
+            range(&format!("records dead-lettered to {topic}"), n, *min, *max)
+        }
+        Expectation::Redriven { min, max } => range("records re-driven", s.redriven, *min, *max),
+        Expectation::Assignment { group, at, member, partitions } => {
+            let mut got: Vec<String> = match sim.node_by_name(member).and_then(|id| sim.consumer_at(id)) {
+                Some(c) => c.cursors.iter().map(|k| sim.names().tp(k.tp)).collect(),
+                None => Vec::new(),
+            };
+            got.sort();
+            let mut want = partitions.clone();
+            want.sort();
+            Outcome {
+                what: format!("{member} of {group} owns [{}] at {at}", want.join(", ")),
+                passed: got == want,
+                observed: format!("[{}]", got.join(", ")),
+            }
+        }
+        Expectation::CommittedOffset { group, topic, partition, at, offset } => {
+            let got = sim
+                .tp(topic, *partition)
+                .and_then(|tp| group_stats(sim, group).and_then(|g| g.committed.get(&tp).copied()));
+            Outcome {
+                what: format!("{group}'s committed offset of {topic}-{partition} at {at} is {offset}"),
+                passed: got == Some(*offset),
+                observed: got.map(|o| o.to_string()).unwrap_or_else(|| "nothing committed".into()),
+            }
+        }
+        Expectation::LagAtLeast { consumer: c, group, at, messages } => {
+            let (lag, c) = lag_of(sim, c, group);
             Outcome {
                 what: format!("lag of {c} at {at} at least {messages}"),
                 passed: lag >= *messages,
                 observed: lag.to_string(),
             }
         }
-        Expectation::LagAtMost { consumer: c, at, messages } => {
-            let lag = sim.lag(consumer(sim, c).0);
+        Expectation::LagAtMost { consumer: c, group, at, messages } => {
+            let (lag, c) = lag_of(sim, c, group);
             Outcome {
                 what: format!("lag of {c} at {at} at most {messages}"),
                 passed: lag <= *messages,

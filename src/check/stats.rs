@@ -1,7 +1,7 @@
 //! Counters kept while the simulation runs, fed by the trace records as they are made:
 //! produced, acked, errors, consumed, duplicates, key order, leader changes, truncations.
 
-use crate::trace::{ErrorCode, KeyId, MsgId, RecordKind, Tp};
+use crate::trace::{ErrorCode, GroupEvent, GroupRef, KeyId, MsgId, NodeRef, RecordKind, TopicId, Tp};
 use std::collections::{BTreeMap, VecDeque};
 
 /// What one consumer did.
@@ -38,6 +38,81 @@ impl ConsumerStats {
     }
 }
 
+/// A set of message ids (a bitset per producer).
+#[derive(Clone, Debug, Default)]
+pub struct SeenSet(Vec<Vec<u64>>);
+
+impl SeenSet {
+    /// Marks `m`; true if it was already there.
+    pub fn insert(&mut self, m: MsgId) -> bool {
+        let p = m.producer() as usize;
+        if self.0.len() <= p {
+            self.0.resize(p + 1, Vec::new());
+        }
+        let (word, bit) = (m.seq() as usize / 64, m.seq() % 64);
+        let bits = &mut self.0[p];
+        if bits.len() <= word {
+            bits.resize(word + 1, 0);
+        }
+        let was = bits[word] & (1 << bit) != 0;
+        bits[word] |= 1 << bit;
+        was
+    }
+}
+
+/// Offsets of one partition a group handled, from the first it fetched.
+#[derive(Clone, Debug, Default)]
+pub struct Handled {
+    /// First offset the group fetched.
+    pub first: Option<u64>,
+    bits: Vec<u64>,
+}
+
+impl Handled {
+    fn mark(&mut self, offset: u64) {
+        let Some(first) = self.first else { return };
+        let Some(i) = offset.checked_sub(first) else { return };
+        let (w, b) = (i as usize / 64, i % 64);
+        if self.bits.len() <= w {
+            self.bits.resize(w + 1, 0);
+        }
+        self.bits[w] |= 1 << b;
+    }
+    fn has(&self, offset: u64) -> bool {
+        let Some(i) = self.first.and_then(|f| offset.checked_sub(f)) else { return true };
+        self.bits.get(i as usize / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+/// What one consumer group did.
+#[derive(Clone, Debug, Default)]
+pub struct GroupStats {
+    /// Completed rebalances (generations started with members).
+    pub rebalances: u64,
+    /// Records processed successfully more than once by the group's members.
+    pub duplicates: u64,
+    seen: SeenSet,
+    /// Per partition: offsets handled (processed, skipped, republished).
+    pub handled: BTreeMap<Tp, Handled>,
+    /// Latest committed offset per partition.
+    pub committed: BTreeMap<Tp, u64>,
+}
+
+impl GroupStats {
+    /// Records below the committed offsets the group never handled (at-most-once loss).
+    pub fn lost(&self) -> u64 {
+        let mut n = 0;
+        for (tp, &c) in &self.committed {
+            if let Some(h) = self.handled.get(tp)
+                && let Some(first) = h.first
+            {
+                n += (first..c).filter(|&o| !h.has(o)).count() as u64;
+            }
+        }
+        n
+    }
+}
+
 /// Run-wide counters.
 #[derive(Clone, Debug)]
 pub struct Stats {
@@ -65,12 +140,24 @@ pub struct Stats {
     pub consumers: Vec<ConsumerStats>,
     consumer_of_node: BTreeMap<u32, usize>,
     keys: Option<Vec<Vec<Option<KeyId>>>>,
+    /// Per consumer group.
+    pub groups: BTreeMap<GroupRef, GroupStats>,
+    group_of_node: BTreeMap<u32, GroupRef>,
+    /// Records published to each dead-letter topic.
+    pub dead_lettered: BTreeMap<TopicId, u64>,
+    /// Records re-driven.
+    pub redriven: u64,
 }
 
 impl Stats {
     /// Counters for `producers` producers and the consumers at `consumer_nodes`; key order
     /// is only tracked when some expectation needs it.
-    pub fn new(producers: usize, consumer_nodes: &[u32], track_key_order: bool) -> Stats {
+    pub fn new(
+        producers: usize,
+        consumer_nodes: &[u32],
+        track_key_order: bool,
+        group_of_node: &BTreeMap<u32, GroupRef>,
+    ) -> Stats {
         Stats {
             produced: 0,
             acked_count: 0,
@@ -85,6 +172,53 @@ impl Stats {
             consumers: vec![ConsumerStats::default(); consumer_nodes.len()],
             consumer_of_node: consumer_nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect(),
             keys: track_key_order.then(|| vec![Vec::new(); producers]),
+            groups: group_of_node.values().map(|g| (*g, GroupStats::default())).collect(),
+            group_of_node: group_of_node.clone(),
+            dead_lettered: BTreeMap::new(),
+            redriven: 0,
+        }
+    }
+
+    /// A consumer added while running.
+    pub fn add_consumer(&mut self, node: u32, group: Option<GroupRef>) {
+        self.consumer_of_node.insert(node, self.consumers.len());
+        self.consumers.push(ConsumerStats::default());
+        if let Some(g) = group {
+            self.group_of_node.insert(node, g);
+            self.groups.entry(g).or_default();
+        }
+    }
+
+    fn group_of(&mut self, c: NodeRef) -> Option<&mut GroupStats> {
+        let g = self.group_of_node.get(&c.0)?;
+        self.groups.get_mut(g)
+    }
+
+    fn observe_group(&mut self, e: &GroupEvent) {
+        match e {
+            GroupEvent::Rebalance { group, .. } => self.groups.entry(*group).or_default().rebalances += 1,
+            GroupEvent::Commit { group, tp, offset, .. } => {
+                self.groups.entry(*group).or_default().committed.insert(*tp, *offset);
+            }
+            GroupEvent::RetryPublish { consumer, from, offset, .. } => {
+                if let Some(g) = self.group_of(*consumer) {
+                    g.handled.entry(*from).or_default().mark(*offset);
+                }
+            }
+            GroupEvent::DeadLetter { consumer, from, offset, to, .. } => {
+                *self.dead_lettered.entry(to.topic).or_default() += 1;
+                if let Some(g) = self.group_of(*consumer) {
+                    g.handled.entry(*from).or_default().mark(*offset);
+                }
+            }
+            GroupEvent::Redrive { .. } => self.redriven += 1,
+            GroupEvent::Coordinator { .. }
+            | GroupEvent::State { .. }
+            | GroupEvent::Assignment { .. }
+            | GroupEvent::Revoke { .. }
+            | GroupEvent::MemberRemoved { .. }
+            | GroupEvent::CommitFailed { .. }
+            | GroupEvent::PollTimeout { .. } => {}
         }
     }
 
@@ -116,7 +250,19 @@ impl Stats {
             RecordKind::Leader { .. } => self.leader_changes += 1,
             RecordKind::Truncate { removed, .. } => self.truncated += removed,
             RecordKind::BrokerDown { lost_unflushed, .. } => self.lost_unflushed += lost_unflushed,
+            RecordKind::Group(e) => self.observe_group(e),
+            RecordKind::Fetch { consumer, tp, offset, .. } => {
+                if let Some(g) = self.group_of(*consumer) {
+                    let h = g.handled.entry(*tp).or_default();
+                    h.first = Some(h.first.map_or(*offset, |f| f.min(*offset)));
+                }
+            }
             RecordKind::ProcessFail { consumer, .. } | RecordKind::ProcessSkip { consumer, .. } => {
+                if let RecordKind::ProcessSkip { tp, offset, .. } = r
+                    && let Some(g) = self.group_of(*consumer)
+                {
+                    g.handled.entry(*tp).or_default().mark(*offset);
+                }
                 if let Some(&i) = self.consumer_of_node.get(&consumer.0) {
                     match r {
                         RecordKind::ProcessFail { .. } => self.consumers[i].failures += 1,
@@ -124,7 +270,13 @@ impl Stats {
                     }
                 }
             }
-            RecordKind::ProcessOk { consumer, value, .. } => {
+            RecordKind::ProcessOk { consumer, value, tp, offset } => {
+                if let Some(g) = self.group_of(*consumer) {
+                    g.handled.entry(*tp).or_default().mark(*offset);
+                    if g.seen.insert(*value) {
+                        g.duplicates += 1;
+                    }
+                }
                 let Some(&i) = self.consumer_of_node.get(&consumer.0) else {
                     return;
                 };

@@ -4,12 +4,13 @@
 
 use super::config::ClusterCfg;
 use super::controller::ControllerState;
+use super::group_coordinator::{GroupCoordinator, GroupTimer, error_reply};
 use super::partition::{Here, Role, live_mask};
-use super::protocol::{Msg, PartitionState};
+use super::protocol::{GroupMsg, Msg, PartitionState};
 use super::replica_manager::ReplicaManager;
 use super::{Ctx, Fx, KTimer, ZK_NODE};
 use crate::sim::{Dur, NodeId};
-use crate::trace::{BrokerId, DownHow, RecordKind, Tp};
+use crate::trace::{BrokerId, DownHow, ErrorCode, RecordKind, Tp};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -43,6 +44,8 @@ pub enum BrokerTimer {
     FollowerFetch { tp: Tp, token: u64 },
     /// Check whether the follower fetch of `tp` went unanswered too long.
     FollowerFetchTimeout { tp: Tp, token: u64 },
+    /// A group coordinator timer.
+    Group(GroupTimer),
 }
 
 /// A broker.
@@ -65,6 +68,8 @@ pub struct Broker {
     pub controller_epoch: u32,
     /// Present while this broker is the controller.
     pub controller_state: Option<ControllerState>,
+    /// The consumer groups it coordinates.
+    pub coordinator: GroupCoordinator,
     cfg: Arc<ClusterCfg>,
 }
 
@@ -85,6 +90,7 @@ impl Broker {
             controller: None,
             controller_epoch: 0,
             controller_state: None,
+            coordinator: GroupCoordinator::default(),
             cfg,
         }
     }
@@ -100,6 +106,7 @@ impl Broker {
         self.metadata.clear();
         self.controller = None;
         self.controller_state = None;
+        self.coordinator = GroupCoordinator::default();
         self.session += 1;
         if let Some(states) = initial {
             self.live = (1..=cfg.brokers).map(BrokerId).collect();
@@ -107,6 +114,7 @@ impl Broker {
             self.metadata = states.iter().map(|(t, s)| (*t, s.clone())).collect();
             let h = here!(self, ctx);
             self.rm.apply(&h, states, fx);
+            self.coordinator.sync_leadership(&h, &self.rm, fx);
         }
         fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id, session: self.session });
         fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id, session: self.session });
@@ -159,6 +167,7 @@ impl Broker {
             r.role = Role::None;
         }
         self.controller_state = None;
+        self.coordinator = GroupCoordinator::default();
         fx.record(RecordKind::BrokerDown { broker: self.id, how, lost_unflushed: lost });
     }
 
@@ -218,7 +227,10 @@ impl Broker {
                 }
                 let h = here!(self, ctx);
                 self.rm.apply(&h, &states, fx);
+                self.coordinator.sync_leadership(&h, &self.rm, fx);
             }
+            Msg::Group(m) => self.on_group(ctx, from, m, fx),
+            Msg::ProduceResp { req, result, .. } => self.coordinator.on_append_result(req, result, fx),
             Msg::AlterPartition { tp, leader, leader_epoch, partition_epoch, isr } => {
                 if let Some(cs) = &mut self.controller_state {
                     cs.on_alter_partition(self.id, ctx.now, tp, leader, leader_epoch, partition_epoch, isr, fx);
@@ -240,7 +252,6 @@ impl Broker {
             // Not addressed to brokers: ignored.
             Msg::Unreachable { req: None }
             | Msg::MetadataResp { .. }
-            | Msg::ProduceResp { .. }
             | Msg::ZkHeartbeat { .. }
             | Msg::ZkClose { .. }
             | Msg::ZkTryController { .. }
@@ -325,7 +336,55 @@ impl Broker {
                 }
             }
             BrokerTimer::FollowerFetchTimeout { tp, token } => self.rm.follower_fetch_timeout(&h, tp, token, fx),
+            BrokerTimer::Group(t) => {
+                self.coordinator.on_timer(&h, t, fx);
+                self.coordinator.flush_stores(&h, &mut self.rm, fx);
+            }
         }
+    }
+
+    /// Group requests: FindCoordinator from any broker's metadata cache; the rest only on
+    /// the group's coordinator (others answer NOT_COORDINATOR).
+    fn on_group(&mut self, ctx: &mut Ctx, from: NodeId, m: GroupMsg, fx: &mut Fx) {
+        let h = here!(self, ctx);
+        let group = match &m {
+            GroupMsg::FindCoordinator { req, group } => {
+                let leader =
+                    h.cfg.offsets_partition_for(*group).and_then(|tp| self.metadata.get(&tp)).and_then(|s| s.leader);
+                let result = leader.ok_or(ErrorCode::CoordinatorNotAvailable);
+                fx.send(from, Msg::Group(GroupMsg::FindCoordinatorResp { req: *req, result }));
+                return;
+            }
+            GroupMsg::Join(j) => j.group,
+            GroupMsg::Sync { group, .. }
+            | GroupMsg::Heartbeat { group, .. }
+            | GroupMsg::Leave { group, .. }
+            | GroupMsg::Commit { group, .. }
+            | GroupMsg::FetchOffsets { group, .. } => *group,
+            GroupMsg::FindCoordinatorResp { .. }
+            | GroupMsg::JoinResp { .. }
+            | GroupMsg::SyncResp { .. }
+            | GroupMsg::HeartbeatResp { .. }
+            | GroupMsg::CommitResp { .. }
+            | GroupMsg::FetchOffsetsResp { .. } => return,
+        };
+        if !self.coordinator.owns(&h, group) {
+            if let Some(r) = error_reply(&m, ErrorCode::NotCoordinator) {
+                fx.send(from, Msg::Group(r));
+            }
+            return;
+        }
+        match m {
+            GroupMsg::Commit { req, group, generation, member_id, offsets } => {
+                self.coordinator.commit(&h, &mut self.rm, from, req, group, generation, &member_id, offsets, fx)
+            }
+            GroupMsg::FetchOffsets { req, group, tps } => {
+                let result = Ok(self.coordinator.fetch_offsets(group, &tps));
+                fx.send(from, Msg::Group(GroupMsg::FetchOffsetsResp { req, result }));
+            }
+            other => self.coordinator.on_membership(&h, ctx.rng, from, other, fx),
+        }
+        self.coordinator.flush_stores(&h, &mut self.rm, fx);
     }
 
     /// True if this broker currently acts as controller.

@@ -2,7 +2,7 @@
 //! names and defaults (units last).
 
 use crate::sim::Dur;
-use crate::trace::TopicId;
+use crate::trace::{GroupRef, TopicId, Tp};
 
 /// Per-topic settings.
 #[derive(Clone, Debug)]
@@ -57,9 +57,26 @@ pub struct ClusterCfg {
     pub flush_interval: Dur,
     /// log.retention.check.interval.ms.
     pub retention_check_interval: Dur,
+    /// Consumer group names by index (the coordinator hashes them).
+    pub groups: Vec<String>,
+    /// The internal __consumer_offsets topic, when the scenario has groups.
+    pub offsets_topic: Option<TopicId>,
+    /// group.initial.rebalance.delay.ms.
+    pub group_initial_rebalance_delay: Dur,
 }
 
 impl ClusterCfg {
+    /// The __consumer_offsets partition that stores `group` (K GroupMetadataManager
+    /// partitionFor: abs(groupId.hashCode) % partitions, Utils.abs(MIN_VALUE) = 0); its
+    /// leader is the group's coordinator.
+    pub fn offsets_partition_for(&self, group: GroupRef) -> Option<Tp> {
+        let topic = self.offsets_topic?;
+        let n = self.topic(topic).partitions;
+        let h = super::sticky_assignor::java_hash(&self.groups[group.0 as usize]);
+        let abs = if h == i32::MIN { 0 } else { h.unsigned_abs() };
+        Some(Tp { topic, partition: abs % n })
+    }
+
     /// Settings of a topic.
     pub fn topic(&self, id: TopicId) -> &TopicCfg {
         &self.topics[id.0 as usize]

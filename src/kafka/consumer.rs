@@ -1,18 +1,22 @@
-//! A Kafka consumer with assigned partitions (no group yet: the assignment comes from the
-//! scenario; the group protocol plugs in by changing `assignment`). It pulls: one fetch in
-//! flight per partition, long-polled by the leader up to `fetch_max_wait`, records up to the
-//! high watermark only; then it processes them one at a time, `process_time` each.
-//! Without a group there are no committed offsets: a restarted consumer starts again
-//! from `auto_offset_reset`.
+//! A Kafka consumer. It pulls: one fetch in flight per owned partition, long-polled by the
+//! leader up to `fetch_max_wait`, records up to the high watermark only. Each fetch
+//! response is one poll batch; the application processes its records one at a time,
+//! `process_time` each. Between batches it "polls": that is when auto-commit runs, when a
+//! pending rebalance is joined, and what max.poll.interval.ms measures (as in the Java
+//! client). Its partitions come from the scenario (no group) or from its group
+//! (`group_member`); failures are handled in `retry`.
 
+use super::group_member::Membership;
+use super::log::LogEntry;
 use super::protocol::{FetchReq, FetchResult, Msg};
+use super::retry::{FailurePolicy, Publish};
 use super::{Ctx, Fx, KTimer, broker_node};
-use crate::sim::Dur;
-use crate::trace::{BrokerId, ErrorCode, MsgId, NodeRef, RecordKind, Tp};
-use std::collections::VecDeque;
+use crate::sim::{Dur, SimTime};
+use crate::trace::{BrokerId, ErrorCode, GroupRef, KeyId, NodeRef, RecordKind, TopicId, Tp};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-/// Where a consumer without a position starts (auto.offset.reset).
+/// Where a consumer without a committed position starts (auto.offset.reset).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum OffsetReset {
     /// The oldest retained record.
@@ -22,11 +26,60 @@ pub enum OffsetReset {
     Latest,
 }
 
+/// When a group member commits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommitMode {
+    /// enable.auto.commit: at a poll once the interval has passed, and before rejoining.
+    Auto { interval: Dur },
+    /// commitSync after each poll batch is processed (waits for the answer).
+    Sync,
+    /// commitAsync after each poll batch is processed.
+    Async,
+    /// Commit a batch's end before processing it: at-most-once.
+    BeforeProcess,
+}
+
+/// Group settings of a member.
+#[derive(Clone, Debug)]
+pub struct GroupCfg {
+    /// The group.
+    pub group: GroupRef,
+    /// Subscribed topics: name, id, partition count.
+    pub topics: Vec<(String, TopicId, u32)>,
+    /// partition.assignment.strategy.
+    pub strategy: super::assignor::Strategy,
+    /// session.timeout.ms.
+    pub session_timeout: Dur,
+    /// heartbeat.interval.ms.
+    pub heartbeat_interval: Dur,
+    /// max.poll.interval.ms (also the rebalance timeout it sends).
+    pub max_poll_interval: Dur,
+    /// Commit policy.
+    pub commit: CommitMode,
+    /// group.instance.id (static membership).
+    pub instance_id: Option<String>,
+}
+
+/// Which records fail processing.
+#[derive(Clone, Debug, Default)]
+pub struct FailureCfg {
+    /// Records with these keys always fail.
+    pub poison_keys: Vec<KeyId>,
+    /// This share of records (by value id, parts per million) always fails.
+    pub poison_ppm: u32,
+    /// Each attempt fails with this probability (parts per million).
+    pub transient_ppm: u32,
+}
+
 /// A consumer's resolved settings.
 #[derive(Clone, Debug)]
 pub struct ConsumerCfg {
-    /// Partitions it reads.
+    /// client.id.
+    pub name: String,
+    /// Partitions it reads without a group.
     pub assignment: Vec<Tp>,
+    /// Its group, if it is a member of one.
+    pub group: Option<GroupCfg>,
     /// Time to process one record.
     pub process_time: Dur,
     /// max.poll.records: most records per fetch.
@@ -39,17 +92,21 @@ pub struct ConsumerCfg {
     pub auto_offset_reset: OffsetReset,
     /// When it starts.
     pub start: Dur,
-    /// Attempts after the first failure before the record is skipped (None: forever).
-    pub retries: Option<u32>,
-    /// Wait between attempts.
-    pub retry_backoff: Dur,
+    /// Which records fail.
+    pub failures: FailureCfg,
+    /// What it does when one fails.
+    pub on_failure: FailurePolicy,
+    /// A re-drive process: each record goes back to its original partition.
+    pub redrive: Option<super::retry::RedriveCfg>,
+    /// Partition counts of the topics it may publish to.
+    pub topic_sizes: BTreeMap<TopicId, u32>,
 }
 
 /// Consumer timers.
 #[derive(Clone, Debug)]
 pub enum ConsumerTimer {
-    /// (Re)try fetching partition `i` of the assignment.
-    Fetch { i: usize },
+    /// (Re)try fetching a partition.
+    Fetch { tp: Tp },
     /// Check for fetches unanswered past request.timeout.ms.
     FetchTimeoutCheck,
     /// The record being processed is done (or failed).
@@ -58,6 +115,12 @@ pub enum ConsumerTimer {
     Retry,
     /// A metadata request got no answer.
     MetadataTimeout { req: u64 },
+    /// Look again for a due record (retry topics hold records until their delay passed).
+    Wake,
+    /// Group protocol timers.
+    Group(super::group_member::MemberTimer),
+    /// Re-send a publish (error handler or re-drive).
+    Publish { req: u64 },
 }
 
 /// Per-partition consumption state.
@@ -65,20 +128,42 @@ pub enum ConsumerTimer {
 pub struct PartitionCursor {
     /// The partition.
     pub tp: Tp,
-    /// Next offset to fetch (None until known).
+    /// Next offset to fetch (None: use auto.offset.reset).
     pub fetch_offset: Option<u64>,
-    /// Next offset to process: everything below is processed.
+    /// Next offset to process: everything below is handled.
     pub processed: u64,
-    /// Leader and epoch as last learned.
-    pub leader: Option<(BrokerId, u32)>,
+    /// Waiting for the committed offset (OffsetFetch).
+    pub awaiting_offset: bool,
     /// Fetch in flight.
     pub in_flight: Option<u64>,
     /// When it was sent.
-    pub sent_at: crate::sim::SimTime,
+    pub sent_at: SimTime,
     /// Records buffered, not yet processed.
     pub buffered: u32,
     /// HW seen in the last fetch response.
     pub hw_seen: u64,
+}
+
+/// One fetch response's records: a poll batch.
+#[derive(Clone, Debug)]
+pub struct Batch {
+    /// Its partition.
+    pub tp: Tp,
+    /// (offset, record), in order.
+    pub records: VecDeque<(u64, LogEntry)>,
+}
+
+/// The record being processed.
+#[derive(Clone, Copy, Debug)]
+pub struct Processing {
+    /// Its partition.
+    pub tp: Tp,
+    /// Its offset.
+    pub offset: u64,
+    /// The record.
+    pub entry: LogEntry,
+    /// Failed attempts so far (here).
+    pub attempts: u32,
 }
 
 /// A consumer node.
@@ -86,58 +171,92 @@ pub struct PartitionCursor {
 pub struct Consumer {
     /// Settings.
     pub cfg: Arc<ConsumerCfg>,
-    brokers: u32,
-    /// Per assigned partition.
+    pub(super) brokers: u32,
+    /// Owned partitions.
     pub cursors: Vec<PartitionCursor>,
-    buffer: VecDeque<(usize, u64, MsgId, bool)>,
-    /// The record being processed: (cursor index, offset, id, poison).
-    pub processing: Option<(usize, u64, MsgId, bool)>,
-    /// Failed attempts at the record being processed.
-    pub attempts: u32,
+    /// Fetched batches not started.
+    pub(super) buffer: VecDeque<Batch>,
+    /// The batch being processed.
+    pub(super) current: Option<Batch>,
+    /// The record being processed.
+    pub processing: Option<Processing>,
+    /// Group membership, for group members.
+    pub membership: Option<Membership>,
+    /// A record being republished (retry topic, DLT, re-drive); processing waits for it.
+    pub publish: Option<Publish>,
+    /// Partition leaders as last learned.
+    pub(super) leaders: BTreeMap<Tp, (BrokerId, u32)>,
     metadata_req: Option<u64>,
     bootstrap: u32,
     timeout_armed: bool,
-    next_req: u64,
+    pub(super) next_req: u64,
+    /// When the application last polled (started a batch).
+    pub(super) last_poll: SimTime,
+    pub(super) poll_seq: u64,
+    pub(super) next_auto_commit: SimTime,
+    wake_at: Option<SimTime>,
+    /// The application is stuck (PauseConsumer): it neither finishes records nor polls.
+    pub paused: bool,
+    stalled: bool,
 }
 
 impl Consumer {
     /// A consumer, not yet started.
     pub fn new(cfg: Arc<ConsumerCfg>, brokers: u32) -> Consumer {
-        let cursors = cfg
-            .assignment
-            .iter()
-            .map(|&tp| PartitionCursor {
-                tp,
-                fetch_offset: None,
-                processed: 0,
-                leader: None,
-                in_flight: None,
-                sent_at: crate::sim::SimTime::ZERO,
-                buffered: 0,
-                hw_seen: 0,
-            })
-            .collect();
-        Consumer {
-            cfg,
+        let membership = cfg.group.as_ref().map(|_| Membership::default());
+        let mut c = Consumer {
+            cfg: cfg.clone(),
             brokers,
-            cursors,
+            cursors: Vec::new(),
             buffer: VecDeque::new(),
+            current: None,
             processing: None,
-            attempts: 0,
+            membership,
+            publish: None,
+            leaders: BTreeMap::new(),
             metadata_req: None,
             bootstrap: 0,
             timeout_armed: false,
             next_req: 0,
+            last_poll: SimTime::ZERO,
+            poll_seq: 0,
+            next_auto_commit: SimTime::ZERO,
+            wake_at: None,
+            paused: false,
+            stalled: false,
+        };
+        for &tp in &cfg.assignment {
+            c.add_cursor(tp, false);
         }
+        c
+    }
+
+    pub(super) fn add_cursor(&mut self, tp: Tp, awaiting_offset: bool) {
+        self.cursors.push(PartitionCursor {
+            tp,
+            fetch_offset: None,
+            processed: 0,
+            awaiting_offset,
+            in_flight: None,
+            sent_at: SimTime::ZERO,
+            buffered: 0,
+            hw_seen: 0,
+        });
     }
 
     /// Starts, or restarts with no memory of its positions.
     pub fn start(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
         *self = Consumer::new(self.cfg.clone(), self.brokers);
-        self.request_metadata(fx);
         let first = Dur(self.cfg.start.0.saturating_sub(ctx.now.0));
-        for i in 0..self.cursors.len() {
-            fx.timer(first, KTimer::Consumer(ConsumerTimer::Fetch { i }));
+        fx.timer(first, KTimer::Consumer(ConsumerTimer::Wake));
+    }
+
+    /// The start time arrived (the Wake timer): metadata, fetching, the group.
+    fn begin(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        self.request_metadata(fx);
+        if self.membership.is_some() {
+            self.next_auto_commit = ctx.now;
+            self.rejoin(ctx, fx);
         }
     }
 
@@ -146,32 +265,48 @@ impl Consumer {
         hw.saturating_sub(self.cursors[i].processed)
     }
 
-    fn request_metadata(&mut self, fx: &mut Fx) {
+    pub(super) fn me(&self, ctx: &Ctx) -> NodeRef {
+        NodeRef(ctx.me.0)
+    }
+
+    pub(super) fn cursor(&mut self, tp: Tp) -> Option<&mut PartitionCursor> {
+        self.cursors.iter_mut().find(|c| c.tp == tp)
+    }
+
+    pub(super) fn next_bootstrap(&mut self) -> BrokerId {
+        self.bootstrap = self.bootstrap % self.brokers + 1;
+        BrokerId(self.bootstrap)
+    }
+
+    pub(super) fn request_metadata(&mut self, fx: &mut Fx) {
         if self.metadata_req.is_some() {
             return;
         }
         self.next_req += 1;
         self.metadata_req = Some(self.next_req);
-        self.bootstrap = self.bootstrap % self.brokers + 1;
-        fx.send(broker_node(BrokerId(self.bootstrap)), Msg::MetadataReq { req: self.next_req });
+        let b = self.next_bootstrap();
+        fx.send(broker_node(b), Msg::MetadataReq { req: self.next_req });
         fx.timer(Dur::secs(1), KTimer::Consumer(ConsumerTimer::MetadataTimeout { req: self.next_req }));
     }
 
-    fn fetch(&mut self, ctx: &mut Ctx, i: usize, fx: &mut Fx) {
+    pub(super) fn fetch(&mut self, ctx: &mut Ctx, tp: Tp, fx: &mut Fx) {
         if ctx.now.0 < self.cfg.start.0 {
             return;
         }
-        let c = &self.cursors[i];
-        if c.in_flight.is_some() || c.buffered > 0 {
+        let leader = self.leaders.get(&tp).copied();
+        let (max_records, max_wait_us) = (self.cfg.max_poll_records, self.cfg.fetch_max_wait.0);
+        let reset = self.cfg.auto_offset_reset;
+        let Some(c) = self.cursor(tp) else { return };
+        if c.in_flight.is_some() || c.buffered > 0 || c.awaiting_offset {
             return;
         }
-        let Some((leader, epoch)) = c.leader else {
+        let Some((leader, epoch)) = leader else {
             self.request_metadata(fx);
             return;
         };
         // Unknown position: ask from offset 0 (earliest) or past the end (latest); the
         // leader answers OffsetOutOfRange with its bounds and we reset (K Fetcher).
-        let offset = c.fetch_offset.unwrap_or(match self.cfg.auto_offset_reset {
+        let offset = c.fetch_offset.unwrap_or(match reset {
             OffsetReset::Earliest => 0,
             OffsetReset::Latest => u64::MAX,
         });
@@ -179,15 +314,16 @@ impl Consumer {
         let req = FetchReq {
             req: self.next_req,
             replica: None,
-            tp: c.tp,
+            tp,
             offset,
             last_fetched_epoch: None,
             leader_epoch: Some(epoch),
-            max_records: self.cfg.max_poll_records,
-            max_wait_us: self.cfg.fetch_max_wait.0,
+            max_records,
+            max_wait_us,
         };
-        self.cursors[i].in_flight = Some(self.next_req);
-        self.cursors[i].sent_at = ctx.now;
+        let c = self.cursor(tp).expect("checked");
+        c.in_flight = Some(req.req);
+        c.sent_at = ctx.now;
         fx.send(broker_node(leader), Msg::Fetch(req));
         if !self.timeout_armed {
             self.timeout_armed = true;
@@ -195,103 +331,96 @@ impl Consumer {
         }
     }
 
-    fn fetch_failed(&mut self, i: usize, fx: &mut Fx) {
-        self.cursors[i].in_flight = None;
-        self.cursors[i].leader = None;
-        self.request_metadata(fx);
-        fx.timer(Dur::ms(100), KTimer::Consumer(ConsumerTimer::Fetch { i }));
+    pub(super) fn fetch_all(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        let tps: Vec<Tp> = self.cursors.iter().map(|c| c.tp).collect();
+        for tp in tps {
+            self.fetch(ctx, tp, fx);
+        }
     }
 
-    fn process_next(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
-        if self.processing.is_some() {
-            return;
+    fn fetch_failed(&mut self, tp: Tp, fx: &mut Fx) {
+        if let Some(c) = self.cursor(tp) {
+            c.in_flight = None;
         }
-        let Some((i, offset, value, poison)) = self.buffer.pop_front() else {
+        self.leaders.remove(&tp);
+        self.request_metadata(fx);
+        fx.timer(Dur::ms(100), KTimer::Consumer(ConsumerTimer::Fetch { tp }));
+    }
+
+    fn on_fetch_resp(&mut self, ctx: &mut Ctx, resp: super::protocol::FetchResp, fx: &mut Fx) {
+        let Some(c) = self.cursors.iter_mut().find(|c| c.in_flight == Some(resp.req)) else {
             return;
         };
-        let tp = self.cursors[i].tp;
-        fx.record(RecordKind::Deliver { consumer: NodeRef(ctx.me.0), tp, offset, value });
-        self.processing = Some((i, offset, value, poison));
-        self.attempts = 0;
-        fx.timer(self.cfg.process_time, KTimer::Consumer(ConsumerTimer::ProcessDone));
+        c.in_flight = None;
+        c.hw_seen = resp.high_watermark;
+        let tp = c.tp;
+        match resp.result {
+            FetchResult::Records { base_offset, records } => {
+                let n = records.len() as u32;
+                c.fetch_offset = Some(base_offset + n as u64);
+                c.buffered += n;
+                if c.processed < base_offset {
+                    c.processed = base_offset;
+                }
+                if n == 0 {
+                    self.fetch(ctx, tp, fx);
+                    return;
+                }
+                fx.record(RecordKind::Fetch { consumer: self.me(ctx), tp, offset: base_offset, records: n });
+                let records = records.into_iter().enumerate().map(|(k, e)| (base_offset + k as u64, e)).collect();
+                self.buffer.push_back(Batch { tp, records });
+                self.pump(ctx, fx);
+            }
+            FetchResult::Error(ErrorCode::OffsetOutOfRange) => {
+                let to = match self.cfg.auto_offset_reset {
+                    OffsetReset::Earliest => resp.log_start_offset,
+                    OffsetReset::Latest => resp.high_watermark,
+                };
+                let from = c.fetch_offset.unwrap_or(c.processed);
+                c.fetch_offset = Some(to);
+                c.processed = to;
+                fx.record(RecordKind::OffsetReset { consumer: NodeRef(ctx.me.0), tp, from, to });
+                self.fetch(ctx, tp, fx);
+            }
+            FetchResult::Error(_) | FetchResult::Diverging { .. } => self.fetch_failed(tp, fx),
+        }
     }
 
     /// Handles a message.
     pub fn on_message(&mut self, ctx: &mut Ctx, msg: Msg, fx: &mut Fx) {
         match msg {
-            Msg::FetchResp(resp) => {
-                let Some(i) = self.cursors.iter().position(|c| c.in_flight == Some(resp.req)) else {
-                    return;
-                };
-                self.cursors[i].in_flight = None;
-                self.cursors[i].hw_seen = resp.high_watermark;
-                match resp.result {
-                    FetchResult::Records { base_offset, records } => {
-                        let n = records.len() as u32;
-                        if n > 0 {
-                            fx.record(RecordKind::Fetch {
-                                consumer: NodeRef(ctx.me.0),
-                                tp: resp.tp,
-                                offset: base_offset,
-                                records: n,
-                            });
-                        }
-                        let c = &mut self.cursors[i];
-                        c.fetch_offset = Some(base_offset + n as u64);
-                        c.buffered += n;
-                        if c.processed < base_offset {
-                            c.processed = base_offset;
-                        }
-                        for (k, e) in records.iter().enumerate() {
-                            self.buffer.push_back((i, base_offset + k as u64, e.value, e.poison));
-                        }
-                        if n == 0 {
-                            self.fetch(ctx, i, fx);
-                        }
-                        self.process_next(ctx, fx);
-                    }
-                    FetchResult::Error(ErrorCode::OffsetOutOfRange) => {
-                        let c = &mut self.cursors[i];
-                        let to = match self.cfg.auto_offset_reset {
-                            OffsetReset::Earliest => resp.log_start_offset,
-                            OffsetReset::Latest => resp.high_watermark,
-                        };
-                        let from = c.fetch_offset.unwrap_or(c.processed);
-                        fx.record(RecordKind::OffsetReset { consumer: NodeRef(ctx.me.0), tp: resp.tp, from, to });
-                        c.fetch_offset = Some(to);
-                        c.processed = to;
-                        self.fetch(ctx, i, fx);
-                    }
-                    FetchResult::Error(_) | FetchResult::Diverging { .. } => self.fetch_failed(i, fx),
-                }
-            }
+            Msg::FetchResp(resp) => self.on_fetch_resp(ctx, resp, fx),
             Msg::MetadataResp { req, leaders } => {
                 if self.metadata_req != Some(req) {
                     return;
                 }
                 self.metadata_req = None;
                 for (tp, leader, epoch) in leaders {
-                    if let Some(i) = self.cursors.iter().position(|c| c.tp == tp) {
-                        self.cursors[i].leader = leader.map(|l| (l, epoch));
-                    }
+                    match leader {
+                        Some(l) => self.leaders.insert(tp, (l, epoch)),
+                        None => self.leaders.remove(&tp),
+                    };
                 }
-                for i in 0..self.cursors.len() {
-                    self.fetch(ctx, i, fx);
-                }
+                self.fetch_all(ctx, fx);
             }
+            Msg::ProduceResp { req, result, .. } => self.on_publish_result(ctx, req, result, fx),
+            Msg::Group(m) => self.on_group(ctx, m, fx),
             Msg::Unreachable { req: Some(req) } => {
                 if self.metadata_req == Some(req) {
                     self.metadata_req = None;
                     self.request_metadata(fx);
-                } else if let Some(i) = self.cursors.iter().position(|c| c.in_flight == Some(req)) {
-                    self.fetch_failed(i, fx);
+                } else if let Some(tp) = self.cursors.iter().find(|c| c.in_flight == Some(req)).map(|c| c.tp) {
+                    self.fetch_failed(tp, fx);
+                } else if self.publish.as_ref().is_some_and(|p| p.req == req) {
+                    self.on_publish_result(ctx, req, Err(ErrorCode::NotLeaderOrFollower), fx);
+                } else {
+                    self.on_group_unreachable(ctx, req, fx);
                 }
             }
             // Not addressed to consumers.
             Msg::Unreachable { req: None }
             | Msg::MetadataReq { .. }
             | Msg::Produce(_)
-            | Msg::ProduceResp { .. }
             | Msg::Fetch(_)
             | Msg::ZkHeartbeat { .. }
             | Msg::ZkClose { .. }
@@ -310,14 +439,18 @@ impl Consumer {
     /// Handles a timer.
     pub fn on_timer(&mut self, ctx: &mut Ctx, t: ConsumerTimer, fx: &mut Fx) {
         match t {
-            ConsumerTimer::Fetch { i } => self.fetch(ctx, i, fx),
+            ConsumerTimer::Fetch { tp } => self.fetch(ctx, tp, fx),
             ConsumerTimer::FetchTimeoutCheck => {
                 self.timeout_armed = false;
                 let timeout = self.cfg.request_timeout;
-                for i in 0..self.cursors.len() {
-                    if self.cursors[i].in_flight.is_some() && self.cursors[i].sent_at + timeout <= ctx.now {
-                        self.fetch_failed(i, fx);
-                    }
+                let late: Vec<Tp> = self
+                    .cursors
+                    .iter()
+                    .filter(|c| c.in_flight.is_some() && c.sent_at + timeout <= ctx.now)
+                    .map(|c| c.tp)
+                    .collect();
+                for tp in late {
+                    self.fetch_failed(tp, fx);
                 }
                 let oldest = self.cursors.iter().filter(|c| c.in_flight.is_some()).map(|c| c.sent_at).min();
                 if let Some(oldest) = oldest {
@@ -331,43 +464,67 @@ impl Consumer {
                     self.request_metadata(fx);
                 }
             }
-            ConsumerTimer::Retry => {
-                // Blocking, in-place retry: the same record again; the partition waits.
-                if let Some((i, offset, value, _)) = self.processing {
-                    let tp = self.cursors[i].tp;
-                    fx.record(RecordKind::Deliver { consumer: NodeRef(ctx.me.0), tp, offset, value });
-                    fx.timer(self.cfg.process_time, KTimer::Consumer(ConsumerTimer::ProcessDone));
+            ConsumerTimer::Wake => {
+                if self.wake_at.is_none_or(|w| w <= ctx.now) {
+                    self.wake_at = None;
                 }
+                if ctx.now.0 >= self.cfg.start.0 && self.next_req == 0 {
+                    self.begin(ctx, fx);
+                }
+                self.pump(ctx, fx);
             }
-            ConsumerTimer::ProcessDone => {
-                let Some((i, offset, value, poison)) = self.processing else {
-                    return;
-                };
-                let me = NodeRef(ctx.me.0);
-                let tp = self.cursors[i].tp;
-                if poison {
-                    self.attempts += 1;
-                    let attempt = self.attempts;
-                    fx.record(RecordKind::ProcessFail { consumer: me, tp, offset, value, attempt });
-                    if self.cfg.retries.is_none_or(|n| attempt <= n) {
-                        fx.timer(self.cfg.retry_backoff, KTimer::Consumer(ConsumerTimer::Retry));
-                        return;
-                    }
-                    // Out of retries: the recoverer logs the record and skips it.
-                    fx.record(RecordKind::ProcessSkip { consumer: me, tp, offset, value, attempts: attempt });
-                }
-                self.processing = None;
-                let c = &mut self.cursors[i];
-                c.processed = offset + 1;
-                c.buffered -= 1;
-                if !poison {
-                    fx.record(RecordKind::ProcessOk { consumer: me, tp, offset, value });
-                }
-                if c.buffered == 0 {
-                    self.fetch(ctx, i, fx);
-                }
-                self.process_next(ctx, fx);
+            ConsumerTimer::Retry => self.retry_in_place(ctx, fx),
+            ConsumerTimer::ProcessDone => self.process_done(ctx, fx),
+            ConsumerTimer::Group(t) => self.on_member_timer(ctx, t, fx),
+            ConsumerTimer::Publish { req } => self.republish(ctx, req, fx),
+        }
+    }
+
+    /// Arms a wake-up at `at` unless an earlier one is pending.
+    pub(super) fn wake(&mut self, ctx: &Ctx, at: SimTime, fx: &mut Fx) {
+        if self.wake_at.is_none_or(|w| at < w) {
+            self.wake_at = Some(at);
+            fx.timer(at.since(ctx.now), KTimer::Consumer(ConsumerTimer::Wake));
+        }
+    }
+
+    /// Pauses or resumes the application (its heartbeats go on regardless).
+    pub fn set_paused(&mut self, paused: bool, ctx: &mut Ctx, fx: &mut Fx) {
+        self.paused = paused;
+        if paused {
+            if let Some(g) = &self.cfg.group {
+                let due = (self.last_poll + g.max_poll_interval).since(ctx.now);
+                let t = super::group_member::MemberTimer::PollTimeout { seq: self.poll_seq };
+                fx.timer(due, KTimer::Consumer(ConsumerTimer::Group(t)));
             }
+        } else if std::mem::take(&mut self.stalled) {
+            self.process_done(ctx, fx);
+        } else {
+            self.pump(ctx, fx);
+        }
+    }
+
+    pub(super) fn stall(&mut self) -> bool {
+        if self.paused {
+            self.stalled = true;
+        }
+        self.paused
+    }
+
+    /// Whether the application is inside poll() (nothing in hand).
+    pub fn idle(&self) -> bool {
+        !self.paused
+            && self.processing.is_none()
+            && self.current.as_ref().is_none_or(|b| b.records.is_empty())
+            && self.publish.is_none()
+    }
+
+    /// Forgets partitions (revoked or lost): cursors, buffered batches.
+    pub(super) fn drop_partitions(&mut self, tps: &[Tp]) {
+        self.cursors.retain(|c| !tps.contains(&c.tp));
+        self.buffer.retain(|b| !tps.contains(&b.tp));
+        if self.current.as_ref().is_some_and(|b| tps.contains(&b.tp)) {
+            self.current = None;
         }
     }
 }

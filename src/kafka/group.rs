@@ -57,6 +57,8 @@ pub struct MemberMeta {
     pub assignment: Vec<Tp>,
     /// Bumped on every sign of life; a session-expiry timer carries the value it saw.
     pub heartbeat_seq: u64,
+    /// Order of joining (the first member to join leads).
+    pub joined_seq: u64,
 }
 
 /// One group on its coordinator.
@@ -80,6 +82,8 @@ pub struct Group {
     pub round: u64,
     /// A member joined during the initial delay (it is extended).
     pub new_member_added: bool,
+    /// The empty group's initial delay runs: the join phase does not end early.
+    pub initial_delay_active: bool,
 }
 
 impl Group {
@@ -95,6 +99,7 @@ impl Group {
             offsets,
             round: 0,
             new_member_added: false,
+            initial_delay_active: false,
         }
     }
 

@@ -3,7 +3,7 @@
 //! (epoch → start offset) that followers use to find where they diverge (KIP-101/279).
 
 use crate::sim::SimTime;
-use crate::trace::{KeyId, MsgId};
+use crate::trace::{GroupRef, KeyId, MsgId, Tp};
 use std::collections::VecDeque;
 
 /// Producer id of records from non-idempotent producers.
@@ -30,6 +30,24 @@ pub struct LogEntry {
     pub batch_base_seq: u32,
     /// Processing always fails on it (a poison pill, for teaching failure handling).
     pub poison: bool,
+    /// Headers the simulation reads.
+    pub meta: Meta,
+}
+
+/// Record headers and internal records the simulation reads back (kept small and `Copy`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Meta {
+    /// An ordinary record.
+    #[default]
+    None,
+    /// Republished by a consumer's error handler (retry topic, dead-letter topic) or by the
+    /// re-drive process: where it came from and the attempts so far (Spring's
+    /// `kafka_dlt-original-*` headers). `fixed`: re-driven after a fix, so it now processes.
+    Origin { tp: Tp, offset: u64, attempts: u32, fixed: bool },
+    /// __consumer_offsets: a group's committed offset for a partition.
+    Commit { group: GroupRef, tp: Tp, offset: u64 },
+    /// __consumer_offsets: a group's metadata after a rebalance (its generation).
+    GroupMetadata { group: GroupRef, generation: u32 },
 }
 
 /// The leader-epoch cache (LeaderEpochFileCache): (epoch, start offset), both increasing.
@@ -194,6 +212,7 @@ mod tests {
             seq: 0,
             batch_base_seq: 0,
             poison: false,
+            meta: Meta::None,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::Fx;
 use super::config::{ClusterCfg, TopicCfg};
-use super::log::{LogEntry, NO_PRODUCER};
+use super::log::{LogEntry, Meta, NO_PRODUCER};
 use super::protocol::{Acks, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
 use super::purgatory::{DelayedProduce, ParkedFetch};
 use crate::sim::{Dur, NodeId, SimTime};
@@ -332,15 +332,19 @@ impl Replica {
                 seq: base_seq.wrapping_add(i as u32),
                 batch_base_seq: base_seq,
                 poison: r.poison,
+                meta: r.meta,
             };
             let off = self.log.append(e);
-            fx.record(RecordKind::Append {
-                broker: me,
-                tp: self.tp,
-                offset: off,
-                leader_epoch: e.epoch,
-                value: r.value,
-            });
+            // Offset-commit and group records show as `commit` records, not as appends.
+            if !matches!(r.meta, Meta::Commit { .. } | Meta::GroupMetadata { .. }) {
+                fx.record(RecordKind::Append {
+                    broker: me,
+                    tp: self.tp,
+                    offset: off,
+                    leader_epoch: e.epoch,
+                    value: r.value,
+                });
+            }
         }
         if let Some(id) = req.idempotence {
             let last = base_seq.wrapping_add(req.records.len() as u32 - 1);

@@ -240,7 +240,7 @@ impl Producer {
         let q = &mut self.queues[p as usize];
         let poison = self.poison_next > 0;
         self.poison_next = self.poison_next.saturating_sub(1);
-        let rec = ProducedRecord { value, key, poison };
+        let rec = ProducedRecord { value, key, poison, meta: crate::kafka::log::Meta::None };
         match q.back_mut() {
             Some(b) if !b.sealed && b.records.len() < c.batch_records as usize => b.records.push(rec),
             _ => {
@@ -427,7 +427,8 @@ impl Producer {
             | Msg::ZkWriteResult { .. }
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
-            | Msg::AlterPartitionResp { .. } => {}
+            | Msg::AlterPartitionResp { .. }
+            | Msg::Group(_) => {}
         }
     }
 

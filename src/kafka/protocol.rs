@@ -2,8 +2,9 @@
 //! Fetch (followers and consumers alike), Metadata, LeaderAndIsr, AlterPartition, and the
 //! ZooKeeper session and controller-election traffic.
 
-use super::log::LogEntry;
-use crate::trace::{BrokerId, ErrorCode, KeyId, MsgId, Tp};
+use super::assignor::Strategy;
+use super::log::{LogEntry, Meta};
+use crate::trace::{BrokerId, ErrorCode, GroupRef, KeyId, MsgId, Tp};
 
 /// A partition's replication state as the controller records it in ZooKeeper.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub struct ProducedRecord {
     pub key: Option<KeyId>,
     /// The consumer's processing will always fail on it (a poison pill).
     pub poison: bool,
+    /// Headers the simulation reads (retry origin, offset commits).
+    pub meta: Meta,
 }
 
 /// Idempotence fields of a produce batch.
@@ -119,6 +122,113 @@ pub struct FetchResp {
     pub log_end_offset: u64,
 }
 
+/// A member as the group leader sees it in its JoinGroup response.
+#[derive(Clone, Debug)]
+pub struct JoinedMember {
+    /// Member id.
+    pub member_id: String,
+    /// Its client node (for trace records).
+    pub node: u32,
+    /// group.instance.id.
+    pub instance_id: Option<String>,
+    /// Subscription.
+    pub topics: Vec<String>,
+    /// Partitions it owns (cooperative) and their generation.
+    pub owned: Vec<Tp>,
+    /// Generation of `owned`.
+    pub owned_generation: i32,
+}
+
+/// What a JoinGroup gets.
+#[derive(Clone, Debug)]
+pub enum JoinResult {
+    /// KIP-394: rejoin with this member id.
+    MemberIdRequired(String),
+    /// The join phase ended. Only the leader gets `members`.
+    Joined { generation: u32, member_id: String, leader: String, protocol: Strategy, members: Vec<JoinedMember> },
+    /// A protocol error.
+    Error(ErrorCode),
+}
+
+/// A JoinGroup request.
+#[derive(Clone, Debug)]
+pub struct JoinReq {
+    /// Correlation id.
+    pub req: u64,
+    /// The group.
+    pub group: GroupRef,
+    /// Member id ("" for a new member).
+    pub member_id: String,
+    /// client.id (the new member id starts with it).
+    pub client: String,
+    /// group.instance.id.
+    pub instance_id: Option<String>,
+    /// Assignors in preference order.
+    pub protocols: Vec<Strategy>,
+    /// Subscription.
+    pub topics: Vec<String>,
+    /// Partitions owned now and their generation (-1: none).
+    pub owned: Vec<Tp>,
+    /// Generation of `owned`.
+    pub owned_generation: i32,
+    /// session.timeout.ms in µs.
+    pub session_timeout_us: u64,
+    /// rebalance.timeout.ms in µs.
+    pub rebalance_timeout_us: u64,
+}
+
+/// Group requests from a member to its coordinator (and their answers).
+#[derive(Clone, Debug)]
+pub enum GroupMsg {
+    /// Which broker coordinates `group`?
+    FindCoordinator { req: u64, group: GroupRef },
+    /// The coordinator, or why not.
+    FindCoordinatorResp { req: u64, result: Result<BrokerId, ErrorCode> },
+    /// JoinGroup.
+    Join(JoinReq),
+    /// JoinGroup response.
+    JoinResp { req: u64, result: JoinResult },
+    /// SyncGroup: the leader carries the assignment.
+    Sync { req: u64, group: GroupRef, generation: u32, member_id: String, assignment: Vec<(String, Vec<Tp>)> },
+    /// SyncGroup response: this member's partitions.
+    SyncResp { req: u64, result: Result<Vec<Tp>, ErrorCode> },
+    /// Heartbeat.
+    Heartbeat { req: u64, group: GroupRef, generation: u32, member_id: String },
+    /// Heartbeat response.
+    HeartbeatResp { req: u64, error: Option<ErrorCode> },
+    /// LeaveGroup.
+    Leave { req: u64, group: GroupRef, member_id: String },
+    /// OffsetCommit (generation -1 and an empty member id: a consumer outside the group protocol).
+    Commit { req: u64, group: GroupRef, generation: i32, member_id: String, offsets: Vec<(Tp, u64)> },
+    /// OffsetCommit response.
+    CommitResp { req: u64, error: Option<ErrorCode> },
+    /// OffsetFetch.
+    FetchOffsets { req: u64, group: GroupRef, tps: Vec<Tp> },
+    /// OffsetFetch response: committed offsets (None: nothing committed).
+    FetchOffsetsResp { req: u64, result: Result<Vec<(Tp, Option<u64>)>, ErrorCode> },
+}
+
+impl GroupMsg {
+    /// The correlation id of a request.
+    pub fn request_id(&self) -> Option<u64> {
+        match self {
+            GroupMsg::FindCoordinator { req, .. }
+            | GroupMsg::Sync { req, .. }
+            | GroupMsg::Heartbeat { req, .. }
+            | GroupMsg::Leave { req, .. }
+            | GroupMsg::Commit { req, .. }
+            | GroupMsg::FetchOffsets { req, .. } => Some(*req),
+            GroupMsg::Join(j) => Some(j.req),
+            GroupMsg::FindCoordinatorResp { .. }
+            | GroupMsg::JoinResp { .. }
+            | GroupMsg::SyncResp { .. }
+            | GroupMsg::HeartbeatResp { .. }
+            | GroupMsg::CommitResp { .. }
+            | GroupMsg::FetchOffsetsResp { .. } => None,
+        }
+    }
+}
+
 /// Every message in the Kafka model.
 #[derive(Clone, Debug)]
 pub enum Msg {
@@ -158,6 +268,8 @@ pub enum Msg {
     AlterPartition { tp: Tp, leader: BrokerId, leader_epoch: u32, partition_epoch: u32, isr: Vec<BrokerId> },
     /// Controller → leader: the new state, or why not.
     AlterPartitionResp { tp: Tp, result: Result<PartitionState, ErrorCode> },
+    /// Consumer-group traffic.
+    Group(GroupMsg),
 }
 
 /// What the new controller reads from ZooKeeper.
@@ -176,6 +288,7 @@ impl Msg {
             Msg::MetadataReq { req } => Some(*req),
             Msg::Produce(p) => Some(p.req),
             Msg::Fetch(f) => Some(f.req),
+            Msg::Group(g) => g.request_id(),
             Msg::MetadataResp { .. }
             | Msg::ProduceResp { .. }
             | Msg::FetchResp(_)

@@ -133,7 +133,8 @@ impl ZooKeeper {
             | Msg::ZkControllerGone
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
-            | Msg::AlterPartitionResp { .. } => {}
+            | Msg::AlterPartitionResp { .. }
+            | Msg::Group(_) => {}
         }
     }
 

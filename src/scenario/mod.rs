@@ -1,9 +1,11 @@
 //! Scenario files: the RON schema, loading with file:line:column errors, validation
 //! with size bounds, and writing a scenario back (for "save session as scenario").
 
+pub mod derive;
 pub mod load;
 pub mod schema;
 pub mod validate;
+pub mod validate_groups;
 
 pub use load::{ScenarioError, load_file, parse};
 pub use schema::*;

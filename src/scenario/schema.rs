@@ -41,9 +41,15 @@ pub struct Scenario {
     /// Producers.
     #[serde(default)]
     pub producers: Vec<ProducerSpec>,
-    /// Consumers (assigned partitions; groups come with the group coordinator).
+    /// Consumers with assigned partitions (no group).
     #[serde(default)]
     pub consumers: Vec<ConsumerSpec>,
+    /// Consumer groups (members coordinated by a broker, committing offsets).
+    #[serde(default)]
+    pub consumer_groups: Vec<GroupSpec>,
+    /// Re-drive processes: read a dead-letter topic and send records back.
+    #[serde(default)]
+    pub redrive: Vec<RedriveSpec>,
     /// Scheduled faults and other inputs.
     #[serde(default)]
     pub faults: Vec<FaultSpec>,
@@ -95,6 +101,10 @@ pub struct ClusterSpec {
     /// Replica placement start: Kafka draws it at random; fixed 0 by default so
     /// broker-1 leads partition 0.
     pub placement_start: u32,
+    /// offsets.topic.num.partitions of the internal __consumer_offsets topic.
+    pub offsets_topic_partitions: u32,
+    /// group.initial.rebalance.delay.ms.
+    pub group_initial_rebalance_delay: Dur,
 }
 
 impl Default for ClusterSpec {
@@ -109,6 +119,8 @@ impl Default for ClusterSpec {
             flush_every_messages: None,
             flush_interval: Dur::secs(5),
             placement_start: 0,
+            offsets_topic_partitions: 50,
+            group_initial_rebalance_delay: Dur::secs(3),
         }
     }
 }
@@ -304,6 +316,164 @@ pub struct ConsumerSpec {
     pub retry_backoff: Dur,
 }
 
+/// A consumer group: members sharing a subscription (Kafka's consumer defaults).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    /// group.id.
+    pub name: String,
+    /// Subscribed topics.
+    pub topics: Vec<String>,
+    /// partition.assignment.strategy: Range, RoundRobin, Sticky, CooperativeSticky.
+    #[serde(default)]
+    pub assignor: crate::kafka::assignor::Strategy,
+    /// The members at the start (more can be added while it runs).
+    pub members: Vec<MemberSpec>,
+    /// session.timeout.ms.
+    #[serde(default = "d::<45000>")]
+    pub session_timeout: Dur,
+    /// heartbeat.interval.ms.
+    #[serde(default = "d::<3000>")]
+    pub heartbeat_interval: Dur,
+    /// max.poll.interval.ms.
+    #[serde(default = "d::<300000>")]
+    pub max_poll_interval: Dur,
+    /// max.poll.records.
+    #[serde(default = "max_poll")]
+    pub max_poll_records: u32,
+    /// fetch.max.wait.ms.
+    #[serde(default = "d::<500>")]
+    pub fetch_max_wait: Dur,
+    /// request.timeout.ms.
+    #[serde(default = "d::<30000>")]
+    pub request_timeout: Dur,
+    /// auto.offset.reset (Kafka's default: Latest).
+    #[serde(default = "latest")]
+    pub auto_offset_reset: OffsetReset,
+    /// When offsets are committed.
+    #[serde(default)]
+    pub commit: CommitSpec,
+    /// Which records fail processing.
+    #[serde(default)]
+    pub failures: FailureSpec,
+    /// What a member does when processing fails.
+    #[serde(default)]
+    pub on_failure: OnFailureSpec,
+}
+
+fn latest() -> OffsetReset {
+    OffsetReset::Latest
+}
+
+/// One group member.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberSpec {
+    /// client.id (and node name).
+    pub name: String,
+    /// Time to process one record.
+    pub process_time: Dur,
+    /// When it starts.
+    #[serde(default)]
+    pub start: Dur,
+    /// group.instance.id: a static member (KIP-345).
+    #[serde(default)]
+    pub instance_id: Option<String>,
+}
+
+/// When a group commits offsets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CommitSpec {
+    /// enable.auto.commit with auto.commit.interval.ms (the default: 5 s).
+    Auto {
+        /// auto.commit.interval.ms.
+        #[serde(default = "d::<5000>")]
+        interval: Dur,
+    },
+    /// commitSync after processing each poll batch.
+    Sync,
+    /// commitAsync after processing each poll batch.
+    Async,
+    /// Commit a batch before processing it (at-most-once).
+    BeforeProcess,
+}
+
+impl Default for CommitSpec {
+    fn default() -> Self {
+        CommitSpec::Auto { interval: Dur::secs(5) }
+    }
+}
+
+/// Which records fail processing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FailureSpec {
+    /// Records with these keys always fail (poison).
+    pub poison_keys: Vec<String>,
+    /// This share of records always fails (chosen by value id), 0 to 1.
+    pub poison_probability: f64,
+    /// Each attempt fails with this probability (a transient error), 0 to 1.
+    pub transient_probability: f64,
+}
+
+/// What a member does when processing fails.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum OnFailureSpec {
+    /// Blocking retry in place, then the dead-letter topic (or log and skip).
+    Retry {
+        /// Attempts in all, the first included (None: forever). Spring's default is 10.
+        #[serde(default = "ten")]
+        max_attempts: Option<u32>,
+        /// Wait between attempts.
+        #[serde(default)]
+        backoff: Dur,
+        /// Dead-letter topic (created if not declared).
+        #[serde(default)]
+        dead_letter: Option<String>,
+    },
+    /// Non-blocking retry topics `<topic>-retry-<delay ms>`, one per delay, then the DLT.
+    RetryTopics {
+        /// Delay of each retry topic.
+        delays: Vec<Dur>,
+        /// Dead-letter topic (created if not declared).
+        dead_letter: String,
+    },
+}
+
+fn ten() -> Option<u32> {
+    Some(10)
+}
+
+impl Default for OnFailureSpec {
+    fn default() -> Self {
+        OnFailureSpec::Retry { max_attempts: Some(10), backoff: Dur::ZERO, dead_letter: None }
+    }
+}
+
+/// A re-drive process: reads a dead-letter topic from the start and produces every record
+/// back to the partition it came from.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedriveSpec {
+    /// Node name.
+    pub name: String,
+    /// The dead-letter topic to read.
+    pub from: String,
+    /// When it starts.
+    #[serde(default)]
+    pub start: Dur,
+    /// The scenario's fix is applied first: re-driven records then process normally.
+    #[serde(default = "yes")]
+    pub fix: bool,
+    /// Time to handle one record.
+    #[serde(default = "d::<10>")]
+    pub process_time: Dur,
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// A scheduled input.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -352,6 +522,22 @@ pub enum Action {
     SlowLink(String, String, Dur),
     /// The producer's next record is a poison pill: every attempt to process it fails.
     PoisonMessage(String),
+    /// A new member joins a consumer group (named `<group>-<n>` when no name is given).
+    AddConsumer {
+        /// The group.
+        group: String,
+        /// Its name.
+        #[serde(default)]
+        name: Option<String>,
+        /// Time to process one record (default: like the group's first member).
+        #[serde(default)]
+        process_time: Option<Dur>,
+    },
+    /// The consumer's application stops polling (stuck processing): its heartbeats go on,
+    /// so only max.poll.interval.ms notices.
+    PauseConsumer(String),
+    /// The paused application carries on.
+    ResumeConsumer(String),
 }
 
 /// A line of narration.
@@ -396,16 +582,33 @@ pub enum Expectation {
     },
     /// Records processed more than once by a consumer.
     Duplicates {
-        consumer: String,
+        #[serde(default)]
+        consumer: Option<String>,
+        #[serde(default)]
+        group: Option<String>,
         #[serde(default)]
         min: Option<u64>,
         #[serde(default)]
         max: Option<u64>,
     },
     /// A consumer's lag at a time is at least this.
-    LagAtLeast { consumer: String, at: Dur, messages: u64 },
+    LagAtLeast {
+        #[serde(default)]
+        consumer: Option<String>,
+        #[serde(default)]
+        group: Option<String>,
+        at: Dur,
+        messages: u64,
+    },
     /// A consumer's lag at a time is at most this.
-    LagAtMost { consumer: String, at: Dur, messages: u64 },
+    LagAtMost {
+        #[serde(default)]
+        consumer: Option<String>,
+        #[serde(default)]
+        group: Option<String>,
+        at: Dur,
+        messages: u64,
+    },
     /// The leader of a partition at a time (broker None: offline).
     LeaderOf { topic: String, partition: u32, at: Dur, broker: Option<u32> },
     /// ISR size of a partition at a time.
@@ -461,6 +664,41 @@ pub enum Expectation {
         #[serde(default)]
         max: Option<u64>,
     },
+    /// Completed rebalances (new generations) of a group.
+    Rebalances {
+        group: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
+    /// A member's partitions at a time, e.g. ["orders-0", "orders-2"].
+    Assignment { group: String, at: Dur, member: String, partitions: Vec<String> },
+    /// Records below the group's committed offsets that it never handled (at-most-once loss).
+    Lost {
+        group: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
+    /// Records published to a dead-letter topic.
+    DeadLettered {
+        topic: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
+    /// Records re-driven from a dead-letter topic.
+    Redriven {
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
+    /// The group's committed offset for a partition at a time.
+    CommittedOffset { group: String, topic: String, partition: u32, at: Dur, offset: u64 },
 }
 
 impl Expectation {
@@ -471,7 +709,9 @@ impl Expectation {
             | Expectation::LagAtMost { at, .. }
             | Expectation::LeaderOf { at, .. }
             | Expectation::IsrSize { at, .. }
-            | Expectation::ControllerIs { at, .. } => Some(*at),
+            | Expectation::ControllerIs { at, .. }
+            | Expectation::Assignment { at, .. }
+            | Expectation::CommittedOffset { at, .. } => Some(*at),
             Expectation::NoAckedLoss
             | Expectation::AckedLoss { .. }
             | Expectation::Produced { .. }
@@ -484,7 +724,11 @@ impl Expectation {
             | Expectation::ProducedTo { .. }
             | Expectation::KeyOrderHolds { .. }
             | Expectation::ProcessFailures { .. }
-            | Expectation::Skipped { .. } => None,
+            | Expectation::Skipped { .. }
+            | Expectation::Rebalances { .. }
+            | Expectation::Lost { .. }
+            | Expectation::DeadLettered { .. }
+            | Expectation::Redriven { .. } => None,
         }
     }
 }

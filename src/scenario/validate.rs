@@ -46,6 +46,7 @@ pub fn validate(sc: &Scenario, src: &str, file: &str) -> Result<(), ScenarioErro
     check_producers(sc, &v)?;
     check_consumers(sc, &v)?;
     check_faults(sc, &v)?;
+    super::validate_groups::check_groups(sc, &|a, m| v.err(a, m))?;
     check_expectations(sc, &v)
 }
 
@@ -262,8 +263,22 @@ pub fn is_node_name(sc: &Scenario, name: &str) -> bool {
             .strip_prefix("broker-")
             .and_then(|n| n.parse::<u32>().ok())
             .is_some_and(|b| b >= 1 && b <= sc.cluster.brokers)
-        || sc.producers.iter().any(|p| p.name == name)
-        || sc.consumers.iter().any(|c| c.name == name)
+        || super::validate_groups::client_names(sc).contains(&name)
+        || added_consumer(sc, name)
+}
+
+/// A consumer an AddConsumer input creates (named, or `<group>-<n>`).
+fn added_consumer(sc: &Scenario, name: &str) -> bool {
+    sc.faults.iter().any(|f| match &f.action {
+        Action::AddConsumer { group, name: n, .. } => match n {
+            Some(n) => n == name,
+            None => name
+                .strip_prefix(group.as_str())
+                .and_then(|r| r.strip_prefix('-'))
+                .is_some_and(|d| d.parse::<u32>().is_ok()),
+        },
+        _ => false,
+    })
 }
 
 fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
@@ -292,9 +307,25 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                 }
                 Some(_) => {}
             },
-            Action::CrashClient(n) | Action::RestartClient(n) => {
-                if !sc.producers.iter().any(|p| &p.name == n) && !sc.consumers.iter().any(|c| &c.name == n) {
+            Action::CrashClient(n)
+            | Action::RestartClient(n)
+            | Action::PauseConsumer(n)
+            | Action::ResumeConsumer(n) => {
+                if !is_node_name(sc, n) || n == "zookeeper" || n.starts_with("broker-") {
                     return Err(nth(v, format!("no producer or consumer is called \"{n}\"")));
+                }
+            }
+            Action::AddConsumer { group, name, process_time } => {
+                if !sc.consumer_groups.iter().any(|g| &g.name == group) {
+                    return Err(nth(v, format!("no consumer group is called \"{group}\"")));
+                }
+                if let Some(n) = name
+                    && super::validate_groups::client_names(sc).contains(&n.as_str())
+                {
+                    return Err(nth(v, format!("client name \"{n}\" is already used")));
+                }
+                if process_time.is_some_and(|d| d == Dur::ZERO) {
+                    return Err(nth(v, "`process_time` must be positive".into()));
                 }
             }
             Action::Cut(a, b) | Action::Heal(a, b) => {
@@ -325,18 +356,51 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
 }
 
 fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
-    let consumer = |n: &str| sc.consumers.iter().any(|c| c.name == n);
+    let clients = super::validate_groups::client_names(sc);
+    let consumer = |n: &str| clients.contains(&n);
+    let group = |n: &str| sc.consumer_groups.iter().any(|g| g.name == n);
+    let topics = super::derive::all_topics(sc);
     for e in &sc.expect {
         let bad_consumer = match e {
             Expectation::Consumed { consumer: Some(c), .. }
-            | Expectation::Duplicates { consumer: c, .. }
-            | Expectation::LagAtLeast { consumer: c, .. }
-            | Expectation::LagAtMost { consumer: c, .. }
+            | Expectation::Duplicates { consumer: Some(c), .. }
+            | Expectation::LagAtLeast { consumer: Some(c), .. }
+            | Expectation::LagAtMost { consumer: Some(c), .. }
             | Expectation::KeyOrderHolds { consumer: c }
             | Expectation::ProcessFailures { consumer: c, .. }
             | Expectation::Skipped { consumer: c, .. } => (!consumer(c)).then_some(c),
             _ => None,
         };
+        let bad_group = match e {
+            Expectation::Duplicates { group: Some(g), .. }
+            | Expectation::LagAtLeast { group: Some(g), .. }
+            | Expectation::LagAtMost { group: Some(g), .. }
+            | Expectation::Rebalances { group: g, .. }
+            | Expectation::Assignment { group: g, .. }
+            | Expectation::Lost { group: g, .. }
+            | Expectation::CommittedOffset { group: g, .. } => (!group(g)).then_some(g),
+            _ => None,
+        };
+        if let Some(g) = bad_group {
+            return Err(v.err(
+                &["expect", &format!("\"{g}\"")],
+                format!("expectation names group \"{g}\", which is not defined"),
+            ));
+        }
+        if let Expectation::DeadLettered { topic: t, .. } | Expectation::CommittedOffset { topic: t, .. } = e
+            && !topics.iter().any(|x| &x.name == t)
+        {
+            return Err(v.err(
+                &["expect", &format!("\"{t}\"")],
+                format!("expectation names topic \"{t}\", which is not defined"),
+            ));
+        }
+        if let Expectation::Duplicates { consumer: None, group: None, .. }
+        | Expectation::LagAtLeast { consumer: None, group: None, .. }
+        | Expectation::LagAtMost { consumer: None, group: None, .. } = e
+        {
+            return Err(v.err(&["expect"], "this expectation needs a `consumer` or a `group`".into()));
+        }
         if let Some(c) = bad_consumer {
             return Err(v.err(
                 &["expect", &format!("\"{c}\"")],

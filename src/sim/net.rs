@@ -103,6 +103,17 @@ impl Network {
         }
     }
 
+    /// Grows the network by one node (a client added while running).
+    pub fn add_node(&mut self) {
+        let n = self.nodes;
+        let mut grown = vec![SimTime::ZERO; (n + 1) * (n + 1)];
+        for from in 0..n {
+            grown[from * (n + 1)..from * (n + 1) + n].copy_from_slice(&self.last_delivery[from * n..from * n + n]);
+        }
+        self.last_delivery = grown;
+        self.nodes = n + 1;
+    }
+
     /// When a message sent now from `from` to `to` arrives, or why it will not.
     pub fn route(&mut self, now: SimTime, from: NodeId, to: NodeId, rng: &mut NodeRng) -> Result<SimTime, Drop> {
         if self.is_cut(from, to) {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Stream ids of the network's per-node streams start here, apart from the nodes' own.
-const NET_STREAM_BASE: u64 = 1 << 32;
+pub(super) const NET_STREAM_BASE: u64 = 1 << 32;
 
 struct KeyTable {
     keys: Vec<String>,
@@ -40,8 +40,7 @@ fn cluster_cfg(sc: &Scenario) -> ClusterCfg {
     let ControllerSpec::ZooKeeper { session_timeout } = c.controller.clone();
     ClusterCfg {
         brokers: c.brokers,
-        topics: sc
-            .topics
+        topics: crate::scenario::derive::all_topics(sc)
             .iter()
             .enumerate()
             .map(|(i, t)| TopicCfg {
@@ -64,7 +63,14 @@ fn cluster_cfg(sc: &Scenario) -> ClusterCfg {
         flush_every_messages: c.flush_every_messages,
         flush_interval: c.flush_interval,
         retention_check_interval: Dur::secs(1),
+        groups: super::build_groups::group_names(sc),
+        offsets_topic: all_topic_id(sc, crate::scenario::derive::OFFSETS_TOPIC),
+        group_initial_rebalance_delay: sc.cluster.group_initial_rebalance_delay,
     }
+}
+
+fn all_topic_id(sc: &Scenario, name: &str) -> Option<TopicId> {
+    crate::scenario::derive::all_topics(sc).iter().position(|t| t.name == name).map(|i| TopicId(i as u16))
 }
 
 fn initial_states(cfg: &ClusterCfg, start: usize) -> Vec<(Tp, PartitionState)> {
@@ -153,8 +159,16 @@ fn consumer_cfg(sc: &Scenario, i: usize) -> ConsumerCfg {
         request_timeout: c.request_timeout,
         auto_offset_reset: c.auto_offset_reset,
         start: c.start,
-        retries: c.retries,
-        retry_backoff: c.retry_backoff,
+        failures: crate::kafka::consumer::FailureCfg::default(),
+        on_failure: crate::kafka::retry::FailurePolicy::InPlace {
+            max_attempts: c.retries.map(|r| r + 1),
+            backoff: c.retry_backoff,
+            dead_letter: None,
+        },
+        redrive: None,
+        topic_sizes: BTreeMap::new(),
+        name: c.name.clone(),
+        group: None,
     }
 }
 
@@ -186,12 +200,34 @@ impl Simulation {
             nodes.push(Node::Consumer(Consumer::new(Arc::new(consumer_cfg(&sc, i)), cfg.brokers)));
             node_names.push(sc.consumers[i].name.clone());
         }
+        let mut group_of_node = BTreeMap::new();
+        for (gi, g) in sc.consumer_groups.iter().enumerate() {
+            for m in &g.members {
+                let mc = super::build_groups::member_cfg(
+                    &cfg,
+                    &keys.keys,
+                    gi,
+                    g,
+                    &m.name,
+                    m.process_time,
+                    m.start,
+                    m.instance_id.clone(),
+                );
+                group_of_node.insert(nodes.len() as u32, crate::trace::GroupRef(gi as u16));
+                nodes.push(Node::Consumer(Consumer::new(Arc::new(mc), cfg.brokers)));
+                node_names.push(m.name.clone());
+            }
+        }
+        for r in &sc.redrive {
+            nodes.push(Node::Consumer(Consumer::new(Arc::new(super::build_groups::redrive_cfg(&cfg, r)), cfg.brokers)));
+            node_names.push(r.name.clone());
+        }
         let names = Arc::new(Names {
             nodes: node_names,
             topics: cfg.topics.iter().map(|t| t.name.clone()).collect(),
             keys: keys.keys,
             producers: producer_nodes,
-            groups: Vec::new(),
+            groups: super::build_groups::group_names(&sc),
         });
         let n = nodes.len();
         let track_order = sc.expect.iter().any(|e| matches!(e, Expectation::KeyOrderHolds { .. }));
@@ -207,7 +243,7 @@ impl Simulation {
             net_rngs: (0..n as u64).map(|i| NodeRng::new(seed, NET_STREAM_BASE + i)).collect(),
             net: Network::new(sc.cluster.network.clone(), n),
             trace: TraceLog::new(keep_recent),
-            stats: Stats::new(sc.producers.len(), &consumer_nodes, track_order),
+            stats: Stats::new(sc.producers.len(), &consumer_nodes, track_order, &group_of_node),
             names,
             cfg,
             injected: Vec::new(),

@@ -20,6 +20,7 @@ impl Simulation {
 
     pub(super) fn apply_input(&mut self, a: Action) {
         self.note(describe(&a));
+        let a_kind = if matches!(a, Action::PauseConsumer(_)) { AKind::Pause } else { AKind::Other };
         match a {
             Action::CrashBroker(b) => self.broker_down(BrokerId(b), DownHow::Crash),
             Action::PowerOffBroker(b) => self.broker_down(BrokerId(b), DownHow::PowerLoss),
@@ -51,6 +52,21 @@ impl Simulation {
                     self.dispatch(NodeId(0), |n, ctx, fx| {
                         if let Node::ZooKeeper(z) = n {
                             z.restart(ctx.now, fx)
+                        }
+                    });
+                }
+            }
+            Action::AddConsumer { group, name, process_time } => {
+                self.add_consumer(&group, name, process_time);
+            }
+            Action::PauseConsumer(name) | Action::ResumeConsumer(name) => {
+                let pause = matches!(a_kind, AKind::Pause);
+                if let Some(id) = self.node_by_name(&name)
+                    && self.is_up(id)
+                {
+                    self.dispatch(id, |n, ctx, fx| {
+                        if let Node::Consumer(c) = n {
+                            c.set_paused(pause, ctx, fx)
                         }
                     });
                 }
@@ -142,6 +158,11 @@ impl Simulation {
     }
 }
 
+enum AKind {
+    Pause,
+    Other,
+}
+
 /// An input in plain words.
 pub fn describe(a: &Action) -> String {
     match a {
@@ -161,6 +182,10 @@ pub fn describe(a: &Action) -> String {
         Action::Heal(a, b) => format!("heal the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
         Action::HealAll => "heal every network cut".into(),
         Action::PoisonMessage(p) => format!("{p}'s next message is a poison pill"),
+        Action::AddConsumer { group, name: Some(n), .. } => format!("add {n} to group {group}"),
+        Action::AddConsumer { group, name: None, .. } => format!("add a consumer to group {group}"),
+        Action::PauseConsumer(n) => format!("{n}'s application stops polling"),
+        Action::ResumeConsumer(n) => format!("{n}'s application carries on"),
         Action::SlowLink(a, b, d) if d.0 == 0 => format!("restore the link {a} ↔ {b} to normal latency"),
         Action::SlowLink(a, b, d) => format!("slow the link {a} ↔ {b} by {d}"),
     }

@@ -3,6 +3,7 @@
 //! Everything here is `Clone`, so the app can snapshot and rewind.
 
 mod build;
+mod build_groups;
 mod inputs;
 pub mod view;
 
@@ -183,6 +184,11 @@ impl Simulation {
             self.trace.push(self.now.0, r);
         }
         for (to, msg) in fx.sends.drain(..) {
+            if to == node {
+                // Loopback (a coordinator appending to its own partition): no network.
+                self.queue.push(self.now, Event::Deliver { from: node, to, sent_at: self.now, msg });
+                continue;
+            }
             match self.net.route(self.now, node, to, &mut self.net_rngs[i]) {
                 Ok(at) => self.queue.push(at, Event::Deliver { from: node, to, sent_at: self.now, msg }),
                 Err(_) => self.dropped += 1,

@@ -139,6 +139,43 @@ impl Simulation {
         self.authoritative_replica(tp).map(|r| r.hw).unwrap_or(0)
     }
 
+    /// The consumer at a node, if it is one.
+    pub fn consumer_at(&self, id: NodeId) -> Option<&Consumer> {
+        match self.nodes.get(id.0 as usize) {
+            Some(Node::Consumer(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// A topic id by name.
+    pub fn topic_id(&self, name: &str) -> Option<TopicId> {
+        self.names().topics.iter().position(|t| t == name).map(|i| TopicId(i as u16))
+    }
+
+    /// A group's lag: per partition of its topics, records below the HW past the owning
+    /// member's position (or, unowned, past the committed offset).
+    pub fn group_lag(&self, g: crate::trace::GroupRef) -> u64 {
+        let Some(spec) = self.scenario.consumer_groups.get(g.0 as usize) else { return 0 };
+        let committed = self.stats.groups.get(&g).map(|s| &s.committed);
+        let mut lag = 0;
+        for t in &spec.topics {
+            let Some(topic) = self.topic_id(t) else { continue };
+            for p in 0..self.cluster().topic(topic).partitions {
+                let tp = Tp { topic, partition: p };
+                let owned = self
+                    .consumers()
+                    .filter(|(id, c)| self.is_up(*id) && c.cfg.group.as_ref().is_some_and(|x| x.group == g))
+                    .filter_map(|(_, c)| {
+                        c.cursors.iter().find(|k| k.tp == tp && !k.awaiting_offset).map(|k| k.processed)
+                    })
+                    .max();
+                let pos = owned.or_else(|| committed.and_then(|m| m.get(&tp).copied())).unwrap_or(0);
+                lag += self.high_watermark(tp).saturating_sub(pos);
+            }
+        }
+        lag
+    }
+
     /// A consumer's lag: records below each partition's HW it has not processed.
     pub fn lag(&self, consumer: NodeId) -> u64 {
         match &self.nodes[consumer.0 as usize] {

@@ -1,0 +1,141 @@
+//! The consumer application's loop: take the next poll batch, process its records one by
+//! one, and between batches "poll" — commit (auto, sync, async), join a pending
+//! rebalance, and restart the max.poll.interval.ms clock, as the Java client does inside
+//! `poll()`.
+
+use super::consumer::{CommitMode, Consumer, ConsumerTimer, Processing};
+use super::group_member::MemberTimer;
+use super::log::Meta;
+use super::{Ctx, Fx, KTimer};
+use crate::sim::SimTime;
+use crate::trace::{GroupEvent, RecordKind};
+
+impl Consumer {
+    /// Moves the application forward as far as it can right now.
+    pub(super) fn pump(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        if self.processing.is_some() || self.publish.is_some() || self.blocked_on_commit() || self.paused {
+            return;
+        }
+        if self.current.as_ref().is_none_or(|b| b.records.is_empty()) {
+            self.current = None;
+            if self.poll_moment(ctx, fx) {
+                return;
+            }
+            let Some(i) = self.next_due_batch(ctx, fx) else { return };
+            let batch = self.buffer.remove(i).expect("index from the buffer");
+            self.last_poll = ctx.now;
+            self.poll_seq += 1;
+            if let Some(g) = &self.cfg.group {
+                let t = MemberTimer::PollTimeout { seq: self.poll_seq };
+                fx.timer(g.max_poll_interval, KTimer::Consumer(ConsumerTimer::Group(t)));
+                if g.commit == CommitMode::BeforeProcess {
+                    let end = batch.records.back().map(|r| r.0 + 1).expect("batches are not empty");
+                    self.current = Some(batch.clone());
+                    self.commit(ctx, vec![(batch.tp, end)], true, fx);
+                    return;
+                }
+            }
+            self.current = Some(batch);
+        }
+        self.start_next_record(ctx, fx);
+    }
+
+    fn start_next_record(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        let Some(b) = self.current.as_mut() else { return };
+        let Some((offset, entry)) = b.records.pop_front() else { return };
+        let tp = b.tp;
+        fx.record(RecordKind::Deliver { consumer: self.me(ctx), tp, offset, value: entry.value });
+        self.processing = Some(Processing { tp, offset, entry, attempts: 0 });
+        fx.timer(self.cfg.process_time, KTimer::Consumer(ConsumerTimer::ProcessDone));
+    }
+
+    /// The first buffered batch whose head record is due (records in retry topics wait for
+    /// their delay, and only their partition waits: K pause/resume); else a wake-up.
+    fn next_due_batch(&mut self, ctx: &mut Ctx, fx: &mut Fx) -> Option<usize> {
+        let mut earliest: Option<SimTime> = None;
+        for (i, b) in self.buffer.iter().enumerate() {
+            let due = b.records.front().map(|(_, e)| self.due_time(b.tp, e)).unwrap_or(ctx.now);
+            if due <= ctx.now {
+                return Some(i);
+            }
+            earliest = Some(earliest.map_or(due, |e: SimTime| e.min(due)));
+        }
+        if let Some(at) = earliest {
+            self.wake(ctx, at, fx);
+        }
+        None
+    }
+
+    /// Between batches: commits and rebalances. True when the loop must wait (a commitSync
+    /// in flight, or no assignment while rejoining).
+    fn poll_moment(&mut self, ctx: &mut Ctx, fx: &mut Fx) -> bool {
+        let Some(g) = self.cfg.group.clone() else { return false };
+        let Some(m) = &self.membership else { return false };
+        if m.rejoin_needed {
+            self.rejoin(ctx, fx);
+            return self.blocked_on_commit();
+        }
+        let due = match g.commit {
+            CommitMode::Auto { interval } => {
+                let due = ctx.now >= self.next_auto_commit;
+                if due {
+                    self.next_auto_commit = ctx.now + interval;
+                }
+                due
+            }
+            CommitMode::Sync | CommitMode::Async => true,
+            CommitMode::BeforeProcess => false,
+        };
+        if due {
+            let offsets = self.uncommitted();
+            if !offsets.is_empty() {
+                self.commit(ctx, offsets, g.commit == CommitMode::Sync, fx);
+            }
+        }
+        self.blocked_on_commit()
+    }
+
+    /// The record being processed is done, or failed.
+    pub(super) fn process_done(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        let Some(p) = self.processing else { return };
+        if self.stall() {
+            return;
+        }
+        if let Some(kind) = self.fails(ctx, &p.entry) {
+            self.on_failure(ctx, kind, fx);
+            return;
+        }
+        if let Some(r) = self.cfg.redrive.clone()
+            && let Meta::Origin { tp, offset, .. } = p.entry.meta
+        {
+            self.redrive(ctx, &r, tp, offset, fx);
+            return;
+        }
+        let me = self.me(ctx);
+        fx.record(RecordKind::ProcessOk { consumer: me, tp: p.tp, offset: p.offset, value: p.entry.value });
+        self.finish_record(ctx, fx);
+    }
+
+    /// The record is handled (processed, skipped, republished): move past it.
+    pub(super) fn finish_record(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        let Some(p) = self.processing.take() else { return };
+        if let Some(c) = self.cursor(p.tp) {
+            c.processed = c.processed.max(p.offset + 1);
+            c.buffered = c.buffered.saturating_sub(1);
+            if c.buffered == 0 {
+                self.fetch(ctx, p.tp, fx);
+            }
+        }
+        self.pump(ctx, fx);
+    }
+
+    /// A poll batch took longer than max.poll.interval.ms: the client leaves the group
+    /// (K AbstractCoordinator pollTimeoutExpired); the application finds out at its next poll.
+    pub(super) fn poll_timeout(&mut self, ctx: &mut Ctx, seq: u64, fx: &mut Fx) {
+        if seq != self.poll_seq || self.idle() {
+            return;
+        }
+        fx.record(RecordKind::Group(GroupEvent::PollTimeout { consumer: self.me(ctx) }));
+        self.leave_group(ctx, fx);
+    }
+}

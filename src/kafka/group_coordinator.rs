@@ -1,0 +1,451 @@
+//! The group coordinator on a broker (K GroupCoordinator, classic protocol): JoinGroup,
+//! SyncGroup, Heartbeat and LeaveGroup drive each group through its states (see `group`);
+//! offset commits and loading live in `offset_manager`. A broker coordinates the groups
+//! whose __consumer_offsets partition it leads, so the role moves with that leadership.
+//! Simplified: member lists are not reloaded on failover (generation and offsets are), so
+//! members of a moved group rejoin; pending member ids do not expire on their own.
+
+use super::group::{Group, GroupState, MemberMeta};
+use super::offset_manager::PendingCommit;
+use super::partition::Here;
+use super::protocol::{GroupMsg, JoinReq, JoinResult, JoinedMember, Msg};
+use super::{Fx, KTimer};
+use crate::sim::{Dur, NodeId, NodeRng};
+use crate::trace::{ErrorCode, GroupEvent, GroupRef, LeaveReason, NodeRef, RecordKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Coordinator timers (they carry the round or heartbeat count they were set for).
+#[derive(Clone, Debug)]
+pub enum GroupTimer {
+    /// The join phase ends: rebalance timeout, or the (extended) initial delay.
+    Join { group: GroupRef, round: u64, initial_remaining: Option<Dur> },
+    /// The leader's SyncGroup did not come in time.
+    Sync { group: GroupRef, round: u64 },
+    /// A member's session may have expired.
+    Expiry { group: GroupRef, member: String, seq: u64 },
+}
+
+/// The groups this broker coordinates.
+#[derive(Clone, Debug, Default)]
+pub struct GroupCoordinator {
+    /// Loaded groups.
+    pub groups: BTreeMap<GroupRef, Group>,
+    /// __consumer_offsets partitions this broker leads (their groups are loaded).
+    pub led: BTreeSet<u32>,
+    /// Offset commits waiting for their append to be replicated.
+    pub(super) pending: BTreeMap<u64, PendingCommit>,
+    pub(super) next_req: u64,
+    join_seq: u64,
+    /// Groups whose new generation must be written to the log (the broker flushes them).
+    to_store: Vec<GroupRef>,
+}
+
+fn send(fx: &mut Fx, to: NodeId, m: GroupMsg) {
+    fx.send(to, Msg::Group(m));
+}
+
+/// The error answer to a request.
+pub fn error_reply(m: &GroupMsg, e: ErrorCode) -> Option<GroupMsg> {
+    Some(match m {
+        GroupMsg::FindCoordinator { req, .. } => GroupMsg::FindCoordinatorResp { req: *req, result: Err(e) },
+        GroupMsg::Join(j) => GroupMsg::JoinResp { req: j.req, result: JoinResult::Error(e) },
+        GroupMsg::Sync { req, .. } => GroupMsg::SyncResp { req: *req, result: Err(e) },
+        GroupMsg::Heartbeat { req, .. } => GroupMsg::HeartbeatResp { req: *req, error: Some(e) },
+        GroupMsg::Leave { .. } => return None,
+        GroupMsg::Commit { req, .. } => GroupMsg::CommitResp { req: *req, error: Some(e) },
+        GroupMsg::FetchOffsets { req, .. } => GroupMsg::FetchOffsetsResp { req: *req, result: Err(e) },
+        GroupMsg::FindCoordinatorResp { .. }
+        | GroupMsg::JoinResp { .. }
+        | GroupMsg::SyncResp { .. }
+        | GroupMsg::HeartbeatResp { .. }
+        | GroupMsg::CommitResp { .. }
+        | GroupMsg::FetchOffsetsResp { .. } => return None,
+    })
+}
+
+impl GroupCoordinator {
+    /// True when this broker coordinates `g` now.
+    pub fn owns(&self, h: &Here, g: GroupRef) -> bool {
+        h.cfg.offsets_partition_for(g).is_some_and(|tp| self.led.contains(&tp.partition))
+    }
+
+    /// Handles JoinGroup, SyncGroup, Heartbeat and LeaveGroup for an owned group.
+    pub fn on_membership(&mut self, h: &Here, rng: &mut NodeRng, from: NodeId, m: GroupMsg, fx: &mut Fx) {
+        match m {
+            GroupMsg::Join(j) => self.join(h, rng, from, j, fx),
+            GroupMsg::Sync { req, group, generation, member_id, assignment } => {
+                self.sync(h, from, req, group, generation, &member_id, assignment, fx)
+            }
+            GroupMsg::Heartbeat { req, group, generation, member_id } => {
+                let error = self.heartbeat(group, generation, &member_id, fx);
+                send(fx, from, GroupMsg::HeartbeatResp { req, error });
+            }
+            GroupMsg::Leave { group, member_id, .. } => self.remove(h, group, &member_id, LeaveReason::Left, fx),
+            GroupMsg::FindCoordinator { .. }
+            | GroupMsg::Commit { .. }
+            | GroupMsg::FetchOffsets { .. }
+            | GroupMsg::FindCoordinatorResp { .. }
+            | GroupMsg::JoinResp { .. }
+            | GroupMsg::SyncResp { .. }
+            | GroupMsg::HeartbeatResp { .. }
+            | GroupMsg::CommitResp { .. }
+            | GroupMsg::FetchOffsetsResp { .. } => unreachable!("routed elsewhere by the broker"),
+        }
+    }
+
+    fn join(&mut self, h: &Here, rng: &mut NodeRng, from: NodeId, j: JoinReq, fx: &mut Fx) {
+        let g = j.group;
+        let group = self.groups.entry(g).or_insert_with(|| Group::new(0, BTreeMap::new()));
+        if j.member_id.is_empty() {
+            // KIP-394: hand out an id (clientId-UUID) and ask the member to come back with it.
+            let id = format!("{}-{:08x}", j.client, rng.next_u64() as u32);
+            if let Some(old) =
+                group.members.iter().find(|(_, m)| m.instance_id.is_some() && m.instance_id == j.instance_id)
+            {
+                let old = old.0.clone();
+                return self.replace_static(h, from, old, id, j, fx);
+            }
+            group.pending.insert(id.clone());
+            send(fx, from, GroupMsg::JoinResp { req: j.req, result: JoinResult::MemberIdRequired(id) });
+            return;
+        }
+        self.join_known(h, from, j, fx);
+    }
+
+    fn join_known(&mut self, h: &Here, from: NodeId, j: JoinReq, fx: &mut Fx) {
+        let g = j.group;
+        let group = self.groups.get_mut(&g).expect("created by join");
+        let known = group.members.contains_key(&j.member_id);
+        if !known && !group.pending.remove(&j.member_id) {
+            send(fx, from, GroupMsg::JoinResp { req: j.req, result: JoinResult::Error(ErrorCode::UnknownMemberId) });
+            return;
+        }
+        self.join_seq += 1;
+        let meta = MemberMeta {
+            node: from,
+            instance_id: j.instance_id.clone(),
+            topics: j.topics.clone(),
+            protocols: j.protocols.clone(),
+            owned: j.owned.clone(),
+            owned_generation: j.owned_generation,
+            session_timeout: Dur(j.session_timeout_us),
+            rebalance_timeout: Dur(j.rebalance_timeout_us),
+            awaiting_join: Some(j.req),
+            awaiting_sync: None,
+            assignment: group.members.get(&j.member_id).map(|m| m.assignment.clone()).unwrap_or_default(),
+            heartbeat_seq: group.members.get(&j.member_id).map(|m| m.heartbeat_seq).unwrap_or(0),
+            joined_seq: group.members.get(&j.member_id).map(|m| m.joined_seq).unwrap_or(self.join_seq),
+        };
+        group.members.insert(j.member_id.clone(), meta);
+        if !known {
+            group.new_member_added = true;
+        }
+        self.touch(g, &j.member_id, fx);
+        let state = self.groups[&g].state;
+        match state {
+            GroupState::Empty | GroupState::Stable | GroupState::CompletingRebalance => {
+                self.prepare_rebalance(h, g, fx)
+            }
+            GroupState::PreparingRebalance | GroupState::Dead => {}
+        }
+        self.try_complete_join(h, g, fx);
+    }
+
+    /// KIP-345: a static member restarted; it takes over the old member id's place without
+    /// a rebalance when the group is stable.
+    fn replace_static(&mut self, h: &Here, from: NodeId, old: String, id: String, j: JoinReq, fx: &mut Fx) {
+        let g = j.group;
+        let group = self.groups.get_mut(&g).expect("present");
+        let mut meta = group.members.remove(&old).expect("present");
+        meta.node = from;
+        meta.heartbeat_seq += 1;
+        group.members.insert(id.clone(), meta);
+        if group.leader.as_deref() == Some(old.as_str()) {
+            group.leader = Some(id.clone());
+        }
+        if group.state == GroupState::Stable {
+            let result = JoinResult::Joined {
+                generation: group.generation,
+                member_id: id.clone(),
+                leader: group.leader.clone().unwrap_or_default(),
+                protocol: group.protocol.unwrap_or_default(),
+                members: Vec::new(),
+            };
+            send(fx, from, GroupMsg::JoinResp { req: j.req, result });
+            self.touch(g, &id, fx);
+        } else {
+            self.join_known(h, from, JoinReq { member_id: id, ..j }, fx);
+        }
+    }
+
+    /// Starts a rebalance: PreparingRebalance, with the initial delay for an empty group.
+    fn prepare_rebalance(&mut self, h: &Here, g: GroupRef, fx: &mut Fx) {
+        let group = self.groups.get_mut(&g).expect("present");
+        if group.state == GroupState::CompletingRebalance {
+            for m in group.members.values_mut() {
+                if let Some(req) = m.awaiting_sync.take() {
+                    send(fx, m.node, GroupMsg::SyncResp { req, result: Err(ErrorCode::RebalanceInProgress) });
+                }
+            }
+        }
+        let initial = group.state == GroupState::Empty;
+        group.state = GroupState::PreparingRebalance;
+        group.round += 1;
+        let (round, timeout) = (group.round, group.rebalance_timeout());
+        fx.record(RecordKind::Group(GroupEvent::State { group: g, state: group.state, generation: group.generation }));
+        if initial {
+            group.new_member_added = false;
+            group.initial_delay_active = true;
+            let delay = h.cfg.group_initial_rebalance_delay.min(timeout);
+            let initial_remaining = Some(Dur(timeout.0 - delay.0));
+            fx.timer(
+                delay,
+                KTimer::Broker(super::broker::BrokerTimer::Group(GroupTimer::Join {
+                    group: g,
+                    round,
+                    initial_remaining,
+                })),
+            );
+        } else {
+            group.initial_delay_active = false;
+            let t = GroupTimer::Join { group: g, round, initial_remaining: None };
+            fx.timer(timeout, KTimer::Broker(super::broker::BrokerTimer::Group(t)));
+        }
+    }
+
+    fn try_complete_join(&mut self, h: &Here, g: GroupRef, fx: &mut Fx) {
+        let group = &self.groups[&g];
+        if group.state == GroupState::PreparingRebalance && !group.initial_delay_active && group.all_joined() {
+            self.complete_join(h, g, fx);
+        }
+    }
+
+    /// K onCompleteJoin: drop members that did not rejoin, start the next generation, and
+    /// answer every waiting JoinGroup (the leader gets the subscriptions).
+    fn complete_join(&mut self, h: &Here, g: GroupRef, fx: &mut Fx) {
+        let group = self.groups.get_mut(&g).expect("present");
+        let gone: Vec<String> = group
+            .members
+            .iter()
+            .filter(|(_, m)| m.awaiting_join.is_none() && m.instance_id.is_none())
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in gone {
+            let m = group.members.remove(&id).expect("listed");
+            let ev = GroupEvent::MemberRemoved {
+                group: g,
+                consumer: NodeRef(m.node.0),
+                reason: LeaveReason::RebalanceTimeout,
+            };
+            fx.record(RecordKind::Group(ev));
+        }
+        group.pending.clear();
+        group.generation += 1;
+        if group.members.is_empty() {
+            group.protocol = None;
+            group.leader = None;
+            group.state = GroupState::Empty;
+            fx.record(RecordKind::Group(GroupEvent::State {
+                group: g,
+                state: group.state,
+                generation: group.generation,
+            }));
+            self.store_group(h, g, fx);
+            return;
+        }
+        let protocol = group.select_protocol();
+        group.protocol = Some(protocol);
+        if group.leader.as_ref().is_none_or(|l| group.members.get(l).is_none_or(|m| m.awaiting_join.is_none())) {
+            group.leader = group
+                .members
+                .iter()
+                .filter(|(_, m)| m.awaiting_join.is_some())
+                .min_by_key(|(_, m)| m.joined_seq)
+                .map(|(id, _)| id.clone());
+        }
+        let leader = group.leader.clone().expect("a joined member");
+        group.state = GroupState::CompletingRebalance;
+        let all: Vec<JoinedMember> = group
+            .members
+            .iter()
+            .map(|(id, m)| JoinedMember {
+                member_id: id.clone(),
+                node: m.node.0,
+                instance_id: m.instance_id.clone(),
+                topics: m.topics.clone(),
+                owned: m.owned.clone(),
+                owned_generation: m.owned_generation,
+            })
+            .collect();
+        let generation = group.generation;
+        fx.record(RecordKind::Group(GroupEvent::Rebalance {
+            group: g,
+            generation,
+            members: group.members.len() as u32,
+            leader: group.node_ref(&leader).expect("leader is a member"),
+            protocol,
+        }));
+        fx.record(RecordKind::Group(GroupEvent::State { group: g, state: group.state, generation }));
+        let mut answered = Vec::new();
+        for (id, m) in group.members.iter_mut() {
+            if let Some(req) = m.awaiting_join.take() {
+                let members = if *id == leader { all.clone() } else { Vec::new() };
+                let result =
+                    JoinResult::Joined { generation, member_id: id.clone(), leader: leader.clone(), protocol, members };
+                send(fx, m.node, GroupMsg::JoinResp { req, result });
+                answered.push(id.clone());
+            }
+        }
+        let (round, timeout) = (group.round, group.rebalance_timeout());
+        for id in answered {
+            self.touch(g, &id, fx);
+        }
+        fx.timer(timeout, KTimer::Broker(super::broker::BrokerTimer::Group(GroupTimer::Sync { group: g, round })));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sync(
+        &mut self,
+        h: &Here,
+        from: NodeId,
+        req: u64,
+        g: GroupRef,
+        generation: u32,
+        member_id: &str,
+        assignment: Vec<(String, Vec<crate::trace::Tp>)>,
+        fx: &mut Fx,
+    ) {
+        let reply = |fx: &mut Fx, result| send(fx, from, GroupMsg::SyncResp { req, result });
+        let Some(group) = self.groups.get_mut(&g) else {
+            return reply(fx, Err(ErrorCode::UnknownMemberId));
+        };
+        if !group.members.contains_key(member_id) {
+            return reply(fx, Err(ErrorCode::UnknownMemberId));
+        }
+        if generation != group.generation {
+            return reply(fx, Err(ErrorCode::IllegalGeneration));
+        }
+        match group.state {
+            GroupState::Empty | GroupState::Dead => return reply(fx, Err(ErrorCode::UnknownMemberId)),
+            GroupState::PreparingRebalance => return reply(fx, Err(ErrorCode::RebalanceInProgress)),
+            GroupState::Stable => {
+                let mine = group.members[member_id].assignment.clone();
+                reply(fx, Ok(mine));
+            }
+            GroupState::CompletingRebalance => {
+                group.members.get_mut(member_id).expect("checked").awaiting_sync = Some(req);
+                if group.leader.as_deref() == Some(member_id) {
+                    let mut given: BTreeMap<String, Vec<crate::trace::Tp>> = assignment.into_iter().collect();
+                    group.state = GroupState::Stable;
+                    for (id, m) in group.members.iter_mut() {
+                        m.assignment = given.remove(id).unwrap_or_default();
+                        if let Some(r) = m.awaiting_sync.take() {
+                            send(fx, m.node, GroupMsg::SyncResp { req: r, result: Ok(m.assignment.clone()) });
+                        }
+                    }
+                    fx.record(RecordKind::Group(GroupEvent::State { group: g, state: group.state, generation }));
+                    self.store_group(h, g, fx);
+                }
+            }
+        }
+        self.touch(g, member_id, fx);
+    }
+
+    fn heartbeat(&mut self, g: GroupRef, generation: u32, member_id: &str, fx: &mut Fx) -> Option<ErrorCode> {
+        let group = self.groups.get(&g)?;
+        if !group.members.contains_key(member_id) {
+            return Some(ErrorCode::UnknownMemberId);
+        }
+        if generation != group.generation {
+            return Some(ErrorCode::IllegalGeneration);
+        }
+        let state = group.state;
+        self.touch(g, member_id, fx);
+        match state {
+            GroupState::PreparingRebalance => Some(ErrorCode::RebalanceInProgress),
+            GroupState::CompletingRebalance | GroupState::Stable => None,
+            GroupState::Empty | GroupState::Dead => Some(ErrorCode::UnknownMemberId),
+        }
+    }
+
+    /// Queues the group's metadata record; `flush_stores` appends it.
+    fn store_group(&mut self, _h: &Here, g: GroupRef, _fx: &mut Fx) {
+        self.to_store.push(g);
+    }
+
+    /// Appends the queued group-metadata records.
+    pub fn flush_stores(&mut self, h: &Here, rm: &mut super::replica_manager::ReplicaManager, fx: &mut Fx) {
+        for g in std::mem::take(&mut self.to_store) {
+            self.store_group_with(h, rm, g, fx);
+        }
+    }
+
+    /// A sign of life: restarts the member's session timer.
+    pub(super) fn touch(&mut self, g: GroupRef, member_id: &str, fx: &mut Fx) {
+        let Some(m) = self.groups.get_mut(&g).and_then(|gr| gr.members.get_mut(member_id)) else {
+            return;
+        };
+        m.heartbeat_seq += 1;
+        let t = GroupTimer::Expiry { group: g, member: member_id.to_string(), seq: m.heartbeat_seq };
+        fx.timer(m.session_timeout, KTimer::Broker(super::broker::BrokerTimer::Group(t)));
+    }
+
+    /// Removes a member (left, expired) and rebalances the rest.
+    fn remove(&mut self, h: &Here, g: GroupRef, member_id: &str, reason: LeaveReason, fx: &mut Fx) {
+        let Some(group) = self.groups.get_mut(&g) else { return };
+        let Some(m) = group.members.remove(member_id) else { return };
+        fx.record(RecordKind::Group(GroupEvent::MemberRemoved { group: g, consumer: NodeRef(m.node.0), reason }));
+        match group.state {
+            GroupState::Stable | GroupState::CompletingRebalance => self.prepare_rebalance(h, g, fx),
+            GroupState::PreparingRebalance | GroupState::Empty | GroupState::Dead => {}
+        }
+        self.try_complete_join(h, g, fx);
+    }
+
+    /// Handles a coordinator timer.
+    pub fn on_timer(&mut self, h: &Here, t: GroupTimer, fx: &mut Fx) {
+        match t {
+            GroupTimer::Join { group: g, round, initial_remaining } => {
+                let Some(group) = self.groups.get_mut(&g) else { return };
+                if group.round != round || group.state != GroupState::PreparingRebalance {
+                    return;
+                }
+                if let Some(rem) = initial_remaining
+                    && group.new_member_added
+                    && rem > Dur::ZERO
+                {
+                    // K InitialDelayedJoin: more members arrived; wait a little longer.
+                    group.new_member_added = false;
+                    let delay = h.cfg.group_initial_rebalance_delay.min(rem);
+                    let t = GroupTimer::Join { group: g, round, initial_remaining: Some(Dur(rem.0 - delay.0)) };
+                    fx.timer(delay, KTimer::Broker(super::broker::BrokerTimer::Group(t)));
+                    return;
+                }
+                group.initial_delay_active = false;
+                self.complete_join(h, g, fx);
+            }
+            GroupTimer::Sync { group: g, round } => {
+                let Some(group) = self.groups.get_mut(&g) else { return };
+                if group.round != round || group.state != GroupState::CompletingRebalance {
+                    return;
+                }
+                let late: Vec<String> =
+                    group.members.iter().filter(|(_, m)| m.awaiting_sync.is_none()).map(|(id, _)| id.clone()).collect();
+                for id in late {
+                    self.remove(h, g, &id, LeaveReason::RebalanceTimeout, fx);
+                }
+            }
+            GroupTimer::Expiry { group: g, member, seq } => {
+                let Some(m) = self.groups.get(&g).and_then(|gr| gr.members.get(&member)) else { return };
+                if m.heartbeat_seq != seq {
+                    return;
+                }
+                if m.awaiting_join.is_some() || m.awaiting_sync.is_some() {
+                    self.touch(g, &member, fx); // waiting on us: its heartbeat is satisfied
+                    return;
+                }
+                self.remove(h, g, &member, LeaveReason::SessionTimeout, fx);
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! A member after the join: applying its assignment (eager: everything new; cooperative:
+//! revoke only what moved and rejoin if anything did, KIP-429), heartbeats, request
+//! timeouts, and leaving the group.
+
+use super::consumer::{Consumer, ConsumerTimer};
+use super::group_member::{MemberState, MemberTimer};
+use super::protocol::GroupMsg;
+use super::{Ctx, Fx, KTimer};
+use crate::trace::{ErrorCode, GroupEvent, RecordKind, Tp};
+
+impl Consumer {
+    pub(super) fn on_sync_resp(&mut self, ctx: &mut Ctx, req: u64, result: Result<Vec<Tp>, ErrorCode>, fx: &mut Fx) {
+        if self.m().inflight != Some(req) {
+            return;
+        }
+        self.m().inflight = None;
+        let assigned = match result {
+            Ok(a) => a,
+            Err(ErrorCode::RebalanceInProgress) => return self.send_join(ctx, fx),
+            Err(e) => {
+                self.m().state = MemberState::Unjoined;
+                return self.on_group_error(ctx, e, fx);
+            }
+        };
+        let g = self.cfg.group.clone().expect("member");
+        let me = self.me(ctx);
+        let owned: Vec<Tp> = self.cursors.iter().map(|c| c.tp).collect();
+        let revoked: Vec<Tp> = owned.iter().copied().filter(|tp| !assigned.contains(tp)).collect();
+        let added: Vec<Tp> = assigned.iter().copied().filter(|tp| !owned.contains(tp)).collect();
+        if !revoked.is_empty() {
+            fx.record(RecordKind::Group(GroupEvent::Revoke {
+                group: g.group,
+                consumer: me,
+                partitions: revoked.clone(),
+            }));
+            self.drop_partitions(&revoked);
+        }
+        let generation = self.m().generation as u32;
+        fx.record(RecordKind::Group(GroupEvent::Assignment {
+            group: g.group,
+            generation,
+            consumer: me,
+            partitions: assigned.clone(),
+        }));
+        let m = self.m();
+        let first = m.state != MemberState::Stable;
+        m.state = MemberState::Stable;
+        for &tp in &added {
+            self.add_cursor(tp, true);
+        }
+        if !added.is_empty() {
+            self.fetch_offsets(ctx, added, fx);
+        }
+        if first {
+            fx.timer(g.heartbeat_interval, KTimer::Consumer(ConsumerTimer::Group(MemberTimer::Heartbeat)));
+        }
+        if !revoked.is_empty() && g.strategy.cooperative() {
+            // K onJoinComplete: "need to revoke partitions and re-join".
+            self.request_rejoin(ctx, fx);
+        }
+        self.pump(ctx, fx);
+    }
+
+    fn heartbeat(&mut self, fx: &mut Fx) {
+        let g = self.cfg.group.clone().expect("member");
+        fx.timer(g.heartbeat_interval, KTimer::Consumer(ConsumerTimer::Group(MemberTimer::Heartbeat)));
+        let m = self.m();
+        if m.state != MemberState::Stable || m.heartbeat_inflight.is_some() {
+            return;
+        }
+        let Some(to) = m.coordinator else { return };
+        let (generation, member_id) = (m.generation.max(0) as u32, m.member_id.clone());
+        let req = self.new_req();
+        self.m().heartbeat_inflight = Some(req);
+        self.send_group(to, GroupMsg::Heartbeat { req, group: g.group, generation, member_id }, fx);
+        let t = MemberTimer::RequestTimeout { req };
+        fx.timer(self.cfg.request_timeout, KTimer::Consumer(ConsumerTimer::Group(t)));
+    }
+
+    /// Member timers.
+    pub(super) fn on_member_timer(&mut self, ctx: &mut Ctx, t: MemberTimer, fx: &mut Fx) {
+        if self.membership.is_none() {
+            return;
+        }
+        match t {
+            MemberTimer::Heartbeat => self.heartbeat(fx),
+            MemberTimer::PollTimeout { seq } => self.poll_timeout(ctx, seq, fx),
+            MemberTimer::Retry => {
+                if self.m().coordinator.is_none() && self.m().inflight.is_none() {
+                    self.find_coordinator(ctx, fx);
+                }
+            }
+            MemberTimer::RequestTimeout { req } => self.on_group_unreachable(ctx, req, fx),
+        }
+    }
+
+    /// A group request bounced or timed out: the coordinator is unknown again.
+    pub(super) fn on_group_unreachable(&mut self, ctx: &mut Ctx, req: u64, fx: &mut Fx) {
+        let Some(m) = self.membership.as_mut() else { return };
+        if m.inflight == Some(req) || m.offset_fetch == Some(req) {
+            m.inflight = None;
+            m.offset_fetch = None;
+            if m.state == MemberState::Stable {
+                m.coordinator = None;
+                fx.timer(crate::sim::Dur::ms(100), KTimer::Consumer(ConsumerTimer::Group(MemberTimer::Retry)));
+            } else {
+                self.on_group_error(ctx, ErrorCode::CoordinatorNotAvailable, fx);
+            }
+        } else if m.heartbeat_inflight == Some(req) {
+            m.heartbeat_inflight = None;
+            m.coordinator = None;
+            fx.timer(crate::sim::Dur::ms(100), KTimer::Consumer(ConsumerTimer::Group(MemberTimer::Retry)));
+        } else if m.commits.contains_key(&req) {
+            self.on_commit_resp(ctx, req, Some(ErrorCode::CoordinatorNotAvailable), fx);
+        }
+    }
+
+    /// LeaveGroup (a poll timeout, or a clean close); the partitions are lost to this
+    /// member. The application notices at its next poll and rejoins as a new member.
+    pub(super) fn leave_group(&mut self, _ctx: &mut Ctx, fx: &mut Fx) {
+        let group = self.cfg.group.as_ref().expect("member").group;
+        let req = self.new_req();
+        let m = self.m();
+        let (to, member_id) = (m.coordinator, std::mem::take(&mut m.member_id));
+        m.generation = -1;
+        m.state = MemberState::Unjoined;
+        m.rejoin_needed = true;
+        if let Some(to) = to {
+            self.send_group(to, GroupMsg::Leave { req, group, member_id }, fx);
+        }
+    }
+}
