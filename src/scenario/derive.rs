@@ -8,7 +8,7 @@ use crate::sim::Dur;
 /// The internal offsets topic.
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
 
-/// Spring's retry topic name: `<topic>-retry-<delay in ms>`.
+/// Spring's retry topic name: `<topic>-retry-<delay in ms>` (orders-retry-1000).
 pub fn retry_topic(topic: &str, delay: Dur) -> String {
     format!("{topic}-retry-{}", delay.0 / 1000)
 }
