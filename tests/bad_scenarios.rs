@@ -89,3 +89,40 @@ fn garbage_never_panics() {
         assert!(e.to_string().starts_with("bad.ron:"), "{e}");
     }
 }
+
+const GROUP: &str = r#"Scenario(
+  name: "x",
+  duration: "10s",
+  topics: [(name: "t", partitions: 2, replication_factor: 1)],
+  consumer_groups: [(name: "g", topics: ["t"],
+    members: [(name: "a", process_time: "5ms")])],
+)"#;
+
+#[test]
+fn a_group_on_an_unknown_topic_points_at_the_group() {
+    parse(GROUP, "ok.ron").expect("valid");
+    let e = err(&GROUP.replace(r#"topics: ["t"]"#, r#"topics: ["nope"]"#));
+    assert_eq!(e.line, 5, "{e}");
+    assert!(e.msg.contains("group \"g\": topic \"nope\" is not defined"), "{e}");
+}
+
+#[test]
+fn a_probability_above_one_is_rejected_with_its_range() {
+    let e = err(&GROUP.replace("members:", "failures: (poison_probability: 1.5), members:"));
+    assert_eq!((e.line, e.col), (6, 16), "{e}");
+    assert!(e.msg.contains("between 0 and 1"), "{e}");
+}
+
+#[test]
+fn an_unknown_assignor_lists_the_four_that_exist() {
+    let e = err(&GROUP.replace("members:", "assignor: Uniform, members:"));
+    assert_eq!((e.line, e.col), (6, 15), "{e}");
+    assert!(e.msg.contains("CooperativeSticky"), "{e}");
+}
+
+#[test]
+fn adding_a_consumer_to_an_unknown_group_names_the_fault() {
+    let e = err(&GROUP.replace(")],\n)", ")],\n  faults: [(at: \"1s\", action: AddConsumer(group: \"h\"))],\n)"));
+    assert!(e.msg.contains("no consumer group is called \"h\""), "{e}");
+    assert_eq!(e.line, 7, "{e}");
+}

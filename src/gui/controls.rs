@@ -133,12 +133,13 @@ pub fn inject(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
             asked.commands.push(Command::Inject(Action::CrashController));
         }
     });
+    let names = l.sim.names().clone();
     let clients: Vec<String> = l
-        .scenario
-        .producers
-        .iter()
-        .map(|p| p.name.clone())
-        .chain(l.scenario.consumers.iter().map(|c| c.name.clone()))
+        .sim
+        .producers()
+        .map(|(id, _)| id)
+        .chain(l.sim.consumers().map(|(id, _)| id))
+        .map(|id| names.node(id.0).to_string())
         .collect();
     if !clients.is_empty() {
         f.client = f.client.min(clients.len() - 1);
@@ -158,6 +159,16 @@ pub fn inject(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
             if ui.button("restart").clicked() {
                 asked.commands.push(Command::Inject(Action::RestartClient(c.clone())));
             }
+            if ui
+                .button("⏸")
+                .on_hover_text("The consumer's application stops polling (max.poll.interval notices)")
+                .clicked()
+            {
+                asked.commands.push(Command::Inject(Action::PauseConsumer(c.clone())));
+            }
+            if ui.button("▶").on_hover_text("The paused application carries on").clicked() {
+                asked.commands.push(Command::Inject(Action::ResumeConsumer(c.clone())));
+            }
         });
         ui.horizontal(|ui| {
             ui.add(egui::DragValue::new(&mut f.slow_ms).range(0..=10_000).suffix(" ms"));
@@ -174,6 +185,29 @@ pub fn inject(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
                         Dur::ms(f.slow_ms as u64),
                     )));
                 }
+            }
+        });
+    }
+    let groups: Vec<String> = l.scenario.consumer_groups.iter().map(|g| g.name.clone()).collect();
+    if !groups.is_empty() {
+        f.group = f.group.min(groups.len() - 1);
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_id_salt("group").width(90.0).selected_text(groups[f.group].clone()).show_ui(
+                ui,
+                |ui| {
+                    for (i, g) in groups.iter().enumerate() {
+                        ui.selectable_value(&mut f.group, i, g);
+                    }
+                },
+            );
+            let g = groups[f.group].clone();
+            if ui
+                .button("➕ add consumer")
+                .on_hover_text("A new member joins this group: watch the rebalance")
+                .clicked()
+            {
+                let name = Some(l.sim.next_member_name(&g));
+                asked.commands.push(Command::Inject(Action::AddConsumer { group: g, name, process_time: None }));
             }
         });
     }

@@ -82,6 +82,12 @@ fn notable_for_seek(k: &RecordKind) -> bool {
             | RecordKind::BrokerUp { .. }
             | RecordKind::Truncate { .. }
             | RecordKind::OffsetReset { .. }
+            | RecordKind::Group(
+                crate::trace::GroupEvent::Rebalance { .. }
+                    | crate::trace::GroupEvent::DeadLetter { .. }
+                    | crate::trace::GroupEvent::MemberRemoved { .. }
+                    | crate::trace::GroupEvent::Coordinator { .. }
+            )
     )
 }
 

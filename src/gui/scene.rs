@@ -32,6 +32,7 @@ const ACK: Color32 = Color32::from_rgb(110, 230, 140);
 const CONTROL: Color32 = Color32::from_rgb(190, 130, 255);
 const ERROR: Color32 = Color32::from_rgb(255, 80, 80);
 const DIM: Color32 = Color32::from_rgb(110, 110, 120);
+const COMMIT: Color32 = Color32::from_rgb(255, 230, 120);
 
 /// A message on the wire, ready to draw.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +84,12 @@ fn dot_style(sim: &Simulation, to: NodeId, msg: &Msg) -> (Color32, f32, Option<M
     match msg {
         Msg::Produce(p) => {
             let first = p.records.first().map(|r| r.value);
-            let color = first.map(|v| PALETTE[v.producer() as usize % PALETTE.len()]).unwrap_or(DIM);
+            let color = match p.records.first().map(|r| r.meta) {
+                // Republished by an error handler (retry topic, DLQ) flies red; re-driven, green.
+                Some(crate::kafka::log::Meta::Origin { fixed: false, .. }) => ERROR,
+                Some(crate::kafka::log::Meta::Origin { fixed: true, .. }) => ACK,
+                _ => first.map(|v| PALETTE[v.producer() as usize % PALETTE.len()]).unwrap_or(DIM),
+            };
             (color, 3.5 + (p.records.len() as f32).sqrt().min(4.0), first, Some(p.tp))
         }
         Msg::FetchResp(r) => match &r.result {
@@ -97,6 +103,10 @@ fn dot_style(sim: &Simulation, to: NodeId, msg: &Msg) -> (Color32, f32, Option<M
         Msg::ProduceResp { tp, result, .. } => (if result.is_ok() { ACK } else { ERROR }, 2.5, None, Some(*tp)),
         Msg::Fetch(f) => (DIM, 1.5, None, Some(f.tp)),
         Msg::Unreachable { .. } => (ERROR, 2.5, None, None),
+        Msg::Group(
+            crate::kafka::protocol::GroupMsg::Commit { .. } | crate::kafka::protocol::GroupMsg::CommitResp { .. },
+        ) => (COMMIT, 2.5, None, None),
+        Msg::Group(_) => (CONTROL, 2.0, None, None),
         Msg::MetadataReq { .. } | Msg::MetadataResp { .. } => (DIM, 2.0, None, None),
         Msg::ZkHeartbeat { .. } => (Color32::from_rgb(150, 120, 200), 1.5, None, None),
         Msg::AlterPartition { tp, .. } | Msg::AlterPartitionResp { tp, .. } => (CONTROL, 3.0, None, Some(*tp)),
@@ -113,7 +123,13 @@ fn dot_style(sim: &Simulation, to: NodeId, msg: &Msg) -> (Color32, f32, Option<M
 
 /// Computes the scene for the simulation as it is now, in `area`.
 pub fn model(sim: &Simulation, area: Rect) -> SceneModel {
-    let rows: Vec<Vec<Tp>> = sim.brokers().map(|b| b.rm.replicas.keys().copied().collect()).collect();
+    // Of __consumer_offsets, only the partitions that hold a group (their leader coordinates it).
+    let cfg = sim.cluster();
+    let coord: Vec<Tp> =
+        (0..cfg.groups.len() as u16).filter_map(|g| cfg.offsets_partition_for(crate::trace::GroupRef(g))).collect();
+    let shown = |tp: &Tp| Some(tp.topic) != cfg.offsets_topic || coord.contains(tp);
+    let rows: Vec<Vec<Tp>> =
+        sim.brokers().map(|b| b.rm.replicas.keys().copied().filter(|tp| shown(tp)).collect()).collect();
     let per: Vec<usize> = rows.iter().map(|r| r.len()).collect();
     let lay = layout(area, &per, sim.producers().count(), sim.consumers().count());
     let mut m = SceneModel { layout: lay, rows, dots: Vec::new() };
@@ -389,13 +405,15 @@ fn draw_replica(
     if leader_flash && rep.is_leader() && up {
         p.rect_stroke(row.expand(2.0), 4.0, Stroke::new(2.0, Color32::from_rgb(255, 210, 80)), StrokeKind::Outside);
     }
-    let name = p.text(
-        row.left_top(),
-        Align2::LEFT_TOP,
-        names.tp(rep.tp),
-        small.clone(),
-        if up { Color32::WHITE } else { Color32::GRAY },
-    );
+    let cfg = sim.cluster();
+    let label = match (0..cfg.groups.len() as u16)
+        .find(|g| cfg.offsets_partition_for(crate::trace::GroupRef(*g)) == Some(rep.tp))
+    {
+        Some(g) => format!("{} · group {}", names.tp(rep.tp), names.group(crate::trace::GroupRef(g))),
+        None => names.tp(rep.tp),
+    };
+    let name =
+        p.text(row.left_top(), Align2::LEFT_TOP, label, small.clone(), if up { Color32::WHITE } else { Color32::GRAY });
     let badge_rect = p.text(name.right_top() + vec2(8.0, 0.0), Align2::LEFT_TOP, badge, small.clone(), color);
     // Log strip: the last cells up to the LEO; solid below the HW (committed), hollow above.
     let strip = Rect::from_min_max(pos2(row.left(), row.top() + 17.0), pos2(row.right(), row.bottom() - 2.0));
@@ -407,7 +425,13 @@ fn draw_replica(
         let pc = rep
             .log
             .get(off)
-            .map(|e| if e.poison { ERROR } else { PALETTE[e.value.producer() as usize % PALETTE.len()] })
+            .map(|e| match e.meta {
+                crate::kafka::log::Meta::Commit { .. } | crate::kafka::log::Meta::GroupMetadata { .. } => COMMIT,
+                crate::kafka::log::Meta::Origin { fixed: true, .. } => ACK,
+                crate::kafka::log::Meta::Origin { fixed: false, .. } => ERROR,
+                crate::kafka::log::Meta::None if e.poison => ERROR,
+                crate::kafka::log::Meta::None => PALETTE[e.value.producer() as usize % PALETTE.len()],
+            })
             .unwrap_or(DIM);
         if !up {
             p.rect_filled(cell, 1.0, Color32::from_gray(70));
@@ -453,8 +477,26 @@ fn draw_clients(p: &egui::Painter, sim: &Simulation, m: &SceneModel, font: &Font
             p.circle_stroke(c, rad + 4.0, Stroke::new(2.0, Color32::WHITE));
         }
         p.text(c + vec2(0.0, rad + 4.0), Align2::CENTER_TOP, sim.names().node(id.0), font.clone(), Color32::WHITE);
-        let parts: Vec<String> = cons.cursors.iter().map(|k| k.tp.partition.to_string()).collect();
-        let status = if up { format!("lag {} · p{}", sim.lag(id), parts.join(",")) } else { "crashed".into() };
-        p.text(c + vec2(0.0, rad + 20.0), Align2::CENTER_TOP, status, small.clone(), Color32::GRAY);
+        let parts: Vec<String> = cons.cursors.iter().map(|k| sim.names().tp(k.tp)).collect();
+        let status = if up { format!("lag {} · {}", sim.lag(id), parts.join(" ")) } else { "crashed".into() };
+        // Right-aligned at the circle's edge: the consumers stand at the scene's right border.
+        p.text(c + vec2(rad, rad + 20.0), Align2::RIGHT_TOP, status, small.clone(), Color32::GRAY);
+        if let (Some(g), Some(ms)) = (&cons.cfg.group, &cons.membership) {
+            let state = if cons.paused { "paused".to_string() } else { format!("{:?}", ms.state).to_lowercase() };
+            let line = format!("group {} · gen {} · {state}", sim.names().group(g.group), ms.generation.max(0));
+            p.text(c + vec2(rad, rad + 34.0), Align2::RIGHT_TOP, line, small.clone(), COMMIT);
+        }
+    }
+    // Dead-letter topics, below the consumers: what ended up there.
+    let mut y = m.layout.consumers.last().map(|c| c.y + rad + 56.0).unwrap_or(m.layout.banner.bottom() + 20.0);
+    for (t, n) in &sim.stats.dead_lettered {
+        let x = m.layout.consumers.last().map(|c| c.x + rad).unwrap_or(m.layout.banner.right());
+        let text = format!("DLQ {}: {n} dead-lettered", sim.names().topics[t.0 as usize]);
+        p.text(egui::pos2(x, y), Align2::RIGHT_TOP, text, font.clone(), ERROR);
+        y += 18.0;
+    }
+    if sim.stats.redriven > 0 {
+        let x = m.layout.consumers.last().map(|c| c.x + rad).unwrap_or(m.layout.banner.right());
+        p.text(egui::pos2(x, y), Align2::RIGHT_TOP, format!("{} re-driven", sim.stats.redriven), small.clone(), ACK);
     }
 }

@@ -82,6 +82,8 @@ pub struct InjectForm {
     pub link_b: String,
     /// Extra latency for "slow".
     pub slow_ms: u32,
+    /// Chosen consumer group (index).
+    pub group: usize,
 }
 
 /// A loaded scenario and its running simulation.
@@ -153,7 +155,14 @@ impl Loaded {
             log_filter: String::new(),
             show_data_path: false,
             save_path: save,
-            inject: InjectForm { broker: 1, client: 0, link_a: "broker-1".into(), link_b: first_client, slow_ms: 200 },
+            inject: InjectForm {
+                broker: 1,
+                client: 0,
+                link_a: "broker-1".into(),
+                link_b: first_client,
+                slow_ms: 200,
+                group: 0,
+            },
         };
         l.sample();
         l

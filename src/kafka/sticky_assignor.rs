@@ -59,7 +59,7 @@ fn owned_partitions(
         let m = by_id[id.as_str()];
         owned.insert(id.clone(), Vec::new());
         for tp in &m.owned {
-            if !topics.get(&tp.0).is_some_and(|&n| tp.1 < n) {
+            if topics.get(&tp.0).is_none_or(|&n| tp.1 >= n) {
                 continue;
             }
             match owner_of.insert(tp.clone(), id.clone()) {

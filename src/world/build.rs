@@ -203,16 +203,7 @@ impl Simulation {
         let mut group_of_node = BTreeMap::new();
         for (gi, g) in sc.consumer_groups.iter().enumerate() {
             for m in &g.members {
-                let mc = super::build_groups::member_cfg(
-                    &cfg,
-                    &keys.keys,
-                    gi,
-                    g,
-                    &m.name,
-                    m.process_time,
-                    m.start,
-                    m.instance_id.clone(),
-                );
+                let mc = super::build_groups::member_cfg(&cfg, &keys.keys, gi, g, m);
                 group_of_node.insert(nodes.len() as u32, crate::trace::GroupRef(gi as u16));
                 nodes.push(Node::Consumer(Consumer::new(Arc::new(mc), cfg.brokers)));
                 node_names.push(m.name.clone());

@@ -7,7 +7,7 @@ use crate::kafka::assignor::Strategy;
 use crate::kafka::consumer::{CommitMode, Consumer, ConsumerCfg, FailureCfg, GroupCfg, OffsetReset};
 use crate::kafka::retry::{FailurePolicy, RedriveCfg};
 use crate::scenario::derive::retry_topic;
-use crate::scenario::{CommitSpec, GroupSpec, OnFailureSpec, RedriveSpec, Scenario};
+use crate::scenario::{CommitSpec, GroupSpec, MemberSpec, OnFailureSpec, RedriveSpec, Scenario};
 use crate::sim::{Dur, NodeId, NodeRng};
 use crate::trace::{GroupRef, KeyId, NodeRef, RecordKind, TopicId, Tp};
 use std::collections::BTreeMap;
@@ -26,16 +26,8 @@ fn ppm(p: f64) -> u32 {
 }
 
 /// A group member's settings.
-pub(super) fn member_cfg(
-    cfg: &ClusterCfg,
-    keys: &[String],
-    gi: usize,
-    g: &GroupSpec,
-    name: &str,
-    process_time: Dur,
-    start: Dur,
-    instance_id: Option<String>,
-) -> ConsumerCfg {
+pub(super) fn member_cfg(cfg: &ClusterCfg, keys: &[String], gi: usize, g: &GroupSpec, m: &MemberSpec) -> ConsumerCfg {
+    let (name, process_time, start, instance_id) = (&m.name, m.process_time, m.start, m.instance_id.clone());
     let mut topics: Vec<(String, TopicId, u32)> =
         g.topics.iter().map(|t| (t.clone(), topic_id(cfg, t), cfg.topic(topic_id(cfg, t)).partitions)).collect();
     let on_failure = match &g.on_failure {
@@ -67,7 +59,7 @@ pub(super) fn member_cfg(
         .filter_map(|k| keys.iter().position(|x| x == k).map(|i| KeyId(i as u32)))
         .collect();
     ConsumerCfg {
-        name: name.to_string(),
+        name: name.clone(),
         assignment: Vec::new(),
         group: Some(GroupCfg {
             group: GroupRef(gi as u16),
@@ -131,7 +123,8 @@ impl Simulation {
         let name = name.unwrap_or_else(|| self.next_member_name(group));
         let pt = process_time.unwrap_or(g.members[0].process_time);
         let start = Dur(self.now.0);
-        let ccfg = member_cfg(&self.cfg, &self.names.keys, gi, &g, &name, pt, start, None);
+        let spec = MemberSpec { name: name.clone(), process_time: pt, start, instance_id: None };
+        let ccfg = member_cfg(&self.cfg, &self.names.keys, gi, &g, &spec);
         let node = NodeId(self.nodes.len() as u32);
         self.nodes.push(Node::Consumer(Consumer::new(Arc::new(ccfg), self.cfg.brokers)));
         self.live.push(Liveness::Up);
