@@ -24,6 +24,10 @@ pub(super) struct BenchArgs {
     /// Consumers in the fleet scenario (each gets partitions of the 12).
     #[arg(long, default_value_t = 12)]
     consumers: u32,
+    /// The consumers form one consumer group (range assignor, auto-commit every 5 s,
+    /// offsets in __consumer_offsets) instead of reading assigned partitions.
+    #[arg(long)]
+    group: bool,
     /// Measure the app instead: per-frame engine step + scene model with 5,000+ messages in
     /// flight, and memory over ten wall-minutes of frames at 100x (needs the `gui` feature).
     #[arg(long)]
@@ -32,6 +36,12 @@ pub(super) struct BenchArgs {
 
 /// The fleet scenario as RON text.
 pub fn fleet_scenario(cars: u32, duration: &str, consumers: u32) -> String {
+    fleet(cars, duration, consumers, false)
+}
+
+fn fleet(cars: u32, duration: &str, consumers: u32, group: bool) -> String {
+    let members: Vec<String> =
+        (0..consumers).map(|i| format!("(name: \"dashboard-{i}\", process_time: \"1ms\")")).collect();
     let consumers: Vec<String> = (0..consumers)
         .map(|i| {
             let parts: Vec<String> = (0..12).filter(|p| p % consumers == i).map(|p| p.to_string()).collect();
@@ -50,9 +60,16 @@ pub fn fleet_scenario(cars: u32, duration: &str, consumers: u32) -> String {
   topics: [(name: "locations", partitions: 12, replication_factor: 3, min_insync_replicas: 2)],
   producers: [(name: "fleet", topic: "locations", rate: PerKeyEvery("10s"),
                key: Distinct(prefix: "car-", count: {cars}), acks: All)],
-  consumers: [{}],
+  {},
 )"#,
-        consumers.join(",\n              ")
+        if group {
+            format!(
+                "consumer_groups: [(name: \"dashboards\", topics: [\"locations\"], auto_offset_reset: Earliest, members: [{}])]",
+                members.join(", ")
+            )
+        } else {
+            format!("consumers: [{}]", consumers.join(",\n              "))
+        }
     )
 }
 
@@ -97,7 +114,7 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
             "note: this is a debug build; for real numbers run `cargo run --release --no-default-features -- bench`"
         );
     }
-    let src = fleet_scenario(a.cars, &a.duration, a.consumers.clamp(1, 12));
+    let src = fleet(a.cars, &a.duration, a.consumers.clamp(1, 12), a.group);
     let sc = match parse(&src, "<bench>") {
         Ok(s) => Arc::new(s),
         Err(e) => {
@@ -123,6 +140,14 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
     let heap_ns = bare_heap_ns(events, max_queue.max(1000));
     let s = &sim.stats;
     crate::outln!("  messages produced {}  acked {}  consumed {}", s.produced, s.acked_count, s.consumed());
+    if let Some(g) = s.groups.values().next() {
+        crate::outln!(
+            "  group: {} rebalances, {} commits stored, {} duplicates",
+            g.rebalances,
+            g.committed.len(),
+            g.duplicates
+        );
+    }
     crate::outln!("  events {events}   trace records {}   wall {wall:.2}s", sim.trace.count());
     crate::outln!("  events per wall second   {:.0}", events as f64 / wall);
     crate::outln!("  speed-up over real time  {:.0}x", end.as_secs_f64() / wall);

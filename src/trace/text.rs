@@ -142,7 +142,7 @@ pub fn describe(r: &Record, n: &Names) -> String {
             format!("{} processed {} ({} offset {offset})", n.node(consumer.0), n.msg(*value), n.tp(*tp))
         }
         RecordKind::ProcessFail { consumer, tp, offset, value, attempt } => format!(
-            "{} failed to process {} ({} offset {offset}), attempt {attempt}: the partition waits",
+            "{} failed to process {} ({} offset {offset}), attempt {attempt}",
             n.node(consumer.0),
             n.msg(*value),
             n.tp(*tp)
