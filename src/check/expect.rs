@@ -197,6 +197,10 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
             let n = sim.tp(topic, *partition).and_then(|tp| s.produced_to.get(&tp)).copied().unwrap_or(0);
             range(&format!("produced to {topic}-{partition}"), n, *min, *max)
         }
+        Expectation::OrderViolations { consumer: c, min, max } => {
+            let v = s.consumers[consumer(sim, c).1].order_violations;
+            range(&format!("records {c} processed before an older one of the same key"), v, *min, *max)
+        }
         Expectation::KeyOrderHolds { consumer: c } => {
             let v = s.consumers[consumer(sim, c).1].order_violations;
             Outcome {

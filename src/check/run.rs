@@ -126,23 +126,43 @@ pub fn summary(sim: &Simulation) -> String {
     }
     for (i, (id, _)) in sim.consumers().enumerate() {
         let c = &s.consumers[i];
+        let lag = if sim.is_up(id) { format!("lag {}", sim.lag(id)) } else { "down".into() };
         let _ = writeln!(
             out,
-            "  consumer {}: consumed {}, duplicates {}, lag {}",
+            "  consumer {}: consumed {}, duplicates {}, {lag}",
             sim.names().node(id.0),
             c.consumed,
-            c.duplicates,
-            sim.lag(id)
+            c.duplicates
         );
+    }
+    for (g, gs) in &s.groups {
+        let _ = writeln!(
+            out,
+            "  group {}: {} rebalances, lag {}, duplicates {}, lost {}, {} partitions committed",
+            sim.names().group(*g),
+            gs.rebalances,
+            sim.group_lag(*g),
+            gs.duplicates,
+            gs.lost(),
+            gs.committed.len()
+        );
+    }
+    for (t, n) in &s.dead_lettered {
+        let _ = writeln!(out, "  dead-lettered to {}: {n}", sim.names().topics[t.0 as usize]);
+    }
+    if s.redriven > 0 {
+        let _ = writeln!(out, "  re-driven: {}", s.redriven);
     }
     let _ = writeln!(
         out,
         "  leader elections {}   records truncated {}   lost unflushed {}   network drops {}",
         s.leader_changes, s.truncated, s.lost_unflushed, sim.dropped
     );
+    let internal = sim.cluster().offsets_topic;
     let leaders: Vec<String> = sim
         .partitions()
         .iter()
+        .filter(|tp| Some(tp.topic) != internal)
         .map(|&tp| {
             format!(
                 "{}→{}",

@@ -218,7 +218,8 @@ impl Stats {
             | GroupEvent::Revoke { .. }
             | GroupEvent::MemberRemoved { .. }
             | GroupEvent::CommitFailed { .. }
-            | GroupEvent::PollTimeout { .. } => {}
+            | GroupEvent::PollTimeout { .. }
+            | GroupEvent::Lag { .. } => {}
         }
     }
 

@@ -35,11 +35,7 @@ pub(super) struct BenchArgs {
 }
 
 /// The fleet scenario as RON text.
-pub fn fleet_scenario(cars: u32, duration: &str, consumers: u32) -> String {
-    fleet(cars, duration, consumers, false)
-}
-
-fn fleet(cars: u32, duration: &str, consumers: u32, group: bool) -> String {
+pub fn fleet_scenario(cars: u32, duration: &str, consumers: u32, group: bool) -> String {
     let members: Vec<String> =
         (0..consumers).map(|i| format!("(name: \"dashboard-{i}\", process_time: \"1ms\")")).collect();
     let consumers: Vec<String> = (0..consumers)
@@ -114,7 +110,7 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
             "note: this is a debug build; for real numbers run `cargo run --release --no-default-features -- bench`"
         );
     }
-    let src = fleet(a.cars, &a.duration, a.consumers.clamp(1, 12), a.group);
+    let src = fleet_scenario(a.cars, &a.duration, a.consumers.clamp(1, 12), a.group);
     let sc = match parse(&src, "<bench>") {
         Ok(s) => Arc::new(s),
         Err(e) => {

@@ -65,6 +65,8 @@ pub struct GroupCfg {
 pub struct FailureCfg {
     /// Records with these keys always fail.
     pub poison_keys: Vec<KeyId>,
+    /// These records always fail.
+    pub poison_values: Vec<crate::trace::MsgId>,
     /// This share of records (by value id, parts per million) always fails.
     pub poison_ppm: u32,
     /// Each attempt fails with this probability (parts per million).
@@ -194,6 +196,7 @@ pub struct Consumer {
     pub(super) last_poll: SimTime,
     pub(super) poll_seq: u64,
     pub(super) next_auto_commit: SimTime,
+    pub(super) next_lag_report: SimTime,
     wake_at: Option<SimTime>,
     /// The application is stuck (PauseConsumer): it neither finishes records nor polls.
     pub paused: bool,
@@ -221,6 +224,7 @@ impl Consumer {
             last_poll: SimTime::ZERO,
             poll_seq: 0,
             next_auto_commit: SimTime::ZERO,
+            next_lag_report: SimTime::ZERO,
             wake_at: None,
             paused: false,
             stalled: false,

@@ -61,9 +61,15 @@ impl Consumer {
         self.pump(ctx, fx);
     }
 
-    fn heartbeat(&mut self, fx: &mut Fx) {
+    fn heartbeat(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
         let g = self.cfg.group.clone().expect("member");
         fx.timer(g.heartbeat_interval, KTimer::Consumer(ConsumerTimer::Group(MemberTimer::Heartbeat)));
+        // Lag as a metric in the trace, every 5 s (on the heartbeat thread's clock).
+        if ctx.now >= self.next_lag_report && !self.cursors.is_empty() {
+            self.next_lag_report = ctx.now + crate::sim::Dur::secs(5);
+            let partitions = self.cursors.iter().map(|c| (c.tp, c.hw_seen.saturating_sub(c.processed))).collect();
+            fx.record(RecordKind::Group(GroupEvent::Lag { group: g.group, consumer: self.me(ctx), partitions }));
+        }
         let m = self.m();
         if m.state != MemberState::Stable || m.heartbeat_inflight.is_some() {
             return;
@@ -83,7 +89,7 @@ impl Consumer {
             return;
         }
         match t {
-            MemberTimer::Heartbeat => self.heartbeat(fx),
+            MemberTimer::Heartbeat => self.heartbeat(ctx, fx),
             MemberTimer::PollTimeout { seq } => self.poll_timeout(ctx, seq, fx),
             MemberTimer::Retry => {
                 if self.m().coordinator.is_none() && self.m().inflight.is_none() {

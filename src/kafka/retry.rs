@@ -68,7 +68,7 @@ impl Consumer {
     pub(super) fn fails(&self, ctx: &mut Ctx, e: &LogEntry) -> Option<FailKind> {
         let fixed = matches!(e.meta, Meta::Origin { fixed: true, .. });
         let f = &self.cfg.failures;
-        let by_key = e.key.is_some_and(|k| f.poison_keys.contains(&k));
+        let by_key = e.key.is_some_and(|k| f.poison_keys.contains(&k)) || f.poison_values.contains(&e.value);
         let by_value = f.poison_ppm > 0 && mix(e.value.0) % 1_000_000 < f.poison_ppm as u64;
         if !fixed && (e.poison || by_key || by_value) {
             return Some(FailKind::Poison);

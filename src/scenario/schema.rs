@@ -410,6 +410,8 @@ impl Default for CommitSpec {
 pub struct FailureSpec {
     /// Records with these keys always fail (poison).
     pub poison_keys: Vec<String>,
+    /// These records always fail, by value id: `"producer#n"` (the n-th record of that producer, from 0).
+    pub poison_values: Vec<String>,
     /// This share of records always fails (chosen by value id), 0 to 1.
     pub poison_probability: f64,
     /// Each attempt fails with this probability (a transient error), 0 to 1.
@@ -536,6 +538,8 @@ pub enum Action {
     /// The consumer's application stops polling (stuck processing): its heartbeats go on,
     /// so only max.poll.interval.ms notices.
     PauseConsumer(String),
+    /// Crash the broker coordinating this group (the leader of its __consumer_offsets partition).
+    CrashCoordinator(String),
     /// The paused application carries on.
     ResumeConsumer(String),
 }
@@ -664,6 +668,14 @@ pub enum Expectation {
         #[serde(default)]
         max: Option<u64>,
     },
+    /// Times a consumer processed a key's records out of produced order (retries reorder).
+    OrderViolations {
+        consumer: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// Completed rebalances (new generations) of a group.
     Rebalances {
         group: String,
@@ -726,6 +738,7 @@ impl Expectation {
             | Expectation::ProcessFailures { .. }
             | Expectation::Skipped { .. }
             | Expectation::Rebalances { .. }
+            | Expectation::OrderViolations { .. }
             | Expectation::Lost { .. }
             | Expectation::DeadLettered { .. }
             | Expectation::Redriven { .. } => None,

@@ -315,6 +315,11 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                     return Err(nth(v, format!("no producer or consumer is called \"{n}\"")));
                 }
             }
+            Action::CrashCoordinator(group) => {
+                if !sc.consumer_groups.iter().any(|g| &g.name == group) {
+                    return Err(nth(v, format!("no consumer group is called \"{group}\"")));
+                }
+            }
             Action::AddConsumer { group, name, process_time } => {
                 if !sc.consumer_groups.iter().any(|g| &g.name == group) {
                     return Err(nth(v, format!("no consumer group is called \"{group}\"")));
@@ -367,6 +372,7 @@ fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
             | Expectation::LagAtLeast { consumer: Some(c), .. }
             | Expectation::LagAtMost { consumer: Some(c), .. }
             | Expectation::KeyOrderHolds { consumer: c }
+            | Expectation::OrderViolations { consumer: c, .. }
             | Expectation::ProcessFailures { consumer: c, .. }
             | Expectation::Skipped { consumer: c, .. } => (!consumer(c)).then_some(c),
             _ => None,

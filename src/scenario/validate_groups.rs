@@ -83,6 +83,17 @@ pub fn check_groups(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioErro
                 return Err(err(&[f], format!("`{f}` is a probability between 0 and 1, got {p}")));
             }
         }
+        for pv in &g.failures.poison_values {
+            let ok = pv
+                .rsplit_once('#')
+                .is_some_and(|(p, n)| sc.producers.iter().any(|x| x.name == p) && n.parse::<u32>().is_ok());
+            if !ok {
+                return Err(err(
+                    &["poison_values"],
+                    format!("poison value \"{pv}\" is not \"producer#n\" with a producer of this scenario"),
+                ));
+            }
+        }
         if let OnFailureSpec::RetryTopics { delays, .. } = &g.on_failure {
             if delays.is_empty() || delays.len() > 10 {
                 return Err(err(&["delays"], "`delays` lists 1 to 10 retry delays".into()));

@@ -61,6 +61,8 @@ pub enum GroupEvent {
     Redrive { consumer: NodeRef, value: MsgId, from: Tp, to: Tp, fixed: bool },
     /// A consumer's application did not poll within max.poll.interval.ms.
     PollTimeout { consumer: NodeRef },
+    /// A member's lag per owned partition (HW it last saw minus its position), every 5 s.
+    Lag { group: GroupRef, consumer: NodeRef, partitions: Vec<(Tp, u64)> },
 }
 
 impl GroupEvent {
@@ -79,13 +81,14 @@ impl GroupEvent {
             GroupEvent::DeadLetter { .. } => "dead_letter",
             GroupEvent::Redrive { .. } => "redrive",
             GroupEvent::PollTimeout { .. } => "poll_timeout",
+            GroupEvent::Lag { .. } => "lag",
         }
     }
 
     /// Shown in the app's event log by default (the rest is data-path detail).
     pub fn is_notable(&self) -> bool {
         match self {
-            GroupEvent::Commit { .. } | GroupEvent::State { .. } => false,
+            GroupEvent::Commit { .. } | GroupEvent::State { .. } | GroupEvent::Lag { .. } => false,
             GroupEvent::Coordinator { .. }
             | GroupEvent::Rebalance { .. }
             | GroupEvent::Assignment { .. }
@@ -194,6 +197,13 @@ pub fn json_fields(e: &GroupEvent, n: &Names, m: &mut Map<String, Value>) {
             put("fixed", json!(fixed));
         }
         GroupEvent::PollTimeout { consumer } => put("consumer", node(consumer)),
+        GroupEvent::Lag { group, consumer, partitions } => {
+            put("group", json!(n.group(*group)));
+            put("member", node(consumer));
+            put("lag", json!(partitions.iter().map(|p| p.1).sum::<u64>()));
+            let per: Map<String, Value> = partitions.iter().map(|(tp, l)| (n.tp(*tp), json!(l))).collect();
+            put("partitions", Value::Object(per));
+        }
     }
 }
 
@@ -265,5 +275,11 @@ pub fn describe(e: &GroupEvent, n: &Names) -> String {
         GroupEvent::PollTimeout { consumer } => {
             format!("{} did not poll within max.poll.interval and leaves its group", node(consumer))
         }
+        GroupEvent::Lag { group, consumer, partitions } => format!(
+            "{} (group {}) lags by {} record(s)",
+            node(consumer),
+            n.group(*group),
+            partitions.iter().map(|p| p.1).sum::<u64>()
+        ),
     }
 }

@@ -203,7 +203,8 @@ impl Simulation {
         let mut group_of_node = BTreeMap::new();
         for (gi, g) in sc.consumer_groups.iter().enumerate() {
             for m in &g.members {
-                let mc = super::build_groups::member_cfg(&cfg, &keys.keys, gi, g, m);
+                let producers: Vec<String> = sc.producers.iter().map(|p| p.name.clone()).collect();
+                let mc = super::build_groups::member_cfg(&cfg, &keys.keys, &producers, gi, g, m);
                 group_of_node.insert(nodes.len() as u32, crate::trace::GroupRef(gi as u16));
                 nodes.push(Node::Consumer(Consumer::new(Arc::new(mc), cfg.brokers)));
                 node_names.push(m.name.clone());
@@ -221,7 +222,10 @@ impl Simulation {
             groups: super::build_groups::group_names(&sc),
         });
         let n = nodes.len();
-        let track_order = sc.expect.iter().any(|e| matches!(e, Expectation::KeyOrderHolds { .. }));
+        let track_order = sc
+            .expect
+            .iter()
+            .any(|e| matches!(e, Expectation::KeyOrderHolds { .. } | Expectation::OrderViolations { .. }));
         let consumer_nodes: Vec<u32> =
             (0..n as u32).filter(|&i| matches!(nodes[i as usize], Node::Consumer(_))).collect();
         let mut sim = Simulation {

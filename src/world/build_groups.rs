@@ -26,7 +26,14 @@ fn ppm(p: f64) -> u32 {
 }
 
 /// A group member's settings.
-pub(super) fn member_cfg(cfg: &ClusterCfg, keys: &[String], gi: usize, g: &GroupSpec, m: &MemberSpec) -> ConsumerCfg {
+pub(super) fn member_cfg(
+    cfg: &ClusterCfg,
+    keys: &[String],
+    producers: &[String],
+    gi: usize,
+    g: &GroupSpec,
+    m: &MemberSpec,
+) -> ConsumerCfg {
     let (name, process_time, start, instance_id) = (&m.name, m.process_time, m.start, m.instance_id.clone());
     let mut topics: Vec<(String, TopicId, u32)> =
         g.topics.iter().map(|t| (t.clone(), topic_id(cfg, t), cfg.topic(topic_id(cfg, t)).partitions)).collect();
@@ -58,6 +65,16 @@ pub(super) fn member_cfg(cfg: &ClusterCfg, keys: &[String], gi: usize, g: &Group
         .iter()
         .filter_map(|k| keys.iter().position(|x| x == k).map(|i| KeyId(i as u32)))
         .collect();
+    let poison_values = g
+        .failures
+        .poison_values
+        .iter()
+        .filter_map(|v| {
+            let (p, n) = v.rsplit_once('#')?;
+            let producer = producers.iter().position(|x| x == p)?;
+            Some(crate::trace::MsgId::new(producer as u32, n.parse().ok()?))
+        })
+        .collect();
     ConsumerCfg {
         name: name.clone(),
         assignment: Vec::new(),
@@ -79,6 +96,7 @@ pub(super) fn member_cfg(cfg: &ClusterCfg, keys: &[String], gi: usize, g: &Group
         start,
         failures: FailureCfg {
             poison_keys,
+            poison_values,
             poison_ppm: ppm(g.failures.poison_probability),
             transient_ppm: ppm(g.failures.transient_probability),
         },
@@ -124,7 +142,8 @@ impl Simulation {
         let pt = process_time.unwrap_or(g.members[0].process_time);
         let start = Dur(self.now.0);
         let spec = MemberSpec { name: name.clone(), process_time: pt, start, instance_id: None };
-        let ccfg = member_cfg(&self.cfg, &self.names.keys, gi, &g, &spec);
+        let producers: Vec<String> = self.scenario.producers.iter().map(|p| p.name.clone()).collect();
+        let ccfg = member_cfg(&self.cfg, &self.names.keys, &producers, gi, &g, &spec);
         let node = NodeId(self.nodes.len() as u32);
         self.nodes.push(Node::Consumer(Consumer::new(Arc::new(ccfg), self.cfg.brokers)));
         self.live.push(Liveness::Up);

@@ -56,6 +56,14 @@ impl Simulation {
                     });
                 }
             }
+            Action::CrashCoordinator(group) => {
+                let gi = self.scenario.consumer_groups.iter().position(|g| g.name == group);
+                let b = gi.and_then(|g| self.cfg.offsets_partition_for(crate::trace::GroupRef(g as u16)));
+                match b.and_then(|tp| self.leader_of(tp)) {
+                    Some(b) => self.broker_down(b, DownHow::Crash),
+                    None => self.note(format!("group {group} has no coordinator right now: nothing crashed")),
+                }
+            }
             Action::AddConsumer { group, name, process_time } => {
                 self.add_consumer(&group, name, process_time);
             }
@@ -185,6 +193,7 @@ pub fn describe(a: &Action) -> String {
         Action::AddConsumer { group, name: Some(n), .. } => format!("add {n} to group {group}"),
         Action::AddConsumer { group, name: None, .. } => format!("add a consumer to group {group}"),
         Action::PauseConsumer(n) => format!("{n}'s application stops polling"),
+        Action::CrashCoordinator(g) => format!("crash the coordinator of group {g}"),
         Action::ResumeConsumer(n) => format!("{n}'s application carries on"),
         Action::SlowLink(a, b, d) if d.0 == 0 => format!("restore the link {a} ↔ {b} to normal latency"),
         Action::SlowLink(a, b, d) => format!("slow the link {a} ↔ {b} by {d}"),
