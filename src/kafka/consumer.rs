@@ -194,9 +194,9 @@ pub struct Consumer {
     pub(super) next_req: u64,
     /// When the application last polled (started a batch).
     pub(super) last_poll: SimTime,
-    pub(super) poll_seq: u64,
     pub(super) next_auto_commit: SimTime,
     pub(super) next_lag_report: SimTime,
+    pub(super) poll_timer_armed: bool,
     wake_at: Option<SimTime>,
     /// The application is stuck (PauseConsumer): it neither finishes records nor polls.
     pub paused: bool,
@@ -222,9 +222,9 @@ impl Consumer {
             timeout_armed: false,
             next_req: 0,
             last_poll: SimTime::ZERO,
-            poll_seq: 0,
             next_auto_commit: SimTime::ZERO,
             next_lag_report: SimTime::ZERO,
+            poll_timer_armed: false,
             wake_at: None,
             paused: false,
             stalled: false,
@@ -496,9 +496,12 @@ impl Consumer {
     pub fn set_paused(&mut self, paused: bool, ctx: &mut Ctx, fx: &mut Fx) {
         self.paused = paused;
         if paused {
-            if let Some(g) = &self.cfg.group {
+            if let Some(g) = &self.cfg.group
+                && !self.poll_timer_armed
+            {
+                self.poll_timer_armed = true;
                 let due = (self.last_poll + g.max_poll_interval).since(ctx.now);
-                let t = super::group_member::MemberTimer::PollTimeout { seq: self.poll_seq };
+                let t = super::group_member::MemberTimer::PollTimeout;
                 fx.timer(due, KTimer::Consumer(ConsumerTimer::Group(t)));
             }
         } else if std::mem::take(&mut self.stalled) {

@@ -24,10 +24,14 @@ impl Consumer {
             let Some(i) = self.next_due_batch(ctx, fx) else { return };
             let batch = self.buffer.remove(i).expect("index from the buffer");
             self.last_poll = ctx.now;
-            self.poll_seq += 1;
             if let Some(g) = &self.cfg.group {
-                let t = MemberTimer::PollTimeout { seq: self.poll_seq };
-                fx.timer(g.max_poll_interval, KTimer::Consumer(ConsumerTimer::Group(t)));
+                // One poll-deadline timer at a time, re-armed when it fires early (a timer
+                // per batch would pile up max.poll.interval's worth of them).
+                if !self.poll_timer_armed {
+                    self.poll_timer_armed = true;
+                    let t = MemberTimer::PollTimeout;
+                    fx.timer(g.max_poll_interval, KTimer::Consumer(ConsumerTimer::Group(t)));
+                }
                 if g.commit == CommitMode::BeforeProcess {
                     let end = batch.records.back().map(|r| r.0 + 1).expect("batches are not empty");
                     self.current = Some(batch.clone());
@@ -131,8 +135,17 @@ impl Consumer {
 
     /// A poll batch took longer than max.poll.interval.ms: the client leaves the group
     /// (K AbstractCoordinator pollTimeoutExpired); the application finds out at its next poll.
-    pub(super) fn poll_timeout(&mut self, ctx: &mut Ctx, seq: u64, fx: &mut Fx) {
-        if seq != self.poll_seq || self.idle() {
+    pub(super) fn poll_timeout(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        self.poll_timer_armed = false;
+        let Some(g) = self.cfg.group.clone() else { return };
+        if self.idle() {
+            return; // in poll(): the next batch arms the timer again
+        }
+        let deadline = self.last_poll + g.max_poll_interval;
+        if ctx.now < deadline {
+            self.poll_timer_armed = true;
+            let t = MemberTimer::PollTimeout;
+            fx.timer(deadline.since(ctx.now), KTimer::Consumer(ConsumerTimer::Group(t)));
             return;
         }
         fx.record(RecordKind::Group(GroupEvent::PollTimeout { consumer: self.me(ctx) }));

@@ -66,8 +66,8 @@ pub struct Membership {
 pub enum MemberTimer {
     /// Send a heartbeat.
     Heartbeat,
-    /// max.poll.interval.ms after the poll numbered `seq`.
-    PollTimeout { seq: u64 },
+    /// Check the max.poll.interval.ms deadline (one such timer at a time).
+    PollTimeout,
     /// A group request got no answer.
     RequestTimeout { req: u64 },
     /// Try finding the coordinator again.

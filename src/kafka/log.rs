@@ -112,11 +112,57 @@ impl EpochCache {
     }
 }
 
+/// A stored record: `LogEntry` without its meta, which few records have and which lives in
+/// a side map (it would grow every stored record by half).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stored {
+    value: MsgId,
+    key: Option<KeyId>,
+    epoch: u32,
+    append_time: SimTime,
+    producer_id: u32,
+    producer_epoch: u16,
+    seq: u32,
+    batch_base_seq: u32,
+    poison: bool,
+}
+
+impl Stored {
+    fn of(e: &LogEntry) -> Stored {
+        Stored {
+            value: e.value,
+            key: e.key,
+            epoch: e.epoch,
+            append_time: e.append_time,
+            producer_id: e.producer_id,
+            producer_epoch: e.producer_epoch,
+            seq: e.seq,
+            batch_base_seq: e.batch_base_seq,
+            poison: e.poison,
+        }
+    }
+    fn with(self, meta: Meta) -> LogEntry {
+        LogEntry {
+            value: self.value,
+            key: self.key,
+            epoch: self.epoch,
+            append_time: self.append_time,
+            producer_id: self.producer_id,
+            producer_epoch: self.producer_epoch,
+            seq: self.seq,
+            batch_base_seq: self.batch_base_seq,
+            poison: self.poison,
+            meta,
+        }
+    }
+}
+
 /// A replica's log.
 #[derive(Clone, Debug, Default)]
 pub struct Log {
     start: u64,
-    entries: VecDeque<LogEntry>,
+    entries: VecDeque<Stored>,
+    metas: std::collections::BTreeMap<u64, Meta>,
     /// The leader-epoch cache.
     pub epochs: EpochCache,
     /// Offsets below this are on disk (fsynced); a power loss keeps only them.
@@ -138,20 +184,28 @@ impl Log {
     pub fn append(&mut self, e: LogEntry) -> u64 {
         let off = self.end_offset();
         self.epochs.assign(e.epoch, off);
-        self.entries.push_back(e);
+        self.entries.push_back(Stored::of(&e));
+        if e.meta != Meta::None {
+            self.metas.insert(off, e.meta);
+        }
         off
     }
 
+    fn meta(&self, offset: u64) -> Meta {
+        if self.metas.is_empty() { Meta::None } else { self.metas.get(&offset).copied().unwrap_or_default() }
+    }
+
     /// The record at `offset`, if retained.
-    pub fn get(&self, offset: u64) -> Option<&LogEntry> {
-        offset.checked_sub(self.start).and_then(|i| self.entries.get(i as usize))
+    pub fn get(&self, offset: u64) -> Option<LogEntry> {
+        let s = offset.checked_sub(self.start).and_then(|i| self.entries.get(i as usize))?;
+        Some(s.with(self.meta(offset)))
     }
 
     /// Up to `max` records from `offset`, not past `until`.
     pub fn read(&self, offset: u64, max: u32, until: u64) -> Vec<LogEntry> {
         let from = offset.max(self.start);
         let to = until.min(self.end_offset()).min(from + max as u64);
-        (from..to).filter_map(|o| self.get(o).copied()).collect()
+        (from..to).filter_map(|o| self.get(o)).collect()
     }
 
     /// Epoch of the last record (or the latest cached epoch), for Fetch's lastFetchedEpoch.
@@ -167,6 +221,7 @@ impl Log {
         }
         let keep = offset.saturating_sub(self.start) as usize;
         self.entries.truncate(keep);
+        self.metas.split_off(&offset);
         self.epochs.truncate_from_end(self.end_offset());
         self.recovery_point = self.recovery_point.min(self.end_offset());
         end - self.end_offset()
@@ -179,21 +234,25 @@ impl Log {
             self.entries.pop_front();
             self.start += 1;
         }
+        if !self.metas.is_empty() {
+            self.metas = self.metas.split_off(&self.start);
+        }
         self.epochs.truncate_from_start(self.start);
     }
 
     /// Empties the log and restarts it at `offset` (follower behind the leader's start).
     pub fn reset_to(&mut self, offset: u64) {
         self.entries.clear();
+        self.metas.clear();
         self.start = offset;
         self.epochs = EpochCache::default();
         self.recovery_point = offset;
     }
 
     /// Records, oldest first, with their offsets.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &LogEntry)> + ExactSizeIterator {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, LogEntry)> + ExactSizeIterator {
         let s = self.start;
-        self.entries.iter().enumerate().map(move |(i, e)| (s + i as u64, e))
+        self.entries.iter().enumerate().map(move |(i, e)| (s + i as u64, e.with(self.meta(s + i as u64))))
     }
 }
 

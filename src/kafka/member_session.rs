@@ -90,7 +90,7 @@ impl Consumer {
         }
         match t {
             MemberTimer::Heartbeat => self.heartbeat(ctx, fx),
-            MemberTimer::PollTimeout { seq } => self.poll_timeout(ctx, seq, fx),
+            MemberTimer::PollTimeout => self.poll_timeout(ctx, fx),
             MemberTimer::Retry => {
                 if self.m().coordinator.is_none() && self.m().inflight.is_none() {
                     self.find_coordinator(ctx, fx);

@@ -274,7 +274,7 @@ pub fn truncate(r: &mut Replica, me: BrokerId, to: u64, fx: &mut Fx) {
         r.hw = r.hw.min(r.log.end_offset());
         if !r.producers.is_empty() {
             r.producers.clear();
-            let entries: Vec<_> = r.log.iter().map(|(o, e)| (o, *e)).collect();
+            let entries: Vec<_> = r.log.iter().collect();
             for (o, e) in entries {
                 track_producer(&mut r.producers, &e, o);
             }
