@@ -115,6 +115,7 @@ fn dot_style(sim: &Simulation, to: NodeId, msg: &Msg) -> (Color32, f32, Option<M
         | Msg::ZkController { .. }
         | Msg::ZkBrokersChanged { .. }
         | Msg::ZkControllerGone
+        | Msg::ZkPartitionsAdded { .. }
         | Msg::ZkWrite { .. }
         | Msg::ZkWriteResult { .. }
         | Msg::LeaderAndIsr { .. } => (CONTROL, 3.0, None, None),

@@ -199,6 +199,12 @@ impl Broker {
             Msg::ZkController { controller, controller_epoch, won } => {
                 self.on_zk_controller(ctx.now, controller, controller_epoch, won, fx)
             }
+            Msg::ZkPartitionsAdded { states } => {
+                let cfg = self.cfg.clone();
+                if let Some(cs) = &mut self.controller_state {
+                    cs.on_partitions_added(self.id, ctx.now, states, &cfg, fx);
+                }
+            }
             Msg::ZkControllerGone => {
                 self.controller = None;
                 fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id, session: self.session });
@@ -385,6 +391,11 @@ impl Broker {
             other => self.coordinator.on_membership(&h, ctx.rng, from, other, fx),
         }
         self.coordinator.flush_stores(&h, &mut self.rm, fx);
+    }
+
+    /// Topics grew (partitions added): the new settings.
+    pub fn set_cfg(&mut self, cfg: Arc<ClusterCfg>) {
+        self.cfg = cfg;
     }
 
     /// True if this broker currently acts as controller.

@@ -56,6 +56,8 @@ pub struct GroupCfg {
     pub max_poll_interval: Dur,
     /// Commit policy.
     pub commit: CommitMode,
+    /// metadata.max.age.ms.
+    pub metadata_max_age: Dur,
     /// group.instance.id (static membership).
     pub instance_id: Option<String>,
 }
@@ -188,6 +190,8 @@ pub struct Consumer {
     pub publish: Option<Publish>,
     /// Partition leaders as last learned.
     pub(super) leaders: BTreeMap<Tp, (BrokerId, u32)>,
+    /// Partition counts per topic as metadata last said.
+    pub(super) known_partitions: BTreeMap<TopicId, u32>,
     metadata_req: Option<u64>,
     bootstrap: u32,
     timeout_armed: bool,
@@ -217,6 +221,7 @@ impl Consumer {
             membership,
             publish: None,
             leaders: BTreeMap::new(),
+            known_partitions: BTreeMap::new(),
             metadata_req: None,
             bootstrap: 0,
             timeout_armed: false,
@@ -280,6 +285,11 @@ impl Consumer {
     pub(super) fn next_bootstrap(&mut self) -> BrokerId {
         self.bootstrap = self.bootstrap % self.brokers + 1;
         BrokerId(self.bootstrap)
+    }
+
+    /// Partitions of `topic`: what metadata said, at least what the scenario started with.
+    pub(super) fn partition_count(&self, topic: TopicId, configured: u32) -> u32 {
+        self.known_partitions.get(&topic).copied().unwrap_or(0).max(configured)
     }
 
     pub(super) fn request_metadata(&mut self, fx: &mut Fx) {
@@ -400,11 +410,14 @@ impl Consumer {
                 }
                 self.metadata_req = None;
                 for (tp, leader, epoch) in leaders {
+                    let n = self.known_partitions.entry(tp.topic).or_default();
+                    *n = (*n).max(tp.partition + 1);
                     match leader {
                         Some(l) => self.leaders.insert(tp, (l, epoch)),
                         None => self.leaders.remove(&tp),
                     };
                 }
+                self.check_metadata_change(ctx, fx);
                 self.fetch_all(ctx, fx);
             }
             Msg::ProduceResp { req, result, .. } => self.on_publish_result(ctx, req, result, fx),
@@ -432,6 +445,7 @@ impl Consumer {
             | Msg::ZkController { .. }
             | Msg::ZkBrokersChanged { .. }
             | Msg::ZkControllerGone
+            | Msg::ZkPartitionsAdded { .. }
             | Msg::ZkWrite { .. }
             | Msg::ZkWriteResult { .. }
             | Msg::LeaderAndIsr { .. }

@@ -272,6 +272,31 @@ impl ControllerState {
         self.send_changes(me, &all, to, fx);
     }
 
+    /// ZooKeeper's /brokers/topics watch fired: partitions were added (K onNewPartitionCreation).
+    /// They go online like any partition without a leader: the first live replica leads.
+    pub fn on_partitions_added(
+        &mut self,
+        me: BrokerId,
+        now: SimTime,
+        added: Vec<(Tp, PartitionState)>,
+        cfg: &ClusterCfg,
+        fx: &mut Fx,
+    ) {
+        for (tp, s) in added {
+            if !self.states.contains_key(&tp) {
+                fx.record(RecordKind::Leader {
+                    tp,
+                    leader: s.leader,
+                    leader_epoch: s.leader_epoch,
+                    election: crate::trace::Election::Initial,
+                    isr: s.isr.clone(),
+                });
+                self.states.insert(tp, s);
+            }
+        }
+        self.on_elected(me, now, cfg, fx);
+    }
+
     /// ZooKeeper's /brokers/ids watch fired (K onBrokerFailure / onBrokerStartup). A broker
     /// that re-registered with a new session bounced: it is handled as a failure and then a
     /// startup (KIP-380), so its leaderships are re-elected with new epochs.

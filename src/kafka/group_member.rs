@@ -59,6 +59,9 @@ pub struct Membership {
     pub(super) offset_fetch: Option<u64>,
     /// Offsets this member committed successfully.
     pub committed: BTreeMap<Tp, u64>,
+    /// Partition counts the last assignment used, when this member led it (K assignmentSnapshot).
+    pub(super) assigned_counts: Option<BTreeMap<crate::trace::TopicId, u32>>,
+    pub(super) next_metadata_refresh: crate::sim::SimTime,
 }
 
 /// Member timers.
@@ -163,7 +166,8 @@ impl Consumer {
         let ids: BTreeMap<&str, (crate::trace::TopicId, u32)> =
             g.topics.iter().map(|(n, id, p)| (n.as_str(), (*id, *p))).collect();
         let name_of = |tp: &Tp| g.topics.iter().find(|t| t.1 == tp.topic).map(|t| t.0.clone());
-        let parts: BTreeMap<String, u32> = g.topics.iter().map(|(n, _, p)| (n.clone(), *p)).collect();
+        let parts: BTreeMap<String, u32> =
+            g.topics.iter().map(|(n, id, p)| (n.clone(), self.partition_count(*id, *p))).collect();
         let subs: Vec<Member> = members
             .iter()
             .map(|jm| Member {
@@ -182,6 +186,22 @@ impl Consumer {
         a.into_iter()
             .map(|(id, ps)| (id, ps.into_iter().map(|(t, p)| Tp { topic: ids[t.as_str()].0, partition: p }).collect()))
             .collect()
+    }
+
+    fn subscribed_counts(&self) -> BTreeMap<crate::trace::TopicId, u32> {
+        let g = self.cfg.group.as_ref().expect("member");
+        g.topics.iter().map(|(_, id, p)| (*id, self.partition_count(*id, *p))).collect()
+    }
+
+    /// The leader rejoins when metadata shows subscribed topics changed since it assigned
+    /// (K ConsumerCoordinator.rejoinNeededOrPending: assignmentSnapshot vs metadataSnapshot).
+    pub(super) fn check_metadata_change(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        let Some(m) = &self.membership else { return };
+        let Some(before) = &m.assigned_counts else { return };
+        if *before != self.subscribed_counts() {
+            self.m().assigned_counts = None;
+            self.request_rejoin(ctx, fx);
+        }
     }
 
     /// Group responses.
@@ -291,6 +311,8 @@ impl Consumer {
             }
             JoinResult::Joined { generation, member_id, leader, members, .. } => {
                 let assignment = if leader == member_id { self.leader_assign(&members) } else { Vec::new() };
+                let counts = (leader == member_id).then(|| self.subscribed_counts());
+                self.m().assigned_counts = counts;
                 let group = self.cfg.group.as_ref().expect("member").group;
                 let req = self.new_req();
                 let m = self.m();

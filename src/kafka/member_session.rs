@@ -64,6 +64,13 @@ impl Consumer {
     fn heartbeat(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
         let g = self.cfg.group.clone().expect("member");
         fx.timer(g.heartbeat_interval, KTimer::Consumer(ConsumerTimer::Group(MemberTimer::Heartbeat)));
+        // metadata.max.age.ms: refresh metadata now and then (finds added partitions).
+        if ctx.now >= self.m().next_metadata_refresh {
+            if self.m().next_metadata_refresh > crate::sim::SimTime::ZERO {
+                self.request_metadata(fx);
+            }
+            self.m().next_metadata_refresh = ctx.now + g.metadata_max_age;
+        }
         // Lag as a metric in the trace, every 5 s (on the heartbeat thread's clock).
         if ctx.now >= self.next_lag_report && !self.cursors.is_empty() {
             self.next_lag_report = ctx.now + crate::sim::Dur::secs(5);

@@ -30,8 +30,10 @@ pub struct ProducerCfg {
     pub number: u32,
     /// Target topic.
     pub topic: TopicId,
-    /// Its partition count.
+    /// Its partition count at the start.
     pub partitions: u32,
+    /// metadata.max.age.ms: how often metadata is refreshed even without errors.
+    pub metadata_max_age: Dur,
     /// Mean time between records.
     pub interval: Dur,
     /// Poisson arrivals instead of a constant rate.
@@ -130,6 +132,9 @@ pub struct Producer {
     pub poison_next: u32,
     timeout_armed: bool,
     next_req: u64,
+    /// Partitions of its topic as metadata last said (grows when partitions are added).
+    pub partitions: u32,
+    next_metadata_refresh: SimTime,
 }
 
 impl Producer {
@@ -155,7 +160,23 @@ impl Producer {
             poison_next: 0,
             timeout_armed: false,
             next_req: 0,
+            partitions: n as u32,
+            next_metadata_refresh: SimTime::ZERO,
         }
+    }
+
+    /// Metadata showed more partitions (they were added): grow the per-partition state.
+    fn grow_to(&mut self, n: u32) {
+        if n <= self.partitions {
+            return;
+        }
+        let n = n as usize;
+        self.leaders.resize(n, None);
+        self.queues.resize(n, VecDeque::new());
+        self.in_flight_count.resize(n, 0);
+        self.backoff_until.resize(n, SimTime::ZERO);
+        self.idem_next.resize(n, 0);
+        self.partitions = n as u32;
     }
 
     /// Records waiting in the accumulator or in flight (for views).
@@ -212,11 +233,17 @@ impl Producer {
             return (p, PartitionReason::Explicit);
         }
         if let Some(k) = key {
-            return (partition_for_key(self.keys[k.0 as usize].as_bytes(), c.partitions), PartitionReason::KeyHash);
+            return (partition_for_key(self.keys[k.0 as usize].as_bytes(), self.partitions), PartitionReason::KeyHash);
         }
-        let available: Vec<u32> = (0..c.partitions).filter(|&p| self.leaders[p as usize].is_some()).collect();
-        let p =
-            self.null_key.next(c.null_key, &available, c.partitions, c.record_bytes as u64, c.batch_bytes as u64, rng);
+        let available: Vec<u32> = (0..self.partitions).filter(|&p| self.leaders[p as usize].is_some()).collect();
+        let p = self.null_key.next(
+            c.null_key,
+            &available,
+            self.partitions,
+            c.record_bytes as u64,
+            c.batch_bytes as u64,
+            rng,
+        );
         let reason = match c.null_key {
             NullKeyPartitioner::Sticky => PartitionReason::Sticky,
             NullKeyPartitioner::RoundRobin => PartitionReason::RoundRobin,
@@ -394,12 +421,14 @@ impl Producer {
                     return;
                 }
                 self.metadata_req = None;
+                let seen = leaders.iter().filter(|l| l.0.topic == self.cfg.topic).map(|l| l.0.partition + 1).max();
+                self.grow_to(seen.unwrap_or(0));
                 for (tp, leader, _) in leaders {
                     if tp.topic == self.cfg.topic && (tp.partition as usize) < self.leaders.len() {
                         self.leaders[tp.partition as usize] = leader;
                     }
                 }
-                for p in 0..self.cfg.partitions {
+                for p in 0..self.partitions {
                     self.drain(ctx, p, fx);
                 }
             }
@@ -423,6 +452,7 @@ impl Producer {
             | Msg::ZkController { .. }
             | Msg::ZkBrokersChanged { .. }
             | Msg::ZkControllerGone
+            | Msg::ZkPartitionsAdded { .. }
             | Msg::ZkWrite { .. }
             | Msg::ZkWriteResult { .. }
             | Msg::LeaderAndIsr { .. }
@@ -469,7 +499,14 @@ impl Producer {
     fn housekeeping(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
         let c = self.cfg.clone();
         let me = self.me(ctx);
-        for p in 0..c.partitions {
+        // metadata.max.age.ms: refresh now and then, so added partitions are found.
+        if ctx.now >= self.next_metadata_refresh {
+            if self.next_metadata_refresh > SimTime::ZERO {
+                self.request_metadata(fx);
+            }
+            self.next_metadata_refresh = ctx.now + c.metadata_max_age;
+        }
+        for p in 0..self.partitions {
             let q = &mut self.queues[p as usize];
             while q.front().is_some_and(|b| ctx.now.since(b.created) >= c.delivery_timeout) {
                 let b = q.pop_front().expect("checked");

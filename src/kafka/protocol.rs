@@ -258,6 +258,8 @@ pub enum Msg {
     ZkBrokersChanged { live: Vec<(BrokerId, u64)> },
     /// ZooKeeper → brokers: the /controller znode was deleted (watch).
     ZkControllerGone,
+    /// ZooKeeper → controller: partitions were added to a topic (watch on /brokers/topics).
+    ZkPartitionsAdded { states: Vec<(Tp, PartitionState)> },
     /// Controller → ZooKeeper: write partition states (fenced by controller epoch).
     ZkWrite { controller_epoch: u32, states: Vec<(Tp, PartitionState)>, op: u64 },
     /// ZooKeeper → controller: the write was applied (or refused: a stale controller epoch).
@@ -299,6 +301,7 @@ impl Msg {
             | Msg::ZkController { .. }
             | Msg::ZkBrokersChanged { .. }
             | Msg::ZkControllerGone
+            | Msg::ZkPartitionsAdded { .. }
             | Msg::ZkWrite { .. }
             | Msg::ZkWriteResult { .. }
             | Msg::LeaderAndIsr { .. }

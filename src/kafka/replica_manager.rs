@@ -30,6 +30,11 @@ impl ReplicaManager {
     /// roles; same-epoch states only update the ISR.
     pub fn apply(&mut self, h: &Here, states: &[(Tp, PartitionState)], fx: &mut Fx) {
         for (tp, s) in states {
+            if !self.replicas.contains_key(tp) && s.replicas.contains(&h.me) {
+                // A partition added after the start: this broker hosts a replica (empty log).
+                let fresh = PartitionState { leader: None, leader_epoch: 0, isr: Vec::new(), ..s.clone() };
+                self.replicas.insert(*tp, Replica::new(*tp, fresh));
+            }
             let Some(r) = self.replicas.get_mut(tp) else {
                 continue;
             };

@@ -48,6 +48,17 @@ impl ZooKeeper {
         ZooKeeper { session_timeout, sessions: BTreeMap::new(), controller: None, controller_epoch: 0, states }
     }
 
+    /// An admin created partitions (kafka-topics --alter): their znodes are written and the
+    /// controller's /brokers/topics watch fires.
+    pub fn add_partitions(&mut self, added: Vec<(Tp, PartitionState)>, fx: &mut Fx) {
+        for (tp, s) in &added {
+            self.states.entry(*tp).or_insert_with(|| s.clone());
+        }
+        if let Some(c) = self.controller {
+            fx.send(broker_node(c), Msg::ZkPartitionsAdded { states: added });
+        }
+    }
+
     fn live(&self) -> Vec<(BrokerId, u64)> {
         self.sessions.iter().map(|(b, s)| (*b, s.id)).collect()
     }
@@ -131,6 +142,7 @@ impl ZooKeeper {
             | Msg::ZkWriteResult { .. }
             | Msg::ZkBrokersChanged { .. }
             | Msg::ZkControllerGone
+            | Msg::ZkPartitionsAdded { .. }
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
             | Msg::AlterPartitionResp { .. }

@@ -255,6 +255,9 @@ pub struct ProducerSpec {
     /// Most records to send.
     #[serde(default)]
     pub max_messages: Option<u64>,
+    /// metadata.max.age.ms: metadata is refreshed this often (finds added partitions).
+    #[serde(default = "d::<300000>")]
+    pub metadata_max_age: Dur,
 }
 
 fn no_key() -> KeySpec {
@@ -347,6 +350,9 @@ pub struct GroupSpec {
     /// request.timeout.ms.
     #[serde(default = "d::<30000>")]
     pub request_timeout: Dur,
+    /// metadata.max.age.ms: how soon members notice added partitions.
+    #[serde(default = "d::<300000>")]
+    pub metadata_max_age: Dur,
     /// auto.offset.reset (Kafka's default: Latest).
     #[serde(default = "latest")]
     pub auto_offset_reset: OffsetReset,
@@ -540,6 +546,14 @@ pub enum Action {
     PauseConsumer(String),
     /// Crash the broker coordinating this group (the leader of its __consumer_offsets partition).
     CrashCoordinator(String),
+    /// Grow a topic to `count` partitions (kafka-topics --alter --partitions): keyed records
+    /// may move to another partition; groups rebalance once their leader notices.
+    AddPartitions {
+        /// The topic.
+        topic: String,
+        /// The new partition count.
+        count: u32,
+    },
     /// The paused application carries on.
     ResumeConsumer(String),
 }

@@ -134,6 +134,15 @@ fn topic_partitions(sc: &Scenario, name: &str) -> Option<u32> {
     sc.topics.iter().find(|t| t.name == name).map(|t| t.partitions)
 }
 
+/// Partitions of a topic once every AddPartitions input ran.
+fn grown_partitions(sc: &Scenario, name: &str) -> Option<u32> {
+    let grown = sc.faults.iter().filter_map(|f| match &f.action {
+        Action::AddPartitions { topic, count } if topic == name => Some(*count),
+        _ => None,
+    });
+    topic_partitions(sc, name).map(|n| grown.fold(n, u32::max))
+}
+
 fn topic_names(sc: &Scenario) -> String {
     let names: Vec<&str> = sc.topics.iter().map(|t| t.name.as_str()).collect();
     if names.is_empty() { "none defined".into() } else { names.join(", ") }
@@ -315,6 +324,18 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                     return Err(nth(v, format!("no producer or consumer is called \"{n}\"")));
                 }
             }
+            Action::AddPartitions { topic, count } => match topic_partitions(sc, topic) {
+                None => {
+                    return Err(nth(v, format!("topic \"{topic}\" is not defined (topics: {})", topic_names(sc))));
+                }
+                Some(n) if *count <= n || *count > limits::PARTITIONS => {
+                    return Err(nth(
+                        v,
+                        format!("`count` must grow \"{topic}\" beyond {n} partitions, up to {}", limits::PARTITIONS),
+                    ));
+                }
+                Some(_) => {}
+            },
             Action::CrashCoordinator(group) => {
                 if !sc.consumer_groups.iter().any(|g| &g.name == group) {
                     return Err(nth(v, format!("no consumer group is called \"{group}\"")));
@@ -420,7 +441,7 @@ fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
             _ => None,
         };
         if let Some((t, p)) = tp {
-            match topic_partitions(sc, t) {
+            match grown_partitions(sc, t) {
                 None => {
                     return Err(v.err(
                         &["expect", &format!("\"{t}\"")],

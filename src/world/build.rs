@@ -144,6 +144,7 @@ fn producer_cfg(sc: &Scenario, i: usize, keys: &mut KeyTable) -> ProducerCfg {
         start: p.start,
         stop: p.stop,
         max_messages: p.max_messages,
+        metadata_max_age: p.metadata_max_age,
     }
 }
 

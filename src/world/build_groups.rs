@@ -86,6 +86,7 @@ pub(super) fn member_cfg(
             heartbeat_interval: g.heartbeat_interval,
             max_poll_interval: g.max_poll_interval,
             commit,
+            metadata_max_age: g.metadata_max_age,
             instance_id,
         }),
         process_time,

@@ -56,6 +56,7 @@ impl Simulation {
                     });
                 }
             }
+            Action::AddPartitions { topic, count } => self.add_partitions(&topic, count),
             Action::CrashCoordinator(group) => {
                 let gi = self.scenario.consumer_groups.iter().position(|g| g.name == group);
                 let b = gi.and_then(|g| self.cfg.offsets_partition_for(crate::trace::GroupRef(g as u16)));
@@ -123,6 +124,49 @@ impl Simulation {
         self.fx.clear();
         self.fx.record(RecordKind::ZooKeeper { up });
         self.apply_effects(NodeId(0));
+    }
+
+    /// kafka-topics --alter --partitions: new partitions placed like Kafka places them
+    /// (simplified: continuing the topic's original placement), written to ZooKeeper,
+    /// whose watch tells the controller.
+    fn add_partitions(&mut self, topic: &str, count: u32) {
+        let Some(t) = self.cfg.topics.iter().position(|x| x.name == topic) else { return };
+        let old = self.cfg.topics[t].partitions;
+        if count <= old || !self.is_up(NodeId(0)) {
+            let why = if count <= old { "partitions can only be added" } else { "ZooKeeper is down" };
+            return self.note(format!("{topic} not changed: {why}"));
+        }
+        let brokers: Vec<BrokerId> = (1..=self.cfg.brokers).map(BrokerId).collect();
+        let start = self.scenario.cluster.placement_start as usize;
+        let rf = self.cfg.topics[t].replication_factor;
+        let placed = crate::kafka::placement::assign_replicas(&brokers, count, rf, start, start).expect("validated");
+        let id = self.cfg.topics[t].id;
+        let added: Vec<(crate::trace::Tp, crate::kafka::PartitionState)> = (old..count)
+            .map(|p| {
+                let replicas = placed[p as usize].clone();
+                let s = crate::kafka::PartitionState {
+                    leader: Some(replicas[0]),
+                    leader_epoch: 0,
+                    isr: replicas.clone(),
+                    replicas,
+                    partition_epoch: 0,
+                };
+                (crate::trace::Tp { topic: id, partition: p }, s)
+            })
+            .collect();
+        let mut cfg = (*self.cfg).clone();
+        cfg.topics[t].partitions = count;
+        self.cfg = std::sync::Arc::new(cfg);
+        for n in self.nodes.iter_mut() {
+            if let Node::Broker(b) = n {
+                b.set_cfg(self.cfg.clone());
+            }
+        }
+        self.dispatch(NodeId(0), |n, _, fx| {
+            if let Node::ZooKeeper(z) = n {
+                z.add_partitions(added, fx)
+            }
+        });
     }
 
     fn ids(&self, names: &[String]) -> Vec<NodeId> {
@@ -194,6 +238,7 @@ pub fn describe(a: &Action) -> String {
         Action::AddConsumer { group, name: None, .. } => format!("add a consumer to group {group}"),
         Action::PauseConsumer(n) => format!("{n}'s application stops polling"),
         Action::CrashCoordinator(g) => format!("crash the coordinator of group {g}"),
+        Action::AddPartitions { topic, count } => format!("grow {topic} to {count} partitions"),
         Action::ResumeConsumer(n) => format!("{n}'s application carries on"),
         Action::SlowLink(a, b, d) if d.0 == 0 => format!("restore the link {a} ↔ {b} to normal latency"),
         Action::SlowLink(a, b, d) => format!("slow the link {a} ↔ {b} by {d}"),
