@@ -283,7 +283,7 @@ impl ControllerState {
         fx: &mut Fx,
     ) {
         for (tp, s) in added {
-            if !self.states.contains_key(&tp) {
+            if let std::collections::btree_map::Entry::Vacant(e) = self.states.entry(tp) {
                 fx.record(RecordKind::Leader {
                     tp,
                     leader: s.leader,
@@ -291,7 +291,7 @@ impl ControllerState {
                     election: crate::trace::Election::Initial,
                     isr: s.isr.clone(),
                 });
-                self.states.insert(tp, s);
+                e.insert(s);
             }
         }
         self.on_elected(me, now, cfg, fx);

@@ -198,7 +198,7 @@ impl Simulation {
             node_names.push(sc.producers[i].name.clone());
         }
         for i in 0..sc.consumers.len() {
-            nodes.push(Node::Consumer(Consumer::new(Arc::new(consumer_cfg(&sc, i)), cfg.brokers)));
+            nodes.push(Node::Consumer(Box::new(Consumer::new(Arc::new(consumer_cfg(&sc, i)), cfg.brokers))));
             node_names.push(sc.consumers[i].name.clone());
         }
         let mut group_of_node = BTreeMap::new();
@@ -207,12 +207,15 @@ impl Simulation {
                 let producers: Vec<String> = sc.producers.iter().map(|p| p.name.clone()).collect();
                 let mc = super::build_groups::member_cfg(&cfg, &keys.keys, &producers, gi, g, m);
                 group_of_node.insert(nodes.len() as u32, crate::trace::GroupRef(gi as u16));
-                nodes.push(Node::Consumer(Consumer::new(Arc::new(mc), cfg.brokers)));
+                nodes.push(Node::Consumer(Box::new(Consumer::new(Arc::new(mc), cfg.brokers))));
                 node_names.push(m.name.clone());
             }
         }
         for r in &sc.redrive {
-            nodes.push(Node::Consumer(Consumer::new(Arc::new(super::build_groups::redrive_cfg(&cfg, r)), cfg.brokers)));
+            nodes.push(Node::Consumer(Box::new(Consumer::new(
+                Arc::new(super::build_groups::redrive_cfg(&cfg, r)),
+                cfg.brokers,
+            ))));
             node_names.push(r.name.clone());
         }
         let names = Arc::new(Names {

@@ -146,7 +146,7 @@ impl Simulation {
         let producers: Vec<String> = self.scenario.producers.iter().map(|p| p.name.clone()).collect();
         let ccfg = member_cfg(&self.cfg, &self.names.keys, &producers, gi, &g, &spec);
         let node = NodeId(self.nodes.len() as u32);
-        self.nodes.push(Node::Consumer(Consumer::new(Arc::new(ccfg), self.cfg.brokers)));
+        self.nodes.push(Node::Consumer(Box::new(Consumer::new(Arc::new(ccfg), self.cfg.brokers))));
         self.live.push(Liveness::Up);
         self.incarnation.push(0);
         self.rngs.push(NodeRng::new(self.seed, node.0 as u64));

@@ -27,8 +27,8 @@ pub enum Node {
     Broker(Broker),
     /// A producer.
     Producer(Producer),
-    /// A consumer.
-    Consumer(Consumer),
+    /// A consumer (boxed: by far the largest node).
+    Consumer(Box<Consumer>),
 }
 
 /// A scheduled event.

@@ -75,7 +75,7 @@ impl Simulation {
         self.nodes
             .iter()
             .enumerate()
-            .filter_map(|(i, n)| if let Node::Consumer(c) = n { Some((NodeId(i as u32), c)) } else { None })
+            .filter_map(|(i, n)| if let Node::Consumer(c) = n { Some((NodeId(i as u32), &**c)) } else { None })
     }
 
     /// Messages in flight, in no particular order.
