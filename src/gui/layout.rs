@@ -41,7 +41,8 @@ pub fn layout(area: Rect, replicas_per_broker: &[usize], producers: usize, consu
     let top = zookeeper.bottom() + 24.0;
     let bottom = area.bottom() - pad;
     let left_w = (area.width() * 0.13).clamp(80.0, 170.0);
-    let right_w = (area.width() * 0.13).clamp(90.0, 180.0);
+    // Wide enough for a member's labels (partitions, group, generation) left-aligned.
+    let right_w = (area.width() * 0.2).clamp(90.0, 240.0);
     let mid = Rect::from_min_max(pos2(area.left() + left_w + 20.0, top), pos2(area.right() - right_w - 20.0, bottom));
     let n = replicas_per_broker.len();
     let cols = if n <= 3 {
@@ -77,7 +78,7 @@ pub fn layout(area: Rect, replicas_per_broker: &[usize], producers: usize, consu
         zookeeper,
         brokers,
         producers: column(area.left() + left_w * 0.5 + pad, top, bottom, producers),
-        consumers: column(area.right() - right_w * 0.5 - pad, top, bottom, consumers),
+        consumers: column(area.right() - right_w + 16.0, top, bottom, consumers),
         client_radius,
     }
 }

@@ -410,7 +410,7 @@ fn draw_replica(
     let label = match (0..cfg.groups.len() as u16)
         .find(|g| cfg.offsets_partition_for(crate::trace::GroupRef(*g)) == Some(rep.tp))
     {
-        Some(g) => format!("{} · group {}", names.tp(rep.tp), names.group(crate::trace::GroupRef(g))),
+        Some(g) => format!("offsets-{} · {}", rep.tp.partition, names.group(crate::trace::GroupRef(g))),
         None => names.tp(rep.tp),
     };
     let name =
@@ -480,24 +480,24 @@ fn draw_clients(p: &egui::Painter, sim: &Simulation, m: &SceneModel, font: &Font
         p.text(c + vec2(0.0, rad + 4.0), Align2::CENTER_TOP, sim.names().node(id.0), font.clone(), Color32::WHITE);
         let parts: Vec<String> = cons.cursors.iter().map(|k| sim.names().tp(k.tp)).collect();
         let status = if up { format!("lag {} · {}", sim.lag(id), parts.join(" ")) } else { "crashed".into() };
-        // Right-aligned at the circle's edge: the consumers stand at the scene's right border.
-        p.text(c + vec2(rad, rad + 20.0), Align2::RIGHT_TOP, status, small.clone(), Color32::GRAY);
+        // Left-aligned from the circle's edge: the column to the right is theirs.
+        p.text(c + vec2(-rad, rad + 20.0), Align2::LEFT_TOP, status, small.clone(), Color32::GRAY);
         if let (Some(g), Some(ms)) = (&cons.cfg.group, &cons.membership) {
             let state = if cons.paused { "paused".to_string() } else { format!("{:?}", ms.state).to_lowercase() };
             let line = format!("group {} · gen {} · {state}", sim.names().group(g.group), ms.generation.max(0));
-            p.text(c + vec2(rad, rad + 34.0), Align2::RIGHT_TOP, line, small.clone(), COMMIT);
+            p.text(c + vec2(-rad, rad + 34.0), Align2::LEFT_TOP, line, small.clone(), COMMIT);
         }
     }
     // Dead-letter topics, below the consumers: what ended up there.
     let mut y = m.layout.consumers.last().map(|c| c.y + rad + 56.0).unwrap_or(m.layout.banner.bottom() + 20.0);
     for (t, n) in &sim.stats.dead_lettered {
-        let x = m.layout.consumers.last().map(|c| c.x + rad).unwrap_or(m.layout.banner.right());
-        let text = format!("DLQ {}: {n} dead-lettered", sim.names().topics[t.0 as usize]);
-        p.text(egui::pos2(x, y), Align2::RIGHT_TOP, text, font.clone(), ERROR);
+        let x = m.layout.consumers.last().map(|c| c.x - rad).unwrap_or(m.layout.banner.left());
+        let text = format!("☠ DLQ {}: {n}", sim.names().topics[t.0 as usize]);
+        p.text(egui::pos2(x, y), Align2::LEFT_TOP, text, font.clone(), ERROR);
         y += 18.0;
     }
     if sim.stats.redriven > 0 {
-        let x = m.layout.consumers.last().map(|c| c.x + rad).unwrap_or(m.layout.banner.right());
-        p.text(egui::pos2(x, y), Align2::RIGHT_TOP, format!("{} re-driven", sim.stats.redriven), small.clone(), ACK);
+        let x = m.layout.consumers.last().map(|c| c.x - rad).unwrap_or(m.layout.banner.left());
+        p.text(egui::pos2(x, y), Align2::LEFT_TOP, format!("{} re-driven", sim.stats.redriven), small.clone(), ACK);
     }
 }
