@@ -4,6 +4,7 @@
 //! `world`, `scenario`, `trace`, `check`) knows nothing of the desktop app (`gui`, behind the
 //! `gui` feature); the CLI and the app are thin layers over [`world::Simulation`].
 
+pub mod amqp;
 pub mod check;
 pub mod cli;
 #[cfg(feature = "gui")]

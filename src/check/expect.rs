@@ -30,7 +30,7 @@ fn range(name: &str, v: u64, min: Option<u64>, max: Option<u64>) -> Outcome {
 
 fn consumer(sim: &Simulation, name: &str) -> (NodeId, usize) {
     let id = sim.node_by_name(name).expect("validated consumer name");
-    let idx = sim.consumers().position(|(n, _)| n == id).expect("a consumer");
+    let idx = sim.stats.consumer_index(id.0).expect("a consumer");
     (id, idx)
 }
 
@@ -124,9 +124,35 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
             *min,
             *max,
         ),
-        Expectation::DeadLettered { topic, min, max } => {
+        Expectation::DeadLettered { topic: Some(topic), min, max, .. } => {
             let n = sim.topic_id(topic).and_then(|t| s.dead_lettered.get(&t)).copied().unwrap_or(0);
             range(&format!("records dead-lettered to {topic}"), n, *min, *max)
+        }
+        Expectation::DeadLettered { topic: None, queue, reason, min, max } => {
+            let q = queue.as_deref().unwrap_or("?");
+            let n: u64 = s
+                .amqp
+                .dead_lettered
+                .iter()
+                .filter(|((qq, r), _)| sim.names().queue(*qq) == q && reason.is_none_or(|x| x == *r))
+                .map(|(_, n)| *n)
+                .sum();
+            let why = reason.map(|r| format!(" ({})", r.name())).unwrap_or_default();
+            range(&format!("messages dead-lettered from {q}{why}"), n, *min, *max)
+        }
+        Expectation::Routed { queue, min, max } => {
+            let n = s.amqp.routed.iter().filter(|(q, _)| sim.names().queue(**q) == queue).map(|(_, n)| *n).sum();
+            range(&format!("messages routed to {queue}"), n, *min, *max)
+        }
+        Expectation::Redelivered { min, max } => range("redeliveries", s.amqp.redelivered, *min, *max),
+        Expectation::Returned { min, max } => range("messages returned to publishers", s.amqp.returned, *min, *max),
+        Expectation::QueueDepthAtMost { queue, at, n } => {
+            let depth = sim.queue_depth(queue).unwrap_or(0) as u64;
+            Outcome {
+                what: format!("queue {queue} holds at most {n} ready messages at {at}"),
+                passed: depth <= *n,
+                observed: depth.to_string(),
+            }
         }
         Expectation::Redriven { min, max } => range("records re-driven", s.redriven, *min, *max),
         Expectation::Assignment { group, at, member, partitions } => {

@@ -114,12 +114,47 @@ pub fn run_scenario_with_progress(
 pub fn summary(sim: &Simulation) -> String {
     let s = &sim.stats;
     let mut out = String::new();
-    let lost = super::expect::acked_lost(sim).len();
-    let _ = writeln!(
-        out,
-        "  produced {}   acked {}   failed {}   acked but lost {}",
-        s.produced, s.acked_count, s.failed, lost
-    );
+    let kafka = sim.cluster().brokers > 0;
+    if kafka {
+        let lost = super::expect::acked_lost(sim).len();
+        let _ = writeln!(
+            out,
+            "  produced {}   acked {}   failed {}   acked but lost {}",
+            s.produced, s.acked_count, s.failed, lost
+        );
+    }
+    if let Some((_, r)) = sim.rabbit() {
+        let a = &s.amqp;
+        let _ = writeln!(
+            out,
+            "  rabbitmq: published {}   returned {}   redelivered {}   dead-lettered {}",
+            a.published,
+            a.returned,
+            a.redelivered,
+            a.dead_lettered.values().sum::<u64>()
+        );
+        for (name, q) in &r.queues {
+            let qi = crate::trace::QueueRef(r.cfg.queues.iter().position(|c| &c.name == name).unwrap_or(0) as u16);
+            let _ = writeln!(
+                out,
+                "  queue {name}: routed {}, ready {}, unacked {}",
+                a.routed.get(&qi).copied().unwrap_or(0),
+                q.depth(),
+                q.unacked.len()
+            );
+        }
+        for (id, _) in sim.amqp_consumers() {
+            let c = s.consumer_index(id.0).map(|i| &s.consumers[i]);
+            let _ = writeln!(
+                out,
+                "  consumer {}: processed {}, failed attempts {}, duplicates {}",
+                sim.names().node(id.0),
+                c.map(|c| c.consumed).unwrap_or(0),
+                c.map(|c| c.failures).unwrap_or(0),
+                c.map(|c| c.duplicates).unwrap_or(0)
+            );
+        }
+    }
     if !s.errors.is_empty() {
         let errs: Vec<String> = s.errors.iter().map(|(e, n)| format!("{} ×{n}", e.name())).collect();
         let _ = writeln!(out, "  produce errors: {}", errs.join(", "));
@@ -152,6 +187,9 @@ pub fn summary(sim: &Simulation) -> String {
     }
     if s.redriven > 0 {
         let _ = writeln!(out, "  re-driven: {}", s.redriven);
+    }
+    if !kafka {
+        return out;
     }
     let _ = writeln!(
         out,

@@ -113,6 +113,21 @@ impl GroupStats {
     }
 }
 
+/// What the RabbitMQ side did.
+#[derive(Clone, Debug, Default)]
+pub struct AmqpStats {
+    /// Messages routed into each queue.
+    pub routed: BTreeMap<crate::trace::QueueRef, u64>,
+    /// Messages dead-lettered from each queue, by reason.
+    pub dead_lettered: BTreeMap<(crate::trace::QueueRef, crate::amqp::DeathReason), u64>,
+    /// Deliveries flagged redelivered.
+    pub redelivered: u64,
+    /// Messages returned to publishers.
+    pub returned: u64,
+    /// Messages published (routed or not).
+    pub published: u64,
+}
+
 /// Run-wide counters.
 #[derive(Clone, Debug)]
 pub struct Stats {
@@ -147,6 +162,8 @@ pub struct Stats {
     pub dead_lettered: BTreeMap<TopicId, u64>,
     /// Records re-driven.
     pub redriven: u64,
+    /// The RabbitMQ side.
+    pub amqp: AmqpStats,
 }
 
 impl Stats {
@@ -176,7 +193,46 @@ impl Stats {
             group_of_node: group_of_node.clone(),
             dead_lettered: BTreeMap::new(),
             redriven: 0,
+            amqp: AmqpStats::default(),
         }
+    }
+
+    fn observe_amqp(&mut self, e: &crate::trace::AmqpEvent) {
+        use crate::trace::AmqpEvent as A;
+        match e {
+            A::Route { queues, .. } => {
+                self.amqp.published += 1;
+                for q in queues {
+                    *self.amqp.routed.entry(*q).or_default() += 1;
+                }
+            }
+            A::Return { .. } => self.amqp.returned += 1,
+            A::Deliver { redelivered, .. } => self.amqp.redelivered += u64::from(*redelivered),
+            A::DeadLetter { queue, reason, .. } => *self.amqp.dead_lettered.entry((*queue, *reason)).or_default() += 1,
+            A::Processed { consumer, value, ok, .. } => {
+                let Some(&i) = self.consumer_of_node.get(&consumer.0) else { return };
+                let c = &mut self.consumers[i];
+                if *ok {
+                    c.consumed += 1;
+                    if c.saw(*value) {
+                        c.duplicates += 1;
+                    }
+                } else {
+                    c.failures += 1;
+                }
+            }
+            A::Enqueue { .. }
+            | A::Refuse { .. }
+            | A::Ack { .. }
+            | A::Nack { .. }
+            | A::Expire { .. }
+            | A::Confirm { .. } => {}
+        }
+    }
+
+    /// A consumer's index in `consumers`, by node.
+    pub fn consumer_index(&self, node: u32) -> Option<usize> {
+        self.consumer_of_node.get(&node).copied()
     }
 
     /// A consumer added while running.
@@ -252,6 +308,7 @@ impl Stats {
             RecordKind::Truncate { removed, .. } => self.truncated += removed,
             RecordKind::BrokerDown { lost_unflushed, .. } => self.lost_unflushed += lost_unflushed,
             RecordKind::Group(e) => self.observe_group(e),
+            RecordKind::Amqp(e) => self.observe_amqp(e),
             RecordKind::Fetch { consumer, tp, offset, .. } => {
                 if let Some(g) = self.group_of(*consumer) {
                     let h = g.handled.entry(*tp).or_default();

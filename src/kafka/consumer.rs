@@ -450,7 +450,8 @@ impl Consumer {
             | Msg::ZkWriteResult { .. }
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
-            | Msg::AlterPartitionResp { .. } => {}
+            | Msg::AlterPartitionResp { .. }
+            | Msg::Amqp(_) => {}
         }
     }
 

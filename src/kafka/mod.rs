@@ -65,4 +65,6 @@ pub enum KTimer {
     Producer(producer::ProducerTimer),
     /// Consumer timers.
     Consumer(consumer::ConsumerTimer),
+    /// RabbitMQ-model timers.
+    Amqp(crate::amqp::AmqpTimer),
 }

@@ -458,7 +458,8 @@ impl Producer {
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
             | Msg::AlterPartitionResp { .. }
-            | Msg::Group(_) => {}
+            | Msg::Group(_)
+            | Msg::Amqp(_) => {}
         }
     }
 

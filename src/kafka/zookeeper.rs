@@ -146,7 +146,8 @@ impl ZooKeeper {
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
             | Msg::AlterPartitionResp { .. }
-            | Msg::Group(_) => {}
+            | Msg::Group(_)
+            | Msg::Amqp(_) => {}
         }
     }
 

@@ -5,6 +5,7 @@ pub mod derive;
 pub mod load;
 pub mod schema;
 pub mod validate;
+pub mod validate_amqp;
 pub mod validate_groups;
 
 pub use load::{ScenarioError, load_file, parse};

@@ -50,6 +50,15 @@ pub struct Scenario {
     /// Re-drive processes: read a dead-letter topic and send records back.
     #[serde(default)]
     pub redrive: Vec<RedriveSpec>,
+    /// A RabbitMQ broker, if the scenario has one.
+    #[serde(default)]
+    pub rabbitmq: Option<RabbitSpec>,
+    /// AMQP publishers.
+    #[serde(default)]
+    pub publishers: Vec<PublisherSpec>,
+    /// AMQP consumers.
+    #[serde(default)]
+    pub amqp_consumers: Vec<AmqpConsumerSpec>,
     /// Scheduled faults and other inputs.
     #[serde(default)]
     pub faults: Vec<FaultSpec>,
@@ -482,6 +491,161 @@ fn yes() -> bool {
     true
 }
 
+/// The RabbitMQ broker: one node called "rabbit", with its exchanges, queues and bindings.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RabbitSpec {
+    /// Exchanges (the default exchange "" always exists).
+    pub exchanges: Vec<ExchangeSpec>,
+    /// Queues.
+    pub queues: Vec<QueueSpec>,
+    /// Bindings from exchanges to queues or to other exchanges.
+    pub bindings: Vec<BindingSpec>,
+}
+
+/// An exchange.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeSpec {
+    /// Name.
+    pub name: String,
+    /// Direct, Fanout, Topic or Headers.
+    pub kind: crate::amqp::exchange::ExchangeKind,
+    /// alternate-exchange for messages no binding matches.
+    #[serde(default)]
+    pub alternate: Option<String>,
+}
+
+/// A queue and its arguments.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSpec {
+    /// Name.
+    pub name: String,
+    /// Survives a broker restart with its persistent messages.
+    #[serde(default = "yes")]
+    pub durable: bool,
+    /// x-message-ttl.
+    #[serde(default)]
+    pub message_ttl: Option<Dur>,
+    /// x-max-length.
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    /// x-max-length-bytes.
+    #[serde(default)]
+    pub max_length_bytes: Option<u64>,
+    /// x-overflow: DropHead, RejectPublish, RejectPublishDlx.
+    #[serde(default)]
+    pub overflow: crate::amqp::queue::Overflow,
+    /// x-dead-letter-exchange.
+    #[serde(default)]
+    pub dead_letter_exchange: Option<String>,
+    /// x-dead-letter-routing-key.
+    #[serde(default)]
+    pub dead_letter_routing_key: Option<String>,
+    /// x-delivery-limit.
+    #[serde(default)]
+    pub delivery_limit: Option<u32>,
+}
+
+/// A binding.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BindingSpec {
+    /// Source exchange.
+    pub exchange: String,
+    /// Destination queue...
+    #[serde(default)]
+    pub queue: Option<String>,
+    /// ...or destination exchange.
+    #[serde(default)]
+    pub to_exchange: Option<String>,
+    /// Binding key (direct, topic).
+    #[serde(default)]
+    pub key: String,
+    /// Binding arguments (headers exchange): ("x-match", "any"), ("format", "pdf"); a
+    /// `None` value matches on presence alone.
+    #[serde(default)]
+    pub args: Vec<(String, Option<String>)>,
+}
+
+/// An AMQP publisher.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublisherSpec {
+    /// Node name.
+    pub name: String,
+    /// Exchange ("" is the default exchange: the routing key names the queue).
+    #[serde(default)]
+    pub exchange: String,
+    /// Routing keys, used in turn.
+    #[serde(default = "empty_key")]
+    pub routing_keys: Vec<String>,
+    /// Headers on every message.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// How often.
+    pub rate: Rate,
+    /// delivery_mode 2.
+    #[serde(default = "yes")]
+    pub persistent: bool,
+    /// basic.publish mandatory: unroutable messages come back.
+    #[serde(default)]
+    pub mandatory: bool,
+    /// Publisher confirms (unconfirmed messages are published again after a reconnect).
+    #[serde(default = "yes")]
+    pub confirms: bool,
+    /// Per-message TTL (the expiration property).
+    #[serde(default)]
+    pub expiration: Option<Dur>,
+    /// Body size.
+    #[serde(default = "hundred")]
+    pub bytes: u32,
+    /// First message.
+    #[serde(default)]
+    pub start: Dur,
+    /// Last message.
+    #[serde(default)]
+    pub stop: Option<Dur>,
+    /// At most this many.
+    #[serde(default)]
+    pub max_messages: Option<u64>,
+}
+
+fn empty_key() -> Vec<String> {
+    vec![String::new()]
+}
+
+/// An AMQP consumer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmqpConsumerSpec {
+    /// Node name.
+    pub name: String,
+    /// The queue it consumes.
+    pub queue: String,
+    /// basic.qos prefetch_count (0: unlimited, RabbitMQ's default).
+    #[serde(default)]
+    pub prefetch: u32,
+    /// no_ack: messages count as done when sent.
+    #[serde(default)]
+    pub auto_ack: bool,
+    /// Time to process one message.
+    pub process_time: Dur,
+    /// When it subscribes.
+    #[serde(default)]
+    pub start: Dur,
+    /// Messages with these routing keys always fail.
+    #[serde(default)]
+    pub poison_keys: Vec<String>,
+    /// Each attempt fails with this probability.
+    #[serde(default)]
+    pub transient_probability: f64,
+    /// On failure: Requeue (basic.nack requeue=true) or Reject (dead-letter).
+    #[serde(default)]
+    pub on_failure: crate::amqp::consumer::OnNack,
+}
+
 /// A scheduled input.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -546,6 +710,10 @@ pub enum Action {
     PauseConsumer(String),
     /// Crash the broker coordinating this group (the leader of its __consumer_offsets partition).
     CrashCoordinator(String),
+    /// Crash the RabbitMQ node: transient messages and non-durable queues' contents are lost.
+    CrashRabbit,
+    /// Restart the RabbitMQ node.
+    RestartRabbit,
     /// Grow a topic to `count` partitions (kafka-topics --alter --partitions): keyed records
     /// may move to another partition; groups rebalance once their leader notices.
     AddPartitions {
@@ -708,9 +876,15 @@ pub enum Expectation {
         #[serde(default)]
         max: Option<u64>,
     },
-    /// Records published to a dead-letter topic.
+    /// Records published to a dead-letter topic (Kafka), or messages dead-lettered from a
+    /// queue (RabbitMQ, optionally for one reason: Rejected, Expired, Maxlen, DeliveryLimit).
     DeadLettered {
-        topic: String,
+        #[serde(default)]
+        topic: Option<String>,
+        #[serde(default)]
+        queue: Option<String>,
+        #[serde(default)]
+        reason: Option<crate::amqp::DeathReason>,
         #[serde(default)]
         min: Option<u64>,
         #[serde(default)]
@@ -718,6 +892,30 @@ pub enum Expectation {
     },
     /// Records re-driven from a dead-letter topic.
     Redriven {
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
+    /// Messages routed into a queue.
+    Routed {
+        queue: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
+    /// Deliveries flagged redelivered.
+    Redelivered {
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
+    /// A queue holds at most `n` ready messages at a time.
+    QueueDepthAtMost { queue: String, at: Dur, n: u64 },
+    /// Messages returned to publishers (mandatory, unroutable).
+    Returned {
         #[serde(default)]
         min: Option<u64>,
         #[serde(default)]
@@ -737,7 +935,8 @@ impl Expectation {
             | Expectation::IsrSize { at, .. }
             | Expectation::ControllerIs { at, .. }
             | Expectation::Assignment { at, .. }
-            | Expectation::CommittedOffset { at, .. } => Some(*at),
+            | Expectation::CommittedOffset { at, .. }
+            | Expectation::QueueDepthAtMost { at, .. } => Some(*at),
             Expectation::NoAckedLoss
             | Expectation::AckedLoss { .. }
             | Expectation::Produced { .. }
@@ -755,7 +954,10 @@ impl Expectation {
             | Expectation::OrderViolations { .. }
             | Expectation::Lost { .. }
             | Expectation::DeadLettered { .. }
-            | Expectation::Redriven { .. } => None,
+            | Expectation::Redriven { .. }
+            | Expectation::Routed { .. }
+            | Expectation::Redelivered { .. }
+            | Expectation::Returned { .. } => None,
         }
     }
 }

@@ -47,6 +47,7 @@ pub fn validate(sc: &Scenario, src: &str, file: &str) -> Result<(), ScenarioErro
     check_consumers(sc, &v)?;
     check_faults(sc, &v)?;
     super::validate_groups::check_groups(sc, &|a, m| v.err(a, m))?;
+    super::validate_amqp::check_amqp(sc, &|a, m| v.err(a, m))?;
     check_expectations(sc, &v)
 }
 
@@ -62,10 +63,17 @@ fn check_cluster(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
     if sc.duration == Dur::ZERO || sc.duration > Dur::secs(limits::DURATION_S) {
         return Err(v.err(&["duration"], format!("`duration` must be between 1us and 24h, got {}", sc.duration)));
     }
-    if c.brokers == 0 || c.brokers > limits::BROKERS {
-        return Err(
-            v.err(&["brokers"], format!("`brokers` must be between 1 and {}, got {}", limits::BROKERS, c.brokers))
-        );
+    let kafka =
+        !sc.topics.is_empty() || !sc.producers.is_empty() || !sc.consumers.is_empty() || !sc.consumer_groups.is_empty();
+    if (c.brokers == 0 && kafka) || c.brokers > limits::BROKERS {
+        return Err(v.err(
+            &["brokers"],
+            format!(
+                "`brokers` must be between 1 and {} (0 only without Kafka topics and clients), got {}",
+                limits::BROKERS,
+                c.brokers
+            ),
+        ));
     }
     let crate::scenario::schema::ControllerSpec::ZooKeeper { session_timeout } = c.controller.clone();
     positive(v, session_timeout, "session_timeout", Dur::ms(1))?;
@@ -78,7 +86,7 @@ fn check_cluster(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
     if c.network.loss_per_million > 1_000_000 {
         return Err(v.err(&["loss_per_million"], "`loss_per_million` is at most 1000000 (always lost)".into()));
     }
-    if c.placement_start >= c.brokers {
+    if c.brokers > 0 && c.placement_start >= c.brokers {
         return Err(
             v.err(&["placement_start"], format!("`placement_start` must be below the broker count ({})", c.brokers))
         );
@@ -336,6 +344,11 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                 }
                 Some(_) => {}
             },
+            Action::CrashRabbit | Action::RestartRabbit => {
+                if sc.rabbitmq.is_none() {
+                    return Err(nth(v, "the scenario has no `rabbitmq` broker".into()));
+                }
+            }
             Action::CrashCoordinator(group) => {
                 if !sc.consumer_groups.iter().any(|g| &g.name == group) {
                     return Err(nth(v, format!("no consumer group is called \"{group}\"")));
@@ -371,8 +384,8 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                 }
             }
             Action::PoisonMessage(p) => {
-                if !sc.producers.iter().any(|x| &x.name == p) {
-                    return Err(nth(v, format!("no producer is called \"{p}\"")));
+                if !sc.producers.iter().any(|x| &x.name == p) && !sc.publishers.iter().any(|x| &x.name == p) {
+                    return Err(nth(v, format!("no producer or publisher is called \"{p}\"")));
                 }
             }
             Action::CrashController | Action::CrashZooKeeper | Action::RestartZooKeeper | Action::HealAll => {}
@@ -414,7 +427,7 @@ fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                 format!("expectation names group \"{g}\", which is not defined"),
             ));
         }
-        if let Expectation::DeadLettered { topic: t, .. } | Expectation::CommittedOffset { topic: t, .. } = e
+        if let Expectation::DeadLettered { topic: Some(t), .. } | Expectation::CommittedOffset { topic: t, .. } = e
             && !topics.iter().any(|x| &x.name == t)
         {
             return Err(v.err(

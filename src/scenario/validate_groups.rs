@@ -12,6 +12,11 @@ pub fn client_names(sc: &Scenario) -> Vec<&str> {
     v.extend(sc.consumers.iter().map(|c| c.name.as_str()));
     v.extend(sc.consumer_groups.iter().flat_map(|g| g.members.iter().map(|m| m.name.as_str())));
     v.extend(sc.redrive.iter().map(|r| r.name.as_str()));
+    v.extend(sc.publishers.iter().map(|r| r.name.as_str()));
+    v.extend(sc.amqp_consumers.iter().map(|r| r.name.as_str()));
+    if sc.rabbitmq.is_some() {
+        v.push("rabbit");
+    }
     v
 }
 

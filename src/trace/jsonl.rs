@@ -147,6 +147,7 @@ pub fn to_json(r: &Record, n: &Names) -> Value {
         }
         RecordKind::Input { what } => put("what", json!(what)),
         RecordKind::Group(g) => super::group_record::json_fields(g, n, &mut m),
+        RecordKind::Amqp(a) => super::amqp_record::json_fields(a, n, &mut m),
     }
     Value::Object(m)
 }

@@ -2,12 +2,14 @@
 //! sequence number, hashed into a stable 64-bit digest as it grows. Records name nodes,
 //! topics and keys by index; `Names` turns them into words for JSON and for people.
 
+pub mod amqp_record;
 pub mod digest;
 pub mod group_record;
 pub mod jsonl;
 pub mod record;
 pub mod text;
 
+pub use amqp_record::{AmqpEvent, QueueRef};
 pub use digest::{Digest, StableHasher};
 pub use group_record::{FailKind, GroupEvent, GroupRef, LeaveReason};
 pub use record::{
@@ -29,6 +31,8 @@ pub struct Names {
     pub producers: Vec<u32>,
     /// Consumer group names by group index.
     pub groups: Vec<String>,
+    /// RabbitMQ queue names by queue index.
+    pub queues: Vec<String>,
 }
 
 impl Names {
@@ -39,6 +43,10 @@ impl Names {
     /// A node's name.
     pub fn node(&self, n: u32) -> &str {
         &self.nodes[n as usize]
+    }
+    /// A queue's name.
+    pub fn queue(&self, q: QueueRef) -> &str {
+        self.queues.get(q.0 as usize).map(String::as_str).unwrap_or("?")
     }
     /// A group's name.
     pub fn group(&self, g: GroupRef) -> &str {

@@ -226,6 +226,8 @@ pub enum RecordKind {
     Input { what: String },
     /// Consumer groups and failure handling.
     Group(super::group_record::GroupEvent),
+    /// The RabbitMQ model.
+    Amqp(super::amqp_record::AmqpEvent),
 }
 
 impl RecordKind {
@@ -257,6 +259,7 @@ impl RecordKind {
             RecordKind::ClientState { .. } => "client",
             RecordKind::Input { .. } => "input",
             RecordKind::Group(g) => g.name(),
+            RecordKind::Amqp(a) => a.name(),
         }
     }
 }

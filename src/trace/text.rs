@@ -28,6 +28,7 @@ pub fn is_notable(r: &RecordKind) -> bool {
         | RecordKind::ProcessSkip { .. } => true,
         RecordKind::ProduceError { retrying, .. } => !retrying,
         RecordKind::Group(g) => g.is_notable(),
+        RecordKind::Amqp(a) => a.is_notable(),
         RecordKind::Produce { .. }
         | RecordKind::Append { .. }
         | RecordKind::Replicate { .. }
@@ -161,5 +162,6 @@ pub fn describe(r: &Record, n: &Names) -> String {
         }
         RecordKind::Input { what } => format!("▶ {what}"),
         RecordKind::Group(g) => super::group_record::describe(g, n),
+        RecordKind::Amqp(a) => super::amqp_record::describe(a, n),
     }
 }

@@ -218,12 +218,17 @@ impl Simulation {
             ))));
             node_names.push(r.name.clone());
         }
+        let (amqp, amqp_names, publisher_nodes) = super::build_amqp::amqp_nodes(&sc, nodes.len() as u32);
+        nodes.extend(amqp);
+        node_names.extend(amqp_names);
+        producer_nodes.extend(publisher_nodes);
         let names = Arc::new(Names {
             nodes: node_names,
             topics: cfg.topics.iter().map(|t| t.name.clone()).collect(),
             keys: keys.keys,
             producers: producer_nodes,
             groups: super::build_groups::group_names(&sc),
+            queues: super::build_amqp::queue_names(&sc),
         });
         let n = nodes.len();
         let track_order = sc
@@ -231,7 +236,7 @@ impl Simulation {
             .iter()
             .any(|e| matches!(e, Expectation::KeyOrderHolds { .. } | Expectation::OrderViolations { .. }));
         let consumer_nodes: Vec<u32> =
-            (0..n as u32).filter(|&i| matches!(nodes[i as usize], Node::Consumer(_))).collect();
+            (0..n as u32).filter(|&i| matches!(nodes[i as usize], Node::Consumer(_) | Node::AmqpConsumer(_))).collect();
         let mut sim = Simulation {
             seed,
             now: SimTime::ZERO,
@@ -282,6 +287,9 @@ impl Simulation {
                 Node::Broker(b) => b.start(&mut ctx, Some(states), fx),
                 Node::Producer(p) => p.start(&mut ctx, fx),
                 Node::Consumer(c) => c.start(&mut ctx, fx),
+                Node::Rabbit(_) => {}
+                Node::Publisher(p) => p.start(&mut ctx, fx),
+                Node::AmqpConsumer(c) => c.start(&mut ctx, fx),
             }
             self.apply_effects(node);
         }

@@ -80,10 +80,34 @@ impl Simulation {
                     });
                 }
             }
+            Action::CrashRabbit => {
+                if let Some((id, _)) = self.rabbit()
+                    && self.is_up(id)
+                {
+                    self.dispatch(id, |n, _, fx| {
+                        if let Node::Rabbit(r) = n {
+                            r.stop(fx)
+                        }
+                    });
+                    self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
+                    self.incarnation[id.0 as usize] += 1;
+                }
+            }
+            Action::RestartRabbit => {
+                if let Some((id, _)) = self.rabbit() {
+                    self.node_up(id);
+                }
+            }
             Action::CrashClient(name) => {
                 if let Some(id) = self.node_by_name(&name)
                     && self.is_up(id)
                 {
+                    // The host closes a dead AMQP consumer's connection: the broker requeues.
+                    self.dispatch(id, |n, _, fx| {
+                        if let Node::AmqpConsumer(c) = n {
+                            c.stop(fx)
+                        }
+                    });
                     self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
                     self.incarnation[id.0 as usize] += 1;
                     self.fx.clear();
@@ -106,10 +130,16 @@ impl Simulation {
             }
             Action::HealAll => self.net.heal(&[], &[]),
             Action::PoisonMessage(name) => {
-                if let Some(id) = self.node_by_name(&name)
-                    && let Node::Producer(p) = &mut self.nodes[id.0 as usize]
-                {
-                    p.poison_next += 1;
+                if let Some(id) = self.node_by_name(&name) {
+                    match &mut self.nodes[id.0 as usize] {
+                        Node::Producer(p) => p.poison_next += 1,
+                        Node::Publisher(p) => p.poison_next += 1,
+                        Node::ZooKeeper(_)
+                        | Node::Broker(_)
+                        | Node::Consumer(_)
+                        | Node::Rabbit(_)
+                        | Node::AmqpConsumer(_) => {}
+                    }
                 }
             }
             Action::SlowLink(a, b, extra) => {
@@ -195,12 +225,16 @@ impl Simulation {
         }
         self.live[i] = Liveness::Up;
         self.incarnation[i] += 1;
-        let client = matches!(self.nodes[i], Node::Producer(_) | Node::Consumer(_));
+        let client =
+            matches!(self.nodes[i], Node::Producer(_) | Node::Consumer(_) | Node::Publisher(_) | Node::AmqpConsumer(_));
         self.dispatch(node, |n, ctx, fx| match n {
             Node::Broker(b) => b.start(ctx, None, fx),
             Node::Producer(p) => p.start(ctx, fx),
             Node::Consumer(c) => c.start(ctx, fx),
             Node::ZooKeeper(z) => z.restart(ctx.now, fx),
+            Node::Rabbit(_) => {}
+            Node::Publisher(p) => p.start(ctx, fx),
+            Node::AmqpConsumer(c) => c.start(ctx, fx),
         });
         if client {
             self.fx.clear();
@@ -239,6 +273,8 @@ pub fn describe(a: &Action) -> String {
         Action::PauseConsumer(n) => format!("{n}'s application stops polling"),
         Action::CrashCoordinator(g) => format!("crash the coordinator of group {g}"),
         Action::AddPartitions { topic, count } => format!("grow {topic} to {count} partitions"),
+        Action::CrashRabbit => "crash the RabbitMQ node".into(),
+        Action::RestartRabbit => "restart the RabbitMQ node".into(),
         Action::ResumeConsumer(n) => format!("{n}'s application carries on"),
         Action::SlowLink(a, b, d) if d.0 == 0 => format!("restore the link {a} ↔ {b} to normal latency"),
         Action::SlowLink(a, b, d) => format!("slow the link {a} ↔ {b} by {d}"),

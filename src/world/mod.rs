@@ -3,6 +3,7 @@
 //! Everything here is `Clone`, so the app can snapshot and rewind.
 
 mod build;
+pub mod build_amqp;
 mod build_groups;
 mod inputs;
 pub mod view;
@@ -29,6 +30,12 @@ pub enum Node {
     Producer(Producer),
     /// A consumer (boxed: by far the largest node).
     Consumer(Box<Consumer>),
+    /// The RabbitMQ broker.
+    Rabbit(Box<crate::amqp::broker::Rabbit>),
+    /// An AMQP publisher.
+    Publisher(crate::amqp::publisher::Publisher),
+    /// An AMQP consumer.
+    AmqpConsumer(crate::amqp::consumer::AmqpConsumer),
 }
 
 /// A scheduled event.
@@ -219,6 +226,13 @@ impl Node {
             Node::Broker(b) => b.on_message(ctx, from, msg, fx),
             Node::Producer(p) => p.on_message(ctx, msg, fx),
             Node::Consumer(c) => c.on_message(ctx, msg, fx),
+            Node::Rabbit(r) => match msg.traffic() {
+                crate::kafka::protocol::Traffic::Amqp(a) => r.on_message(ctx, from, a, fx),
+                crate::kafka::protocol::Traffic::Bounce(Some(tag)) => r.on_bounce(ctx, tag, fx),
+                crate::kafka::protocol::Traffic::Bounce(None) | crate::kafka::protocol::Traffic::Kafka => {}
+            },
+            Node::Publisher(p) => p.on_message(ctx, msg, fx),
+            Node::AmqpConsumer(c) => c.on_message(msg, fx),
         }
     }
 
@@ -228,6 +242,9 @@ impl Node {
             (Node::Broker(b), KTimer::Broker(t)) => b.on_timer(ctx, t, fx),
             (Node::Producer(p), KTimer::Producer(t)) => p.on_timer(ctx, t, fx),
             (Node::Consumer(c), KTimer::Consumer(t)) => c.on_timer(ctx, t, fx),
+            (Node::Rabbit(r), KTimer::Amqp(t)) => r.on_timer(ctx, t, fx),
+            (Node::Publisher(p), KTimer::Amqp(t)) => p.on_timer(ctx, t, fx),
+            (Node::AmqpConsumer(c), KTimer::Amqp(t)) => c.on_timer(ctx, t, fx),
             (n, t) => panic!("timer {t:?} scheduled for the wrong node kind {:?}", std::mem::discriminant(n)),
         }
     }

@@ -147,6 +147,35 @@ impl Simulation {
         }
     }
 
+    /// The RabbitMQ broker, if the scenario has one.
+    pub fn rabbit(&self) -> Option<(NodeId, &crate::amqp::broker::Rabbit)> {
+        self.nodes.iter().enumerate().find_map(|(i, n)| match n {
+            Node::Rabbit(r) => Some((NodeId(i as u32), &**r)),
+            _ => None,
+        })
+    }
+
+    /// Ready messages in a RabbitMQ queue.
+    pub fn queue_depth(&self, name: &str) -> Option<usize> {
+        self.rabbit().and_then(|(_, r)| r.queues.get(name)).map(|q| q.depth())
+    }
+
+    /// AMQP publishers with their node ids.
+    pub fn publishers(&self) -> impl Iterator<Item = (NodeId, &crate::amqp::publisher::Publisher)> {
+        self.nodes.iter().enumerate().filter_map(|(i, n)| match n {
+            Node::Publisher(p) => Some((NodeId(i as u32), p)),
+            _ => None,
+        })
+    }
+
+    /// AMQP consumers with their node ids.
+    pub fn amqp_consumers(&self) -> impl Iterator<Item = (NodeId, &crate::amqp::consumer::AmqpConsumer)> {
+        self.nodes.iter().enumerate().filter_map(|(i, n)| match n {
+            Node::AmqpConsumer(c) => Some((NodeId(i as u32), c)),
+            _ => None,
+        })
+    }
+
     /// A topic id by name.
     pub fn topic_id(&self, name: &str) -> Option<TopicId> {
         self.names().topics.iter().position(|t| t == name).map(|i| TopicId(i as u16))

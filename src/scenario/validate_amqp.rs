@@ -1,0 +1,143 @@
+//! Semantic checks of the RabbitMQ side: exchanges, queues and bindings that must exist,
+//! names that must be unique, arguments in range.
+
+use super::load::ScenarioError;
+use super::schema::Scenario;
+
+/// Upper bounds on the RabbitMQ topology.
+pub const MAX_QUEUES: usize = 64;
+/// Exchanges.
+pub const MAX_EXCHANGES: usize = 64;
+/// Bindings.
+pub const MAX_BINDINGS: usize = 1024;
+
+/// Checks the RabbitMQ side. `err` places a message near the anchors.
+pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError) -> Result<(), ScenarioError> {
+    let Some(r) = &sc.rabbitmq else {
+        if let Some(p) = sc.publishers.first() {
+            return Err(err(
+                &["publishers"],
+                format!("publisher \"{}\" needs a `rabbitmq` broker in the scenario", p.name),
+            ));
+        }
+        if let Some(c) = sc.amqp_consumers.first() {
+            return Err(err(
+                &["amqp_consumers"],
+                format!("consumer \"{}\" needs a `rabbitmq` broker in the scenario", c.name),
+            ));
+        }
+        return Ok(());
+    };
+    if r.queues.len() > MAX_QUEUES || r.exchanges.len() > MAX_EXCHANGES || r.bindings.len() > MAX_BINDINGS {
+        return Err(err(
+            &["rabbitmq"],
+            format!("at most {MAX_QUEUES} queues, {MAX_EXCHANGES} exchanges and {MAX_BINDINGS} bindings"),
+        ));
+    }
+    let exchange = |n: &str| r.exchanges.iter().any(|e| e.name == n);
+    let queue = |n: &str| r.queues.iter().any(|q| q.name == n);
+    let exchanges: Vec<&str> = r.exchanges.iter().map(|e| e.name.as_str()).collect();
+    let queues: Vec<&str> = r.queues.iter().map(|q| q.name.as_str()).collect();
+    for (i, e) in r.exchanges.iter().enumerate() {
+        let at = format!("\"{}\"", e.name);
+        if e.name.is_empty() || r.exchanges[..i].iter().any(|o| o.name == e.name) {
+            return Err(err(
+                &["exchanges", &at],
+                format!("exchange \"{}\" is empty or defined twice (\"\" is the default exchange)", e.name),
+            ));
+        }
+        if let Some(a) = &e.alternate
+            && !exchange(a)
+        {
+            return Err(err(
+                &["exchanges", &at],
+                format!("exchange \"{}\": alternate exchange \"{a}\" is not defined", e.name),
+            ));
+        }
+    }
+    for (i, q) in r.queues.iter().enumerate() {
+        let at = format!("\"{}\"", q.name);
+        if q.name.is_empty() || r.queues[..i].iter().any(|o| o.name == q.name) {
+            return Err(err(&["queues", &at], format!("queue \"{}\" is empty or defined twice", q.name)));
+        }
+        if let Some(x) = &q.dead_letter_exchange
+            && !x.is_empty()
+            && !exchange(x)
+        {
+            return Err(err(
+                &["queues", &at],
+                format!(
+                    "queue \"{}\": dead-letter exchange \"{x}\" is not defined (exchanges: {})",
+                    q.name,
+                    exchanges.join(", ")
+                ),
+            ));
+        }
+        if q.max_length == Some(0) && q.max_length_bytes == Some(0) {
+            return Err(err(
+                &["queues", &at],
+                "a queue with max_length 0 and max_length_bytes 0 can hold nothing".into(),
+            ));
+        }
+    }
+    for b in &r.bindings {
+        let at = format!("\"{}\"", b.exchange);
+        if !exchange(&b.exchange) {
+            return Err(err(
+                &["bindings", &at],
+                format!("binding from \"{}\": no such exchange (exchanges: {})", b.exchange, exchanges.join(", ")),
+            ));
+        }
+        match (&b.queue, &b.to_exchange) {
+            (Some(q), None) if queue(q) => {}
+            (None, Some(x)) if exchange(x) => {}
+            (Some(q), None) => {
+                return Err(err(
+                    &["bindings", &at],
+                    format!("binding to queue \"{q}\": no such queue (queues: {})", queues.join(", ")),
+                ));
+            }
+            (None, Some(x)) => {
+                return Err(err(&["bindings", &at], format!("binding to exchange \"{x}\": no such exchange")));
+            }
+            (Some(_), Some(_)) | (None, None) => {
+                return Err(err(&["bindings", &at], "a binding names exactly one of `queue` or `to_exchange`".into()));
+            }
+        }
+    }
+    for p in &sc.publishers {
+        if !p.exchange.is_empty() && !exchange(&p.exchange) {
+            return Err(err(
+                &["publishers", &format!("\"{}\"", p.name)],
+                format!("publisher \"{}\": exchange \"{}\" is not defined", p.name, p.exchange),
+            ));
+        }
+        if p.routing_keys.is_empty() {
+            return Err(err(
+                &["publishers", &format!("\"{}\"", p.name)],
+                "`routing_keys` needs at least one key (\"\" is a key)".into(),
+            ));
+        }
+    }
+    for c in &sc.amqp_consumers {
+        let at = format!("\"{}\"", c.name);
+        if !queue(&c.queue) {
+            return Err(err(
+                &["amqp_consumers", &at],
+                format!(
+                    "consumer \"{}\": queue \"{}\" is not defined (queues: {})",
+                    c.name,
+                    c.queue,
+                    queues.join(", ")
+                ),
+            ));
+        }
+        if !(0.0..=1.0).contains(&c.transient_probability) {
+            return Err(err(
+                &["transient_probability"],
+                format!("`transient_probability` is between 0 and 1, got {}", c.transient_probability),
+            ));
+        }
+    }
+    Ok(())
+}

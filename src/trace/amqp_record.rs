@@ -1,0 +1,214 @@
+//! Trace records of the RabbitMQ model: routing, queueing, push delivery, acks, nacks,
+//! dead-lettering, returns and expiry. `RecordKind::Amqp` wraps them.
+
+use super::{MsgId, Names, NodeRef};
+use crate::amqp::DeathReason;
+use serde_json::{Map, Value, json};
+
+/// A queue, by index in the scenario's queue list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QueueRef(pub u16);
+
+/// An AMQP event.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AmqpEvent {
+    /// A published message was routed (to no queue: `queues` empty).
+    Route {
+        publisher: NodeRef,
+        value: MsgId,
+        exchange: String,
+        routing_key: String,
+        queues: Vec<QueueRef>,
+        alternate: bool,
+    },
+    /// A `mandatory` message no queue took went back to its publisher (basic.return).
+    Return { publisher: NodeRef, value: MsgId },
+    /// A message entered a queue.
+    Enqueue { queue: QueueRef, value: MsgId, depth: u32 },
+    /// A full queue refused a message (reject-publish).
+    Refuse { queue: QueueRef, value: MsgId },
+    /// A message was pushed to a consumer.
+    Deliver { queue: QueueRef, consumer: NodeRef, value: MsgId, redelivered: bool },
+    /// The consumer acknowledged it.
+    Ack { queue: QueueRef, consumer: NodeRef, value: MsgId },
+    /// The consumer nacked or rejected it.
+    Nack { queue: QueueRef, consumer: NodeRef, value: MsgId, requeue: bool },
+    /// Its TTL ran out at the head of the queue.
+    Expire { queue: QueueRef, value: MsgId },
+    /// It was dead-lettered: through `exchange` to `to`, or dropped (no DLX, or a cycle).
+    DeadLetter { queue: QueueRef, value: MsgId, reason: DeathReason, exchange: Option<String>, to: Vec<QueueRef> },
+    /// The consumer's application finished a message (ok) or failed on it.
+    Processed { consumer: NodeRef, queue: QueueRef, value: MsgId, ok: bool },
+    /// A publisher confirm arrived: ack, or nack (a queue refused it).
+    Confirm { publisher: NodeRef, value: MsgId, ack: bool },
+}
+
+impl AmqpEvent {
+    /// The snake_case `kind`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AmqpEvent::Route { .. } => "route",
+            AmqpEvent::Return { .. } => "return",
+            AmqpEvent::Enqueue { .. } => "enqueue",
+            AmqpEvent::Refuse { .. } => "refuse",
+            AmqpEvent::Deliver { .. } => "amqp_deliver",
+            AmqpEvent::Ack { .. } => "amqp_ack",
+            AmqpEvent::Nack { .. } => "nack",
+            AmqpEvent::Expire { .. } => "expire",
+            AmqpEvent::DeadLetter { .. } => "amqp_dead_letter",
+            AmqpEvent::Processed { .. } => "amqp_processed",
+            AmqpEvent::Confirm { .. } => "confirm",
+        }
+    }
+
+    /// Shown in the app's event log by default.
+    pub fn is_notable(&self) -> bool {
+        match self {
+            AmqpEvent::Return { .. }
+            | AmqpEvent::Refuse { .. }
+            | AmqpEvent::Expire { .. }
+            | AmqpEvent::DeadLetter { .. }
+            | AmqpEvent::Nack { .. } => true,
+            AmqpEvent::Confirm { ack, .. } => !ack,
+            AmqpEvent::Processed { ok, .. } => !ok,
+            AmqpEvent::Route { queues, .. } => queues.is_empty(),
+            AmqpEvent::Enqueue { .. } | AmqpEvent::Deliver { .. } | AmqpEvent::Ack { .. } => false,
+        }
+    }
+}
+
+fn qs(n: &Names, v: &[QueueRef]) -> Vec<String> {
+    v.iter().map(|q| n.queue(*q).to_string()).collect()
+}
+
+/// The record's fields as JSON.
+pub fn json_fields(e: &AmqpEvent, n: &Names, m: &mut Map<String, Value>) {
+    let node = |r: &NodeRef| json!(n.node(r.0));
+    let mut put = |k: &str, v: Value| {
+        m.insert(k.to_string(), v);
+    };
+    match e {
+        AmqpEvent::Route { publisher, value, exchange, routing_key, queues, alternate } => {
+            put("publisher", node(publisher));
+            put("value_id", json!(n.msg(*value)));
+            put("exchange", json!(exchange));
+            put("routing_key", json!(routing_key));
+            put("queues", json!(qs(n, queues)));
+            put("alternate", json!(alternate));
+        }
+        AmqpEvent::Return { publisher, value } | AmqpEvent::Confirm { publisher, value, .. } => {
+            put("publisher", node(publisher));
+            put("value_id", json!(n.msg(*value)));
+            if let AmqpEvent::Confirm { ack, .. } = e {
+                put("ack", json!(ack));
+            }
+        }
+        AmqpEvent::Enqueue { queue, value, depth } => {
+            put("queue", json!(n.queue(*queue)));
+            put("value_id", json!(n.msg(*value)));
+            put("depth", json!(depth));
+        }
+        AmqpEvent::Refuse { queue, value } | AmqpEvent::Expire { queue, value } => {
+            put("queue", json!(n.queue(*queue)));
+            put("value_id", json!(n.msg(*value)));
+        }
+        AmqpEvent::Deliver { queue, consumer, value, redelivered } => {
+            put("queue", json!(n.queue(*queue)));
+            put("consumer", node(consumer));
+            put("value_id", json!(n.msg(*value)));
+            put("redelivered", json!(redelivered));
+        }
+        AmqpEvent::Ack { queue, consumer, value } | AmqpEvent::Nack { queue, consumer, value, .. } => {
+            put("queue", json!(n.queue(*queue)));
+            put("consumer", node(consumer));
+            put("value_id", json!(n.msg(*value)));
+            if let AmqpEvent::Nack { requeue, .. } = e {
+                put("requeue", json!(requeue));
+            }
+        }
+        AmqpEvent::DeadLetter { queue, value, reason, exchange, to } => {
+            put("queue", json!(n.queue(*queue)));
+            put("value_id", json!(n.msg(*value)));
+            put("reason", json!(reason.name()));
+            put("exchange", json!(exchange));
+            put("to", json!(qs(n, to)));
+        }
+        AmqpEvent::Processed { consumer, queue, value, ok } => {
+            put("consumer", node(consumer));
+            put("queue", json!(n.queue(*queue)));
+            put("value_id", json!(n.msg(*value)));
+            put("ok", json!(ok));
+        }
+    }
+}
+
+/// The record as a sentence.
+pub fn describe(e: &AmqpEvent, n: &Names) -> String {
+    let node = |r: &NodeRef| n.node(r.0).to_string();
+    match e {
+        AmqpEvent::Route { publisher, value, exchange, routing_key, queues, alternate } => {
+            let x =
+                if exchange.is_empty() { "the default exchange".to_string() } else { format!("exchange {exchange}") };
+            let to = if queues.is_empty() { "no queue".to_string() } else { qs(n, queues).join(", ") };
+            let alt = if *alternate { " (through the alternate exchange)" } else { "" };
+            format!(
+                "{} published {} to {x} with key \"{routing_key}\": routed to {to}{alt}",
+                node(publisher),
+                n.msg(*value)
+            )
+        }
+        AmqpEvent::Return { publisher, value } => {
+            format!("{} was unroutable and returned to {} (mandatory)", n.msg(*value), node(publisher))
+        }
+        AmqpEvent::Enqueue { queue, value, depth } => {
+            format!("{} entered queue {} ({depth} ready)", n.msg(*value), n.queue(*queue))
+        }
+        AmqpEvent::Refuse { queue, value } => {
+            format!("queue {} is full and refused {}", n.queue(*queue), n.msg(*value))
+        }
+        AmqpEvent::Deliver { queue, consumer, value, redelivered } => format!(
+            "queue {} pushed {} to {}{}",
+            n.queue(*queue),
+            n.msg(*value),
+            node(consumer),
+            if *redelivered { " (redelivered)" } else { "" }
+        ),
+        AmqpEvent::Ack { queue, consumer, value } => {
+            format!("{} acknowledged {} (queue {})", node(consumer), n.msg(*value), n.queue(*queue))
+        }
+        AmqpEvent::Nack { queue, consumer, value, requeue } => format!(
+            "{} rejected {} ({})",
+            node(consumer),
+            n.msg(*value),
+            if *requeue { format!("requeued to {}", n.queue(*queue)) } else { "not requeued".into() }
+        ),
+        AmqpEvent::Expire { queue, value } => {
+            format!("{} expired at the head of queue {}", n.msg(*value), n.queue(*queue))
+        }
+        AmqpEvent::DeadLetter { queue, value, reason, exchange, to } => match exchange {
+            Some(x) => format!(
+                "{} was dead-lettered from {} ({}) through {x} to {}",
+                n.msg(*value),
+                n.queue(*queue),
+                reason.name(),
+                if to.is_empty() { "no queue".into() } else { qs(n, to).join(", ") }
+            ),
+            None => format!(
+                "{} was dropped from {} ({}; no dead-letter exchange)",
+                n.msg(*value),
+                n.queue(*queue),
+                reason.name()
+            ),
+        },
+        AmqpEvent::Processed { consumer, queue, value, ok } => format!(
+            "{} {} {} from {}",
+            node(consumer),
+            if *ok { "processed" } else { "failed to process" },
+            n.msg(*value),
+            n.queue(*queue)
+        ),
+        AmqpEvent::Confirm { publisher, value, ack } => {
+            format!("{} got a publisher {} for {}", node(publisher), if *ack { "ack" } else { "nack" }, n.msg(*value))
+        }
+    }
+}
