@@ -140,7 +140,8 @@ impl AmqpConsumer {
         let Some((tag, msg, _)) = self.processing.take() else { return };
         let c = self.cfg.clone();
         let poison = msg.poison || c.poison_keys.contains(&msg.routing_key);
-        let ok = !poison && !(c.transient_ppm > 0 && ctx.rng.chance_ppm(c.transient_ppm));
+        let transient = !poison && c.transient_ppm > 0 && ctx.rng.chance_ppm(c.transient_ppm);
+        let ok = !poison && !transient;
         let ev = AmqpEvent::Processed { consumer: NodeRef(ctx.me.0), queue: c.queue_ref, value: msg.value, ok };
         fx.record(RecordKind::Amqp(ev));
         if !c.auto_ack {

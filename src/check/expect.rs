@@ -144,6 +144,10 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
             let n = s.amqp.routed.iter().filter(|(q, _)| sim.names().queue(**q) == queue).map(|(_, n)| *n).sum();
             range(&format!("messages routed to {queue}"), n, *min, *max)
         }
+        Expectation::Refused { queue, min, max } => {
+            let n = s.amqp.refused.iter().filter(|(q, _)| sim.names().queue(**q) == queue).map(|(_, n)| *n).sum();
+            range(&format!("messages {queue} refused"), n, *min, *max)
+        }
         Expectation::Redelivered { min, max } => range("redeliveries", s.amqp.redelivered, *min, *max),
         Expectation::Returned { min, max } => range("messages returned to publishers", s.amqp.returned, *min, *max),
         Expectation::QueueDepthAtMost { queue, at, n } => {

@@ -126,6 +126,8 @@ pub struct AmqpStats {
     pub returned: u64,
     /// Messages published (routed or not).
     pub published: u64,
+    /// Messages each queue refused (reject-publish).
+    pub refused: BTreeMap<crate::trace::QueueRef, u64>,
 }
 
 /// Run-wide counters.
@@ -221,12 +223,8 @@ impl Stats {
                     c.failures += 1;
                 }
             }
-            A::Enqueue { .. }
-            | A::Refuse { .. }
-            | A::Ack { .. }
-            | A::Nack { .. }
-            | A::Expire { .. }
-            | A::Confirm { .. } => {}
+            A::Refuse { queue, .. } => *self.amqp.refused.entry(*queue).or_default() += 1,
+            A::Enqueue { .. } | A::Ack { .. } | A::Nack { .. } | A::Expire { .. } | A::Confirm { .. } => {}
         }
     }
 

@@ -905,6 +905,14 @@ pub enum Expectation {
         #[serde(default)]
         max: Option<u64>,
     },
+    /// Messages a full queue refused (reject-publish).
+    Refused {
+        queue: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// Deliveries flagged redelivered.
     Redelivered {
         #[serde(default)]
@@ -956,6 +964,7 @@ impl Expectation {
             | Expectation::DeadLettered { .. }
             | Expectation::Redriven { .. }
             | Expectation::Routed { .. }
+            | Expectation::Refused { .. }
             | Expectation::Redelivered { .. }
             | Expectation::Returned { .. } => None,
         }

@@ -441,6 +441,27 @@ fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
         {
             return Err(v.err(&["expect"], "this expectation needs a `consumer` or a `group`".into()));
         }
+        let queue_named = match e {
+            Expectation::Routed { queue, .. }
+            | Expectation::Refused { queue, .. }
+            | Expectation::QueueDepthAtMost { queue, .. }
+            | Expectation::DeadLettered { queue: Some(queue), .. } => Some(queue),
+            _ => None,
+        };
+        if let Some(q) = queue_named
+            && !sc.rabbitmq.as_ref().is_some_and(|r| r.queues.iter().any(|x| &x.name == q))
+        {
+            return Err(v.err(
+                &["expect", &format!("\"{q}\"")],
+                format!("expectation names queue \"{q}\", which is not defined"),
+            ));
+        }
+        if let Expectation::DeadLettered { topic: None, queue: None, .. } = e {
+            return Err(v.err(
+                &["expect", "DeadLettered"],
+                "`DeadLettered` needs a `topic` (Kafka) or a `queue` (RabbitMQ)".into(),
+            ));
+        }
         if let Some(c) = bad_consumer {
             return Err(v.err(
                 &["expect", &format!("\"{c}\"")],
