@@ -1,4 +1,5 @@
-//! `brokerlab explain`: the engine's own partitioner, answering "where does this key go?".
+//! `brokerlab explain`: the engine's own partitioner, assignors and AMQP routing, answering
+//! "where does this key go?", "who gets which partition?", "which queues get this message?".
 
 use crate::kafka::assignor::{Member, Strategy, assign, member_order};
 use crate::kafka::partitioner::{murmur2, to_positive};
@@ -20,10 +21,12 @@ pub(super) enum Explain {
         #[arg(required = true)]
         keys: Vec<String>,
     },
+    /// Which queues each message reaches: the RabbitMQ model's exchange routing.
+    Route(super::explain_route::RouteArgs),
     /// Which partitions each group member gets: the engine's assignors (Kafka's Java client
-    /// algorithms). Sticky and cooperative-sticky are not available yet.
+    /// algorithms).
     Assign {
-        /// range | roundrobin
+        /// range | roundrobin | sticky | cooperative-sticky
         #[arg(long)]
         strategy: String,
         /// A topic and its partition count, NAME:PARTITIONS (repeat).
@@ -96,6 +99,7 @@ fn parse_assign(strategy: &str, topics: &[String], members: &[String]) -> Result
 
 pub(super) fn explain(e: Explain) -> ExitCode {
     match e {
+        Explain::Route(a) => super::explain_route::explain_route(a),
         Explain::Assign { strategy, topics, members, json } => {
             let (strategy, parts, members) = match parse_assign(&strategy, &topics, &members) {
                 Ok(x) => x,

@@ -13,6 +13,7 @@ macro_rules! outln {
 
 mod bench;
 mod explain;
+mod explain_route;
 mod run;
 
 use clap::{Parser, Subcommand};
