@@ -104,35 +104,20 @@ pub fn inject(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
     ui.heading("Break things");
     let brokers = l.scenario.cluster.brokers;
     let f = &mut l.inject;
-    ui.horizontal(|ui| {
-        egui::ComboBox::from_id_salt("broker").width(90.0).selected_text(format!("broker-{}", f.broker)).show_ui(
-            ui,
-            |ui| {
-                for b in 1..=brokers {
-                    ui.selectable_value(&mut f.broker, b, format!("broker-{b}"));
-                }
-            },
-        );
-        let b = f.broker;
-        if ui.button("crash").on_hover_text("Process crash: the log on disk survives").clicked() {
-            asked.commands.push(Command::Inject(Action::CrashBroker(b)));
-        }
-        if ui.button("restart").clicked() {
-            asked.commands.push(Command::Inject(Action::RestartBroker(b)));
-        }
-    });
-    ui.horizontal(|ui| {
-        let b = f.broker;
-        if ui.button("power off").on_hover_text("Machine crash: unflushed records are lost").clicked() {
-            asked.commands.push(Command::Inject(Action::PowerOffBroker(b)));
-        }
-        if ui.button("stop cleanly").clicked() {
-            asked.commands.push(Command::Inject(Action::StopBroker(b)));
-        }
-        if ui.button("crash controller").clicked() {
-            asked.commands.push(Command::Inject(Action::CrashController));
-        }
-    });
+    if brokers > 0 {
+        broker_actions(ui, f, brokers, asked);
+    }
+    if l.scenario.rabbitmq.is_some() {
+        ui.horizontal(|ui| {
+            if ui.button("crash RabbitMQ").on_hover_text("Transient messages and non-durable queues are lost").clicked()
+            {
+                asked.commands.push(Command::Inject(Action::CrashRabbit));
+            }
+            if ui.button("restart RabbitMQ").clicked() {
+                asked.commands.push(Command::Inject(Action::RestartRabbit));
+            }
+        });
+    }
     let names = l.sim.names().clone();
     let clients: Vec<String> = l
         .sim
@@ -253,6 +238,38 @@ pub fn inject(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
             .clicked()
         {
             asked.commands.push(Command::Save(l.save_path.clone()));
+        }
+    });
+}
+
+fn broker_actions(ui: &mut egui::Ui, f: &mut super::state::InjectForm, brokers: u32, asked: &mut Asked) {
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("broker").width(90.0).selected_text(format!("broker-{}", f.broker)).show_ui(
+            ui,
+            |ui| {
+                for b in 1..=brokers {
+                    ui.selectable_value(&mut f.broker, b, format!("broker-{b}"));
+                }
+            },
+        );
+        let b = f.broker;
+        if ui.button("crash").on_hover_text("Process crash: the log on disk survives").clicked() {
+            asked.commands.push(Command::Inject(Action::CrashBroker(b)));
+        }
+        if ui.button("restart").clicked() {
+            asked.commands.push(Command::Inject(Action::RestartBroker(b)));
+        }
+    });
+    ui.horizontal(|ui| {
+        let b = f.broker;
+        if ui.button("power off").on_hover_text("Machine crash: unflushed records are lost").clicked() {
+            asked.commands.push(Command::Inject(Action::PowerOffBroker(b)));
+        }
+        if ui.button("stop cleanly").clicked() {
+            asked.commands.push(Command::Inject(Action::StopBroker(b)));
+        }
+        if ui.button("crash controller").clicked() {
+            asked.commands.push(Command::Inject(Action::CrashController));
         }
     });
 }

@@ -139,6 +139,28 @@ fn client(ui: &mut egui::Ui, sim: &Simulation, n: u32) {
                 ));
             }
         }
+        Node::Rabbit(r) => super::rabbit_scene::inspect(ui, r),
+        Node::Publisher(p) => {
+            ui.label(format!(
+                "exchange \"{}\" · keys {:?} · persistent {} · confirms {} ({} unconfirmed)",
+                p.cfg.exchange,
+                p.cfg.routing_keys,
+                p.cfg.persistent,
+                p.cfg.confirms,
+                p.unconfirmed.len()
+            ));
+        }
+        Node::AmqpConsumer(c) => {
+            ui.label(format!(
+                "queue {} · prefetch {} · auto-ack {} · on failure {:?}",
+                c.cfg.queue, c.cfg.prefetch, c.cfg.auto_ack, c.cfg.on_failure
+            ));
+            ui.label(format!(
+                "{} delivered and waiting, {} processing",
+                c.buffer.len(),
+                usize::from(c.processing.is_some())
+            ));
+        }
         Node::Broker(_) | Node::ZooKeeper(_) => {}
     }
 }
@@ -223,6 +245,19 @@ pub fn charts(ui: &mut egui::Ui, l: &Loaded) {
                 p.line(Line::new(format!("lag {name} ({now:.0})"), PlotPoints::from(pts)));
             }
         });
+    }
+    if let Some((_, r)) = l.sim.rabbit() {
+        small_plot("queues", h).show(ui, |p| {
+            for (i, name) in r.queues.keys().enumerate() {
+                let pts: Vec<[f64; 2]> =
+                    s.iter().map(|x| [x.t, x.queues.get(i).copied().unwrap_or(0) as f64]).collect();
+                let now = pts.last().map(|p| p[1]).unwrap_or(0.0);
+                p.line(Line::new(format!("{name} ready ({now:.0})"), PlotPoints::from(pts)));
+            }
+        });
+    }
+    if l.sim.cluster().brokers == 0 {
+        return;
     }
     small_plot("isr", h).show(ui, |p| {
         let isr_now = s.last().map(|x| x.min_isr).unwrap_or(0);

@@ -7,6 +7,7 @@ pub mod frame_bench;
 pub mod inspector;
 pub mod layout;
 pub mod playback;
+pub mod rabbit_scene;
 pub mod scene;
 pub mod screenshot;
 pub mod state;

@@ -47,6 +47,21 @@ pub struct Dot {
     pub msg: Option<MsgId>,
 }
 
+/// Where a node is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The ZooKeeper box.
+    ZooKeeper,
+    /// A broker box (index into the layout's boxes).
+    Broker(usize),
+    /// The RabbitMQ box (the last of the layout's boxes).
+    Rabbit(usize),
+    /// A client on the left (producers, then publishers).
+    Producer(usize),
+    /// A client on the right (consumers, then AMQP consumers).
+    Consumer(usize),
+}
+
 /// Everything the scene shows, computed from the simulation.
 pub struct SceneModel {
     /// Positions.
@@ -55,27 +70,54 @@ pub struct SceneModel {
     pub rows: Vec<Vec<Tp>>,
     /// Messages in flight.
     pub dots: Vec<Dot>,
+    /// Where each node (by index) is drawn.
+    pub slots: Vec<Slot>,
 }
 
-fn anchor(sim: &Simulation, m: &SceneModel, n: NodeId, tp: Option<Tp>) -> Pos2 {
-    let (brokers, producers) = (sim.cluster().brokers as usize, m.layout.producers.len());
-    let i = n.0 as usize;
-    if i == 0 {
-        return m.layout.zookeeper.center_bottom();
+/// Where every node goes: Kafka producers then AMQP publishers on the left, Kafka
+/// consumers then AMQP consumers on the right.
+fn slots(sim: &Simulation) -> Vec<Slot> {
+    let n = sim.names().nodes.len();
+    let mut out = vec![Slot::ZooKeeper; n];
+    let brokers = sim.cluster().brokers as usize;
+    for (b, slot) in out.iter_mut().enumerate().skip(1).take(brokers) {
+        *slot = Slot::Broker(b - 1);
     }
-    if i <= brokers {
-        let b = &m.layout.brokers[i - 1];
-        // Rows come from a BTreeMap, so they are sorted: binary search per dot.
-        return match tp.and_then(|tp| m.rows[i - 1].binary_search(&tp).ok()) {
-            Some(r) => replica_row(*b, r).left_center() + vec2(replica_row(*b, r).width() * 0.25, 0.0),
-            None => b.center(),
-        };
+    let left: Vec<NodeId> = sim.producers().map(|(id, _)| id).chain(sim.publishers().map(|(id, _)| id)).collect();
+    for (k, id) in left.into_iter().enumerate() {
+        out[id.0 as usize] = Slot::Producer(k);
     }
-    let p = i - 1 - brokers;
-    if p < producers {
-        return m.layout.producers[p];
+    let right: Vec<NodeId> = sim.consumers().map(|(id, _)| id).chain(sim.amqp_consumers().map(|(id, _)| id)).collect();
+    for (k, id) in right.into_iter().enumerate() {
+        out[id.0 as usize] = Slot::Consumer(k);
     }
-    m.layout.consumers.get(p - producers).copied().unwrap_or(m.layout.banner.center())
+    if let Some((id, _)) = sim.rabbit() {
+        out[id.0 as usize] = Slot::Rabbit(brokers);
+    }
+    out
+}
+
+fn anchor(_sim: &Simulation, m: &SceneModel, n: NodeId, tp: Option<Tp>, row: Option<usize>) -> Pos2 {
+    match m.slots.get(n.0 as usize).copied().unwrap_or(Slot::ZooKeeper) {
+        Slot::ZooKeeper => m.layout.zookeeper.center_bottom(),
+        Slot::Broker(i) => {
+            let b = &m.layout.brokers[i];
+            // Rows come from a BTreeMap, so they are sorted: binary search per dot.
+            match tp.and_then(|tp| m.rows[i].binary_search(&tp).ok()) {
+                Some(r) => replica_row(*b, r).left_center() + vec2(replica_row(*b, r).width() * 0.25, 0.0),
+                None => b.center(),
+            }
+        }
+        Slot::Rabbit(i) => {
+            let b = m.layout.brokers[i];
+            match row {
+                Some(r) => super::rabbit_scene::row_rect(b, r).left_center() + vec2(40.0, 0.0),
+                None => b.center(),
+            }
+        }
+        Slot::Producer(k) => m.layout.producers.get(k).copied().unwrap_or(m.layout.banner.center()),
+        Slot::Consumer(k) => m.layout.consumers.get(k).copied().unwrap_or(m.layout.banner.center()),
+    }
 }
 
 fn dot_style(sim: &Simulation, to: NodeId, msg: &Msg) -> (Color32, f32, Option<MsgId>, Option<Tp>) {
@@ -107,6 +149,7 @@ fn dot_style(sim: &Simulation, to: NodeId, msg: &Msg) -> (Color32, f32, Option<M
             crate::kafka::protocol::GroupMsg::Commit { .. } | crate::kafka::protocol::GroupMsg::CommitResp { .. },
         ) => (COMMIT, 2.5, None, None),
         Msg::Group(_) => (CONTROL, 2.0, None, None),
+        Msg::Amqp(a) => amqp_dot(a),
         Msg::MetadataReq { .. } | Msg::MetadataResp { .. } => (DIM, 2.0, None, None),
         Msg::ZkHeartbeat { .. } => (Color32::from_rgb(150, 120, 200), 1.5, None, None),
         Msg::AlterPartition { tp, .. } | Msg::AlterPartitionResp { tp, .. } => (CONTROL, 3.0, None, Some(*tp)),
@@ -122,6 +165,20 @@ fn dot_style(sim: &Simulation, to: NodeId, msg: &Msg) -> (Color32, f32, Option<M
     }
 }
 
+fn amqp_dot(a: &crate::amqp::AmqpMsg) -> (Color32, f32, Option<MsgId>, Option<Tp>) {
+    use crate::amqp::AmqpMsg as A;
+    match a {
+        A::Publish { msg, .. } if !msg.deaths.is_empty() => (ERROR, 3.5, Some(msg.value), None),
+        A::Publish { msg, .. } => (PALETTE[msg.value.producer() as usize % PALETTE.len()], 3.5, Some(msg.value), None),
+        A::Deliver { msg, redelivered, .. } => {
+            (if *redelivered { Color32::from_rgb(255, 140, 60) } else { TO_CONSUMER }, 3.5, Some(msg.value), None)
+        }
+        A::Ack { .. } | A::Confirm { ack: true, .. } => (ACK, 2.0, None, None),
+        A::Nack { .. } | A::Confirm { ack: false, .. } | A::Return { .. } => (ERROR, 2.5, None, None),
+        A::Consume { .. } | A::ConsumeOk { .. } | A::Close | A::Reset => (CONTROL, 2.5, None, None),
+    }
+}
+
 /// Computes the scene for the simulation as it is now, in `area`.
 pub fn model(sim: &Simulation, area: Rect) -> SceneModel {
     // Of __consumer_offsets, only the partitions that hold a group (their leader coordinates it).
@@ -131,15 +188,25 @@ pub fn model(sim: &Simulation, area: Rect) -> SceneModel {
     let shown = |tp: &Tp| Some(tp.topic) != cfg.offsets_topic || coord.contains(tp);
     let rows: Vec<Vec<Tp>> =
         sim.brokers().map(|b| b.rm.replicas.keys().copied().filter(|tp| shown(tp)).collect()).collect();
-    let per: Vec<usize> = rows.iter().map(|r| r.len()).collect();
-    let lay = layout(area, &per, sim.producers().count(), sim.consumers().count());
-    let mut m = SceneModel { layout: lay, rows, dots: Vec::new() };
+    let mut per: Vec<usize> = rows.iter().map(|r| r.len()).collect();
+    let rabbit = sim.rabbit().map(|(_, r)| r);
+    if let Some(r) = rabbit {
+        per.push(super::rabbit_scene::rows(r));
+    }
+    let left = sim.producers().count() + sim.publishers().count();
+    let right = sim.consumers().count() + sim.amqp_consumers().count();
+    let lay = layout(area, &per, left, right);
+    let mut m = SceneModel { layout: lay, rows, dots: Vec::new(), slots: slots(sim) };
     let now = sim.now();
     let mut dots = Vec::new();
     for f in sim.in_flight() {
         let (color, radius, msg, tp) = dot_style(sim, f.to, f.msg);
-        let a = anchor(sim, &m, f.from, tp);
-        let b = anchor(sim, &m, f.to, tp);
+        let row = match (f.msg, rabbit) {
+            (Msg::Amqp(a), Some(r)) => super::rabbit_scene::row_for(r, a),
+            _ => None,
+        };
+        let a = anchor(sim, &m, f.from, tp, row);
+        let b = anchor(sim, &m, f.to, tp, row);
         let span = f.deliver_at.0.saturating_sub(f.sent_at.0).max(1) as f32;
         let t = (now.0.saturating_sub(f.sent_at.0) as f32 / span).clamp(0.0, 1.0);
         dots.push(Dot { pos: a + (b - a) * t, color, radius, msg });
@@ -198,13 +265,22 @@ pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) {
             Color32::WHITE,
         );
     }
-    draw_links(&painter, &m);
-    draw_zookeeper(&painter, sim, m.layout.zookeeper, &font, &small);
+    let kafka = sim.cluster().brokers > 0;
+    draw_links(&painter, &m, kafka);
+    if kafka {
+        draw_zookeeper(&painter, sim, m.layout.zookeeper, &font, &small);
+    }
     draw_cuts(&painter, sim, &m);
     for (i, b) in sim.brokers().enumerate() {
         draw_broker(&painter, sim, b.id, m.layout.brokers[i], &m.rows[i], &hw_flash, &leader_flash, &font, &small);
     }
+    if let Some((id, r)) = sim.rabbit()
+        && let Some(Slot::Rabbit(i)) = m.slots.get(id.0 as usize).copied()
+    {
+        super::rabbit_scene::draw(&painter, sim, sim.is_up(id), r, m.layout.brokers[i], &font, &small);
+    }
     draw_clients(&painter, sim, &m, &font, &small);
+    super::rabbit_scene::draw_clients(&painter, sim, &m, &font, &small);
     for d in &m.dots {
         painter.circle_filled(d.pos, d.radius, d.color);
     }
@@ -227,10 +303,16 @@ fn pick(sim: &Simulation, m: &SceneModel, p: Pos2) -> Selection {
     if let Some(d) = m.dots.iter().rev().find(|d| d.msg.is_some() && d.pos.distance(p) <= d.radius + 4.0) {
         return Selection::Message(d.msg.expect("filtered"));
     }
-    if m.layout.zookeeper.contains(p) {
+    if sim.cluster().brokers > 0 && m.layout.zookeeper.contains(p) {
         return Selection::ZooKeeper;
     }
+    let slot_node = |want: Slot| m.slots.iter().position(|s| *s == want).map(|i| i as u32);
     for (i, b) in m.layout.brokers.iter().enumerate() {
+        if b.contains(p)
+            && let Some(n) = slot_node(Slot::Rabbit(i))
+        {
+            return Selection::Client(n);
+        }
         if b.contains(p) {
             let id = BrokerId(i as u32 + 1);
             for (r, tp) in m.rows[i].iter().enumerate() {
@@ -241,24 +323,24 @@ fn pick(sim: &Simulation, m: &SceneModel, p: Pos2) -> Selection {
             return Selection::Broker(id);
         }
     }
-    let brokers = sim.cluster().brokers;
-    let np = m.layout.producers.len() as u32;
     let r = m.layout.client_radius + 6.0;
     if let Some(i) = m.layout.producers.iter().position(|c| c.distance(p) <= r) {
-        return Selection::Client(1 + brokers + i as u32);
+        return slot_node(Slot::Producer(i)).map(Selection::Client).unwrap_or(Selection::None);
     }
     if let Some(i) = m.layout.consumers.iter().position(|c| c.distance(p) <= r) {
-        return Selection::Client(1 + brokers + np + i as u32);
+        return slot_node(Slot::Consumer(i)).map(Selection::Client).unwrap_or(Selection::None);
     }
     Selection::None
 }
 
 /// Faint lines for the connections messages travel: clients to brokers, brokers to
 /// ZooKeeper.
-fn draw_links(p: &egui::Painter, m: &SceneModel) {
+fn draw_links(p: &egui::Painter, m: &SceneModel, kafka: bool) {
     let faint = Stroke::new(1.0, Color32::from_rgb(44, 48, 58));
     for b in &m.layout.brokers {
-        p.line_segment([b.center_top(), m.layout.zookeeper.center_bottom()], faint);
+        if kafka {
+            p.line_segment([b.center_top(), m.layout.zookeeper.center_bottom()], faint);
+        }
         for c in &m.layout.producers {
             p.line_segment([*c, b.left_center()], faint);
         }
@@ -302,14 +384,14 @@ fn draw_cuts(p: &egui::Painter, sim: &Simulation, m: &SceneModel) {
     for c in sim.cuts() {
         for &a in &c.a {
             for &b in &c.b {
-                let (pa, pb) = (anchor(sim, m, a, None), anchor(sim, m, b, None));
+                let (pa, pb) = (anchor(sim, m, a, None, None), anchor(sim, m, b, None, None));
                 p.extend(Shape::dashed_line(&[pa, pb], Stroke::new(2.0, ERROR), 8.0, 6.0));
                 p.text(pa + (pb - pa) * 0.5, Align2::CENTER_CENTER, "✂ cut", FontId::proportional(13.0), ERROR);
             }
         }
     }
     for (a, b, d) in sim.slow_links() {
-        let (pa, pb) = (anchor(sim, m, a, None), anchor(sim, m, b, None));
+        let (pa, pb) = (anchor(sim, m, a, None, None), anchor(sim, m, b, None, None));
         p.extend(Shape::dashed_line(&[pa, pb], Stroke::new(1.5, Color32::from_rgb(230, 200, 80)), 3.0, 5.0));
         p.text(
             pa + (pb - pa) * 0.5,

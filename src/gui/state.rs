@@ -67,6 +67,8 @@ pub struct Sample {
     pub min_isr: usize,
     /// Records retained in partition logs (leaders).
     pub depth: u64,
+    /// Ready messages per RabbitMQ queue (in name order).
+    pub queues: Vec<u64>,
 }
 
 /// The inject form's choices.
@@ -181,11 +183,15 @@ impl Loaded {
             .sum();
         let s = Sample {
             t: sim.now().as_secs_f64(),
-            produced: sim.stats.produced,
+            produced: sim.stats.produced + sim.stats.amqp.published,
             consumed: sim.stats.consumed(),
             lag: sim.consumers().map(|(id, _)| sim.lag(id)).collect(),
             min_isr,
             depth,
+            queues: sim
+                .rabbit()
+                .map(|(_, r)| r.queues.values().map(|q| q.depth() as u64).collect())
+                .unwrap_or_default(),
         };
         if self.samples.len() == MAX_SAMPLES {
             self.samples.pop_front();

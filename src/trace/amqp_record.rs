@@ -71,7 +71,8 @@ impl AmqpEvent {
             | AmqpEvent::Nack { .. } => true,
             AmqpEvent::Confirm { ack, .. } => !ack,
             AmqpEvent::Processed { ok, .. } => !ok,
-            AmqpEvent::Route { queues, .. } => queues.is_empty(),
+            // Copies to several queues (pub/sub) and unroutable messages are the lessons.
+            AmqpEvent::Route { queues, alternate, .. } => queues.len() != 1 || *alternate,
             AmqpEvent::Enqueue { .. } | AmqpEvent::Deliver { .. } | AmqpEvent::Ack { .. } => false,
         }
     }
