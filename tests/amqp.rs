@@ -286,3 +286,46 @@ fn a_restart_keeps_persistent_messages_of_durable_queues_only() {
     assert_eq!(order(&durable), vec![0, 2], "persistent ones (even numbers) survive");
     assert_eq!(transient.depth(), 0);
 }
+
+fn exchange(kind: ExchangeKind, binds: &[(&str, &str)], alternate: Option<&str>) -> Exchange {
+    let bindings = binds
+        .iter()
+        .map(|(dest, key)| {
+            let dest = match dest.strip_prefix("x:") {
+                Some(x) => Dest::Exchange(x.to_string()),
+                None => Dest::Queue(dest.to_string()),
+            };
+            Binding { dest, key: key.to_string(), args: vec![] }
+        })
+        .collect();
+    Exchange { kind, bindings, alternate: alternate.map(String::from) }
+}
+
+#[test]
+fn direct_fanout_default_e2e_and_alternate_route_as_rabbitmq_does() {
+    let xs: BTreeMap<String, Exchange> = [
+        (
+            "d".to_string(),
+            exchange(ExchangeKind::Direct, &[("q1", "a"), ("q2", "a"), ("q3", "b"), ("q1", "c")], Some("alt")),
+        ),
+        ("f".to_string(), exchange(ExchangeKind::Fanout, &[("q1", "ignored"), ("q2", ""), ("x:d", "")], None)),
+        ("alt".to_string(), exchange(ExchangeKind::Fanout, &[("lost", "")], None)),
+        // A loop through exchanges is followed once per exchange.
+        ("loop".to_string(), exchange(ExchangeKind::Fanout, &[("x:loop", ""), ("q3", "")], None)),
+    ]
+    .into();
+    let exists = |q: &str| ["q1", "q2", "q3", "lost"].contains(&q);
+    let r = |x: &str, k: &str| route(&xs, &exists, x, k, &[]).queues.into_iter().collect::<Vec<_>>();
+    assert_eq!(r("d", "a"), vec!["q1", "q2"], "direct: every binding with an equal key");
+    assert_eq!(r("d", "A"), vec!["lost"], "byte-for-byte: no match goes to the alternate exchange");
+    assert_eq!(
+        r("f", "anything"),
+        vec!["lost", "q1", "q2"],
+        "fanout ignores the key; d, reached through it, matches nothing and uses its alternate"
+    );
+    assert_eq!(r("f", "a"), vec!["q1", "q2"], "one copy per queue, however many bindings match");
+    assert_eq!(r("", "q3"), vec!["q3"], "default exchange: the queue named by the key");
+    assert!(r("", "nope").is_empty());
+    assert_eq!(r("loop", "k"), vec!["q3"]);
+    assert!(route(&xs, &exists, "d", "A", &[]).via_alternate);
+}

@@ -126,3 +126,37 @@ fn adding_a_consumer_to_an_unknown_group_names_the_fault() {
     assert!(e.msg.contains("no consumer group is called \"h\""), "{e}");
     assert_eq!(e.line, 7, "{e}");
 }
+
+const RABBIT: &str = r#"Scenario(
+  name: "x",
+  duration: "10s",
+  cluster: (brokers: 0),
+  rabbitmq: (queues: [(name: "q")], exchanges: [(name: "x", kind: Topic)],
+             bindings: [(exchange: "x", queue: "q", key: "a.*")]),
+  publishers: [(name: "p", exchange: "x", rate: PerSecond(1))],
+)"#;
+
+#[test]
+fn a_binding_to_an_unknown_queue_names_the_queues_that_exist() {
+    parse(RABBIT, "ok.ron").expect("valid");
+    let e = err(&RABBIT.replace(r#"queue: "q", key"#, r#"queue: "nope", key"#));
+    assert_eq!(e.line, 6, "{e}");
+    assert!(e.msg.contains("binding to queue \"nope\": no such queue (queues: q)"), "{e}");
+}
+
+#[test]
+fn an_unknown_exchange_kind_lists_the_four_kinds() {
+    let e = err(&RABBIT.replace("kind: Topic", "kind: Broadcast"));
+    assert_eq!(e.line, 5, "{e}");
+    assert!(e.msg.contains("Fanout") && e.msg.contains("Headers"), "{e}");
+}
+
+#[test]
+fn kafka_topics_need_brokers() {
+    let e = err(&RABBIT.replace(
+        r#"  publishers:"#,
+        r#"  topics: [(name: "t")],
+  publishers:"#,
+    ));
+    assert!(e.msg.contains("`brokers` must be between 1"), "{e}");
+}

@@ -130,7 +130,9 @@ pub fn route(
             continue;
         }
         let Some(ex) = exchanges.get(&x) else { continue };
+        let mut matched = false;
         for b in ex.bindings.iter().filter(|b| binding_matches(ex.kind, b, key, headers)) {
+            matched = true;
             match &b.dest {
                 Dest::Queue(q) if queue_exists(q) => {
                     out.queues.insert(q.clone());
@@ -139,14 +141,12 @@ pub fn route(
                 Dest::Exchange(e) => todo.push(e.clone()),
             }
         }
-    }
-    if out.queues.is_empty()
-        && let Some(alt) = exchanges.get(exchange).and_then(|e| e.alternate.clone())
-        && !visited.contains(&alt)
-    {
-        let mut r = route(exchanges, queue_exists, &alt, key, headers);
-        r.via_alternate = true;
-        return r;
+        // R rabbit_exchange process_alternate: an exchange whose bindings matched nothing
+        // hands the message to its alternate exchange (each exchange still visited once).
+        if !matched && let Some(alt) = &ex.alternate {
+            out.via_alternate = true;
+            todo.push(alt.clone());
+        }
     }
     out
 }
