@@ -143,9 +143,11 @@ fn random_fault_schedules_never_panic_and_keep_replication_invariants() {
             check_invariants(&sim, &mut leaders, &mut hw);
             sim.inject(random_action(&mut rng));
         }
+        assert!(sim.violation.is_none(), "seed {seed}: {:?}", sim.violation);
         // Heal everything and restart everyone: the cluster must recover leaders.
         heal_and_restart(&mut sim, &["p1", "p2", "p3", "c1", "c2"]);
         sim.run_until(SimTime(sim.now().0 + 60_000_000));
+        assert!(sim.violation.is_none(), "seed {seed}: {:?}", sim.violation);
         check_invariants(&sim, &mut leaders, &mut hw);
         for tp in sim.partitions() {
             if sim.leader_of(tp).is_none() {

@@ -2,6 +2,7 @@
 //! loss, and the runner that evaluates expectations at their times.
 
 pub mod expect;
+pub mod invariants;
 pub mod run;
 pub mod stats;
 

@@ -75,7 +75,7 @@ pub fn run_scenario_with_progress(
             continue;
         }
         // Run in slices so captured records do not pile up in memory.
-        while sim.now() < at {
+        while sim.now() < at && sim.violation.is_none() {
             let slice = SimTime((sim.now().0 + 1_000_000).min(at.0));
             sim.run_until(slice);
             flush(&mut sim);
@@ -83,11 +83,19 @@ pub fn run_scenario_with_progress(
         }
         outcomes[i] = Some(evaluate(&sim, &sc.expect[i]));
     }
-    while sim.now() < end {
+    while sim.now() < end && sim.violation.is_none() {
         let slice = SimTime((sim.now().0 + 1_000_000).min(end.0));
         sim.run_until(slice);
         flush(&mut sim);
         progress(sim.now(), end);
+    }
+    if let Some(v) = &sim.violation {
+        // A broken invariant stops the run: it fails whatever the expectations say.
+        outcomes.push(Some(Outcome {
+            what: format!("invariant {} holds", v.invariant),
+            passed: false,
+            observed: format!("broken at {}: {}", SimTime(v.t_us), v.detail),
+        }));
     }
     for (i, e) in sc.expect.iter().enumerate() {
         if outcomes[i].is_none() {

@@ -254,6 +254,8 @@ impl Simulation {
             fx: Fx::default(),
             events: 0,
             dropped: 0,
+            invariants: Default::default(),
+            violation: None,
             nodes,
             scenario: sc.clone(),
         };

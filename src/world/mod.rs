@@ -85,6 +85,10 @@ pub struct Simulation {
     events: u64,
     /// Messages the network dropped (cuts and loss).
     pub dropped: u64,
+    /// The safety invariants, checked as the run goes.
+    pub invariants: crate::check::invariants::Invariants,
+    /// The first invariant broken, if any: the run stops there.
+    pub violation: Option<crate::check::invariants::Violation>,
 }
 
 impl Simulation {
@@ -120,13 +124,23 @@ impl Simulation {
             }
             Event::Input(a) => self.apply_input(a),
         }
+        if self.violation.is_none() {
+            let mut inv = std::mem::take(&mut self.invariants);
+            if let Err(v) = inv.state(self, 4096) {
+                self.violation = Some(v);
+            }
+            self.invariants = inv;
+        }
         true
     }
 
     /// Runs every event up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: SimTime) {
-        while self.queue.peek_time().is_some_and(|at| at <= t) {
+        while self.violation.is_none() && self.queue.peek_time().is_some_and(|at| at <= t) {
             self.step();
+        }
+        if self.violation.is_some() {
+            return; // stopped where the invariant broke
         }
         self.now = self.now.max(t);
         // Only once enough has accumulated: the walk over every replica is not free.
@@ -188,6 +202,13 @@ impl Simulation {
         let mut fx = std::mem::take(&mut self.fx);
         for r in fx.records.drain(..) {
             self.stats.observe(&r);
+            if self.violation.is_none() {
+                let mut inv = std::mem::take(&mut self.invariants);
+                if let Err(v) = inv.record(self, self.now.0, &r) {
+                    self.violation = Some(v);
+                }
+                self.invariants = inv;
+            }
             self.trace.push(self.now.0, r);
         }
         for (to, msg) in fx.sends.drain(..) {

@@ -1,0 +1,143 @@
+//! Safety invariants checked while a run goes (cheap enough to stay on in `run`, `check`
+//! and `sweep`): most from the trace records as they are made, the rest from the state
+//! every few thousand events. A violation names the invariant, the record (or state) that
+//! broke it and the simulated time; the caller stops the run and prints the reproducer.
+
+use crate::trace::{BrokerId, GroupEvent, GroupRef, NodeRef, RecordKind, Tp};
+use crate::world::Simulation;
+use std::collections::BTreeMap;
+
+/// A broken invariant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Which one (a stable snake_case name).
+    pub invariant: &'static str,
+    /// Simulated time, µs.
+    pub t_us: u64,
+    /// What broke it, in words.
+    pub detail: String,
+}
+
+/// The checker's memory.
+#[derive(Clone, Debug, Default)]
+pub struct Invariants {
+    leaders: BTreeMap<(Tp, u32), Option<BrokerId>>,
+    hw: BTreeMap<(Tp, BrokerId), u64>,
+    owners: BTreeMap<(GroupRef, u32, Tp), NodeRef>,
+    committed: BTreeMap<(GroupRef, Tp), u64>,
+    events_since_state: u64,
+    /// Checks done (records seen plus state sweeps), for the summary.
+    pub checks: u64,
+}
+
+fn v(invariant: &'static str, t_us: u64, detail: String) -> Violation {
+    Violation { invariant, t_us, detail }
+}
+
+impl Invariants {
+    /// Checks one new record.
+    pub fn record(&mut self, sim: &Simulation, t_us: u64, kind: &RecordKind) -> Result<(), Violation> {
+        self.checks += 1;
+        let n = sim.names();
+        match kind {
+            RecordKind::Leader { tp, leader, leader_epoch, .. } => {
+                // The controller never names two leaders for one partition and epoch.
+                match self.leaders.insert((*tp, *leader_epoch), *leader) {
+                    Some(prev) if prev != *leader => {
+                        let show = |b: Option<BrokerId>| b.map(|b| format!("broker-{}", b.0)).unwrap_or("none".into());
+                        let d = format!("{} epoch {leader_epoch}: {} and {}", n.tp(*tp), show(prev), show(*leader));
+                        return Err(v("one_leader_per_epoch", t_us, d));
+                    }
+                    Some(_) | None => {}
+                }
+                self.hw.retain(|(t, _), _| t != tp);
+            }
+            RecordKind::Hw { broker, tp, high_watermark } => {
+                // A leader's HW only grows while it leads (a new election or a restart resets it).
+                let prev = self.hw.insert((*tp, *broker), *high_watermark);
+                if let Some(p) = prev
+                    && *high_watermark < p
+                {
+                    let d = format!("{} on broker-{}: HW {p} → {high_watermark}", n.tp(*tp), broker.0);
+                    return Err(v("hw_never_decreases", t_us, d));
+                }
+            }
+            RecordKind::BrokerDown { broker, .. } | RecordKind::BrokerUp { broker } => {
+                self.hw.retain(|(_, b), _| b != broker);
+            }
+            RecordKind::Truncate { tp, broker, .. } => {
+                self.hw.remove(&(*tp, *broker));
+            }
+            RecordKind::Group(GroupEvent::Assignment { group, generation, consumer, partitions }) => {
+                for tp in partitions {
+                    if let Some(other) = self.owners.insert((*group, *generation, *tp), *consumer)
+                        && other != *consumer
+                    {
+                        let d = format!(
+                            "group {} generation {generation}: {} given to {} and {}",
+                            n.group(*group),
+                            n.tp(*tp),
+                            n.node(other.0),
+                            n.node(consumer.0)
+                        );
+                        return Err(v("one_owner_per_generation", t_us, d));
+                    }
+                }
+            }
+            RecordKind::Group(GroupEvent::Commit { group, tp, offset, .. }) => {
+                if let Some(p) = self.committed.insert((*group, *tp), *offset)
+                    && *offset < p
+                {
+                    let d = format!("group {} {}: committed {p} → {offset}", n.group(*group), n.tp(*tp));
+                    return Err(v("committed_offsets_never_go_back", t_us, d));
+                }
+            }
+            RecordKind::OffsetReset { tp, .. } => {
+                // An explicit reset (offset out of range) may legitimately move a group back.
+                self.committed.retain(|(_, t), _| t != tp);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Checks the state every `every` events: HW ≤ LEO on every replica; a leader's ISR
+    /// holds the leader and only assigned replicas.
+    pub fn state(&mut self, sim: &Simulation, every: u64) -> Result<(), Violation> {
+        self.events_since_state += 1;
+        if self.events_since_state < every {
+            return Ok(());
+        }
+        self.events_since_state = 0;
+        self.checks += 1;
+        let now = sim.now().0;
+        for b in sim.brokers() {
+            for (tp, r) in &b.rm.replicas {
+                if r.hw > r.log.end_offset() {
+                    let d = format!(
+                        "{} on broker-{}: HW {} > LEO {}",
+                        sim.names().tp(*tp),
+                        b.id.0,
+                        r.hw,
+                        r.log.end_offset()
+                    );
+                    return Err(v("hw_at_most_leo", now, d));
+                }
+                if r.is_leader() {
+                    let s = &r.state;
+                    if !s.isr.contains(&b.id) || s.isr.iter().any(|x| !s.replicas.contains(x)) {
+                        let d = format!(
+                            "{} led by broker-{}: ISR {:?}, replicas {:?}",
+                            sim.names().tp(*tp),
+                            b.id.0,
+                            s.isr,
+                            s.replicas
+                        );
+                        return Err(v("isr_holds_leader_within_replicas", now, d));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
