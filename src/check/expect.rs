@@ -34,6 +34,32 @@ fn consumer(sim: &Simulation, name: &str) -> (NodeId, usize) {
     (id, idx)
 }
 
+/// What is unhealthy now: partitions without a leader, groups with live members that
+/// are not stable at their coordinator.
+fn health(sim: &Simulation) -> Vec<String> {
+    let mut out: Vec<String> = sim
+        .partitions()
+        .into_iter()
+        .filter(|tp| sim.leader_of(*tp).is_none())
+        .map(|tp| format!("{} has no leader", sim.names().tp(tp)))
+        .collect();
+    for (g, name) in sim.names().groups.iter().enumerate() {
+        let g = crate::trace::GroupRef(g as u16);
+        let live = sim.consumers().any(|(id, c)| sim.is_up(id) && c.cfg.group.as_ref().is_some_and(|x| x.group == g));
+        let stable = sim.brokers().any(|b| {
+            sim.is_up(NodeId(b.id.0))
+                && b.coordinator.groups.get(&g).is_some_and(|x| x.state == crate::kafka::group::GroupState::Stable)
+        });
+        // A group that keeps rebalancing (members that time out by design) still progresses.
+        let recent =
+            sim.stats.groups.get(&g).is_some_and(|s| sim.now().0.saturating_sub(s.last_rebalance_us) < 60_000_000);
+        if live && !stable && !recent {
+            out.push(format!("group {name} is not stable and has not rebalanced in the last minute"));
+        }
+    }
+    out
+}
+
 fn lag_of(sim: &Simulation, c: &Option<String>, g: &Option<String>) -> (u64, String) {
     match (c, g) {
         (Some(c), _) => (sim.lag(consumer(sim, c).0), c.clone()),
@@ -147,6 +173,14 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
         Expectation::Refused { queue, min, max } => {
             let n = s.amqp.refused.iter().filter(|(q, _)| sim.names().queue(**q) == queue).map(|(_, n)| *n).sum();
             range(&format!("messages {queue} refused"), n, *min, *max)
+        }
+        Expectation::Healthy => {
+            let problems = health(sim);
+            Outcome {
+                what: "every partition led and every group stable".into(),
+                passed: problems.is_empty(),
+                observed: if problems.is_empty() { "healthy".into() } else { problems.join("; ") },
+            }
         }
         Expectation::Redelivered { min, max } => range("redeliveries", s.amqp.redelivered, *min, *max),
         Expectation::Returned { min, max } => range("messages returned to publishers", s.amqp.returned, *min, *max),

@@ -62,11 +62,25 @@ impl Invariants {
                     return Err(v("hw_never_decreases", t_us, d));
                 }
             }
-            RecordKind::BrokerDown { broker, .. } | RecordKind::BrokerUp { broker } => {
+            RecordKind::BrokerDown { broker, how, lost_unflushed } => {
+                self.hw.retain(|(_, b), _| b != broker);
+                if *how == crate::trace::DownHow::PowerLoss && *lost_unflushed > 0 {
+                    // Unflushed commits and group generations may be gone for good (the
+                    // offsets topic's min ISR is 1): a documented loss, not a bug.
+                    self.committed.clear();
+                    self.owners.clear();
+                }
+            }
+            RecordKind::BrokerUp { broker } => {
                 self.hw.retain(|(_, b), _| b != broker);
             }
             RecordKind::Truncate { tp, broker, .. } => {
                 self.hw.remove(&(*tp, *broker));
+                if Some(tp.topic) == sim.cluster().offsets_topic {
+                    // Commits and generations above the new leader's log went with it.
+                    self.committed.clear();
+                    self.owners.clear();
+                }
             }
             RecordKind::Group(GroupEvent::Assignment { group, generation, consumer, partitions }) => {
                 for tp in partitions {

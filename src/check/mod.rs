@@ -5,5 +5,6 @@ pub mod expect;
 pub mod invariants;
 pub mod run;
 pub mod stats;
+pub mod sweep;
 
 pub use run::{RunReport, run_scenario};

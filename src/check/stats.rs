@@ -89,6 +89,8 @@ impl Handled {
 pub struct GroupStats {
     /// Completed rebalances (generations started with members).
     pub rebalances: u64,
+    /// When the latest rebalance completed (µs).
+    pub last_rebalance_us: u64,
     /// Records processed successfully more than once by the group's members.
     pub duplicates: u64,
     seen: SeenSet,
@@ -166,6 +168,8 @@ pub struct Stats {
     pub redriven: u64,
     /// The RabbitMQ side.
     pub amqp: AmqpStats,
+    /// Time of the record being observed (µs).
+    pub now_us: u64,
 }
 
 impl Stats {
@@ -196,6 +200,7 @@ impl Stats {
             dead_lettered: BTreeMap::new(),
             redriven: 0,
             amqp: AmqpStats::default(),
+            now_us: 0,
         }
     }
 
@@ -250,7 +255,11 @@ impl Stats {
 
     fn observe_group(&mut self, e: &GroupEvent) {
         match e {
-            GroupEvent::Rebalance { group, .. } => self.groups.entry(*group).or_default().rebalances += 1,
+            GroupEvent::Rebalance { group, .. } => {
+                let g = self.groups.entry(*group).or_default();
+                g.rebalances += 1;
+                g.last_rebalance_us = self.now_us;
+            }
             GroupEvent::Commit { group, tp, offset, .. } => {
                 self.groups.entry(*group).or_default().committed.insert(*tp, *offset);
             }

@@ -15,21 +15,23 @@ mod bench;
 mod explain;
 mod explain_route;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// brokerlab — watch, step and break a simulated Kafka cluster.
+/// brokerlab — watch, step and break a simulated Kafka cluster and RabbitMQ broker.
 #[derive(Parser, Debug)]
 #[command(
     name = "brokerlab",
     version,
     about,
     long_about = "brokerlab simulates a Kafka-style cluster (brokers, partitions, replicas, \
-ZooKeeper and the controller, producers, consumers) deterministically: one scenario file and one seed give one \
-byte-identical trace. Without a command it opens the desktop app.\n\nExamples:\n  brokerlab run scenarios/03_failover_acks_all.ron\n  \
-brokerlab check scenarios/\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab open scenarios/01_pace_matching.ron"
+ZooKeeper and the controller, producers, consumer groups) and a RabbitMQ-style broker (exchanges, queues, \
+push consumers, dead-lettering) deterministically: one scenario file and one seed give one \
+byte-identical trace. Without a command it opens the desktop app.\n\nExamples:\n  brokerlab run scenarios/04_failover_acks_all.ron\n  \
+brokerlab check scenarios/\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab sweep scenarios/04_failover_acks_all.ron --seeds 1..200\n  brokerlab open scenarios/01_pace_matching.ron"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -51,6 +53,8 @@ enum Command {
     },
     /// Measure the engine on the standard large scenario (build with --release).
     Bench(bench::BenchArgs),
+    /// Run many seeds with random fault schedules, invariants on, in parallel; shrink failures.
+    Sweep(sweep::SweepArgs),
 }
 
 /// Arguments of `open`.
@@ -81,6 +85,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => run::check(a),
         Command::Explain { what } => explain::explain(what),
         Command::Bench(a) => bench::bench(a),
+        Command::Sweep(a) => sweep::sweep(a),
     }
 }
 

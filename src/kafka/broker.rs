@@ -236,7 +236,10 @@ impl Broker {
                 self.coordinator.sync_leadership(&h, &self.rm, fx);
             }
             Msg::Group(m) => self.on_group(ctx, from, m, fx),
-            Msg::ProduceResp { req, result, .. } => self.coordinator.on_append_result(req, result, fx),
+            Msg::ProduceResp { req, result, .. } => {
+                let h = here!(self, ctx);
+                self.coordinator.on_append_result(&h, req, result, fx)
+            }
             Msg::AlterPartition { tp, leader, leader_epoch, partition_epoch, isr } => {
                 if let Some(cs) = &mut self.controller_state {
                     cs.on_alter_partition(self.id, ctx.now, tp, leader, leader_epoch, partition_epoch, isr, fx);

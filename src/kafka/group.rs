@@ -84,6 +84,8 @@ pub struct Group {
     pub new_member_added: bool,
     /// The empty group's initial delay runs: the join phase does not end early.
     pub initial_delay_active: bool,
+    /// The leader's assignment is being written; SyncGroups wait for it.
+    pub storing: bool,
 }
 
 impl Group {
@@ -100,6 +102,7 @@ impl Group {
             round: 0,
             new_member_added: false,
             initial_delay_active: false,
+            storing: false,
         }
     }
 

@@ -35,6 +35,8 @@ pub struct GroupCoordinator {
     /// Offset commits waiting for their append to be replicated.
     pub(super) pending: BTreeMap<u64, PendingCommit>,
     pub(super) next_req: u64,
+    /// Group-metadata writes in flight: request → (group, generation).
+    pub(super) pending_stores: BTreeMap<u64, (GroupRef, u32)>,
     join_seq: u64,
     /// Groups whose new generation must be written to the log (the broker flushes them).
     to_store: Vec<GroupRef>,
@@ -334,16 +336,14 @@ impl GroupCoordinator {
             }
             GroupState::CompletingRebalance => {
                 group.members.get_mut(member_id).expect("checked").awaiting_sync = Some(req);
-                if group.leader.as_deref() == Some(member_id) {
+                if group.leader.as_deref() == Some(member_id) && !group.storing {
+                    // K storeGroup: the assignment is written (acks=all) before anyone gets it;
+                    // `sync_stored` then answers the SyncGroups and the group is Stable.
                     let mut given: BTreeMap<String, Vec<crate::trace::Tp>> = assignment.into_iter().collect();
-                    group.state = GroupState::Stable;
                     for (id, m) in group.members.iter_mut() {
                         m.assignment = given.remove(id).unwrap_or_default();
-                        if let Some(r) = m.awaiting_sync.take() {
-                            send(fx, m.node, GroupMsg::SyncResp { req: r, result: Ok(m.assignment.clone()) });
-                        }
                     }
-                    fx.record(RecordKind::Group(GroupEvent::State { group: g, state: group.state, generation }));
+                    group.storing = true;
                     self.store_group(h, g, fx);
                 }
             }
@@ -366,6 +366,30 @@ impl GroupCoordinator {
             GroupState::CompletingRebalance | GroupState::Stable => None,
             GroupState::Empty | GroupState::Dead => Some(ErrorCode::UnknownMemberId),
         }
+    }
+
+    /// The group's metadata is stored (or not): answer the waiting SyncGroups.
+    pub(super) fn sync_stored(&mut self, h: &Here, g: GroupRef, generation: u32, ok: bool, fx: &mut Fx) {
+        let Some(group) = self.groups.get_mut(&g) else { return };
+        group.storing = false;
+        if group.generation != generation || group.state != GroupState::CompletingRebalance {
+            return; // the group moved on meanwhile
+        }
+        if !ok {
+            for m in group.members.values_mut() {
+                if let Some(r) = m.awaiting_sync.take() {
+                    send(fx, m.node, GroupMsg::SyncResp { req: r, result: Err(ErrorCode::NotCoordinator) });
+                }
+            }
+            return self.prepare_rebalance(h, g, fx);
+        }
+        group.state = GroupState::Stable;
+        for m in group.members.values_mut() {
+            if let Some(r) = m.awaiting_sync.take() {
+                send(fx, m.node, GroupMsg::SyncResp { req: r, result: Ok(m.assignment.clone()) });
+            }
+        }
+        fx.record(RecordKind::Group(GroupEvent::State { group: g, state: group.state, generation }));
     }
 
     /// Queues the group's metadata record; `flush_stores` appends it.

@@ -61,6 +61,8 @@ pub struct Membership {
     pub committed: BTreeMap<Tp, u64>,
     /// Partition counts the last assignment used, when this member led it (K assignmentSnapshot).
     pub(super) assigned_counts: Option<BTreeMap<crate::trace::TopicId, u32>>,
+    /// A rejoin waits for its commitSync (K onJoinPrepare).
+    pub(super) join_after_commit: bool,
     pub(super) next_metadata_refresh: crate::sim::SimTime,
 }
 
@@ -99,9 +101,20 @@ impl Consumer {
         if matches!(g.commit, CommitMode::Auto { .. }) && self.m().generation >= 0 {
             let offsets = self.uncommitted();
             if !offsets.is_empty() {
-                self.commit(ctx, offsets, false, fx);
+                // commitSync before JoinGroup: the next owner must see these offsets.
+                self.commit(ctx, offsets, true, fx);
+                if self.blocked_on_commit() {
+                    self.m().join_after_commit = true;
+                    return;
+                }
             }
         }
+        self.finish_rejoin(ctx, fx);
+    }
+
+    /// The rest of a rejoin, once the pre-join commit is answered.
+    pub(super) fn finish_rejoin(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        let g = self.cfg.group.clone().expect("a group member");
         if !g.strategy.cooperative() || self.m().generation < 0 {
             let all: Vec<Tp> = self.cursors.iter().map(|c| c.tp).collect();
             if !all.is_empty() {
@@ -132,7 +145,10 @@ impl Consumer {
         fx.timer(self.cfg.request_timeout, KTimer::Consumer(ConsumerTimer::Group(MemberTimer::RequestTimeout { req })));
     }
 
-    pub(super) fn send_join(&mut self, _ctx: &mut Ctx, fx: &mut Fx) {
+    pub(super) fn send_join(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        if self.m().coordinator.is_none() {
+            return self.find_coordinator(ctx, fx); // lost it meanwhile (a heartbeat bounced)
+        }
         let g = self.cfg.group.clone().expect("member");
         let client = self.cfg.name.clone();
         let req = self.new_req();
@@ -153,7 +169,7 @@ impl Consumer {
             session_timeout_us: g.session_timeout.0,
             rebalance_timeout_us: g.max_poll_interval.0,
         };
-        let to = m.coordinator.expect("known");
+        let to = m.coordinator.expect("checked above");
         self.send_group(to, GroupMsg::Join(j), fx);
         // The coordinator may hold a JoinGroup up to the rebalance timeout.
         let t = MemberTimer::RequestTimeout { req };
@@ -309,6 +325,10 @@ impl Consumer {
                 self.m().member_id = id;
                 self.send_join(ctx, fx);
             }
+            JoinResult::Joined { .. } if self.m().coordinator.is_none() => {
+                // The coordinator was lost while the join was answered: find it, join again.
+                self.find_coordinator(ctx, fx);
+            }
             JoinResult::Joined { generation, member_id, leader, members, .. } => {
                 let assignment = if leader == member_id { self.leader_assign(&members) } else { Vec::new() };
                 let counts = (leader == member_id).then(|| self.subscribed_counts());
@@ -320,7 +340,7 @@ impl Consumer {
                 m.generation = generation as i32;
                 m.state = MemberState::Syncing;
                 m.inflight = Some(req);
-                let to = m.coordinator.expect("known");
+                let to = m.coordinator.expect("checked by the arm above");
                 self.send_group(to, GroupMsg::Sync { req, group, generation, member_id, assignment }, fx);
                 let t = MemberTimer::RequestTimeout { req };
                 fx.timer(self.cfg.request_timeout, KTimer::Consumer(ConsumerTimer::Group(t)));

@@ -59,8 +59,13 @@ impl Consumer {
                 let group = self.cfg.group.as_ref().expect("member").group;
                 let ev = GroupEvent::CommitFailed { group, consumer: self.me(ctx), error: e };
                 fx.record(RecordKind::Group(ev));
-                self.on_group_error(ctx, e, fx);
+                if !self.m().join_after_commit {
+                    self.on_group_error(ctx, e, fx);
+                }
             }
+        }
+        if sync && std::mem::take(&mut self.m().join_after_commit) {
+            return self.finish_rejoin(ctx, fx);
         }
         if sync {
             self.pump(ctx, fx);

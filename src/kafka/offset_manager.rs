@@ -107,7 +107,8 @@ impl GroupCoordinator {
         self.next_req
     }
 
-    /// Records the group's new generation (K storeGroup; simplified: not awaited).
+    /// Writes the group's generation (K storeGroup, acks=all); a group completing a
+    /// rebalance answers its SyncGroups when the write is replicated.
     pub(super) fn store_group_with(&mut self, h: &Here, rm: &mut ReplicaManager, g: GroupRef, fx: &mut Fx) {
         let generation = self.groups.get(&g).map(|gr| gr.generation).unwrap_or(0);
         let rec = ProducedRecord {
@@ -116,13 +117,18 @@ impl GroupCoordinator {
             poison: false,
             meta: Meta::GroupMetadata { group: g, generation },
         };
-        self.append(h, rm, g, vec![rec], Acks::One, fx);
+        let req = self.append(h, rm, g, vec![rec], Acks::All, fx);
+        self.pending_stores.insert(req, (g, generation));
     }
 
-    /// The append behind a commit finished (a ProduceResponse to this broker itself).
-    pub fn on_append_result(&mut self, req: u64, result: Result<u64, ErrorCode>, fx: &mut Fx) {
+    /// The append behind a commit or a group store finished (a ProduceResponse to this
+    /// broker itself).
+    pub fn on_append_result(&mut self, h: &Here, req: u64, result: Result<u64, ErrorCode>, fx: &mut Fx) {
+        if let Some((g, generation)) = self.pending_stores.remove(&req) {
+            return self.sync_stored(h, g, generation, result.is_ok(), fx);
+        }
         let Some(p) = self.pending.remove(&req) else {
-            return; // a group-metadata append: nobody waits for it
+            return;
         };
         let error = match result {
             Ok(_) => {

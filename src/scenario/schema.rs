@@ -905,6 +905,9 @@ pub enum Expectation {
         #[serde(default)]
         max: Option<u64>,
     },
+    /// At the end every partition has a leader and every consumer group with a live member
+    /// is stable (what a sweep checks after healing).
+    Healthy,
     /// Messages a full queue refused (reject-publish).
     Refused {
         queue: String,
@@ -965,6 +968,7 @@ impl Expectation {
             | Expectation::Redriven { .. }
             | Expectation::Routed { .. }
             | Expectation::Refused { .. }
+            | Expectation::Healthy
             | Expectation::Redelivered { .. }
             | Expectation::Returned { .. } => None,
         }

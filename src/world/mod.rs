@@ -200,6 +200,7 @@ impl Simulation {
     fn apply_effects(&mut self, node: NodeId) {
         let i = node.0 as usize;
         let mut fx = std::mem::take(&mut self.fx);
+        self.stats.now_us = self.now.0;
         for r in fx.records.drain(..) {
             self.stats.observe(&r);
             if self.violation.is_none() {

@@ -1,0 +1,179 @@
+//! `brokerlab sweep`: many seeds of one scenario with random fault schedules, in parallel,
+//! with a progress bar; failing seeds are listed with their reproducers, shrunk, and
+//! written as scenario files. `--shard I/N` and `--json` split a big campaign across
+//! machines; `--merge` joins the shards' JSON Lines.
+
+use crate::check::sweep::{SeedResult, random_faults, run_seed, shrink, with_faults};
+use crate::scenario::{load_file, to_ron};
+use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Arguments of `sweep`.
+#[derive(clap::Args, Debug)]
+pub(super) struct SweepArgs {
+    /// The scenario to sweep.
+    #[arg(required_unless_present = "merge")]
+    file: Option<PathBuf>,
+    /// Seeds, A..B (inclusive).
+    #[arg(long, default_value = "1..100")]
+    seeds: String,
+    /// Parallel jobs (default: every core).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// random: a fault schedule drawn from each seed; none: the scenario's own faults only.
+    #[arg(long, default_value = "random")]
+    faults: String,
+    /// Run every N-th seed from I (I/N, from 0), to split a campaign across machines.
+    #[arg(long)]
+    shard: Option<String>,
+    /// Write one JSON line per seed here.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Directory for shrunk failing scenarios.
+    #[arg(long, default_value = "sweep-failures")]
+    out: PathBuf,
+    /// Merge shards' JSON Lines files instead of running.
+    #[arg(long, num_args = 1..)]
+    merge: Vec<PathBuf>,
+}
+
+fn parse_range(s: &str) -> Result<(u64, u64), String> {
+    let (a, b) = s.split_once("..").ok_or_else(|| format!("--seeds {s}: expected A..B"))?;
+    let a: u64 = a.parse().map_err(|_| format!("--seeds {s}: \"{a}\" is not a number"))?;
+    let b: u64 = b.parse().map_err(|_| format!("--seeds {s}: \"{b}\" is not a number"))?;
+    if b < a || b - a >= 10_000_000 {
+        return Err(format!("--seeds {s}: at most 10,000,000 seeds, A ≤ B"));
+    }
+    Ok((a, b))
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (i, n) = s.split_once('/').ok_or_else(|| format!("--shard {s}: expected I/N"))?;
+    let (i, n): (u64, u64) = (i.parse().map_err(|_| "bad shard index")?, n.parse().map_err(|_| "bad shard count")?);
+    if n == 0 || i >= n {
+        return Err(format!("--shard {s}: need 0 ≤ I < N"));
+    }
+    Ok((i, n))
+}
+
+fn summarize(results: &[SeedResult]) -> ExitCode {
+    let failed: Vec<&SeedResult> = results.iter().filter(|r| !r.ok).collect();
+    for f in &failed {
+        crate::outln!("FAIL seed {}: {}", f.seed, f.failure.as_deref().unwrap_or("?"));
+        crate::outln!("     reproduce: {}", f.reproducer);
+    }
+    crate::outln!("{} seeds, {} passed, {} failed", results.len(), results.len() - failed.len(), failed.len());
+    if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn merge(files: &[PathBuf]) -> ExitCode {
+    let mut all = Vec::new();
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            eprintln!("error: cannot read {}", f.display());
+            return ExitCode::from(2);
+        };
+        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            match serde_json::from_str::<SeedResult>(line) {
+                Ok(r) => all.push(r),
+                Err(e) => {
+                    eprintln!("error: {}:{}: not a sweep result: {e}", f.display(), i + 1);
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+    all.sort_by_key(|r| r.seed);
+    all.dedup_by_key(|r| r.seed);
+    summarize(&all)
+}
+
+pub(super) fn sweep(a: SweepArgs) -> ExitCode {
+    if !a.merge.is_empty() {
+        return merge(&a.merge);
+    }
+    let file = a.file.clone().expect("clap requires it");
+    let sc = match load_file(&file) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let parsed = parse_range(&a.seeds).and_then(|r| a.shard.as_deref().map(parse_shard).transpose().map(|s| (r, s)));
+    let ((lo, hi), shard) = match parsed {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let random = match a.faults.as_str() {
+        "random" => true,
+        "none" => false,
+        other => {
+            eprintln!("error: --faults {other}: expected random or none");
+            return ExitCode::from(2);
+        }
+    };
+    let seeds: Vec<u64> = (lo..=hi).filter(|s| shard.is_none_or(|(i, n)| (s - lo) % n == i)).collect();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(a.jobs.unwrap_or(0)).build().expect("a thread pool");
+    let bar = ProgressBar::new(seeds.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {per_sec}  {msg}").expect("a valid template"),
+    );
+    let failures = std::sync::atomic::AtomicU64::new(0);
+    let name = file.display().to_string();
+    let start = std::time::Instant::now();
+    let mut results: Vec<SeedResult> = pool.install(|| {
+        seeds
+            .par_iter()
+            .progress_with(bar.clone())
+            .map(|&seed| {
+                let r = run_seed(&sc, &name, seed, random);
+                if !r.ok {
+                    let n = failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    bar.set_message(format!("{n} failing"));
+                }
+                r
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    results.sort_by_key(|r| r.seed);
+    let wall = start.elapsed().as_secs_f64();
+    eprintln!("{} seeds in {wall:.1}s ({:.1} seeds/s)", results.len(), results.len() as f64 / wall.max(1e-9));
+    if let Some(path) = &a.json {
+        let write = || -> std::io::Result<()> {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+            for r in &results {
+                writeln!(f, "{}", serde_json::to_string(r).expect("serialisable"))?;
+            }
+            f.flush()
+        };
+        if let Err(e) = write() {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    for r in results.iter().filter(|r| !r.ok).take(5) {
+        let small = shrink(&sc, r.seed, if random { random_faults(&sc, r.seed) } else { Vec::new() }, 60);
+        let stem = file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "scenario".into());
+        let path = a.out.join(format!("{stem}-seed-{}.ron", r.seed));
+        let mut s = with_faults(&sc, r.seed, &small);
+        s.name = format!("{} (sweep seed {}, {} faults after shrinking)", sc.name, r.seed, small.len());
+        if std::fs::create_dir_all(&a.out).and_then(|_| std::fs::write(&path, to_ron(&s))).is_ok() {
+            eprintln!(
+                "seed {}: shrunk to {} fault(s), written to {} (open it in the app)",
+                r.seed,
+                small.len(),
+                path.display()
+            );
+        }
+    }
+    summarize(&results)
+}
