@@ -175,7 +175,7 @@ fn msg(n: u32) -> Message {
         exchange: String::new(),
         routing_key: "q".into(),
         headers: vec![],
-        persistent: n % 2 == 0,
+        persistent: n.is_multiple_of(2),
         expiration: None,
         bytes: 10,
         poison: false,

@@ -166,6 +166,17 @@ impl Broker {
             }
             r.role = Role::None;
         }
+        // So are group members waiting on a JoinGroup or SyncGroup here (a power loss
+        // resets nothing: they wait out their request timeout).
+        if how != DownHow::PowerLoss {
+            for g in self.coordinator.groups.values() {
+                for m in g.members.values() {
+                    for req in [m.awaiting_join, m.awaiting_sync].into_iter().flatten() {
+                        fx.send(m.node, Msg::Unreachable { req: Some(req) });
+                    }
+                }
+            }
+        }
         self.controller_state = None;
         self.coordinator = GroupCoordinator::default();
         fx.record(RecordKind::BrokerDown { broker: self.id, how, lost_unflushed: lost });
