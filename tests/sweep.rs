@@ -51,11 +51,11 @@ fn two_leaders_in_one_epoch_break_the_invariant() {
         election: Election::Clean,
         isr: vec![],
     };
-    assert!(inv.record(&sim, 1, &leader(1)).is_ok());
-    assert!(inv.record(&sim, 2, &leader(1)).is_ok(), "the same decision again is fine");
-    let v = inv.record(&sim, 3, &leader(2)).unwrap_err();
+    assert!(inv.record(sim.names(), None, 1, &leader(1)).is_ok());
+    assert!(inv.record(sim.names(), None, 2, &leader(1)).is_ok(), "the same decision again is fine");
+    let v = inv.record(sim.names(), None, 3, &leader(2)).unwrap_err();
     assert_eq!(v.invariant, "one_leader_per_epoch");
     let hw = |h| RecordKind::Hw { broker: BrokerId(1), tp, high_watermark: h };
-    assert!(inv.record(&sim, 4, &hw(10)).is_ok());
-    assert_eq!(inv.record(&sim, 5, &hw(9)).unwrap_err().invariant, "hw_never_decreases");
+    assert!(inv.record(sim.names(), None, 4, &hw(10)).is_ok());
+    assert_eq!(inv.record(sim.names(), None, 5, &hw(9)).unwrap_err().invariant, "hw_never_decreases");
 }

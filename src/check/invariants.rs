@@ -25,7 +25,6 @@ pub struct Invariants {
     hw: BTreeMap<(Tp, BrokerId), u64>,
     owners: BTreeMap<(GroupRef, u32, Tp), NodeRef>,
     committed: BTreeMap<(GroupRef, Tp), u64>,
-    events_since_state: u64,
     /// Checks done (records seen plus state sweeps), for the summary.
     pub checks: u64,
 }
@@ -36,9 +35,14 @@ fn v(invariant: &'static str, t_us: u64, detail: String) -> Violation {
 
 impl Invariants {
     /// Checks one new record.
-    pub fn record(&mut self, sim: &Simulation, t_us: u64, kind: &RecordKind) -> Result<(), Violation> {
+    pub fn record(
+        &mut self,
+        n: &crate::trace::Names,
+        offsets_topic: Option<crate::trace::TopicId>,
+        t_us: u64,
+        kind: &RecordKind,
+    ) -> Result<(), Violation> {
         self.checks += 1;
-        let n = sim.names();
         match kind {
             RecordKind::Leader { tp, leader, leader_epoch, .. } => {
                 // The controller never names two leaders for one partition and epoch.
@@ -76,7 +80,7 @@ impl Invariants {
             }
             RecordKind::Truncate { tp, broker, .. } => {
                 self.hw.remove(&(*tp, *broker));
-                if Some(tp.topic) == sim.cluster().offsets_topic {
+                if Some(tp.topic) == offsets_topic {
                     // Commits and generations above the new leader's log went with it.
                     self.committed.clear();
                     self.owners.clear();
@@ -115,14 +119,9 @@ impl Invariants {
         Ok(())
     }
 
-    /// Checks the state every `every` events: HW ≤ LEO on every replica; a leader's ISR
-    /// holds the leader and only assigned replicas.
-    pub fn state(&mut self, sim: &Simulation, every: u64) -> Result<(), Violation> {
-        self.events_since_state += 1;
-        if self.events_since_state < every {
-            return Ok(());
-        }
-        self.events_since_state = 0;
+    /// Checks the state (the caller does it every few thousand events): HW ≤ LEO on every
+    /// replica; a leader's ISR holds the leader and only assigned replicas.
+    pub fn state(&mut self, sim: &Simulation) -> Result<(), Violation> {
         self.checks += 1;
         let now = sim.now().0;
         for b in sim.brokers() {

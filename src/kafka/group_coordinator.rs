@@ -74,7 +74,7 @@ impl GroupCoordinator {
     /// Handles JoinGroup, SyncGroup, Heartbeat and LeaveGroup for an owned group.
     pub fn on_membership(&mut self, h: &Here, rng: &mut NodeRng, from: NodeId, m: GroupMsg, fx: &mut Fx) {
         match m {
-            GroupMsg::Join(j) => self.join(h, rng, from, j, fx),
+            GroupMsg::Join(j) => self.join(h, rng, from, *j, fx),
             GroupMsg::Sync { req, group, generation, member_id, assignment } => {
                 self.sync(h, from, req, group, generation, &member_id, assignment, fx)
             }

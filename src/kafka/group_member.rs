@@ -170,7 +170,7 @@ impl Consumer {
             rebalance_timeout_us: g.max_poll_interval.0,
         };
         let to = m.coordinator.expect("checked above");
-        self.send_group(to, GroupMsg::Join(j), fx);
+        self.send_group(to, GroupMsg::Join(Box::new(j)), fx);
         // The coordinator may hold a JoinGroup up to the rebalance timeout.
         let t = MemberTimer::RequestTimeout { req };
         fx.timer(Dur(g.max_poll_interval.0 + 5_000_000), KTimer::Consumer(ConsumerTimer::Group(t)));

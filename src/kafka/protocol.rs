@@ -184,8 +184,8 @@ pub enum GroupMsg {
     FindCoordinator { req: u64, group: GroupRef },
     /// The coordinator, or why not.
     FindCoordinatorResp { req: u64, result: Result<BrokerId, ErrorCode> },
-    /// JoinGroup.
-    Join(JoinReq),
+    /// JoinGroup (boxed: it would make every message as large as itself).
+    Join(Box<JoinReq>),
     /// JoinGroup response.
     JoinResp { req: u64, result: JoinResult },
     /// SyncGroup: the leader carries the assignment.
