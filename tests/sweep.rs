@@ -59,3 +59,15 @@ fn two_leaders_in_one_epoch_break_the_invariant() {
     assert!(inv.record(sim.names(), None, 4, &hw(10)).is_ok());
     assert_eq!(inv.record(sim.names(), None, 5, &hw(9)).unwrap_err().invariant, "hw_never_decreases");
 }
+
+#[test]
+fn metrics_rows_have_a_value_for_every_column() {
+    let sc = scenario("27_kafka_vs_rabbitmq.ron");
+    let mut sim = Simulation::new(sc, 27, 0);
+    sim.run_until(brokerlab::sim::SimTime(10_000_000));
+    let h = brokerlab::check::metrics::header(&sim);
+    let r = brokerlab::check::metrics::row(&sim);
+    assert_eq!(h.split(',').count(), r.split(',').count(), "{h}\n{r}");
+    assert!(h.contains("group_lag_fulfil") && h.contains("queue_orders-q"), "{h}");
+    assert!(r.starts_with("10.000,"), "{r}");
+}

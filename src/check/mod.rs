@@ -3,6 +3,7 @@
 
 pub mod expect;
 pub mod invariants;
+pub mod metrics;
 pub mod run;
 pub mod stats;
 pub mod sweep;

@@ -46,13 +46,13 @@ pub fn run_scenario(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, sink: Opti
     run_scenario_with_progress(sc, seed, until, sink, &mut |_, _| {})
 }
 
-/// `run_scenario`, calling `progress(now, end)` after every simulated second.
+/// `run_scenario`, calling `progress(sim, end)` after every simulated second.
 pub fn run_scenario_with_progress(
     sc: Arc<Scenario>,
     seed: u64,
     until: Option<Dur>,
     mut sink: Option<RecordSink>,
-    progress: &mut dyn FnMut(SimTime, SimTime),
+    progress: &mut dyn FnMut(&Simulation, SimTime),
 ) -> RunReport {
     let end = SimTime(until.unwrap_or(sc.duration).min(sc.duration).0);
     let mut sim = Simulation::new(sc.clone(), seed, 0);
@@ -79,7 +79,7 @@ pub fn run_scenario_with_progress(
             let slice = SimTime((sim.now().0 + 1_000_000).min(at.0));
             sim.run_until(slice);
             flush(&mut sim);
-            progress(sim.now(), end);
+            progress(&sim, end);
         }
         outcomes[i] = Some(evaluate(&sim, &sc.expect[i]));
     }
@@ -87,7 +87,7 @@ pub fn run_scenario_with_progress(
         let slice = SimTime((sim.now().0 + 1_000_000).min(end.0));
         sim.run_until(slice);
         flush(&mut sim);
-        progress(sim.now(), end);
+        progress(&sim, end);
     }
     if let Some(v) = &sim.violation {
         // A broken invariant stops the run: it fails whatever the expectations say.

@@ -29,6 +29,9 @@ pub(super) struct RunArgs {
     /// Run twice and compare the traces record by record.
     #[arg(long)]
     check_determinism: bool,
+    /// Write a CSV time series (one row per simulated second) to this file.
+    #[arg(long)]
+    metrics: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -78,7 +81,24 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
     // Progress on stderr for runs that take a while, when someone is watching.
     let show = std::io::stderr().is_terminal();
     let (started, mut last) = (Instant::now(), Instant::now());
-    let mut progress = |now: SimTime, end: SimTime| {
+    let mut metrics = match a.metrics.as_ref().map(std::fs::File::create) {
+        None => None,
+        Some(Ok(f)) => Some(BufWriter::new(f)),
+        Some(Err(e)) => {
+            eprintln!("error: cannot write {}: {e}", a.metrics.as_ref().expect("some").display());
+            return ExitCode::from(2);
+        }
+    };
+    let mut wrote_header = false;
+    let mut progress = |sim: &crate::world::Simulation, end: SimTime| {
+        if let Some(w) = metrics.as_mut() {
+            if !wrote_header {
+                wrote_header = true;
+                let _ = writeln!(w, "{}", crate::check::metrics::header(sim));
+            }
+            let _ = writeln!(w, "{}", crate::check::metrics::row(sim));
+        }
+        let now = sim.now();
         if show && started.elapsed() > Duration::from_secs(1) && last.elapsed() > Duration::from_millis(200) {
             last = Instant::now();
             let pct = now.0 as f64 * 100.0 / end.0.max(1) as f64;
