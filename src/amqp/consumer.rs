@@ -47,36 +47,6 @@ pub struct AmqpConsumerCfg {
     pub on_failure: OnNack,
 }
 
-impl AmqpConsumerCfg {
-    /// Settings; see the fields.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        broker: NodeId,
-        queue: String,
-        queue_ref: QueueRef,
-        prefetch: u32,
-        auto_ack: bool,
-        process_time: Dur,
-        start: Dur,
-        poison_keys: Vec<String>,
-        transient_ppm: u32,
-        on_failure: OnNack,
-    ) -> Self {
-        AmqpConsumerCfg {
-            broker,
-            queue,
-            queue_ref,
-            prefetch,
-            auto_ack,
-            process_time,
-            start,
-            poison_keys,
-            transient_ppm,
-            on_failure,
-        }
-    }
-}
-
 /// A delivery in hand: (tag, message, redelivered).
 type Delivery = (u64, Message, bool);
 

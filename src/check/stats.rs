@@ -17,25 +17,8 @@ pub struct ConsumerStats {
     pub failures: u64,
     /// Records skipped after their retries.
     pub skipped: u64,
-    seen: Vec<Vec<u64>>,
+    seen: SeenSet,
     last_per_key: BTreeMap<(u32, KeyId), u32>,
-}
-
-impl ConsumerStats {
-    fn saw(&mut self, m: MsgId) -> bool {
-        let p = m.producer() as usize;
-        if self.seen.len() <= p {
-            self.seen.resize(p + 1, Vec::new());
-        }
-        let (word, bit) = (m.seq() as usize / 64, m.seq() % 64);
-        let bits = &mut self.seen[p];
-        if bits.len() <= word {
-            bits.resize(word + 1, 0);
-        }
-        let was = bits[word] & (1 << bit) != 0;
-        bits[word] |= 1 << bit;
-        was
-    }
 }
 
 /// A set of message ids (a bitset per producer).
@@ -221,7 +204,7 @@ impl Stats {
                 let c = &mut self.consumers[i];
                 if *ok {
                     c.consumed += 1;
-                    if c.saw(*value) {
+                    if c.seen.insert(*value) {
                         c.duplicates += 1;
                     }
                 } else {
@@ -351,7 +334,7 @@ impl Stats {
                     .and_then(|k| k[value.producer() as usize].get(value.seq() as usize).copied().flatten());
                 let c = &mut self.consumers[i];
                 c.consumed += 1;
-                if c.saw(*value) {
+                if c.seen.insert(*value) {
                     c.duplicates += 1;
                 }
                 if let Some(k) = key {

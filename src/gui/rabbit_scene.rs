@@ -55,7 +55,7 @@ fn kind(k: ExchangeKind) -> &'static str {
 }
 
 /// Paints the RabbitMQ box.
-pub fn draw(p: &egui::Painter, sim: &Simulation, up: bool, r: &Rabbit, b: Rect, font: &FontId, small: &FontId) {
+pub fn draw(p: &egui::Painter, up: bool, r: &Rabbit, b: Rect, font: &FontId, small: &FontId) {
     p.rect_filled(b, 8.0, if up { Color32::from_rgb(48, 36, 30) } else { Color32::from_rgb(45, 45, 48) });
     p.rect_stroke(
         b,
@@ -132,7 +132,6 @@ pub fn draw(p: &egui::Painter, sim: &Simulation, up: bool, r: &Rabbit, b: Rect, 
             let x = strip.left() + (m as usize + unacked) as f32 * 11.0 - 1.0;
             p.line_segment([pos2(x, strip.top() - 2.0), pos2(x, strip.bottom() + 2.0)], Stroke::new(2.0, LIMIT));
         }
-        let _ = sim;
     }
 }
 

@@ -277,7 +277,7 @@ pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) {
     if let Some((id, r)) = sim.rabbit()
         && let Some(Slot::Rabbit(i)) = m.slots.get(id.0 as usize).copied()
     {
-        super::rabbit_scene::draw(&painter, sim, sim.is_up(id), r, m.layout.brokers[i], &font, &small);
+        super::rabbit_scene::draw(&painter, sim.is_up(id), r, m.layout.brokers[i], &font, &small);
     }
     draw_clients(&painter, sim, &m, &font, &small);
     super::rabbit_scene::draw_clients(&painter, sim, &m, &font, &small);

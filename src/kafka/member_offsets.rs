@@ -27,23 +27,17 @@ impl Consumer {
     }
 
     /// Sends an OffsetCommit (sync: the application waits for the answer).
-    pub(super) fn commit(&mut self, ctx: &mut Ctx, offsets: Vec<(Tp, u64)>, sync: bool, fx: &mut Fx) {
+    pub(super) fn commit(&mut self, _ctx: &mut Ctx, offsets: Vec<(Tp, u64)>, sync: bool, fx: &mut Fx) {
         let group = self.cfg.group.as_ref().expect("member").group;
         let m = self.m();
-        let Some(to) = m.coordinator else {
-            if sync {
-                // No coordinator: nothing to wait for; the commit is retried at the next poll.
-                return;
-            }
-            return;
-        };
+        // No coordinator: nothing to wait for; the commit is retried at the next poll.
+        let Some(to) = m.coordinator else { return };
         let (generation, member_id) = (m.generation, m.member_id.clone());
         let req = self.new_req();
         self.m().commits.insert(req, (sync, offsets.clone()));
         self.send_group(to, GroupMsg::Commit { req, group, generation, member_id, offsets }, fx);
         let t = MemberTimer::RequestTimeout { req };
         fx.timer(self.cfg.request_timeout, KTimer::Consumer(ConsumerTimer::Group(t)));
-        let _ = ctx;
     }
 
     pub(super) fn on_commit_resp(&mut self, ctx: &mut Ctx, req: u64, error: Option<ErrorCode>, fx: &mut Fx) {

@@ -178,7 +178,7 @@ impl Consumer {
 
     /// Sends (again) the publish in flight; `req` 0 means "now", otherwise only if it is
     /// still the current attempt.
-    pub(super) fn republish(&mut self, ctx: &mut Ctx, req: u64, fx: &mut Fx) {
+    pub(super) fn republish(&mut self, _ctx: &mut Ctx, req: u64, fx: &mut Fx) {
         let Some(p) = &self.publish else { return };
         if req != 0 && p.req != req {
             return;
@@ -207,7 +207,6 @@ impl Consumer {
         };
         fx.send(broker_node(leader), Msg::Produce(req));
         fx.timer(Dur(timeout.0 + 100_000), KTimer::Consumer(ConsumerTimer::Publish { req: r }));
-        let _ = ctx;
     }
 
     /// The publish was answered.

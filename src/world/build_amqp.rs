@@ -90,18 +90,18 @@ pub(super) fn amqp_nodes(sc: &Scenario, first: u32) -> (Vec<Node>, Vec<String>, 
     }
     for c in &sc.amqp_consumers {
         let q = cfg.queues.iter().position(|x| x.name == c.queue).expect("validated queue");
-        let cc = AmqpConsumerCfg::new(
+        let cc = AmqpConsumerCfg {
             broker,
-            c.queue.clone(),
-            QueueRef(q as u16),
-            c.prefetch,
-            c.auto_ack,
-            c.process_time,
-            c.start,
-            c.poison_keys.clone(),
-            (c.transient_probability * 1_000_000.0).round() as u32,
-            c.on_failure,
-        );
+            queue: c.queue.clone(),
+            queue_ref: QueueRef(q as u16),
+            prefetch: c.prefetch,
+            auto_ack: c.auto_ack,
+            process_time: c.process_time,
+            start: c.start,
+            poison_keys: c.poison_keys.clone(),
+            transient_ppm: (c.transient_probability * 1_000_000.0).round() as u32,
+            on_failure: c.on_failure,
+        };
         nodes.push(Node::AmqpConsumer(AmqpConsumer::new(Arc::new(cc))));
         names.push(c.name.clone());
     }
