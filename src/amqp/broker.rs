@@ -72,8 +72,15 @@ impl Rabbit {
         self.clients.clear();
         self.tag_queue.clear();
         self.expire_at.clear();
-        for q in self.queues.values_mut() {
-            q.restart();
+        let mut lost = Vec::new();
+        for (name, q) in self.queues.iter_mut() {
+            let count = q.restart();
+            if count > 0 {
+                lost.push((name.clone(), count));
+            }
+        }
+        for (name, count) in lost {
+            rec(fx, AmqpEvent::Lost { queue: self.qref(&name), count });
         }
     }
 
@@ -252,7 +259,13 @@ impl Rabbit {
             }
             rec(
                 fx,
-                AmqpEvent::Deliver { queue, consumer: NodeRef(node.0), value: e.msg.value, redelivered: e.redelivered },
+                AmqpEvent::Deliver {
+                    queue,
+                    consumer: NodeRef(node.0),
+                    value: e.msg.value,
+                    redelivered: e.redelivered,
+                    auto_ack: auto,
+                },
             );
             let m = AmqpMsg::Deliver { tag, queue: qn.to_string(), msg: Box::new(e.msg), redelivered: e.redelivered };
             send(fx, node, m);

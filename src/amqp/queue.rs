@@ -231,8 +231,8 @@ impl Queue {
     }
 
     /// The broker restarted: a durable queue keeps its persistent messages (unacked ones
-    /// return as redelivered); everything else is gone.
-    pub fn restart(&mut self) {
+    /// return as redelivered); everything else is gone. Returns how many were lost.
+    pub fn restart(&mut self) -> u32 {
         self.consumers.clear();
         let unacked = std::mem::take(&mut self.unacked);
         for (_, (_, mut e)) in unacked {
@@ -240,7 +240,9 @@ impl Queue {
             self.ready.insert(e.seq, e);
         }
         let durable = self.cfg.durable;
+        let before = self.ready.len();
         self.ready.retain(|_, e| durable && e.msg.persistent);
         self.ready_bytes = self.ready.values().map(|e| e.msg.bytes as u64).sum();
+        (before - self.ready.len()) as u32
     }
 }

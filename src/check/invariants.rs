@@ -25,13 +25,25 @@ pub struct Invariants {
     hw: BTreeMap<(Tp, BrokerId), u64>,
     owners: BTreeMap<(GroupRef, u32, Tp), NodeRef>,
     committed: BTreeMap<(GroupRef, Tp), u64>,
+    /// Per consumer and partition: the offset last handed to the application, and whether
+    /// processing it failed (an in-place retry hands the same offset again).
+    delivered: BTreeMap<(NodeRef, Tp), (u64, bool)>,
+    /// Offsets a consumer's position jumped over (auto.offset.reset): skipped by design.
+    pub skipped: BTreeMap<(NodeRef, Tp), Vec<(u64, u64)>>,
+    /// A power loss dropped unflushed records: acknowledged writes may be gone (Kafka
+    /// relies on replication, not fsync), so the loss check stands down.
+    pub power_loss_lost_records: bool,
+    amqp: super::amqp_invariants::AmqpLedger,
     /// Checks done (records seen plus state sweeps), for the summary.
     pub checks: u64,
 }
 
-fn v(invariant: &'static str, t_us: u64, detail: String) -> Violation {
+/// A violation of `invariant` at `t_us`.
+pub fn violation(invariant: &'static str, t_us: u64, detail: String) -> Violation {
     Violation { invariant, t_us, detail }
 }
+
+use violation as v;
 
 impl Invariants {
     /// Checks one new record.
@@ -69,6 +81,7 @@ impl Invariants {
             RecordKind::BrokerDown { broker, how, lost_unflushed } => {
                 self.hw.retain(|(_, b), _| b != broker);
                 if *how == crate::trace::DownHow::PowerLoss && *lost_unflushed > 0 {
+                    self.power_loss_lost_records = true;
                     // Unflushed commits and group generations may be gone for good (the
                     // offsets topic's min ISR is 1): a documented loss, not a bug.
                     self.committed.clear();
@@ -86,7 +99,33 @@ impl Invariants {
                     self.owners.clear();
                 }
             }
+            RecordKind::Deliver { consumer, tp, offset, value } => {
+                // Positions only move forward, except by a rewind after a new assignment,
+                // a restart or a reset (cleared below); a failed record is retried in place.
+                if let Some((last, failed)) = self.delivered.insert((*consumer, *tp), (*offset, false))
+                    && (*offset < last || (*offset == last && !failed))
+                {
+                    let d = format!(
+                        "{} got {} at {} offset {offset} after offset {last}",
+                        n.node(consumer.0),
+                        n.msg(*value),
+                        n.tp(*tp)
+                    );
+                    return Err(v("delivered_offsets_increase", t_us, d));
+                }
+            }
+            RecordKind::ProcessFail { consumer, tp, offset, .. } => {
+                self.delivered.insert((*consumer, *tp), (*offset, true));
+            }
+            RecordKind::ClientState { node, .. } => self.delivered.retain(|(c, _), _| c != node),
+            RecordKind::Group(
+                GroupEvent::Revoke { consumer, .. }
+                | GroupEvent::PollTimeout { consumer }
+                | GroupEvent::MemberRemoved { consumer, .. },
+            ) => self.delivered.retain(|(c, _), _| c != consumer),
+            RecordKind::Amqp(e) => self.amqp.record(n, t_us, e)?,
             RecordKind::Group(GroupEvent::Assignment { group, generation, consumer, partitions }) => {
+                self.delivered.retain(|(c, _), _| c != consumer);
                 for tp in partitions {
                     if let Some(other) = self.owners.insert((*group, *generation, *tp), *consumer)
                         && other != *consumer
@@ -110,9 +149,14 @@ impl Invariants {
                     return Err(v("committed_offsets_never_go_back", t_us, d));
                 }
             }
-            RecordKind::OffsetReset { tp, .. } => {
-                // An explicit reset (offset out of range) may legitimately move a group back.
+            RecordKind::OffsetReset { consumer, tp, from, to } => {
+                // An explicit reset (offset out of range) may legitimately move a group back,
+                // or skip records (to the latest, or past what retention deleted).
                 self.committed.retain(|(_, t), _| t != tp);
+                self.delivered.remove(&(*consumer, *tp));
+                if to > from {
+                    self.skipped.entry((*consumer, *tp)).or_default().push((*from, *to));
+                }
             }
             _ => {}
         }
@@ -120,9 +164,11 @@ impl Invariants {
     }
 
     /// Checks the state (the caller does it every few thousand events): HW ≤ LEO on every
-    /// replica; a leader's ISR holds the leader and only assigned replicas.
+    /// replica; a leader's ISR holds the leader and only assigned replicas; every queue holds
+    /// what its records account for.
     pub fn state(&mut self, sim: &Simulation) -> Result<(), Violation> {
         self.checks += 1;
+        self.amqp.state(sim)?;
         let now = sim.now().0;
         for b in sim.brokers() {
             for (tp, r) in &b.rm.replicas {

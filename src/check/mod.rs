@@ -1,6 +1,8 @@
 //! Checking runs: counters kept during the run, scenario expectations, acknowledged-write
 //! loss, and the runner that evaluates expectations at their times.
 
+pub mod amqp_invariants;
+pub mod end_of_run;
 pub mod expect;
 pub mod invariants;
 pub mod metrics;

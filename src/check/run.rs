@@ -81,7 +81,12 @@ pub fn run_scenario_with_progress(
             flush(&mut sim);
             progress(&sim, end);
         }
-        outcomes[i] = Some(evaluate(&sim, &sc.expect[i]));
+        let mut o = evaluate(&sim, &sc.expect[i]);
+        if sim.now() < at {
+            let stopped = format!("not reached: an invariant broke at {}", sim.now());
+            o = Outcome { passed: false, observed: stopped, ..o };
+        }
+        outcomes[i] = Some(o);
     }
     while sim.now() < end && sim.violation.is_none() {
         let slice = SimTime((sim.now().0 + 1_000_000).min(end.0));
@@ -89,6 +94,7 @@ pub fn run_scenario_with_progress(
         flush(&mut sim);
         progress(&sim, end);
     }
+    sim.check_end();
     if let Some(v) = &sim.violation {
         // A broken invariant stops the run: it fails whatever the expectations say.
         outcomes.push(Some(Outcome {

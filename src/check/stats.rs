@@ -61,7 +61,8 @@ impl Handled {
         }
         self.bits[w] |= 1 << b;
     }
-    fn has(&self, offset: u64) -> bool {
+    /// Handled (or before the first fetched offset)?
+    pub fn has(&self, offset: u64) -> bool {
         let Some(i) = self.first.and_then(|f| offset.checked_sub(f)) else { return true };
         self.bits.get(i as usize / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
@@ -212,7 +213,12 @@ impl Stats {
                 }
             }
             A::Refuse { queue, .. } => *self.amqp.refused.entry(*queue).or_default() += 1,
-            A::Enqueue { .. } | A::Ack { .. } | A::Nack { .. } | A::Expire { .. } | A::Confirm { .. } => {}
+            A::Enqueue { .. }
+            | A::Ack { .. }
+            | A::Nack { .. }
+            | A::Expire { .. }
+            | A::Confirm { .. }
+            | A::Lost { .. } => {}
         }
     }
 

@@ -28,7 +28,8 @@ pub enum AmqpEvent {
     /// A full queue refused a message (reject-publish).
     Refuse { queue: QueueRef, value: MsgId },
     /// A message was pushed to a consumer.
-    Deliver { queue: QueueRef, consumer: NodeRef, value: MsgId, redelivered: bool },
+    /// A message was pushed to a consumer (with `auto_ack` it left the queue at once).
+    Deliver { queue: QueueRef, consumer: NodeRef, value: MsgId, redelivered: bool, auto_ack: bool },
     /// The consumer acknowledged it.
     Ack { queue: QueueRef, consumer: NodeRef, value: MsgId },
     /// The consumer nacked or rejected it.
@@ -39,6 +40,8 @@ pub enum AmqpEvent {
     DeadLetter { queue: QueueRef, value: MsgId, reason: DeathReason, exchange: Option<String>, to: Vec<QueueRef> },
     /// The consumer's application finished a message (ok) or failed on it.
     Processed { consumer: NodeRef, queue: QueueRef, value: MsgId, ok: bool },
+    /// A broker restart lost a queue's transient messages (or a non-durable queue's all).
+    Lost { queue: QueueRef, count: u32 },
     /// A publisher confirm arrived: ack, or nack (a queue refused it).
     Confirm { publisher: NodeRef, value: MsgId, ack: bool },
 }
@@ -58,6 +61,7 @@ impl AmqpEvent {
             AmqpEvent::DeadLetter { .. } => "amqp_dead_letter",
             AmqpEvent::Processed { .. } => "amqp_processed",
             AmqpEvent::Confirm { .. } => "confirm",
+            AmqpEvent::Lost { .. } => "amqp_lost",
         }
     }
 
@@ -68,7 +72,8 @@ impl AmqpEvent {
             | AmqpEvent::Refuse { .. }
             | AmqpEvent::Expire { .. }
             | AmqpEvent::DeadLetter { .. }
-            | AmqpEvent::Nack { .. } => true,
+            | AmqpEvent::Nack { .. }
+            | AmqpEvent::Lost { .. } => true,
             AmqpEvent::Confirm { ack, .. } => !ack,
             AmqpEvent::Processed { ok, .. } => !ok,
             // Copies to several queues (pub/sub) and unroutable messages are the lessons.
@@ -113,11 +118,16 @@ pub fn json_fields(e: &AmqpEvent, n: &Names, m: &mut Map<String, Value>) {
             put("queue", json!(n.queue(*queue)));
             put("value_id", json!(n.msg(*value)));
         }
-        AmqpEvent::Deliver { queue, consumer, value, redelivered } => {
+        AmqpEvent::Deliver { queue, consumer, value, redelivered, auto_ack } => {
             put("queue", json!(n.queue(*queue)));
             put("consumer", node(consumer));
             put("value_id", json!(n.msg(*value)));
             put("redelivered", json!(redelivered));
+            put("auto_ack", json!(auto_ack));
+        }
+        AmqpEvent::Lost { queue, count } => {
+            put("queue", json!(n.queue(*queue)));
+            put("count", json!(count));
         }
         AmqpEvent::Ack { queue, consumer, value } | AmqpEvent::Nack { queue, consumer, value, .. } => {
             put("queue", json!(n.queue(*queue)));
@@ -167,13 +177,17 @@ pub fn describe(e: &AmqpEvent, n: &Names) -> String {
         AmqpEvent::Refuse { queue, value } => {
             format!("queue {} is full and refused {}", n.queue(*queue), n.msg(*value))
         }
-        AmqpEvent::Deliver { queue, consumer, value, redelivered } => format!(
-            "queue {} pushed {} to {}{}",
+        AmqpEvent::Deliver { queue, consumer, value, redelivered, auto_ack } => format!(
+            "queue {} pushed {} to {}{}{}",
             n.queue(*queue),
             n.msg(*value),
             node(consumer),
-            if *redelivered { " (redelivered)" } else { "" }
+            if *redelivered { " (redelivered)" } else { "" },
+            if *auto_ack { " (auto-ack: gone from the queue)" } else { "" }
         ),
+        AmqpEvent::Lost { queue, count } => {
+            format!("the broker restart lost {count} transient messages of queue {}", n.queue(*queue))
+        }
         AmqpEvent::Ack { queue, consumer, value } => {
             format!("{} acknowledged {} (queue {})", node(consumer), n.msg(*value), n.queue(*queue))
         }

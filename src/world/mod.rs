@@ -134,6 +134,17 @@ impl Simulation {
         true
     }
 
+    /// The end-of-run invariants (they need the final logs); a violation stops the run.
+    pub fn check_end(&mut self) {
+        if self.violation.is_none() {
+            let mut inv = std::mem::take(&mut self.invariants);
+            if let Err(v) = inv.at_end(self) {
+                self.violation = Some(v);
+            }
+            self.invariants = inv;
+        }
+    }
+
     /// Runs every event up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: SimTime) {
         while self.violation.is_none() && self.queue.peek_time().is_some_and(|at| at <= t) {

@@ -1,0 +1,88 @@
+//! Invariants checked once, when a run ends (they need the final logs):
+//! - `acked_write_never_lost`: a record acknowledged under the safe configuration (acks=all
+//!   to a topic with min.insync.replicas ≥ 2 and unclean election off) is still in its
+//!   partition's log, unless retention removed it. Kafka relies on replication rather than
+//!   fsync, so a power loss that dropped unflushed records excuses the check for the run.
+//! - `messages_conserved`: every record below a group's committed offset was handled by the
+//!   group (processed, skipped after its retries, sent to a retry or dead-letter topic),
+//!   skipped by a documented offset reset, or is no longer in the log. Groups that commit
+//!   before processing (at-most-once) lose records by design and are not checked. Records at
+//!   or above the committed offset are pending; the AMQP side is checked as the run goes.
+
+use super::invariants::{Invariants, Violation, violation};
+use crate::kafka::consumer::CommitMode;
+use crate::kafka::protocol::Acks;
+use crate::trace::{GroupRef, Tp};
+use crate::world::Simulation;
+
+impl Invariants {
+    /// The end-of-run checks.
+    pub fn at_end(&mut self, sim: &Simulation) -> Result<(), Violation> {
+        self.checks += 1;
+        self.state(sim)?;
+        if !self.power_loss_lost_records {
+            acked_writes_kept(sim)?;
+        }
+        for g in sim.stats.groups.keys() {
+            self.group_conserved(sim, *g)?;
+        }
+        Ok(())
+    }
+
+    fn group_conserved(&self, sim: &Simulation, g: GroupRef) -> Result<(), Violation> {
+        let members: Vec<_> = sim
+            .consumers()
+            .filter_map(|(id, c)| c.cfg.group.as_ref().filter(|x| x.group == g).map(|x| (id, x.commit)))
+            .collect();
+        if members.iter().any(|&(_, commit)| commit == CommitMode::BeforeProcess) {
+            return Ok(());
+        }
+        let stats = &sim.stats.groups[&g];
+        let skipped = |tp: Tp, o: u64| {
+            members.iter().any(|(id, _)| {
+                let ranges = self.skipped.get(&(crate::trace::NodeRef(id.0), tp));
+                ranges.is_some_and(|r| r.iter().any(|&(a, b)| (a..b).contains(&o)))
+            })
+        };
+        for (tp, &committed) in &stats.committed {
+            let Some(h) = stats.handled.get(tp) else { continue };
+            let Some(first) = h.first else { continue };
+            let end = sim.authoritative_replica(*tp).map(|r| r.log.end_offset()).unwrap_or(0);
+            let missing = (first..committed.min(end)).find(|&o| !h.has(o) && !skipped(*tp, o));
+            if let Some(o) = missing {
+                let d = format!(
+                    "group {} committed {} up to {committed} but never handled offset {o}",
+                    sim.names().group(g),
+                    sim.names().tp(*tp)
+                );
+                return Err(violation("messages_conserved", sim.now().0, d));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The first acknowledged write of the safe configuration that is gone.
+fn acked_writes_kept(sim: &Simulation) -> Result<(), Violation> {
+    let safe_producer = |number: u32| sim.producers().any(|(_, p)| p.cfg.number == number && p.cfg.acks == Acks::All);
+    let safe_topic = |tp: Tp| {
+        let t = &sim.cluster().topics[tp.topic.0 as usize];
+        t.min_insync_replicas >= 2 && !t.unclean_leader_election
+    };
+    let lost = super::expect::acked_lost(sim);
+    // With every replica down the log is unknown, not lost.
+    let known = |tp: Tp| sim.authoritative_replica(tp).is_some();
+    let first = lost.into_iter().find(|&(m, tp, _)| known(tp) && safe_topic(tp) && safe_producer(m.producer()));
+    match first {
+        None => Ok(()),
+        Some((m, tp, off)) => {
+            let n = sim.names();
+            let d = format!(
+                "{} was acknowledged at {} offset {off} (acks=all, min ISR ≥ 2) and is gone",
+                n.msg(m),
+                n.tp(tp)
+            );
+            Err(violation("acked_write_never_lost", sim.now().0, d))
+        }
+    }
+}
