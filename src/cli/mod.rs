@@ -14,6 +14,8 @@ macro_rules! outln {
 mod bench;
 mod explain;
 mod explain_route;
+mod junit;
+mod outputs;
 mod run;
 mod sweep;
 

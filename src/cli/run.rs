@@ -32,6 +32,10 @@ pub(super) struct RunArgs {
     /// Write a CSV time series (one row per simulated second) to this file.
     #[arg(long)]
     metrics: Option<PathBuf>,
+    /// Write a Chrome trace (JSON; open it in ui.perfetto.dev): a track per node, spans
+    /// for produce requests, processing and downtime.
+    #[arg(long)]
+    chrome_trace: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -39,6 +43,9 @@ pub(super) struct CheckArgs {
     /// Scenario files or directories (searched recursively for *.ron).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// Also write the results as JUnit XML (a suite per scenario, a case per expectation).
+    #[arg(long)]
+    junit: Option<PathBuf>,
 }
 
 fn load(path: &Path) -> Result<Arc<Scenario>, ScenarioError> {
@@ -105,33 +112,23 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
             eprint!("\r  {pct:>3.0}%  simulated {now} of {end}  ({:.1}s)   ", started.elapsed().as_secs_f64());
         }
     };
-    let report = match &a.trace {
-        None => run_scenario_with_progress(sc, seed, until, None, &mut progress),
-        Some(path) => {
-            let f = match std::fs::File::create(path) {
-                Ok(f) => f,
-                Err(e) => {
-                    eprintln!("error: cannot write {}: {e}", path.display());
-                    return ExitCode::from(2);
-                }
-            };
-            let mut w = BufWriter::new(f);
-            let mut io_err = None;
-            let mut sink = |recs: &[Record], names: &Names| {
-                if io_err.is_none()
-                    && let Err(e) = jsonl::write_all(&mut w, recs, names)
-                {
-                    io_err = Some(e);
-                }
-            };
-            let r = run_scenario_with_progress(sc, seed, until, Some(&mut sink), &mut progress);
-            if let Some(e) = io_err.or_else(|| w.flush().err()) {
-                eprintln!("error: writing {}: {e}", path.display());
-                return ExitCode::from(2);
-            }
-            r
+    let mut out = match super::outputs::Outputs::open(a.trace.as_deref(), a.chrome_trace.as_deref()) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
         }
     };
+    let report = if out.any() {
+        let mut sink = |recs: &[Record], names: &Names| out.write(recs, names);
+        run_scenario_with_progress(sc, seed, until, Some(&mut sink), &mut progress)
+    } else {
+        run_scenario_with_progress(sc, seed, until, None, &mut progress)
+    };
+    if let Err(e) = out.finish() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     if show && started.elapsed() > Duration::from_secs(1) {
         eprintln!();
     }
@@ -206,30 +203,39 @@ pub(super) fn check(a: CheckArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let (mut passed, mut failed) = (0, 0);
+    let mut results = Vec::new();
     for f in &files {
         let start = std::time::Instant::now();
-        match load(f) {
+        let result = load(f).map_err(|e| e.to_string()).map(|sc| {
+            let seed = sc.seed;
+            run_scenario(sc, seed, None, None)
+        });
+        let secs = start.elapsed().as_secs_f64();
+        match &result {
             Err(e) => {
                 failed += 1;
                 crate::outln!("FAIL {}\n  {e}", f.display());
             }
-            Ok(sc) => {
-                let seed = sc.seed;
-                let r = run_scenario(sc, seed, None, None);
-                let secs = start.elapsed().as_secs_f64();
-                if r.passed() {
-                    passed += 1;
-                    crate::outln!("ok   {} ({} expectations, {:.1}s)", f.display(), r.outcomes.len(), secs);
-                } else {
-                    failed += 1;
-                    crate::outln!("FAIL {}", f.display());
-                    for o in r.outcomes.iter().filter(|o| !o.passed) {
-                        crate::outln!("  expected {}; observed {}", o.what, o.observed);
-                    }
-                    crate::outln!("  reproduce: {}", reproducer(f, seed));
+            Ok(r) if r.passed() => {
+                passed += 1;
+                crate::outln!("ok   {} ({} expectations, {:.1}s)", f.display(), r.outcomes.len(), secs);
+            }
+            Ok(r) => {
+                failed += 1;
+                crate::outln!("FAIL {}", f.display());
+                for o in r.outcomes.iter().filter(|o| !o.passed) {
+                    crate::outln!("  expected {}; observed {}", o.what, o.observed);
                 }
+                crate::outln!("  reproduce: {}", reproducer(f, r.seed));
             }
         }
+        results.push(super::junit::FileResult { file: f, secs, result });
+    }
+    if let Some(path) = &a.junit
+        && let Err(e) = std::fs::write(path, super::junit::report(&results))
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return ExitCode::from(2);
     }
     crate::outln!("{passed} passed, {failed} failed");
     if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }

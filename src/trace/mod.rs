@@ -3,6 +3,7 @@
 //! topics and keys by index; `Names` turns them into words for JSON and for people.
 
 pub mod amqp_record;
+pub mod chrome;
 pub mod digest;
 pub mod group_record;
 pub mod jsonl;
