@@ -71,3 +71,17 @@ fn metrics_rows_have_a_value_for_every_column() {
     assert!(h.contains("group_lag_fulfil") && h.contains("queue_orders-q"), "{h}");
     assert!(r.starts_with("10.000,"), "{r}");
 }
+
+/// Schedules sweeps once failed on (shrunk, with the seed in their file): they pass now.
+#[test]
+fn schedules_that_sweeps_found_failing_stay_fixed() {
+    let mut n = 0;
+    for entry in std::fs::read_dir("tests/regressions").expect("regressions dir") {
+        let path = entry.expect("entry").path();
+        let sc = Arc::new(brokerlab::scenario::load_file(&path).expect("a valid scenario"));
+        let r = brokerlab::check::run_scenario(sc.clone(), sc.seed, None, None);
+        assert!(r.passed(), "{}: {:?}", path.display(), r.outcomes.iter().find(|o| !o.passed));
+        n += 1;
+    }
+    assert!(n >= 2);
+}

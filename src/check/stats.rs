@@ -52,6 +52,26 @@ pub struct Handled {
 }
 
 impl Handled {
+    /// A fetch from `offset`: the first offset may move down (a member that fetched
+    /// earlier records late), and the marks keep their offsets.
+    fn fetched_from(&mut self, offset: u64) {
+        match self.first {
+            None => self.first = Some(offset),
+            Some(f) if offset < f => {
+                let marked: Vec<u64> = (0..self.bits.len() as u64 * 64)
+                    .filter(|i| self.bits[(i / 64) as usize] & (1 << (i % 64)) != 0)
+                    .map(|i| f + i)
+                    .collect();
+                self.bits.clear();
+                self.first = Some(offset);
+                for o in marked {
+                    self.mark(o);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
     fn mark(&mut self, offset: u64) {
         let Some(first) = self.first else { return };
         let Some(i) = offset.checked_sub(first) else { return };
@@ -307,8 +327,7 @@ impl Stats {
             RecordKind::Amqp(e) => self.observe_amqp(e),
             RecordKind::Fetch { consumer, tp, offset, .. } => {
                 if let Some(g) = self.group_of(*consumer) {
-                    let h = g.handled.entry(*tp).or_default();
-                    h.first = Some(h.first.map_or(*offset, |f| f.min(*offset)));
+                    g.handled.entry(*tp).or_default().fetched_from(*offset);
                 }
             }
             RecordKind::ProcessFail { consumer, .. } | RecordKind::ProcessSkip { consumer, .. } => {
@@ -369,5 +388,22 @@ impl Stats {
     /// Total records processed by all consumers.
     pub fn consumed(&self) -> u64 {
         self.consumers.iter().map(|c| c.consumed).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Handled;
+
+    #[test]
+    fn marks_keep_their_offsets_when_an_earlier_fetch_arrives_late() {
+        let mut h = Handled::default();
+        h.fetched_from(20);
+        h.mark(20);
+        h.mark(85);
+        h.fetched_from(0);
+        assert_eq!(h.first, Some(0));
+        assert!(h.has(20) && h.has(85));
+        assert!(!h.has(0) && !h.has(21) && !h.has(84));
     }
 }

@@ -263,6 +263,14 @@ impl Consumer {
     }
 
     fn after_coordinator_found(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
+        if self.m().rejoin_needed {
+            // K: only poll() joins (after onJoinPrepare gives the partitions up); a member
+            // that left mid-batch rejoins when its application polls again.
+            if self.idle() {
+                self.pump(ctx, fx);
+            }
+            return;
+        }
         match self.m().state {
             MemberState::FindingCoordinator | MemberState::Joining | MemberState::Syncing | MemberState::Unjoined => {
                 self.send_join(ctx, fx)
