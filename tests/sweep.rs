@@ -85,3 +85,25 @@ fn schedules_that_sweeps_found_failing_stay_fixed() {
     }
     assert!(n >= 2);
 }
+
+/// Liveness in the health check: a group whose members stop handling records while lag
+/// builds up is unhealthy, even though every partition has a leader and the group is stable.
+#[test]
+fn a_group_that_stops_working_off_its_lag_is_unhealthy() {
+    let text = std::fs::read_to_string("scenarios/11_group_consumer_crash.ron").expect("scenario");
+    let paused = text.replace(
+        r#"faults: [(at: "20s", action: CrashClient("n1"))],"#,
+        r#"faults: [(at: "10s", action: PauseConsumer("n1")), (at: "10s", action: PauseConsumer("n2"))],"#,
+    );
+    assert_ne!(paused, text, "the scenario still has the fault this test edits");
+    let with = |sc: &str, expect: &str| {
+        let i = sc.find("  expect: [").expect("an expect block");
+        format!("{}  expect: [{expect}],\n)\n", &sc[..i])
+    };
+    let stuck = brokerlab::scenario::parse(&with(&paused, "Healthy"), "stuck.ron").expect("valid");
+    let r = brokerlab::check::run_scenario(Arc::new(stuck), 11, None, None);
+    assert!(!r.passed());
+    assert!(r.outcomes[0].observed.contains("group billing has lag"), "{:?}", r.outcomes);
+    let fine = brokerlab::scenario::parse(&with(&text, "Healthy"), "fine.ron").expect("valid");
+    assert!(brokerlab::check::run_scenario(Arc::new(fine), 11, None, None).passed());
+}

@@ -35,7 +35,7 @@ fn consumer(sim: &Simulation, name: &str) -> (NodeId, usize) {
 }
 
 /// What is unhealthy now: partitions without a leader, groups with live members that
-/// are not stable at their coordinator.
+/// are not stable at their coordinator, or that have lag and handled nothing for 30 s.
 fn health(sim: &Simulation) -> Vec<String> {
     let mut out: Vec<String> = sim
         .partitions()
@@ -55,6 +55,12 @@ fn health(sim: &Simulation) -> Vec<String> {
             sim.stats.groups.get(&g).is_some_and(|s| sim.now().0.saturating_sub(s.last_rebalance_us) < 60_000_000);
         if live && !stable && !recent {
             out.push(format!("group {name} is not stable and has not rebalanced in the last minute"));
+        }
+        // Liveness: a group with records waiting keeps working them off.
+        let lag = sim.group_lag(g);
+        let idle_us = sim.stats.groups.get(&g).map_or(u64::MAX, |s| sim.now().0.saturating_sub(s.last_progress_us));
+        if live && lag > 0 && idle_us > 30_000_000 {
+            out.push(format!("group {name} has lag {lag} but handled no record in the last 30 s"));
         }
     }
     out

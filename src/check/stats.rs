@@ -102,6 +102,8 @@ pub struct GroupStats {
     pub handled: BTreeMap<Tp, Handled>,
     /// Latest committed offset per partition.
     pub committed: BTreeMap<Tp, u64>,
+    /// When a member last finished with a record (processed, skipped, sent on), µs.
+    pub last_progress_us: u64,
 }
 
 impl GroupStats {
@@ -273,13 +275,17 @@ impl Stats {
                 self.groups.entry(*group).or_default().committed.insert(*tp, *offset);
             }
             GroupEvent::RetryPublish { consumer, from, offset, .. } => {
+                let now = self.now_us;
                 if let Some(g) = self.group_of(*consumer) {
+                    g.last_progress_us = now;
                     g.handled.entry(*from).or_default().mark(*offset);
                 }
             }
             GroupEvent::DeadLetter { consumer, from, offset, to, .. } => {
                 *self.dead_lettered.entry(to.topic).or_default() += 1;
+                let now = self.now_us;
                 if let Some(g) = self.group_of(*consumer) {
+                    g.last_progress_us = now;
                     g.handled.entry(*from).or_default().mark(*offset);
                 }
             }
@@ -331,9 +337,11 @@ impl Stats {
                 }
             }
             RecordKind::ProcessFail { consumer, .. } | RecordKind::ProcessSkip { consumer, .. } => {
+                let now = self.now_us;
                 if let RecordKind::ProcessSkip { tp, offset, .. } = r
                     && let Some(g) = self.group_of(*consumer)
                 {
+                    g.last_progress_us = now;
                     g.handled.entry(*tp).or_default().mark(*offset);
                 }
                 if let Some(&i) = self.consumer_of_node.get(&consumer.0) {
@@ -344,7 +352,9 @@ impl Stats {
                 }
             }
             RecordKind::ProcessOk { consumer, value, tp, offset } => {
+                let now = self.now_us;
                 if let Some(g) = self.group_of(*consumer) {
+                    g.last_progress_us = now;
                     g.handled.entry(*tp).or_default().mark(*offset);
                     if g.seen.insert(*value) {
                         g.duplicates += 1;
