@@ -5,7 +5,7 @@
 use super::playback::Command;
 use super::state::{Loaded, Session};
 use crate::scenario::Action;
-use crate::sim::Dur;
+use crate::sim::{Dur, SimTime};
 use bevy_egui::egui::{self, Color32, RichText};
 use std::path::PathBuf;
 
@@ -62,6 +62,13 @@ pub fn playback(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
     ui.separator();
     ui.heading("Playback");
     ui.label(RichText::new(format!("t = {}  of {}", l.sim.now(), l.scenario.duration)).monospace());
+    if let Some(v) = &l.sim.violation {
+        let text =
+            format!("⚠ Invariant {} broke at {}: {}. The run stopped here.", v.invariant, SimTime(v.t_us), v.detail);
+        ui.label(RichText::new(text).color(Color32::from_rgb(230, 80, 70)).strong());
+        let repro = format!("brokerlab run {} --seed {}", l.path.display(), l.sim.seed);
+        ui.label(RichText::new(repro).monospace().small());
+    }
     ui.horizontal(|ui| {
         let (label, cmd) = if l.playing { ("⏸ Pause", Command::Pause) } else { ("▶ Play", Command::Play) };
         if ui.button(label).clicked() {

@@ -65,7 +65,7 @@ pub fn run_to(l: &mut Loaded, target: SimTime, cap: u64) -> u64 {
         }
         l.sim.run_until(target);
     }
-    if l.sim.now() >= end {
+    if l.sim.now() >= end || l.sim.violation.is_some() {
         l.playing = false;
     }
     n

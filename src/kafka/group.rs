@@ -84,8 +84,9 @@ pub struct Group {
     pub new_member_added: bool,
     /// The empty group's initial delay runs: the join phase does not end early.
     pub initial_delay_active: bool,
-    /// The leader's assignment is being written; SyncGroups wait for it.
-    pub storing: bool,
+    /// The generation whose assignment is being written; SyncGroups wait for it. A later
+    /// generation stores its own even if an older write never reported back.
+    pub storing: Option<u32>,
 }
 
 impl Group {
@@ -102,7 +103,7 @@ impl Group {
             round: 0,
             new_member_added: false,
             initial_delay_active: false,
-            storing: false,
+            storing: None,
         }
     }
 

@@ -336,14 +336,14 @@ impl GroupCoordinator {
             }
             GroupState::CompletingRebalance => {
                 group.members.get_mut(member_id).expect("checked").awaiting_sync = Some(req);
-                if group.leader.as_deref() == Some(member_id) && !group.storing {
+                if group.leader.as_deref() == Some(member_id) && group.storing != Some(group.generation) {
                     // K storeGroup: the assignment is written (acks=all) before anyone gets it;
                     // `sync_stored` then answers the SyncGroups and the group is Stable.
                     let mut given: BTreeMap<String, Vec<crate::trace::Tp>> = assignment.into_iter().collect();
                     for (id, m) in group.members.iter_mut() {
                         m.assignment = given.remove(id).unwrap_or_default();
                     }
-                    group.storing = true;
+                    group.storing = Some(group.generation);
                     self.store_group(h, g, fx);
                 }
             }
@@ -371,7 +371,9 @@ impl GroupCoordinator {
     /// The group's metadata is stored (or not): answer the waiting SyncGroups.
     pub(super) fn sync_stored(&mut self, h: &Here, g: GroupRef, generation: u32, ok: bool, fx: &mut Fx) {
         let Some(group) = self.groups.get_mut(&g) else { return };
-        group.storing = false;
+        if group.storing == Some(generation) {
+            group.storing = None;
+        }
         if group.generation != generation || group.state != GroupState::CompletingRebalance {
             return; // the group moved on meanwhile
         }

@@ -134,7 +134,8 @@ impl Network {
 
     /// True when a cut separates the two nodes now.
     pub fn is_cut(&self, x: NodeId, y: NodeId) -> bool {
-        self.cuts.iter().any(|c| c.separates(x, y))
+        // A node always reaches itself: loopback never crosses the network.
+        x != y && self.cuts.iter().any(|c| c.separates(x, y))
     }
 
     /// Adds a cut between two node sets.
@@ -185,6 +186,14 @@ mod tests {
 
     fn net() -> Network {
         Network::new(LinkConfig { latency: Latency::Uniform(Dur::ms(1), Dur::ms(10)), loss_per_million: 0 }, 3)
+    }
+
+    #[test]
+    fn a_node_always_reaches_itself() {
+        let mut n = net();
+        n.cut(vec![NodeId(1)], vec![NodeId(1), NodeId(2)]);
+        assert!(!n.is_cut(NodeId(1), NodeId(1)));
+        assert!(n.is_cut(NodeId(1), NodeId(2)));
     }
 
     #[test]

@@ -107,8 +107,11 @@ impl Simulation {
         self.queue.peek_time()
     }
 
-    /// Processes one event; false when there is none.
+    /// Processes one event; false when there is none (or an invariant broke).
     pub fn step(&mut self) -> bool {
+        if self.violation.is_some() {
+            return false; // a broken invariant stops the run where it broke
+        }
         let Some((at, ev)) = self.queue.pop() else {
             return false;
         };
