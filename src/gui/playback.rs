@@ -43,7 +43,7 @@ pub fn run_to(l: &mut Loaded, target: SimTime, cap: u64) -> u64 {
     let end = SimTime(l.scenario.duration.0);
     let target = target.min(end);
     let mut n = 0;
-    while n < cap {
+    while n < cap && l.sim.violation.is_none() {
         match l.sim.next_event_time() {
             Some(t) if t <= target => {
                 if t > l.next_sample {
@@ -58,7 +58,7 @@ pub fn run_to(l: &mut Loaded, target: SimTime, cap: u64) -> u64 {
             Some(_) | None => break,
         }
     }
-    if n < cap {
+    if n < cap && l.sim.violation.is_none() {
         while l.next_sample <= target {
             l.sim.run_until(l.next_sample);
             l.sample();
@@ -110,7 +110,9 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
                 if !l.sim.next_event_time().is_some_and(|t| t <= end) {
                     return Some("no further interesting event before the end".into());
                 }
-                l.sim.step();
+                if !l.sim.step() {
+                    return Some("the run stopped where an invariant broke".into());
+                }
                 let recent = l.sim.trace.recent();
                 let new = (l.sim.trace.count() - seen) as usize;
                 seen = l.sim.trace.count();
