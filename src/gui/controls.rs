@@ -63,8 +63,9 @@ pub fn playback(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
     ui.heading("Playback");
     ui.label(RichText::new(format!("t = {}  of {}", l.sim.now(), l.scenario.duration)).monospace());
     if let Some(v) = &l.sim.violation {
-        let text =
-            format!("⚠ Invariant {} broke at {}: {}. The run stopped here.", v.invariant, SimTime(v.t_us), v.detail);
+        // The UI font has no arrow glyph.
+        let detail = v.detail.replace('→', "->");
+        let text = format!("⚠ Invariant {} broke at {}: {detail}. The run stopped here.", v.invariant, SimTime(v.t_us));
         ui.label(RichText::new(text).color(Color32::from_rgb(230, 80, 70)).strong());
         let repro = format!("brokerlab run {} --seed {}", l.path.display(), l.sim.seed);
         ui.label(RichText::new(repro).monospace().small());

@@ -122,7 +122,7 @@ fn client(ui: &mut egui::Ui, sim: &Simulation, n: u32) {
                 .leaders
                 .iter()
                 .enumerate()
-                .map(|(i, l)| format!("p{i}→{}", l.map(|b| b.0.to_string()).unwrap_or_else(|| "?".into())))
+                .map(|(i, l)| format!("p{i}->{}", l.map(|b| b.0.to_string()).unwrap_or_else(|| "?".into())))
                 .collect();
             ui.label(format!("leaders known: {}", leaders.join(" ")));
         }
