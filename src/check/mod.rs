@@ -4,6 +4,7 @@
 pub mod amqp_invariants;
 pub mod end_of_run;
 pub mod expect;
+pub mod handled;
 pub mod invariants;
 pub mod metrics;
 pub mod run;
