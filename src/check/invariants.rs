@@ -16,6 +16,8 @@ pub struct Violation {
     pub t_us: u64,
     /// What broke it, in words.
     pub detail: String,
+    /// The trace record that broke it, as its JSON line (none for state checks).
+    pub record: Option<String>,
 }
 
 /// The checker's memory.
@@ -40,7 +42,7 @@ pub struct Invariants {
 
 /// A violation of `invariant` at `t_us`.
 pub fn violation(invariant: &'static str, t_us: u64, detail: String) -> Violation {
-    Violation { invariant, t_us, detail }
+    Violation { invariant, t_us, detail, record: None }
 }
 
 use violation as v;

@@ -100,7 +100,10 @@ pub fn run_scenario_with_progress(
         outcomes.push(Some(Outcome {
             what: format!("invariant {} holds", v.invariant),
             passed: false,
-            observed: format!("broken at {}: {}", SimTime(v.t_us), v.detail),
+            observed: match &v.record {
+                Some(r) => format!("broken at {}: {}; record {r}", SimTime(v.t_us), v.detail),
+                None => format!("broken at {}: {}", SimTime(v.t_us), v.detail),
+            },
         }));
     }
     for (i, e) in sc.expect.iter().enumerate() {
@@ -108,6 +111,8 @@ pub fn run_scenario_with_progress(
             let mut o = evaluate(&sim, e);
             if e.at().is_some() {
                 o = Outcome { passed: false, observed: format!("not reached: the run stopped at {end}"), ..o };
+            } else if sim.violation.is_some() {
+                o.observed = format!("{} when the run stopped at {}", o.observed, sim.now());
             }
             outcomes[i] = Some(o);
         }

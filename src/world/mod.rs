@@ -218,8 +218,10 @@ impl Simulation {
         for r in fx.records.drain(..) {
             self.stats.observe(&r);
             if self.violation.is_none()
-                && let Err(v) = self.invariants.record(&self.names, self.cfg.offsets_topic, self.now.0, &r)
+                && let Err(mut v) = self.invariants.record(&self.names, self.cfg.offsets_topic, self.now.0, &r)
             {
+                let rec = crate::trace::Record { t_us: self.now.0, seq: self.trace.count(), kind: r.clone() };
+                v.record = Some(crate::trace::jsonl::to_json(&rec, &self.names).to_string());
                 self.violation = Some(v);
             }
             self.trace.push(self.now.0, r);
