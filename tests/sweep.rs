@@ -31,7 +31,7 @@ fn sweep_results_do_not_depend_on_the_number_of_jobs() {
 }
 
 #[test]
-fn a_passing_schedule_does_not_shrink_and_shrinking_keeps_what_fails() {
+fn a_passing_schedule_does_not_shrink() {
     let sc = scenario("04_failover_acks_all.ron");
     let faults = random_faults(&sc, 5);
     // Nothing fails, so no fault can be dropped "while the failure persists".
@@ -106,4 +106,37 @@ fn a_group_that_stops_working_off_its_lag_is_unhealthy() {
     assert!(r.outcomes[0].observed.contains("group billing has lag"), "{:?}", r.outcomes);
     let fine = brokerlab::scenario::parse(&with(&text, "Healthy"), "fine.ron").expect("valid");
     assert!(brokerlab::check::run_scenario(Arc::new(fine), 11, None, None).passed());
+}
+
+const STUCK: &str = r#"Scenario(
+  name: "a poison pill retried forever",
+  duration: "20s",
+  cluster: (brokers: 3),
+  topics: [(name: "t", partitions: 1, replication_factor: 3, min_insync_replicas: 2)],
+  producers: [(name: "p", topic: "t", rate: PerSecond(20))],
+  consumer_groups: [(name: "g", topics: ["t"], members: [(name: "c", process_time: "5ms")],
+                     on_failure: Retry(max_attempts: None, backoff: "1s"))],
+  expect: [Healthy],
+)"#;
+
+#[test]
+fn shrinking_keeps_the_fault_that_fails_the_same_way_and_simplifies_it() {
+    use brokerlab::scenario::{Action, FaultSpec};
+    use brokerlab::sim::Dur;
+    let sc = brokerlab::scenario::parse(STUCK, "stuck.ron").expect("valid");
+    let poison = |at| FaultSpec { at: Dur(at), action: Action::PoisonMessage("p".into()) };
+    let faults = vec![
+        FaultSpec { at: Dur(3_250_000), action: Action::PowerOffBroker(2) },
+        poison(5_500_000),
+        FaultSpec { at: Dur(8_000_000), action: Action::SlowLink("broker-1".into(), "c".into(), Dur::ms(400)) },
+    ];
+    let r = run_seed_with(&sc, &faults);
+    assert!(r.contains("has lag"), "a record retried forever stops the group: {r}");
+    assert_eq!(shrink(&sc, 1, faults, 40), vec![poison(5_000_000)]);
+}
+
+fn run_seed_with(sc: &brokerlab::scenario::Scenario, faults: &[brokerlab::scenario::FaultSpec]) -> String {
+    let full = Arc::new(brokerlab::check::sweep::with_faults(sc, 1, faults));
+    let r = brokerlab::check::run_scenario(full, 1, None, None);
+    r.outcomes.iter().find(|o| !o.passed).map(|o| o.observed.clone()).unwrap_or_default()
 }

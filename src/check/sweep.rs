@@ -38,6 +38,17 @@ fn pick<T: Clone>(rng: &mut NodeRng, v: &[T]) -> T {
     v[rng.below(v.len() as u64) as usize].clone()
 }
 
+/// Two different elements (`v` has at least two).
+fn pick_two<T: Clone>(rng: &mut NodeRng, v: &[T]) -> (T, T) {
+    let i = rng.below(v.len() as u64) as usize;
+    let j = (i + 1 + rng.below(v.len() as u64 - 1) as usize) % v.len();
+    (v[i].clone(), v[j].clone())
+}
+
+/// Fault kinds a seed may enable: broker crash, power loss, restart, cut, heal, slow link,
+/// client crash, client restart, coordinator crash, clean stop, ZooKeeper down, up.
+const KINDS: usize = 12;
+
 /// The random fault schedule of `seed` for `sc` (swarm testing: each seed enables a
 /// random subset of fault kinds and draws how many faults).
 pub fn random_faults(sc: &Scenario, seed: u64) -> Vec<FaultSpec> {
@@ -53,7 +64,8 @@ pub fn random_faults(sc: &Scenario, seed: u64) -> Vec<FaultSpec> {
     if brokers > 0 {
         nodes.push("zookeeper".into());
     }
-    let enabled: Vec<bool> = (0..8).map(|_| rng.below(2) == 0).collect();
+    let groups: Vec<String> = sc.consumer_groups.iter().map(|g| g.name.clone()).collect();
+    let enabled: Vec<bool> = (0..KINDS).map(|_| rng.below(2) == 0).collect();
     let n = rng.uniform(1, 12);
     let span = sc.duration.0 * 8 / 10;
     let mut out = Vec::new();
@@ -61,7 +73,7 @@ pub fn random_faults(sc: &Scenario, seed: u64) -> Vec<FaultSpec> {
         if out.len() as u64 >= n {
             break;
         }
-        let kind = rng.below(8) as usize;
+        let kind = rng.below(KINDS as u64) as usize;
         if !enabled[kind] {
             continue;
         }
@@ -73,13 +85,23 @@ pub fn random_faults(sc: &Scenario, seed: u64) -> Vec<FaultSpec> {
             0 if brokers > 0 => Action::CrashBroker(b),
             1 if brokers > 0 => Action::PowerOffBroker(b),
             2 if brokers > 0 => Action::RestartBroker(b),
-            3 if nodes.len() > 1 => Action::Cut(vec![pick(&mut rng, &nodes)], vec![pick(&mut rng, &nodes)]),
+            3 if nodes.len() > 1 => {
+                let (x, y) = pick_two(&mut rng, &nodes);
+                Action::Cut(vec![x], vec![y])
+            }
             4 => Action::HealAll,
             5 if nodes.len() > 1 => {
-                Action::SlowLink(pick(&mut rng, &nodes), pick(&mut rng, &nodes), Dur::ms(rng.uniform(50, 2000)))
+                let (x, y) = pick_two(&mut rng, &nodes);
+                Action::SlowLink(x, y, Dur::ms(rng.uniform(50, 2000)))
             }
             6 if !clients.is_empty() => Action::CrashClient(pick(&mut rng, &clients)),
             7 if !clients.is_empty() => Action::RestartClient(pick(&mut rng, &clients)),
+            // Coordinator moves: the broker hosting a group's coordinator crashes.
+            8 if !groups.is_empty() => Action::CrashCoordinator(pick(&mut rng, &groups)),
+            // Controlled shutdown (leadership moves first), ZooKeeper outages.
+            9 if brokers > 0 => Action::StopBroker(b),
+            10 if brokers > 0 => Action::CrashZooKeeper,
+            11 if brokers > 0 => Action::RestartZooKeeper,
             _ => continue,
         };
         let at = Dur(rng.uniform(0, span.max(1)));
@@ -149,23 +171,29 @@ pub fn run_seed(sc: &Arc<Scenario>, file: &str, seed: u64, random: bool) -> Seed
     }
 }
 
-/// Drops faults one at a time while the run still fails; returns the smaller schedule.
+/// Shrinks a failing schedule while it fails the same way (the same first failing check):
+/// drops faults one at a time, then simplifies the rest (a power loss becomes a process
+/// crash, a slow link half as slow, a time a whole second). At most `budget` runs.
 pub fn shrink(sc: &Scenario, seed: u64, faults: Vec<FaultSpec>, budget: usize) -> Vec<FaultSpec> {
-    let fails = |f: &[FaultSpec]| {
+    let failure = |f: &[FaultSpec]| {
         let r = run_scenario(Arc::new(with_faults(sc, seed, f)), seed, None, None);
-        !r.passed()
+        r.outcomes.into_iter().find(|o| !o.passed).map(|o| o.what)
+    };
+    let Some(target) = failure(&faults) else { return faults };
+    let runs = std::cell::Cell::new(1);
+    let same = |f: &[FaultSpec]| {
+        runs.set(runs.get() + 1);
+        failure(f).as_ref() == Some(&target)
     };
     let mut cur = faults;
-    let mut runs = 0;
     let mut progress = true;
-    while progress && runs < budget {
+    while progress && runs.get() < budget {
         progress = false;
         let mut i = 0;
-        while i < cur.len() && runs < budget {
+        while i < cur.len() && runs.get() < budget {
             let mut fewer = cur.clone();
             fewer.remove(i);
-            runs += 1;
-            if fails(&fewer) {
+            if same(&fewer) {
                 cur = fewer;
                 progress = true;
             } else {
@@ -173,5 +201,33 @@ pub fn shrink(sc: &Scenario, seed: u64, faults: Vec<FaultSpec>, budget: usize) -
             }
         }
     }
+    for i in 0..cur.len() {
+        for simpler in simplifications(&cur[i]) {
+            if runs.get() >= budget {
+                return cur;
+            }
+            let mut t = cur.clone();
+            t[i] = simpler;
+            if same(&t) {
+                cur = t;
+            }
+        }
+    }
     cur
+}
+
+/// Simpler versions of one fault, most useful first.
+fn simplifications(f: &FaultSpec) -> Vec<FaultSpec> {
+    let mut out = Vec::new();
+    match &f.action {
+        Action::PowerOffBroker(b) => out.push(FaultSpec { at: f.at, action: Action::CrashBroker(*b) }),
+        Action::SlowLink(x, y, d) if d.0 > 100_000 => {
+            out.push(FaultSpec { at: f.at, action: Action::SlowLink(x.clone(), y.clone(), Dur(d.0 / 2)) });
+        }
+        _ => {}
+    }
+    if f.at.0 % 1_000_000 != 0 {
+        out.push(FaultSpec { at: Dur(f.at.0 / 1_000_000 * 1_000_000), action: f.action.clone() });
+    }
+    out
 }
