@@ -58,6 +58,44 @@ impl Invariants {
     ) -> Result<(), Violation> {
         self.checks += 1;
         match kind {
+            RecordKind::Leader { .. }
+            | RecordKind::Hw { .. }
+            | RecordKind::BrokerDown { .. }
+            | RecordKind::BrokerUp { .. }
+            | RecordKind::Truncate { .. } => self.replication(n, offsets_topic, t_us, kind),
+            RecordKind::Deliver { .. }
+            | RecordKind::ProcessFail { .. }
+            | RecordKind::ClientState { .. }
+            | RecordKind::OffsetReset { .. } => self.positions(n, t_us, kind),
+            RecordKind::Group(e) => self.group(n, t_us, e),
+            RecordKind::Amqp(e) => self.amqp.record(n, t_us, e),
+            RecordKind::Produce { .. }
+            | RecordKind::Append { .. }
+            | RecordKind::DuplicateBatch { .. }
+            | RecordKind::Replicate { .. }
+            | RecordKind::Ack { .. }
+            | RecordKind::ProduceError { .. }
+            | RecordKind::Isr { .. }
+            | RecordKind::Retention { .. }
+            | RecordKind::SessionExpired { .. }
+            | RecordKind::ControllerElected { .. }
+            | RecordKind::ZooKeeper { .. }
+            | RecordKind::Fetch { .. }
+            | RecordKind::ProcessOk { .. }
+            | RecordKind::ProcessSkip { .. }
+            | RecordKind::Input { .. } => Ok(()),
+        }
+    }
+
+    /// Leaders, high watermarks, and what crashes and truncations excuse.
+    fn replication(
+        &mut self,
+        n: &crate::trace::Names,
+        offsets_topic: Option<crate::trace::TopicId>,
+        t_us: u64,
+        kind: &RecordKind,
+    ) -> Result<(), Violation> {
+        match kind {
             RecordKind::Leader { tp, leader, leader_epoch, .. } => {
                 // The controller never names two leaders for one partition and epoch.
                 match self.leaders.insert((*tp, *leader_epoch), *leader) {
@@ -101,6 +139,14 @@ impl Invariants {
                     self.owners.clear();
                 }
             }
+            _ => unreachable!("record() sends only replication records here"),
+        }
+        Ok(())
+    }
+
+    /// Consumer positions: delivered offsets only move forward, except where documented.
+    fn positions(&mut self, n: &crate::trace::Names, t_us: u64, kind: &RecordKind) -> Result<(), Violation> {
+        match kind {
             RecordKind::Deliver { consumer, tp, offset, value } => {
                 // Positions only move forward, except by a rewind after a new assignment,
                 // a restart or a reset (cleared below); a failed record is retried in place.
@@ -120,13 +166,28 @@ impl Invariants {
                 self.delivered.insert((*consumer, *tp), (*offset, true));
             }
             RecordKind::ClientState { node, .. } => self.delivered.retain(|(c, _), _| c != node),
-            RecordKind::Group(
-                GroupEvent::Revoke { consumer, .. }
-                | GroupEvent::PollTimeout { consumer }
-                | GroupEvent::MemberRemoved { consumer, .. },
-            ) => self.delivered.retain(|(c, _), _| c != consumer),
-            RecordKind::Amqp(e) => self.amqp.record(n, t_us, e)?,
-            RecordKind::Group(GroupEvent::Assignment { group, generation, consumer, partitions }) => {
+            RecordKind::OffsetReset { consumer, tp, from, to } => {
+                // An explicit reset (offset out of range) may legitimately move a group back,
+                // or skip records (to the latest, or past what retention deleted).
+                self.committed.retain(|(_, t), _| t != tp);
+                self.delivered.remove(&(*consumer, *tp));
+                if to > from {
+                    self.skipped.entry((*consumer, *tp)).or_default().push((*from, *to));
+                }
+            }
+
+            _ => unreachable!("record() sends only position records here"),
+        }
+        Ok(())
+    }
+
+    /// Group generations and commits.
+    fn group(&mut self, n: &crate::trace::Names, t_us: u64, e: &GroupEvent) -> Result<(), Violation> {
+        match e {
+            GroupEvent::Revoke { consumer, .. }
+            | GroupEvent::PollTimeout { consumer }
+            | GroupEvent::MemberRemoved { consumer, .. } => self.delivered.retain(|(c, _), _| c != consumer),
+            GroupEvent::Assignment { group, generation, consumer, partitions } => {
                 self.delivered.retain(|(c, _), _| c != consumer);
                 for tp in partitions {
                     if let Some(other) = self.owners.insert((*group, *generation, *tp), *consumer)
@@ -143,7 +204,7 @@ impl Invariants {
                     }
                 }
             }
-            RecordKind::Group(GroupEvent::Commit { group, tp, offset, .. }) => {
+            GroupEvent::Commit { group, tp, offset, .. } => {
                 if let Some(p) = self.committed.insert((*group, *tp), *offset)
                     && *offset < p
                 {
@@ -151,16 +212,14 @@ impl Invariants {
                     return Err(v("committed_offsets_never_go_back", t_us, d));
                 }
             }
-            RecordKind::OffsetReset { consumer, tp, from, to } => {
-                // An explicit reset (offset out of range) may legitimately move a group back,
-                // or skip records (to the latest, or past what retention deleted).
-                self.committed.retain(|(_, t), _| t != tp);
-                self.delivered.remove(&(*consumer, *tp));
-                if to > from {
-                    self.skipped.entry((*consumer, *tp)).or_default().push((*from, *to));
-                }
-            }
-            _ => {}
+            GroupEvent::Coordinator { .. }
+            | GroupEvent::State { .. }
+            | GroupEvent::Rebalance { .. }
+            | GroupEvent::CommitFailed { .. }
+            | GroupEvent::RetryPublish { .. }
+            | GroupEvent::DeadLetter { .. }
+            | GroupEvent::Redrive { .. }
+            | GroupEvent::Lag { .. } => {}
         }
         Ok(())
     }
