@@ -183,7 +183,7 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
         Expectation::Healthy => {
             let problems = health(sim);
             Outcome {
-                what: "every partition led and every group stable".into(),
+                what: "every partition led, every group stable and working off its lag".into(),
                 passed: problems.is_empty(),
                 observed: if problems.is_empty() { "healthy".into() } else { problems.join("; ") },
             }

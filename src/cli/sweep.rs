@@ -168,9 +168,10 @@ pub(super) fn sweep(a: SweepArgs) -> ExitCode {
         s.name = format!("{} (sweep seed {}, {} faults after shrinking)", sc.name, r.seed, small.len());
         if std::fs::create_dir_all(&a.out).and_then(|_| std::fs::write(&path, to_ron(&s))).is_ok() {
             eprintln!(
-                "seed {}: shrunk to {} fault(s), written to {} (open it in the app)",
+                "seed {}: shrunk to {} fault(s), written to {}\n     replay: brokerlab run {} (or open it in the app)",
                 r.seed,
                 small.len(),
+                path.display(),
                 path.display()
             );
         }
