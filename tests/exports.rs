@@ -75,3 +75,26 @@ fn chrome_trace_has_a_track_per_node_and_closed_spans() {
     assert!(*ts.last().expect("events") <= 60_000_000);
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn exports_name_consumers_that_join_while_running() {
+    let d = scratch("added");
+    let (jsonl, chrome) = (d.join("t.jsonl"), d.join("t.json"));
+    let out = brokerlab(&[
+        "run",
+        "scenarios/12_group_scale_out.ron",
+        "--trace",
+        jsonl.to_str().expect("utf-8"),
+        "--chrome-trace",
+        chrome.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = std::fs::read_to_string(&jsonl).expect("trace");
+    assert!(lines.lines().any(|l| l.contains(r#""consumer":"n3""#)), "n3 joins at 30 s and consumes");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&chrome).expect("written")).expect("valid JSON");
+    let named = v["traceEvents"].as_array().expect("events").iter().filter(|e| e["args"]["name"] == "n3").count();
+    assert_eq!(named, 1, "the joining consumer gets its own named track");
+    let det = brokerlab(&["run", "scenarios/12_group_scale_out.ron", "--check-determinism"]);
+    assert!(det.status.success(), "{}", String::from_utf8_lossy(&det.stdout));
+    let _ = std::fs::remove_dir_all(&d);
+}

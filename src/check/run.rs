@@ -63,10 +63,11 @@ pub fn run_scenario_with_progress(
         sc.expect.iter().enumerate().filter_map(|(i, e)| e.at().map(|a| (SimTime(a.0), i))).collect();
     timed.sort();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; sc.expect.len()];
-    let names = sim.names().clone();
     let mut flush = |sim: &mut Simulation| {
         if let Some(s) = sink.as_mut() {
             let recs = sim.trace.drain();
+            // The current names: consumers added while running have names too.
+            let names = sim.names().clone();
             s(&recs, &names);
         }
     };

@@ -34,7 +34,7 @@ impl Outputs {
 
     /// Writes a batch of records to every file.
     pub(super) fn write(&mut self, recs: &[Record], names: &Names) {
-        if self.names.is_none() {
+        if self.names.as_ref().is_none_or(|n| n.nodes.len() != names.nodes.len()) {
             self.names = Some(names.clone());
         }
         if self.error.is_some() {

@@ -13,19 +13,21 @@ use std::io::{self, Write};
 pub struct ChromeWriter<W: Write> {
     w: W,
     started: bool,
+    /// Nodes whose tracks are named so far (consumers may join while running).
+    named: usize,
 }
 
 impl<W: Write> ChromeWriter<W> {
     /// A writer that has written nothing yet.
     pub fn new(w: W) -> Self {
-        ChromeWriter { w, started: false }
+        ChromeWriter { w, started: false, named: 0 }
     }
 
     fn put(&mut self, e: &Value) -> io::Result<()> {
         writeln!(self.w, ",{e}")
     }
 
-    /// Writes the events of `records` (the header and node names first, once).
+    /// Writes the events of `records` (the header first, and names for nodes not yet named).
     pub fn write(&mut self, records: &[Record], n: &Names) -> io::Result<()> {
         if !self.started {
             self.started = true;
@@ -35,13 +37,14 @@ impl<W: Write> ChromeWriter<W> {
                 "{}",
                 json!({"ph": "M", "name": "process_name", "pid": 0, "args": {"name": "brokerlab"}})
             )?;
-            for (i, name) in n.nodes.iter().enumerate() {
-                self.put(&json!({"ph": "M", "name": "process_name", "pid": pid(i as u32), "args": {"name": name}}))?;
-                let order =
-                    json!({"ph": "M", "name": "process_sort_index", "pid": pid(i as u32), "args": {"sort_index": i}});
-                self.put(&order)?;
-            }
         }
+        for (i, name) in n.nodes.iter().enumerate().skip(self.named) {
+            self.put(&json!({"ph": "M", "name": "process_name", "pid": pid(i as u32), "args": {"name": name}}))?;
+            let order =
+                json!({"ph": "M", "name": "process_sort_index", "pid": pid(i as u32), "args": {"sort_index": i}});
+            self.put(&order)?;
+        }
+        self.named = self.named.max(n.nodes.len());
         for r in records {
             for e in events(r, n) {
                 self.put(&e)?;
