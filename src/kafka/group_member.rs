@@ -353,9 +353,13 @@ impl Consumer {
                 let t = MemberTimer::RequestTimeout { req };
                 fx.timer(self.cfg.request_timeout, KTimer::Consumer(ConsumerTimer::Group(t)));
             }
-            JoinResult::Error(ErrorCode::UnknownMemberId) => {
-                self.m().member_id.clear();
-                self.send_join(ctx, fx);
+            JoinResult::Error(ErrorCode::UnknownMemberId | ErrorCode::IllegalGeneration) => {
+                // K resetStateAndRejoin: the member lost its place, so onJoinPrepare runs again
+                // and gives every partition up as lost before joining afresh.
+                let m = self.m();
+                m.member_id.clear();
+                m.generation = -1;
+                self.finish_rejoin(ctx, fx);
             }
             JoinResult::Error(ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable) => {
                 self.m().coordinator = None;
