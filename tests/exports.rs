@@ -91,6 +91,16 @@ fn exports_name_consumers_that_join_while_running() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let lines = std::fs::read_to_string(&jsonl).expect("trace");
     assert!(lines.lines().any(|l| l.contains(r#""consumer":"n3""#)), "n3 joins at 30 s and consumes");
+    // The file holds every record the digest covers, the boot's at t=0 included.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let counted: usize = stdout
+        .split("trace: ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("the summary counts records");
+    assert_eq!(lines.lines().count(), counted);
+    assert!(lines.starts_with(r#"{"t_us":0,"seq":0,"#));
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&chrome).expect("written")).expect("valid JSON");
     let named = v["traceEvents"].as_array().expect("events").iter().filter(|e| e["args"]["name"] == "n3").count();
     assert_eq!(named, 1, "the joining consumer gets its own named track");

@@ -55,10 +55,11 @@ pub fn run_scenario_with_progress(
     progress: &mut dyn FnMut(&Simulation, SimTime),
 ) -> RunReport {
     let end = SimTime(until.unwrap_or(sc.duration).min(sc.duration).0);
-    let mut sim = Simulation::new(sc.clone(), seed, 0);
-    if sink.is_some() {
-        sim.trace.capture_all();
-    }
+    let mut sim = if sink.is_some() {
+        Simulation::new_capturing(sc.clone(), seed, 0)
+    } else {
+        Simulation::new(sc.clone(), seed, 0)
+    };
     let mut timed: Vec<(SimTime, usize)> =
         sc.expect.iter().enumerate().filter_map(|(i, e)| e.at().map(|a| (SimTime(a.0), i))).collect();
     timed.sort();

@@ -177,6 +177,16 @@ impl Simulation {
     /// Builds the world for a validated scenario and seed, at time zero, with the cluster
     /// running and every client started. `keep_recent` records stay in memory for views.
     pub fn new(sc: Arc<Scenario>, seed: u64, keep_recent: usize) -> Simulation {
+        Simulation::build(sc, seed, keep_recent, false)
+    }
+
+    /// `new`, capturing every record from the very start (the boot's records included) for
+    /// trace files and record-by-record comparisons.
+    pub fn new_capturing(sc: Arc<Scenario>, seed: u64, keep_recent: usize) -> Simulation {
+        Simulation::build(sc, seed, keep_recent, true)
+    }
+
+    fn build(sc: Arc<Scenario>, seed: u64, keep_recent: usize, capture: bool) -> Simulation {
         let cfg = Arc::new(cluster_cfg(&sc));
         let states = initial_states(&cfg, sc.cluster.placement_start as usize);
         let mut keys = KeyTable { keys: Vec::new(), index: BTreeMap::new() };
@@ -259,6 +269,9 @@ impl Simulation {
             nodes,
             scenario: sc.clone(),
         };
+        if capture {
+            sim.trace.capture_all();
+        }
         sim.boot(&states);
         for f in &sc.faults {
             sim.queue.push_late(SimTime(f.at.0), Event::Input(f.action.clone()));
