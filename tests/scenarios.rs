@@ -46,17 +46,19 @@ fn every_shipped_scenario_meets_its_expectations() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A run's records as JSON lines, and its digest.
+fn captured(sc: &Arc<brokerlab::scenario::Scenario>, seed: u64) -> (Vec<String>, u64) {
+    let mut lines = Vec::new();
+    let mut sink = |recs: &[brokerlab::trace::Record], names: &brokerlab::trace::Names| {
+        lines.extend(recs.iter().map(|r| brokerlab::trace::jsonl::to_json(r, names).to_string()))
+    };
+    let r = run_scenario(sc.clone(), seed, None, Some(&mut sink));
+    (lines, r.digest)
+}
+
 /// The first record where two runs of the same seed differ, as JSON lines.
 fn first_difference(sc: &Arc<brokerlab::scenario::Scenario>, seed: u64) -> String {
-    let run = || {
-        let mut lines = Vec::new();
-        let mut sink = |recs: &[brokerlab::trace::Record], names: &brokerlab::trace::Names| {
-            lines.extend(recs.iter().map(|r| brokerlab::trace::jsonl::to_json(r, names).to_string()))
-        };
-        run_scenario(sc.clone(), seed, None, Some(&mut sink));
-        lines
-    };
-    let (a, b) = (run(), run());
+    let ((a, _), (b, _)) = (captured(sc, seed), captured(sc, seed));
     match a.iter().zip(&b).position(|(x, y)| x != y) {
         Some(i) => format!("first difference at record {i}:\n  {}\n  {}", a[i], b[i]),
         None => format!("same records up to {} / {}", a.len(), b.len()),
@@ -83,16 +85,8 @@ fn same_seed_same_digest_other_seed_other_digest() {
 fn captured_trace_is_identical_record_by_record() {
     let f = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/04_failover_acks_all.ron");
     let sc = Arc::new(load_file(&f).unwrap());
-    let run = || {
-        let mut lines = Vec::new();
-        let mut sink = |recs: &[brokerlab::trace::Record], names: &brokerlab::trace::Names| {
-            lines.extend(recs.iter().map(|r| brokerlab::trace::jsonl::to_json(r, names).to_string()))
-        };
-        let r = run_scenario(sc.clone(), 99, None, Some(&mut sink));
-        (lines, r.digest)
-    };
-    let (a, da) = run();
-    let (b, db) = run();
+    let (a, da) = captured(&sc, 99);
+    let (b, db) = captured(&sc, 99);
     assert_eq!(da, db);
     assert_eq!(a, b);
     assert!(a.len() > 1000);

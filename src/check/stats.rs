@@ -199,6 +199,16 @@ impl Stats {
         self.groups.get_mut(g)
     }
 
+    /// A member of a group finished with a record (processed, skipped, sent on): marks the
+    /// offset handled and the group as progressing now.
+    fn handled(&mut self, c: NodeRef, tp: Tp, offset: u64) -> Option<&mut GroupStats> {
+        let now = self.now_us;
+        let g = self.group_of(c)?;
+        g.last_progress_us = now;
+        g.handled.entry(tp).or_default().mark(offset);
+        Some(g)
+    }
+
     fn observe_group(&mut self, e: &GroupEvent) {
         match e {
             GroupEvent::Rebalance { group, .. } => {
@@ -210,19 +220,11 @@ impl Stats {
                 self.groups.entry(*group).or_default().committed.insert(*tp, *offset);
             }
             GroupEvent::RetryPublish { consumer, from, offset, .. } => {
-                let now = self.now_us;
-                if let Some(g) = self.group_of(*consumer) {
-                    g.last_progress_us = now;
-                    g.handled.entry(*from).or_default().mark(*offset);
-                }
+                self.handled(*consumer, *from, *offset);
             }
             GroupEvent::DeadLetter { consumer, from, offset, to, .. } => {
                 *self.dead_lettered.entry(to.topic).or_default() += 1;
-                let now = self.now_us;
-                if let Some(g) = self.group_of(*consumer) {
-                    g.last_progress_us = now;
-                    g.handled.entry(*from).or_default().mark(*offset);
-                }
+                self.handled(*consumer, *from, *offset);
             }
             GroupEvent::Redrive { .. } => self.redriven += 1,
             GroupEvent::Coordinator { .. }
@@ -272,12 +274,8 @@ impl Stats {
                 }
             }
             RecordKind::ProcessFail { consumer, .. } | RecordKind::ProcessSkip { consumer, .. } => {
-                let now = self.now_us;
-                if let RecordKind::ProcessSkip { tp, offset, .. } = r
-                    && let Some(g) = self.group_of(*consumer)
-                {
-                    g.last_progress_us = now;
-                    g.handled.entry(*tp).or_default().mark(*offset);
+                if let RecordKind::ProcessSkip { tp, offset, .. } = r {
+                    self.handled(*consumer, *tp, *offset);
                 }
                 if let Some(&i) = self.consumer_of_node.get(&consumer.0) {
                     match r {
@@ -287,10 +285,7 @@ impl Stats {
                 }
             }
             RecordKind::ProcessOk { consumer, value, tp, offset } => {
-                let now = self.now_us;
-                if let Some(g) = self.group_of(*consumer) {
-                    g.last_progress_us = now;
-                    g.handled.entry(*tp).or_default().mark(*offset);
+                if let Some(g) = self.handled(*consumer, *tp, *offset) {
                     if g.seen.insert(*value) {
                         g.duplicates += 1;
                     }

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 pub(super) struct Outputs {
     jsonl: Option<(PathBuf, BufWriter<File>)>,
     chrome: Option<(PathBuf, ChromeWriter<BufWriter<File>>)>,
-    names: Option<Names>,
     error: Option<String>,
 }
 
@@ -24,7 +23,7 @@ impl Outputs {
     pub(super) fn open(trace: Option<&Path>, chrome: Option<&Path>) -> Result<Outputs, String> {
         let jsonl = trace.map(|p| create(p).map(|w| (p.to_path_buf(), w))).transpose()?;
         let chrome = chrome.map(|p| create(p).map(|w| (p.to_path_buf(), ChromeWriter::new(w)))).transpose()?;
-        Ok(Outputs { jsonl, chrome, names: None, error: None })
+        Ok(Outputs { jsonl, chrome, error: None })
     }
 
     /// True when some file wants the records.
@@ -34,9 +33,6 @@ impl Outputs {
 
     /// Writes a batch of records to every file.
     pub(super) fn write(&mut self, recs: &[Record], names: &Names) {
-        if self.names.as_ref().is_none_or(|n| n.nodes.len() != names.nodes.len()) {
-            self.names = Some(names.clone());
-        }
         if self.error.is_some() {
             return;
         }
@@ -57,12 +53,11 @@ impl Outputs {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let names = self.names.unwrap_or_default();
         if let Some((p, mut w)) = self.jsonl {
             w.flush().map_err(|e| format!("writing {}: {e}", p.display()))?;
         }
         if let Some((p, w)) = self.chrome {
-            let mut w = w.finish(&names).map_err(|e| format!("writing {}: {e}", p.display()))?;
+            let mut w = w.finish().map_err(|e| format!("writing {}: {e}", p.display()))?;
             w.flush().map_err(|e| format!("writing {}: {e}", p.display()))?;
         }
         Ok(())

@@ -54,9 +54,9 @@ impl<W: Write> ChromeWriter<W> {
     }
 
     /// Closes the JSON document and hands the writer back.
-    pub fn finish(mut self, n: &Names) -> io::Result<W> {
+    pub fn finish(mut self) -> io::Result<W> {
         if !self.started {
-            self.write(&[], n)?;
+            self.write(&[], &Names::default())?;
         }
         writeln!(self.w, "]}}")?;
         Ok(self.w)

@@ -8,6 +8,7 @@ mod build_groups;
 mod inputs;
 pub mod view;
 
+use crate::check::invariants::{Invariants, Violation};
 use crate::check::stats::Stats;
 use crate::kafka::broker::Broker;
 use crate::kafka::consumer::Consumer;
@@ -127,21 +128,22 @@ impl Simulation {
             }
             Event::Input(a) => self.apply_input(a),
         }
-        if self.events.is_multiple_of(4096) && self.violation.is_none() {
-            let mut inv = std::mem::take(&mut self.invariants);
-            if let Err(v) = inv.state(self) {
-                self.violation = Some(v);
-            }
-            self.invariants = inv;
+        if self.events.is_multiple_of(4096) {
+            self.check_with(Invariants::state);
         }
         true
     }
 
     /// The end-of-run invariants (they need the final logs); a violation stops the run.
     pub fn check_end(&mut self) {
+        self.check_with(Invariants::at_end);
+    }
+
+    /// Runs a state check (the checker reads the whole simulation) unless one already broke.
+    fn check_with(&mut self, check: fn(&mut Invariants, &Simulation) -> Result<(), Violation>) {
         if self.violation.is_none() {
             let mut inv = std::mem::take(&mut self.invariants);
-            if let Err(v) = inv.at_end(self) {
+            if let Err(v) = check(&mut inv, self) {
                 self.violation = Some(v);
             }
             self.invariants = inv;
