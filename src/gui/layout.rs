@@ -13,7 +13,7 @@ pub const HEADER_H: f32 = 30.0;
 /// Height of one line of a client card.
 pub const LINE_H: f32 = 13.0;
 /// Height of a consumer group box's title.
-pub const GROUP_HEADER_H: f32 = 17.0;
+pub const GROUP_HEADER_H: f32 = 30.0;
 
 /// The shape of what the scene shows.
 #[derive(Clone, Debug, Default)]
@@ -60,9 +60,11 @@ pub struct SceneLayout {
 impl SceneLayout {
     /// Where a card's words start and how wide they may be, for a mark at `c`.
     pub fn card_text(&self, c: Pos2) -> (Pos2, f32) {
-        let col = if c.x < self.left_col.right() { self.left_col } else { self.right_col };
+        let (col, lines) =
+            if c.x < self.left_col.right() { (self.left_col, self.left_lines) } else { (self.right_col, self.right_lines) };
         let x = c.x + self.client_radius + 6.0;
-        (pos2(x, c.y - self.client_radius), (col.right() - x - 2.0).max(10.0))
+        let top = c.y - self.client_radius.max(lines as f32 * LINE_H * 0.5);
+        (pos2(x, top), (col.right() - x - 2.0).max(10.0))
     }
 }
 

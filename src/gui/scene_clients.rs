@@ -22,11 +22,13 @@ pub fn draw(w: &mut Labels, sim: &Simulation, m: &SceneModel, sel: Selection) {
     for (g, r) in m.groups.iter().zip(&m.layout.group_boxes) {
         w.painter.rect_filled(*r, 6.0, Color32::from_rgb(36, 34, 26));
         w.painter.rect_stroke(*r, 6.0, Stroke::new(1.0, COMMIT.gamma_multiply(0.6)), StrokeKind::Inside);
-        let head = match &g.coordinator {
-            Some((b, gen_, state)) => format!("group {} · gen {gen_} · {state} · coordinator broker-{}", g.name, b.0),
-            None => format!("group {} · no coordinator", g.name),
+        let state = match &g.coordinator {
+            Some((b, gen_, state)) => format!("gen {gen_} · {state} · coordinator broker-{}", b.0),
+            None => "no coordinator right now".to_string(),
         };
-        w.text(r.left_top() + vec2(6.0, 3.0), Align2::LEFT_TOP, head, &small, COMMIT, r.width() - 12.0);
+        let font = FontId::proportional(12.0);
+        w.text(r.left_top() + vec2(6.0, 3.0), Align2::LEFT_TOP, format!("group {}", g.name), &font, COMMIT, r.width() - 12.0);
+        w.text(r.left_top() + vec2(6.0, 17.0), Align2::LEFT_TOP, state, &small, COMMIT, r.width() - 12.0);
     }
     for (n, slot) in m.slots.iter().enumerate() {
         let c = match *slot {
@@ -106,8 +108,11 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
             let pf = if c.cfg.prefetch == 0 { "unlimited".to_string() } else { c.cfg.prefetch.to_string() };
             let status = if up { format!("{} · prefetch {pf}", c.cfg.queue) } else { "crashed".into() };
             let held = c.buffer.len() + usize::from(c.processing.is_some());
-            let third = (format!("{held} pushed, not yet acked"), Color32::from_rgb(255, 200, 80));
-            (Color32::from_rgb(255, 200, 80), true, vec![name, grey(status), third])
+            let mut lines = vec![name, grey(status)];
+            if up {
+                lines.push((format!("{held} pushed, not yet acked"), Color32::from_rgb(255, 200, 80)));
+            }
+            (Color32::from_rgb(255, 200, 80), true, lines)
         }
         Node::Rabbit(_) | Node::Broker(_) | Node::ZooKeeper(_) => (DIM, false, vec![name]),
     }

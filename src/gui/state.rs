@@ -220,10 +220,12 @@ impl Loaded {
     }
 
     /// Acknowledged records missing from their partition (the scene's "acked but lost").
-    /// Only a truncation or a power loss can lose one, so the search runs only after those.
+    /// Only a new leader, a truncation or a power loss can lose one, so the search runs only
+    /// after one of those (first elections aside), at most once per engine step.
     pub fn acked_lost(&mut self) -> usize {
         let st = &self.sim.stats;
-        if st.truncated == 0 && st.lost_unflushed == 0 {
+        let first_elections = self.sim.partitions().len() as u64;
+        if st.truncated == 0 && st.lost_unflushed == 0 && st.leader_changes <= first_elections {
             return 0;
         }
         if self.lost_cache.0 != self.sim.events() {
