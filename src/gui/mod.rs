@@ -46,6 +46,7 @@ pub fn prepare(args: &OpenArgs) -> Result<Session, String> {
         }
     }
     if let Some(l) = session.loaded.as_mut() {
+        session.view.picker_open = Some(false);
         if args.screenshot.is_some() {
             playback::run_to(l, SimTime(after.0), u64::MAX);
         } else {

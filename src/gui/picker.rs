@@ -63,7 +63,7 @@ fn entry(ui: &mut egui::Ui, s: &Session, e: &CatalogEntry, asked: &mut Asked) {
 pub fn picker(ui: &mut egui::Ui, s: &mut Session, asked: &mut Asked) {
     let loaded = s.loaded.is_some();
     let title = format!("📚 Scenarios ({})", s.catalog.len());
-    let open = if loaded { None } else { Some(true) };
+    let open = if loaded { s.view.picker_open.take() } else { Some(true) };
     egui::CollapsingHeader::new(RichText::new(title).heading()).id_salt("picker").open(open).default_open(!loaded).show(ui, |ui| {
         if let Some(e) = s.catalog.iter().find(|e| e.path.file_name().is_some_and(|f| f == START_HERE)) {
             ui.label(RichText::new("▶ Start here").color(Color32::from_rgb(150, 220, 255)).strong());

@@ -145,11 +145,13 @@ pub struct View {
     pub ms: [f64; 4],
     /// The panels were fitted to the window's first size.
     pub fitted: bool,
+    /// Open or fold the picker once (after a scenario loads it folds to make room).
+    pub picker_open: Option<bool>,
 }
 
 impl Default for View {
     fn default() -> Self {
-        View { left: true, right: true, log: true, legend: false, frame_times: false, ms: [0.0; 4], fitted: false }
+        View { left: true, right: true, log: true, legend: false, frame_times: false, ms: [0.0; 4], fitted: false, picker_open: None }
     }
 }
 

@@ -116,8 +116,9 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
     }
     let nothing = s.loaded.is_none();
     if s.view.left || nothing {
-        let w = if nothing { 420.0 } else if wide { 290.0 } else { 250.0 };
-        egui::Panel::left("controls").default_size(w).resizable(true).show(&mut root, |ui| {
+        // Its own panel id while nothing is loaded, so the wide picker does not stay wide.
+        let (id, w) = if nothing { ("picker-full", 420.0) } else if wide { ("controls", 290.0) } else { ("controls", 250.0) };
+        egui::Panel::left(id).default_size(w).resizable(true).show(&mut root, |ui| {
             egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
                 super::picker::picker(ui, s, &mut asked);
                 if let Some(l) = s.loaded.as_mut() {
@@ -184,13 +185,11 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
     }
     if let Some(p) = asked.open {
         s.open(&p, None);
-        // Narrow screens start with the inspector folded: the scene gets the room, and a
-        // click on the scene opens it.
-        s.view.right = wide;
         if let Some(l) = s.loaded.as_mut()
             && s.load_error.is_none()
         {
             l.playing = true;
+            s.view.picker_open = Some(false);
         }
     }
     if let Some(l) = s.loaded.as_mut() {

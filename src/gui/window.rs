@@ -27,7 +27,13 @@ impl Plugin for FitPlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(Fit { pending: self.fit_to_screen, shooting: self.shooting })
             .insert_resource(WinitSettings::game())
-            .add_systems(Update, (fit_window, update_mode));
+            .add_systems(Update, (fit_window, update_mode))
+            .add_systems(
+                PreUpdate,
+                quiet_modifiers
+                    .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+                    .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+            );
     }
 }
 
@@ -66,5 +72,20 @@ fn update_mode(fit: Res<Fit>, session: Res<Session>, mut settings: ResMut<WinitS
     };
     if settings.focused_mode != want.focused_mode {
         *settings = want;
+    }
+}
+
+/// bevy_egui reports the modifier keys to egui every frame, and egui answers any event
+/// with a repaint request: the app would never go idle. Only a change is passed on.
+fn quiet_modifiers(mut inputs: Query<&mut bevy_egui::EguiInput>, mut last: Local<Option<bevy_egui::egui::Modifiers>>) {
+    for mut input in &mut inputs {
+        input.0.events.retain(|e| match e {
+            bevy_egui::egui::Event::ModifiersChanged(m) => {
+                let changed = *last != Some(*m);
+                *last = Some(*m);
+                changed
+            }
+            _ => true,
+        });
     }
 }
