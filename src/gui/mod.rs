@@ -2,7 +2,9 @@
 //! state and trace. Plugins: `PlaybackPlugin` (pacing), `UiPlugin` (the window's panels and
 //! scene), `ScreenshotPlugin` (headless pictures for CI and docs).
 
+pub mod charts;
 pub mod controls;
+pub mod event_log;
 pub mod frame_bench;
 pub mod inspector;
 pub mod layout;

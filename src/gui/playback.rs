@@ -5,7 +5,7 @@
 //! engine for "save session as scenario".
 
 use super::state::{Loaded, Session};
-use crate::scenario::{Action, to_ron};
+use crate::scenario::Action;
 use crate::sim::SimTime;
 use crate::trace::RecordKind;
 use bevy::prelude::*;
@@ -52,7 +52,7 @@ pub fn run_to(l: &mut Loaded, target: SimTime, cap: u64) -> u64 {
                     l.sample();
                     continue;
                 }
-                l.sim.step();
+                l.step_event();
                 n += 1;
             }
             Some(_) | None => break,
@@ -99,7 +99,7 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
         Command::Step => {
             l.playing = false;
             if l.sim.next_event_time().is_some_and(|t| t.0 <= l.scenario.duration.0) {
-                l.sim.step();
+                l.step_event();
             }
         }
         Command::StepToInteresting => {
@@ -110,7 +110,7 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
                 if !l.sim.next_event_time().is_some_and(|t| t <= end) {
                     return Some("no further interesting event before the end".into());
                 }
-                if !l.sim.step() {
+                if !l.step_event() {
                     return Some("the run stopped where an invariant broke".into());
                 }
                 let recent = l.sim.trace.recent();
@@ -132,7 +132,7 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
         }
         Command::Inject(a) => l.sim.inject(a),
         Command::Save(path) => {
-            let text = to_ron(&l.sim.session_scenario());
+            let text = crate::check::observed::session_test_ron(&l.sim);
             let header = format!(
                 "// Session saved from the brokerlab app at {} (seed {}).\n// Replay: brokerlab run {path}\n",
                 l.sim.now(),
