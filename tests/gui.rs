@@ -43,9 +43,14 @@ fn playback_advances_simulated_time_by_frame_time_times_speed() {
 #[test]
 fn pause_and_step_run_exactly_what_was_asked() {
     let mut l = loaded_from(&scenario_text("04_failover_acks_all.ron"), None).unwrap();
-    let before = l.sim.events();
+    let (before, records) = (l.sim.events(), l.sim.trace.count());
     command(&mut l, Command::Step);
-    assert_eq!(l.sim.events(), before + 1);
+    assert!(l.sim.events() > before, "Step ran events");
+    let new = (l.sim.trace.count() - records) as usize;
+    assert!(
+        l.sim.trace.recent().iter().rev().take(new).any(|r| brokerlab::gui::playback::visible_to_step(&r.kind, false)),
+        "Step stopped at a record a learner sees"
+    );
     assert!(!l.playing);
     command(&mut l, Command::StepToInteresting);
     // First the controller election right after the start, then the leader crash at 10 s.
@@ -81,12 +86,14 @@ fn a_session_driven_through_the_app_saves_and_replays_to_the_same_digest() {
 }
 
 #[test]
-fn the_scene_draws_one_dot_per_message_in_flight() {
+fn the_scene_draws_every_message_in_flight_counted_on_busy_paths() {
     let mut l = loaded_from(&scenario_text("01_pace_matching.ron"), None).unwrap();
     run_to(&mut l, SimTime(3_000_000), u64::MAX);
     let area = bevy_egui::egui::Rect::from_min_size(Default::default(), bevy_egui::egui::vec2(1000.0, 700.0));
-    let m = scene::model(&l.sim, area);
-    assert_eq!(m.dots.len(), l.sim.in_flight().count());
+    let mut flights = brokerlab::gui::flights::Flights::default();
+    flights.update(&l.sim, 0.0, false);
+    let m = scene::model(&l.sim, area, &flights);
+    assert_eq!(m.dots.iter().map(|d| d.count).sum::<usize>(), l.sim.in_flight().count());
     assert!(m.dots.iter().all(|d| area.expand(1.0).contains(d.pos)), "dots stay on the scene");
 }
 
@@ -212,4 +219,18 @@ fn saved_session_replays_and_passes_its_observed_expectations() {
     assert_eq!(r.digest, live);
     assert!(r.passed(), "{:?}\n{text}", r.outcomes.iter().filter(|o| !o.passed).collect::<Vec<_>>());
     assert!(text.contains("// The scenario's own expectations"), "{text}");
+}
+
+#[test]
+fn after_step_the_log_says_what_each_step_did() {
+    let mut l = loaded_from(&scenario_text("04_failover_acks_all.ron"), None).unwrap();
+    run_to(&mut l, SimTime(2_000_000), u64::MAX);
+    command(&mut l, Command::Step);
+    let last = l.sim.trace.recent().back().unwrap().seq;
+    let shown = brokerlab::gui::event_log::view(&l, "", 500);
+    assert!(shown.iter().any(|x| x.seq >= l.stepped_from && x.seq <= last), "the stepped record is in the log");
+    assert!(shown.iter().any(|x| x.text.contains("became the controller")), "the notable lines before stay");
+    command(&mut l, Command::Play);
+    let shown = brokerlab::gui::event_log::view(&l, "", 500);
+    assert!(shown.iter().all(|x| !x.text.contains(" produced ")), "playing: notable lines only");
 }

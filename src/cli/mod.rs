@@ -60,7 +60,7 @@ enum Command {
 }
 
 /// Arguments of `open`.
-#[derive(clap::Args, Debug, Default)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct OpenArgs {
     /// Scenario file to load (otherwise the scenario picker).
     pub file: Option<PathBuf>,
@@ -73,15 +73,46 @@ pub struct OpenArgs {
     /// Seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Directory of scenarios for the picker.
+    /// Window size in pixels, e.g. "1280x720" (default: 1600x900, shrunk to fit the screen).
+    #[arg(long, value_parser = parse_size)]
+    pub window: Option<(u32, u32)>,
+    /// Directory of scenarios for the picker (when "scenarios" is not in the current
+    /// directory, the one shipped beside the sources).
     #[arg(long, default_value = "scenarios")]
     pub scenarios: PathBuf,
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("expected WIDTHxHEIGHT between 640x480 and 7680x4320, e.g. 1280x720, not \"{s}\"");
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h) = (w.trim().parse::<u32>().map_err(|_| bad())?, h.trim().parse::<u32>().map_err(|_| bad())?);
+    if !(640..=7680).contains(&w) || !(480..=4320).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+/// The `open` arguments a command line asks for: bare `brokerlab` (what `cargo run` starts)
+/// is `brokerlab open` with clap's defaults, never a hand-made default that skips them.
+pub fn open_args(argv: &[&str]) -> Option<OpenArgs> {
+    let cli = Cli::try_parse_from(argv).ok()?;
+    match cli.command {
+        None => open_args(&["brokerlab", "open"]),
+        Some(Command::Open(a)) => Some(a),
+        Some(Command::Run(_) | Command::Check(_) | Command::Explain { .. } | Command::Bench(_) | Command::Sweep(_)) => {
+            None
+        }
+    }
 }
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Open(OpenArgs::default())) {
+    let command = match cli.command {
+        Some(c) => c,
+        None => Command::Open(open_args(&["brokerlab", "open"]).expect("`open` parses with its defaults")),
+    };
+    match command {
         Command::Open(a) => open(a),
         Command::Run(a) => run::run(a),
         Command::Check(a) => run::check(a),

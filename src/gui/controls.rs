@@ -1,11 +1,13 @@
-//! The left panel: the scenario picker (with "open file…"), playback controls, fault
-//! injection and "save session as scenario". Buttons produce `Command`s; nothing here
-//! touches the simulation directly.
+//! The left panel's controls: playback (with its keys), fault injection and "save session
+//! as scenario". Buttons produce `Command`s; nothing here touches the simulation. Only
+//! nodes that exist are offered, and an action that makes no sense now (crash a crashed
+//! broker, heal a link that is not cut) is disabled with a hover text that says why.
 
 use super::playback::Command;
-use super::state::{Loaded, Session};
+use super::state::{InjectForm, Loaded};
 use crate::scenario::Action;
-use crate::sim::{Dur, SimTime};
+use crate::sim::{Dur, NodeId, SimTime};
+use crate::world::{Node, Simulation};
 use bevy_egui::egui::{self, Color32, RichText};
 use std::path::PathBuf;
 
@@ -20,40 +22,56 @@ pub struct Asked {
     pub commands: Vec<Command>,
 }
 
-/// Draws the picker part.
-pub fn picker(ui: &mut egui::Ui, s: &Session, asked: &mut Asked) {
-    ui.heading("Scenarios");
-    egui::ScrollArea::vertical().id_salt("picker").max_height(300.0).show(ui, |ui| {
-        for e in &s.catalog {
-            let current = s.loaded.as_ref().is_some_and(|l| l.path == e.path);
-            let label = if e.ok {
-                RichText::new(&e.name).strong()
-            } else {
-                RichText::new(&e.name).color(Color32::from_rgb(255, 110, 110))
-            };
-            let r = ui.selectable_label(current, label).on_hover_text(e.path.display().to_string());
-            // The one-line description (or the load error) under the name.
-            let about = if e.about.chars().count() > 110 {
-                format!("{}…", e.about.chars().take(110).collect::<String>())
-            } else {
-                e.about.clone()
-            };
-            ui.label(RichText::new(about).small().color(if e.ok {
-                Color32::GRAY
-            } else {
-                Color32::from_rgb(220, 120, 120)
-            }));
-            ui.add_space(3.0);
-            if r.clicked() {
-                asked.open = Some(e.path.clone());
-            }
-        }
-        if s.catalog.is_empty() {
-            ui.label("No scenarios found in the scenarios folder.");
-        }
-    });
-    if ui.button("📂 Open file…").clicked() {
-        asked.browse = true;
+/// A button that is enabled only when `why_not` is None; disabled, it says why on hover.
+fn act(ui: &mut egui::Ui, label: &str, hover: &str, why_not: Option<String>) -> bool {
+    let r = ui.add_enabled(why_not.is_none(), egui::Button::new(label)).on_hover_text(hover);
+    let r = match why_not {
+        Some(w) => r.on_disabled_hover_text(w),
+        None => r,
+    };
+    r.clicked()
+}
+
+/// Why `a` makes no sense right now (crash what is down, restart what runs, heal what is
+/// not cut), or None. The buttons are disabled with this as their hover text.
+pub fn refusal(sim: &Simulation, a: &Action) -> Option<String> {
+    let node_up = |name: &str| sim.node_by_name(name).map(|id| sim.is_up(id));
+    let down = |name: &str| (node_up(name) == Some(false)).then(|| format!("{name} is already down"));
+    let running = |name: &str| (node_up(name) == Some(true)).then(|| format!("{name} is running"));
+    let paused = |name: &str| {
+        sim.node_by_name(name).is_some_and(|id| matches!(&sim.nodes()[id.0 as usize], Node::Consumer(c) if c.paused))
+    };
+    match a {
+        Action::CrashBroker(b) | Action::PowerOffBroker(b) | Action::StopBroker(b) => down(&format!("broker-{b}")),
+        Action::RestartBroker(b) => running(&format!("broker-{b}")),
+        Action::CrashController => sim.controller().is_none().then(|| "no broker is controller right now".into()),
+        Action::CrashZooKeeper => down("zookeeper").map(|_| "ZooKeeper is already down".into()),
+        Action::RestartZooKeeper => running("zookeeper").map(|_| "ZooKeeper is running".into()),
+        Action::CrashRabbit => down("rabbit").map(|_| "RabbitMQ is already down".into()),
+        Action::RestartRabbit => running("rabbit").map(|_| "RabbitMQ is running".into()),
+        Action::CrashClient(n) => down(n),
+        Action::RestartClient(n) => running(n),
+        Action::PauseConsumer(n) => down(n).or_else(|| paused(n).then(|| format!("{n} is already stalled"))),
+        Action::ResumeConsumer(n) => (!paused(n)).then(|| format!("{n} is not stalled")),
+        Action::Cut(a, b) if a == b => Some("choose two different nodes".into()),
+        Action::Cut(a, b) => (a.len() == 1 && b.len() == 1 && cut_between(sim, &a[0], &b[0]))
+            .then(|| format!("{} and {} are already cut", a[0], b[0])),
+        Action::Heal(a, b) => (a.len() == 1 && b.len() == 1 && !cut_between(sim, &a[0], &b[0]))
+            .then(|| format!("no cut between {} and {}", a[0], b[0])),
+        Action::HealAll => sim.cuts().is_empty().then(|| "nothing is cut".into()),
+        Action::CrashLeader { .. }
+        | Action::SlowLink(..)
+        | Action::PoisonMessage(_)
+        | Action::AddConsumer { .. }
+        | Action::CrashCoordinator(_)
+        | Action::AddPartitions { .. } => None,
+    }
+}
+
+/// A button for an input: enabled when it makes sense now, pushed as a command when clicked.
+fn input(ui: &mut egui::Ui, sim: &Simulation, label: &str, hover: &str, a: Action, asked: &mut Asked) {
+    if act(ui, label, hover, refusal(sim, &a)) {
+        asked.commands.push(Command::Inject(a));
     }
 }
 
@@ -70,31 +88,30 @@ pub fn playback(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
         let repro = format!("brokerlab run {} --seed {}", l.path.display(), l.sim.seed);
         ui.label(RichText::new(repro).monospace().small());
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let (label, cmd) = if l.playing { ("⏸ Pause", Command::Pause) } else { ("▶ Play", Command::Play) };
-        if ui.button(label).clicked() {
+        if ui.button(label).on_hover_text("Space").clicked() {
             asked.commands.push(cmd);
         }
-        if ui.button("⏭ Step").on_hover_text("Run exactly one event").clicked() {
+        let step = "Run to the next event you can see: a record produced, acked, delivered or processed, or a cluster \
+                    event; the log says what happened (→). With \"data path too\" (in the log), fetches and replication count.";
+        if ui.button("⏭ Step").on_hover_text(step).clicked() {
             asked.commands.push(Command::Step);
         }
-        if ui
-            .button("⚡ Next")
-            .on_hover_text("Run to the next leader change, ISR change, session expiry, crash or truncation")
-            .clicked()
-        {
+        let next = "Run to the next incident: a leader or ISR change, a crash, a rebalance, a dead letter (N)";
+        if ui.button("⚡ Next").on_hover_text(next).clicked() {
             asked.commands.push(Command::StepToInteresting);
         }
     });
     let mut speed = l.speed;
-    let r = ui.add(egui::Slider::new(&mut speed, 0.1..=1000.0).logarithmic(true).text("× speed"));
+    let r = ui.add(egui::Slider::new(&mut speed, 0.1..=1000.0).logarithmic(true).text("× speed")).on_hover_text("+ / −");
     if r.changed() {
         asked.commands.push(Command::Speed(speed));
     }
     ui.horizontal(|ui| {
         ui.label("seed");
-        ui.add(egui::TextEdit::singleline(&mut l.seed_text).desired_width(90.0));
-        if ui.button("⟲ Restart").on_hover_text("Start over with this seed").clicked() {
+        ui.add(egui::TextEdit::singleline(&mut l.seed_text).desired_width(80.0));
+        if ui.button("⟲ Restart").on_hover_text("Start over with this seed (R)").clicked() {
             match l.seed_text.trim().parse::<u64>() {
                 Ok(seed) => asked.commands.push(Command::Restart(seed)),
                 Err(_) => l.seed_text = l.sim.seed.to_string(),
@@ -106,106 +123,152 @@ pub fn playback(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
     });
 }
 
+/// The nodes a link can join: ZooKeeper (Kafka), brokers, the RabbitMQ node, clients.
+pub fn linkable(sim: &Simulation) -> Vec<String> {
+    let names = sim.names();
+    let kafka = sim.cluster().brokers > 0;
+    (0..names.nodes.len())
+        .filter(|&i| i > 0 || kafka)
+        .map(|i| names.nodes[i].clone())
+        .collect()
+}
+
+/// Whether a cut separates `a` and `b` now.
+pub fn cut_between(sim: &Simulation, a: &str, b: &str) -> bool {
+    let (Some(x), Some(y)) = (sim.node_by_name(a), sim.node_by_name(b)) else { return false };
+    sim.cuts().iter().any(|c| (c.a.contains(&x) && c.b.contains(&y)) || (c.a.contains(&y) && c.b.contains(&x)))
+}
+
 /// Draws the fault-injection and save part.
 pub fn inject(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
     ui.separator();
     ui.heading("Break things");
     let brokers = l.scenario.cluster.brokers;
-    let f = &mut l.inject;
     if brokers > 0 {
-        broker_actions(ui, f, brokers, asked);
+        broker_actions(ui, &l.sim, &mut l.inject, brokers, asked);
     }
-    if l.scenario.rabbitmq.is_some() {
+    if l.sim.rabbit().is_some() {
         ui.horizontal(|ui| {
-            if ui.button("crash RabbitMQ").on_hover_text("Transient messages and non-durable queues are lost").clicked()
-            {
-                asked.commands.push(Command::Inject(Action::CrashRabbit));
-            }
-            if ui.button("restart RabbitMQ").clicked() {
-                asked.commands.push(Command::Inject(Action::RestartRabbit));
-            }
+            let hover = "Transient messages and non-durable queues are lost";
+            input(ui, &l.sim, "crash RabbitMQ", hover, Action::CrashRabbit, asked);
+            input(ui, &l.sim, "restart RabbitMQ", "Start the node again", Action::RestartRabbit, asked);
         });
     }
-    let names = l.sim.names().clone();
-    let clients: Vec<String> = l
-        .sim
-        .producers()
-        .map(|(id, _)| id)
-        .chain(l.sim.consumers().map(|(id, _)| id))
-        .map(|id| names.node(id.0).to_string())
-        .collect();
-    if !clients.is_empty() {
-        f.client = f.client.min(clients.len() - 1);
-        ui.horizontal(|ui| {
-            egui::ComboBox::from_id_salt("client").width(90.0).selected_text(clients[f.client].clone()).show_ui(
-                ui,
-                |ui| {
-                    for (i, c) in clients.iter().enumerate() {
-                        ui.selectable_value(&mut f.client, i, c);
-                    }
-                },
-            );
-            let c = clients[f.client].clone();
-            if ui.button("crash").clicked() {
-                asked.commands.push(Command::Inject(Action::CrashClient(c.clone())));
-            }
-            if ui.button("restart").clicked() {
-                asked.commands.push(Command::Inject(Action::RestartClient(c.clone())));
-            }
-            if ui
-                .button("⏸")
-                .on_hover_text("The consumer's application stops polling (max.poll.interval notices)")
-                .clicked()
-            {
-                asked.commands.push(Command::Inject(Action::PauseConsumer(c.clone())));
-            }
-            if ui.button("▶").on_hover_text("The paused application carries on").clicked() {
-                asked.commands.push(Command::Inject(Action::ResumeConsumer(c.clone())));
+    client_actions(ui, l, asked);
+    link_actions(ui, l, asked);
+    ui.label(RichText::new(format!("{} inputs recorded", l.sim.injected.len())).small().color(Color32::GRAY));
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.add(egui::TextEdit::singleline(&mut l.save_path).desired_width(130.0));
+        let hover = "Write the scenario with the seed and every input so far, and what happened as its expectations; \
+                     `brokerlab run FILE` replays it";
+        if ui.button("💾 Save session").on_hover_text(hover).clicked() {
+            asked.commands.push(Command::Save(l.save_path.clone()));
+        }
+    });
+}
+
+fn broker_actions(ui: &mut egui::Ui, sim: &Simulation, f: &mut InjectForm, brokers: u32, asked: &mut Asked) {
+    f.broker = f.broker.clamp(1, brokers);
+    let b = f.broker;
+    ui.horizontal_wrapped(|ui| {
+        egui::ComboBox::from_id_salt("broker").width(80.0).selected_text(format!("broker-{b}")).show_ui(ui, |ui| {
+            for x in 1..=brokers {
+                ui.selectable_value(&mut f.broker, x, format!("broker-{x}"));
             }
         });
-        ui.horizontal(|ui| {
-            ui.add(egui::DragValue::new(&mut f.slow_ms).range(0..=10_000).suffix(" ms"));
-            let c = clients[f.client].clone();
-            if ui
-                .button("slow client")
-                .on_hover_text("Add latency between this client and every broker (0 ms heals)")
-                .clicked()
-            {
-                for b in 1..=brokers {
-                    asked.commands.push(Command::Inject(Action::SlowLink(
-                        c.clone(),
-                        format!("broker-{b}"),
-                        Dur::ms(f.slow_ms as u64),
-                    )));
-                }
-            }
-        });
+        input(ui, sim, "crash", "Process crash: the log on disk survives", Action::CrashBroker(b), asked);
+        input(ui, sim, "restart", "Start it again: it rejoins and catches up", Action::RestartBroker(b), asked);
+        input(ui, sim, "power off", "Machine crash: unflushed records are lost", Action::PowerOffBroker(b), asked);
+        input(ui, sim, "stop cleanly", "Controlled shutdown: flushes, leaves ZooKeeper at once", Action::StopBroker(b), asked);
+    });
+    ui.horizontal_wrapped(|ui| {
+        input(ui, sim, "crash controller", "Crash whichever broker is the controller", Action::CrashController, asked);
+        input(ui, sim, "crash ZooKeeper", "Brokers keep serving; no elections until it returns", Action::CrashZooKeeper, asked);
+        input(ui, sim, "restart ZooKeeper", "ZooKeeper comes back", Action::RestartZooKeeper, asked);
+    });
+}
+
+/// Every client: Kafka producers and consumers, AMQP publishers and consumers.
+fn clients(sim: &Simulation) -> Vec<(NodeId, String)> {
+    let names = sim.names();
+    let mut v: Vec<NodeId> = sim.producers().map(|(id, _)| id).collect();
+    v.extend(sim.publishers().map(|(id, _)| id));
+    v.extend(sim.consumers().map(|(id, _)| id));
+    v.extend(sim.amqp_consumers().map(|(id, _)| id));
+    v.into_iter().map(|id| (id, names.node(id.0).to_string())).collect()
+}
+
+fn client_actions(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
+    let list = clients(&l.sim);
+    if list.is_empty() {
+        return;
     }
+    let f = &mut l.inject;
+    f.client = f.client.min(list.len() - 1);
+    let (id, name) = list[f.client].clone();
+    let sim = &l.sim;
+    let node = &sim.nodes()[id.0 as usize];
+    let kafka_consumer = matches!(node, Node::Consumer(_));
+    let source = matches!(node, Node::Producer(_) | Node::Publisher(_));
+    ui.horizontal_wrapped(|ui| {
+        egui::ComboBox::from_id_salt("client").width(100.0).selected_text(name.clone()).show_ui(ui, |ui| {
+            for (i, (_, c)) in list.iter().enumerate() {
+                ui.selectable_value(&mut f.client, i, c);
+            }
+        });
+        input(ui, sim, "crash", "The client process dies", Action::CrashClient(name.clone()), asked);
+        input(ui, sim, "restart", "Start it again", Action::RestartClient(name.clone()), asked);
+        if kafka_consumer {
+            let stall = "The application stops polling; heartbeats go on, so only max.poll.interval notices";
+            input(ui, sim, "⏸ stall", stall, Action::PauseConsumer(name.clone()), asked);
+            input(ui, sim, "▶ carry on", "The stalled application carries on", Action::ResumeConsumer(name.clone()), asked);
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.add(egui::DragValue::new(&mut f.slow_ms).range(0..=10_000).suffix(" ms"));
+        if act(ui, "slow client", "Add latency between this client and every server (0 ms heals)", None) {
+            let servers: Vec<String> = (1..=sim.cluster().brokers)
+                .map(|b| format!("broker-{b}"))
+                .chain(sim.rabbit().map(|_| "rabbit".to_string()))
+                .collect();
+            for s in servers {
+                asked.commands.push(Command::Inject(Action::SlowLink(name.clone(), s, Dur::ms(f.slow_ms as u64))));
+            }
+        }
+        let why = (!source).then(|| "choose a producer or publisher in the client list".to_string());
+        if act(ui, "☠ poison next", "This client's next message always fails processing", why) {
+            asked.commands.push(Command::Inject(Action::PoisonMessage(name.clone())));
+        }
+    });
     let groups: Vec<String> = l.scenario.consumer_groups.iter().map(|g| g.name.clone()).collect();
     if !groups.is_empty() {
         f.group = f.group.min(groups.len() - 1);
         ui.horizontal(|ui| {
-            egui::ComboBox::from_id_salt("group").width(90.0).selected_text(groups[f.group].clone()).show_ui(
-                ui,
-                |ui| {
-                    for (i, g) in groups.iter().enumerate() {
-                        ui.selectable_value(&mut f.group, i, g);
-                    }
-                },
-            );
+            egui::ComboBox::from_id_salt("group").width(100.0).selected_text(groups[f.group].clone()).show_ui(ui, |ui| {
+                for (i, g) in groups.iter().enumerate() {
+                    ui.selectable_value(&mut f.group, i, g);
+                }
+            });
             let g = groups[f.group].clone();
-            if ui
-                .button("➕ add consumer")
-                .on_hover_text("A new member joins this group: watch the rebalance")
-                .clicked()
-            {
-                let name = Some(l.sim.next_member_name(&g));
+            if act(ui, "➕ add consumer", "A new member joins this group: watch the rebalance", None) {
+                let name = Some(sim.next_member_name(&g));
                 asked.commands.push(Command::Inject(Action::AddConsumer { group: g, name, process_time: None }));
             }
         });
     }
-    let nodes: Vec<String> = l.sim.names().nodes.clone();
+}
+
+fn link_actions(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
+    let nodes = linkable(&l.sim);
+    let f = &mut l.inject;
+    for v in [&mut f.link_a, &mut f.link_b] {
+        if !nodes.contains(v) {
+            v.clone_from(&nodes[0]);
+        }
+    }
     ui.horizontal(|ui| {
+        ui.label("link");
         for (salt, v) in [("link_a", &mut f.link_a), ("link_b", &mut f.link_b)] {
             egui::ComboBox::from_id_salt(salt).width(80.0).selected_text(v.clone()).show_ui(ui, |ui| {
                 for n in &nodes {
@@ -214,70 +277,11 @@ pub fn inject(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
             });
         }
     });
-    ui.horizontal(|ui| {
-        let (a, b) = (f.link_a.clone(), f.link_b.clone());
-        if ui.button("✂ cut link").clicked() && a != b {
-            asked.commands.push(Command::Inject(Action::Cut(vec![a.clone()], vec![b.clone()])));
-        }
-        if ui.button("heal").clicked() {
-            asked.commands.push(Command::Inject(Action::Heal(vec![a], vec![b])));
-        }
-        if ui.button("heal all").clicked() {
-            asked.commands.push(Command::Inject(Action::HealAll));
-        }
-    });
-    let producer = l.scenario.producers.get(f.client).map(|p| p.name.clone());
-    let poison = ui.add_enabled(producer.is_some(), egui::Button::new("☠ poison next message"));
-    let poison = poison
-        .on_hover_text("The chosen producer's next record always fails processing")
-        .on_disabled_hover_text("Choose a producer in the client list above");
-    if poison.clicked()
-        && let Some(p) = producer
-    {
-        asked.commands.push(Command::Inject(Action::PoisonMessage(p)));
-    }
-    ui.label(RichText::new(format!("{} inputs recorded", l.sim.injected.len())).small().color(Color32::GRAY));
-    ui.separator();
-    ui.horizontal(|ui| {
-        ui.add(egui::TextEdit::singleline(&mut l.save_path).desired_width(130.0));
-        if ui
-            .button("💾 Save session")
-            .on_hover_text("Write the scenario with the seed and every input so far; `brokerlab run FILE` replays it")
-            .clicked()
-        {
-            asked.commands.push(Command::Save(l.save_path.clone()));
-        }
-    });
-}
-
-fn broker_actions(ui: &mut egui::Ui, f: &mut super::state::InjectForm, brokers: u32, asked: &mut Asked) {
-    ui.horizontal(|ui| {
-        egui::ComboBox::from_id_salt("broker").width(90.0).selected_text(format!("broker-{}", f.broker)).show_ui(
-            ui,
-            |ui| {
-                for b in 1..=brokers {
-                    ui.selectable_value(&mut f.broker, b, format!("broker-{b}"));
-                }
-            },
-        );
-        let b = f.broker;
-        if ui.button("crash").on_hover_text("Process crash: the log on disk survives").clicked() {
-            asked.commands.push(Command::Inject(Action::CrashBroker(b)));
-        }
-        if ui.button("restart").clicked() {
-            asked.commands.push(Command::Inject(Action::RestartBroker(b)));
-        }
-    });
-    ui.horizontal(|ui| {
-        let b = f.broker;
-        if ui.button("power off").on_hover_text("Machine crash: unflushed records are lost").clicked() {
-            asked.commands.push(Command::Inject(Action::PowerOffBroker(b)));
-        }
-        if ui.button("stop cleanly").clicked() {
-            asked.commands.push(Command::Inject(Action::StopBroker(b)));
-        }
-        if ui.button("crash controller").clicked() {
-            asked.commands.push(Command::Inject(Action::CrashController));
-        }
+    let (a, b) = (f.link_a.clone(), f.link_b.clone());
+    let sim = &l.sim;
+    ui.horizontal_wrapped(|ui| {
+        input(ui, sim, "✂ cut link", "Messages between the two are dropped", Action::Cut(vec![a.clone()], vec![b.clone()]), asked);
+        input(ui, sim, "heal", "Reconnect the two", Action::Heal(vec![a], vec![b]), asked);
+        input(ui, sim, "heal all", "Reconnect everything", Action::HealAll, asked);
     });
 }

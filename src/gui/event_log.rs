@@ -87,6 +87,8 @@ fn amqp_severity(a: &AmqpEvent) -> Severity {
 /// One log line: a sentence, and how often it came in a row.
 #[derive(Clone, Debug)]
 pub struct LogLine {
+    /// Its first record's place in the trace.
+    pub seq: u64,
     /// When it first came (µs).
     pub t_us: u64,
     /// When it last came (µs).
@@ -211,15 +213,7 @@ impl EventLog {
             _ => false,
         };
         let text = describe(r, names);
-        let line = LogLine {
-            t_us: r.t_us,
-            last_us: r.t_us,
-            key: fold_key(&r.kind, &text),
-            text,
-            severity: severity(&r.kind, shrank),
-            count: 1,
-        };
-        push_folded(&mut self.lines, line, MAX_LINES);
+        push_folded(&mut self.lines, line_of(r, text, shrank), MAX_LINES);
     }
 
     /// The folded lines, oldest first.
@@ -233,29 +227,45 @@ impl EventLog {
     }
 }
 
-/// Every recent record (data path too), folded, for the "data path too" view.
-fn data_path_lines(sim: &Simulation) -> VecDeque<LogLine> {
+fn line_of(r: &Record, text: String, shrank: bool) -> LogLine {
+    let key = fold_key(&r.kind, &text);
+    LogLine { seq: r.seq, t_us: r.t_us, last_us: r.t_us, key, text, severity: severity(&r.kind, shrank), count: 1 }
+}
+
+/// Every recent record from trace position `from` on (data path too), folded.
+fn all_lines(sim: &Simulation, from: u64) -> VecDeque<LogLine> {
     let recent = sim.trace.recent();
     let names = sim.names();
     let mut isr = BTreeMap::new();
     let mut lines = VecDeque::new();
-    for r in recent.range(recent.len().saturating_sub(SCAN_PER_FRAME)..) {
+    for r in recent.range(recent.len().saturating_sub(SCAN_PER_FRAME)..).filter(|r| r.seq >= from) {
         let shrank = match &r.kind {
             RecordKind::Isr { tp, isr: now, .. } => isr.insert(*tp, now.len()).is_some_and(|b| now.len() < b),
             _ => false,
         };
-        let text = describe(r, names);
-        let line = LogLine {
-            t_us: r.t_us,
-            last_us: r.t_us,
-            key: fold_key(&r.kind, &text),
-            text,
-            severity: severity(&r.kind, shrank),
-            count: 1,
-        };
-        push_folded(&mut lines, line, 400);
+        push_folded(&mut lines, line_of(r, describe(r, names), shrank), 400);
     }
     lines
+}
+
+/// The lines the panel shows, oldest first, at most `max` matching `filter`: the notable
+/// ones; with "data path too" every recent record; after Step, every record since
+/// stepping began (so the log says what each step did).
+pub fn view(l: &Loaded, filter: &str, max: usize) -> Vec<LogLine> {
+    let filter = filter.to_lowercase();
+    let keep = |x: &&LogLine| filter.is_empty() || x.text.to_lowercase().contains(&filter);
+    let (old, new) = if l.show_data_path {
+        (VecDeque::new(), all_lines(&l.sim, 0))
+    } else if l.stepped_from != u64::MAX {
+        let old = l.log.lines().iter().filter(|x| x.seq < l.stepped_from).cloned().collect();
+        (old, all_lines(&l.sim, l.stepped_from))
+    } else {
+        (VecDeque::new(), VecDeque::new())
+    };
+    let notable = if l.show_data_path || l.stepped_from != u64::MAX { &old } else { l.log.lines() };
+    let mut out: Vec<LogLine> = new.iter().rev().chain(notable.iter().rev()).filter(keep).take(max).cloned().collect();
+    out.reverse();
+    out
 }
 
 /// The log panel: filter, "data path too", then the lines, newest at the bottom.
@@ -266,21 +276,12 @@ pub fn event_log(ui: &mut egui::Ui, l: &mut Loaded) {
         ui.add(egui::TextEdit::singleline(&mut l.log_filter).hint_text("filter…").desired_width(160.0));
         ui.checkbox(&mut l.show_data_path, "data path too");
     });
-    let filter = l.log_filter.to_lowercase();
-    let all;
-    let lines = if l.show_data_path {
-        all = data_path_lines(&l.sim);
-        &all
-    } else {
-        l.log.lines()
-    };
-    let shown: Vec<&LogLine> =
-        lines.iter().rev().filter(|x| filter.is_empty() || x.text.to_lowercase().contains(&filter)).take(500).collect();
+    let shown = view(l, &l.log_filter, 500);
     egui::ScrollArea::vertical().id_salt("events").stick_to_bottom(true).auto_shrink([false, false]).show(ui, |ui| {
         if shown.is_empty() {
             ui.label(RichText::new("Nothing notable yet.").italics().color(Color32::GRAY));
         }
-        for x in shown.into_iter().rev() {
+        for x in &shown {
             ui.label(RichText::new(x.shown()).monospace().color(x.severity.color()));
         }
     });

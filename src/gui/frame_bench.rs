@@ -47,15 +47,17 @@ pub fn run() {
     let frame_us = 16_667u64;
     let mut l = loaded_from(BUSY, None).expect("benchmark scenario");
     run_to(&mut l, SimTime(5_000_000), u64::MAX);
+    let mut flights = super::flights::Flights::default();
     let frames = 300;
     let mut in_flight = 0;
     let (mut engine, mut model) = (Vec::new(), Vec::new());
-    for _ in 0..frames {
+    for frame in 0..frames {
         let f0 = Instant::now();
         let target = SimTime(l.sim.now().0 + frame_us);
         run_to(&mut l, target, MAX_EVENTS_PER_FRAME);
         let f1 = Instant::now();
-        let m = scene::model(&l.sim, area);
+        flights.update(&l.sim, frame as f64 / 60.0, true);
+        let m = scene::model(&l.sim, area, &flights);
         in_flight = in_flight.max(m.dots.len());
         std::hint::black_box(&m.dots);
         engine.push((f1 - f0).as_secs_f64() * 1e3);
@@ -76,6 +78,7 @@ pub fn run() {
 
     let mut l = loaded_from(LONG, None).expect("benchmark scenario");
     command(&mut l, Command::Speed(100.0));
+    let mut flights = super::flights::Flights::default();
     let sim_frame = frame_us * 100;
     let total_frames = 36_000u64; // ten minutes of wall time at 60 frames per second
     let t0 = Instant::now();
@@ -84,7 +87,8 @@ pub fn run() {
         let target = SimTime(l.sim.now().0 + sim_frame);
         run_to(&mut l, target, MAX_EVENTS_PER_FRAME);
         if i % 10 == 0 {
-            std::hint::black_box(scene::model(&l.sim, area).dots.len());
+            flights.update(&l.sim, i as f64 / 60.0, true);
+            std::hint::black_box(scene::model(&l.sim, area, &flights).dots.len());
         }
         if (i + 1) % 3_600 == 0 {
             rss.push(format!("{:.0}", rss_mib()));

@@ -127,10 +127,15 @@ fn client(ui: &mut egui::Ui, sim: &Simulation, n: u32) {
         }
         Node::Consumer(c) => {
             ui.label(format!("process time {} · max.poll.records {}", c.cfg.process_time, c.cfg.max_poll_records));
+            let group = c.cfg.group.as_ref().and_then(|g| sim.stats.groups.get(&g.group));
             for (i, k) in c.cursors.iter().enumerate() {
                 let hw = sim.high_watermark(k.tp);
+                let committed = group
+                    .and_then(|g| g.committed.get(&k.tp))
+                    .map(|o| format!(", group committed {o}"))
+                    .unwrap_or_default();
                 ui.label(format!(
-                    "{}: processed to {}, fetch at {}, HW {hw}, lag {}",
+                    "{}: next to process {}, fetch at {}, HW {hw}, lag {}{committed}",
                     sim.names().tp(k.tp),
                     k.processed,
                     k.fetch_offset.map(|o| o.to_string()).unwrap_or_else(|| "?".into()),
@@ -165,8 +170,23 @@ fn client(ui: &mut egui::Ui, sim: &Simulation, n: u32) {
 }
 
 fn message(ui: &mut egui::Ui, sim: &Simulation, m: MsgId) {
+    ui.label(RichText::new(format!("message {}", sim.names().msg(m))).strong());
+    let lines = message_life(sim, m);
+    if lines.is_empty() {
+        ui.label("Its records are older than what the app keeps in memory.");
+    }
+    egui::ScrollArea::vertical().id_salt("life").max_height(260.0).show(ui, |ui| {
+        for l in lines {
+            ui.label(RichText::new(l).small());
+        }
+    });
+}
+
+/// A message's life from the records the app keeps: produced or published, appended and
+/// replicated (committed at the HW), routed and queued, delivered, processed, acked,
+/// retried, dead-lettered.
+pub fn message_life(sim: &Simulation, m: MsgId) -> Vec<String> {
     let names = sim.names();
-    ui.label(RichText::new(format!("message {}", names.msg(m))).strong());
     let mut at: Option<(Tp, u64)> = None;
     let mut committed = false;
     let mut replicated = std::collections::BTreeSet::new();
@@ -179,7 +199,13 @@ fn message(ui: &mut egui::Ui, sim: &Simulation, m: MsgId) {
             | RecordKind::ProduceError { value, .. }
             | RecordKind::DuplicateBatch { value, .. }
             | RecordKind::Deliver { value, .. }
-            | RecordKind::ProcessOk { value, .. } => *value == m,
+            | RecordKind::ProcessOk { value, .. }
+            | RecordKind::ProcessFail { value, .. }
+            | RecordKind::ProcessSkip { value, .. } => *value == m,
+            RecordKind::Amqp(a) => a.value() == Some(m),
+            RecordKind::Group(
+                crate::trace::GroupEvent::DeadLetter { value, .. } | crate::trace::GroupEvent::Redrive { value, .. },
+            ) => *value == m,
             RecordKind::Append { value, tp, offset, .. } if *value == m => {
                 at = Some((*tp, *offset));
                 committed = false;
@@ -198,14 +224,7 @@ fn message(ui: &mut egui::Ui, sim: &Simulation, m: MsgId) {
             lines.push(format!("{:>9}  {}", crate::sim::SimTime(r.t_us).to_string(), describe(r, names)));
         }
     }
-    if lines.is_empty() {
-        ui.label("Its records are older than what the app keeps in memory.");
-    }
-    egui::ScrollArea::vertical().id_salt("life").max_height(260.0).show(ui, |ui| {
-        for l in lines {
-            ui.label(RichText::new(l).small());
-        }
-    });
+    lines
 }
 
 /// The narration lines whose time has come.

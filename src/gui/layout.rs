@@ -1,135 +1,244 @@
 //! Where things go on the scene, as a pure function of the area and the cluster's shape:
-//! ZooKeeper on top, producers on the left, brokers in the middle (a grid of boxes sized to
-//! their replicas), consumers on the right. Unit-tested without a window.
+//! ZooKeeper on top (Kafka only), producers and publishers in the left column, brokers (and
+//! the RabbitMQ node) in a grid in the middle sized to their rows, consumers in the right
+//! column boxed by consumer group. A client is a card: a small mark and its words beside it,
+//! cut to the column's width. Unit-tested without a window.
 
 use bevy_egui::egui::{Pos2, Rect, Vec2, pos2, vec2};
 
 /// Height of one replica row inside a broker box.
-pub const ROW_H: f32 = 42.0;
+pub const ROW_H: f32 = 54.0;
 /// Height of a broker box's title bar.
 pub const HEADER_H: f32 = 30.0;
+/// Height of one line of a client card.
+pub const LINE_H: f32 = 13.0;
+/// Height of a consumer group box's title.
+pub const GROUP_HEADER_H: f32 = 30.0;
+
+/// The shape of what the scene shows.
+#[derive(Clone, Debug, Default)]
+pub struct SceneShape {
+    /// A Kafka cluster (with ZooKeeper) is shown.
+    pub zookeeper: bool,
+    /// Rows per box: brokers in order, then the RabbitMQ node.
+    pub boxes: Vec<usize>,
+    /// Clients on the left.
+    pub left: usize,
+    /// Lines each left card wants.
+    pub left_lines: usize,
+    /// The right column, top to bottom: (boxed as a consumer group, members).
+    pub right: Vec<(bool, usize)>,
+    /// Lines each right card wants.
+    pub right_lines: usize,
+}
 
 /// The positions of everything on the scene.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SceneLayout {
-    /// The narration banner.
-    pub banner: Rect,
-    /// The ZooKeeper box.
-    pub zookeeper: Rect,
-    /// Broker boxes, by broker index (broker-1 first).
+    /// The ZooKeeper box (Kafka scenarios).
+    pub zookeeper: Option<Rect>,
+    /// Broker boxes, by broker index (broker-1 first), then the RabbitMQ box.
     pub brokers: Vec<Rect>,
-    /// Producer centres.
+    /// Left card marks (centres).
     pub producers: Vec<Pos2>,
-    /// Consumer centres.
+    /// Right card marks (centres), in column order.
     pub consumers: Vec<Pos2>,
-    /// Radius of client circles.
+    /// One box per boxed right entry, in order.
+    pub group_boxes: Vec<Rect>,
+    /// Radius of client marks.
     pub client_radius: f32,
+    /// The left column.
+    pub left_col: Rect,
+    /// The right column.
+    pub right_col: Rect,
+    /// Lines a left card may use.
+    pub left_lines: usize,
+    /// Lines a right card may use.
+    pub right_lines: usize,
 }
 
-fn column(x: f32, top: f32, bottom: f32, n: usize) -> Vec<Pos2> {
-    let step = (bottom - top) / n.max(1) as f32;
-    (0..n).map(|i| pos2(x, top + step * (i as f32 + 0.5))).collect()
+impl SceneLayout {
+    /// Where a card's words start and how wide they may be, for a mark at `c`.
+    pub fn card_text(&self, c: Pos2) -> (Pos2, f32) {
+        let (col, lines) =
+            if c.x < self.left_col.right() { (self.left_col, self.left_lines) } else { (self.right_col, self.right_lines) };
+        let x = c.x + self.client_radius + 6.0;
+        let top = c.y - self.client_radius.max(lines as f32 * LINE_H * 0.5);
+        (pos2(x, top), (col.right() - x - 2.0).max(10.0))
+    }
 }
 
-/// Lays out `replicas_per_broker.len()` brokers (each box tall enough for its replica
-/// rows, shrunk if the area is too small), `producers` and `consumers` in `area`.
-pub fn layout(area: Rect, replicas_per_broker: &[usize], producers: usize, consumers: usize) -> SceneLayout {
-    let pad = 12.0;
-    let banner = Rect::from_min_size(area.min + vec2(pad, pad), vec2(area.width() - 2.0 * pad, 40.0));
-    let zk_w = (area.width() * 0.5).clamp(220.0, 620.0);
-    let zookeeper = Rect::from_center_size(pos2(area.center().x, banner.bottom() + 12.0 + 28.0), vec2(zk_w, 56.0));
-    let top = zookeeper.bottom() + 24.0;
-    let bottom = area.bottom() - pad;
-    let left_w = (area.width() * 0.13).clamp(80.0, 170.0);
-    // Wide enough for a member's labels (partitions, group, generation) left-aligned.
-    let right_w = (area.width() * 0.2).clamp(90.0, 240.0);
-    let mid = Rect::from_min_max(pos2(area.left() + left_w + 20.0, top), pos2(area.right() - right_w - 20.0, bottom));
-    let n = replicas_per_broker.len();
-    let cols = if n <= 3 {
-        n.max(1)
-    } else if n == 4 {
-        2
-    } else {
-        3.min(n)
+fn card_h(lines: usize, r: f32) -> f32 {
+    (lines as f32 * LINE_H).max(2.0 * r) + 8.0
+}
+
+/// Fits cards of `lines` lines into `height`: fewer lines first, then a smaller mark.
+fn fit_cards(height: f32, cards: usize, headers: usize, lines: usize) -> (usize, f32) {
+    let fixed = headers as f32 * (GROUP_HEADER_H + 8.0);
+    for (l, r) in [(lines, 11.0), (lines.min(2), 10.0), (1, 7.0)] {
+        if fixed + cards as f32 * card_h(l, r) <= height {
+            return (l, r);
+        }
+    }
+    (1, 6.0)
+}
+
+/// Lays out the scene in `area`.
+pub fn layout(area: Rect, s: &SceneShape) -> SceneLayout {
+    let pad = 8.0;
+    let left_w = (area.width() * 0.16).clamp(110.0, 200.0);
+    let right_w = (area.width() * 0.21).clamp(130.0, 270.0);
+    let left_col = Rect::from_min_max(pos2(area.left() + pad, area.top() + pad), pos2(area.left() + left_w, area.bottom() - pad));
+    let right_col =
+        Rect::from_min_max(pos2(area.right() - right_w, area.top() + pad), pos2(area.right() - pad, area.bottom() - pad));
+    let mid = Rect::from_min_max(pos2(left_col.right() + 24.0, area.top() + pad), pos2(right_col.left() - 24.0, area.bottom() - pad));
+    let zookeeper = s
+        .zookeeper
+        .then(|| Rect::from_min_size(pos2(mid.center().x - (mid.width() * 0.5).clamp(200.0, 560.0) * 0.5, mid.top()), vec2((mid.width() * 0.5).clamp(200.0, 560.0).min(mid.width()), 50.0)));
+    let grid_top = zookeeper.map(|z| z.bottom() + 22.0).unwrap_or(mid.top());
+    let brokers = grid(Rect::from_min_max(pos2(mid.left(), grid_top), mid.max), &s.boxes);
+
+    let (ll, lr) = fit_cards(left_col.height(), s.left, 0, s.left_lines);
+    let right_cards: usize = s.right.iter().map(|e| e.1).sum();
+    let headers = s.right.iter().filter(|e| e.0).count();
+    let (rl, rr) = fit_cards(right_col.height(), right_cards, headers, s.right_lines);
+    let r = lr.min(rr);
+    let producers = spread(left_col, s.left, card_h(ll, r));
+    let (consumers, group_boxes) = right_column(right_col, &s.right, card_h(rl, r), r);
+    SceneLayout { zookeeper, brokers, producers, consumers, group_boxes, client_radius: r, left_col, right_col, left_lines: ll, right_lines: rl }
+}
+
+/// Cards spread evenly down a column (at most twice their height apart).
+fn spread(col: Rect, n: usize, h: f32) -> Vec<Pos2> {
+    let step = (col.height() / n.max(1) as f32).min(h * 2.0).max(h);
+    let top = col.top() + ((col.height() - step * n as f32) * 0.5).max(0.0);
+    (0..n).map(|i| pos2(col.left() + 14.0, top + step * i as f32 + h * 0.5)).collect()
+}
+
+fn right_column(col: Rect, entries: &[(bool, usize)], h: f32, r: f32) -> (Vec<Pos2>, Vec<Rect>) {
+    let gap = 8.0;
+    let need: f32 = entries.iter().map(|&(boxed, n)| n as f32 * h + if boxed { GROUP_HEADER_H + gap } else { 0.0 }).sum();
+    let spare = (col.height() - need).max(0.0);
+    let extra = (spare / entries.len().max(1) as f32).min(h);
+    let mut y = col.top() + ((spare - extra * entries.len() as f32) * 0.5).max(0.0);
+    let (mut marks, mut boxes) = (Vec::new(), Vec::new());
+    for &(boxed, n) in entries {
+        let top = y;
+        y += extra * 0.5;
+        if boxed {
+            y += GROUP_HEADER_H;
+        }
+        for _ in 0..n {
+            marks.push(pos2(col.left() + 8.0 + r, y + h * 0.5));
+            y += h;
+        }
+        if boxed {
+            boxes.push(Rect::from_min_max(pos2(col.left(), top), pos2(col.right(), y + 2.0)));
+            y += gap;
+        }
+        y += extra * 0.5;
+    }
+    (marks, boxes)
+}
+
+/// Broker boxes in a grid of up to three columns, each as tall as its rows.
+fn grid(mid: Rect, rows_per_box: &[usize]) -> Vec<Rect> {
+    let n = rows_per_box.len();
+    let cols = match n {
+        0..=3 => n.max(1),
+        4 => 2,
+        _ => 3,
     };
     let rows = n.div_ceil(cols).max(1);
-    let gap = 18.0;
-    let cell_w = ((mid.width() - gap * (cols as f32 - 1.0)) / cols as f32).min(420.0);
-    let cell_h = (mid.height() - gap * (rows as f32 - 1.0)) / rows as f32;
-    let height =
-        |i: usize| (HEADER_H + ROW_H * replicas_per_broker[i].max(1) as f32 + 10.0).min(cell_h).max(HEADER_H + 10.0);
-    // Each grid row is as tall as its tallest box; the grid is centred in the middle area.
-    let row_h: Vec<f32> =
-        (0..rows).map(|r| (r * cols..((r + 1) * cols).min(n)).map(height).fold(0.0, f32::max)).collect();
+    let gap = 16.0;
+    let cell_w = ((mid.width() - gap * (cols as f32 - 1.0)) / cols as f32).clamp(60.0, 430.0);
+    let cell_h = ((mid.height() - gap * (rows as f32 - 1.0)) / rows as f32).max(HEADER_H + 10.0);
+    let height = |i: usize| (HEADER_H + ROW_H * rows_per_box[i].max(1) as f32 + 6.0).min(cell_h);
+    let row_h: Vec<f32> = (0..rows).map(|r| (r * cols..((r + 1) * cols).min(n)).map(height).fold(0.0, f32::max)).collect();
     let total_h = row_h.iter().sum::<f32>() + gap * (rows as f32 - 1.0);
     let total_w = cell_w * cols as f32 + gap * (cols as f32 - 1.0);
     let y0 = mid.top() + ((mid.height() - total_h) * 0.5).max(0.0);
     let x0 = mid.left() + ((mid.width() - total_w) * 0.5).max(0.0);
-    let brokers = (0..n)
+    (0..n)
         .map(|i| {
             let (r, c) = (i / cols, i % cols);
             let y = y0 + row_h[..r].iter().sum::<f32>() + gap * r as f32;
-            Rect::from_min_size(pos2(x0 + c as f32 * (cell_w + gap), y), vec2(cell_w.max(60.0), height(i)))
+            Rect::from_min_size(pos2(x0 + c as f32 * (cell_w + gap), y), vec2(cell_w, height(i)))
         })
-        .collect();
-    let client_radius = 16.0;
-    SceneLayout {
-        banner,
-        zookeeper,
-        brokers,
-        producers: column(area.left() + left_w * 0.5 + pad, top, bottom, producers),
-        consumers: column(area.right() - right_w + 16.0, top, bottom, consumers),
-        client_radius,
-    }
+        .collect()
 }
 
 /// The rectangle of replica row `i` inside a broker box.
 pub fn replica_row(broker: Rect, i: usize) -> Rect {
-    Rect::from_min_size(
-        broker.min + vec2(6.0, HEADER_H + ROW_H * i as f32),
-        Vec2::new(broker.width() - 12.0, ROW_H - 4.0),
-    )
+    Rect::from_min_size(broker.min + vec2(6.0, HEADER_H + ROW_H * i as f32), Vec2::new(broker.width() - 12.0, ROW_H - 4.0))
+}
+
+/// How many rows fit in a box.
+pub fn rows_that_fit(broker: Rect) -> usize {
+    (((broker.height() - HEADER_H - 2.0) / ROW_H).floor().max(0.0)) as usize
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn area() -> Rect {
-        Rect::from_min_size(pos2(0.0, 0.0), vec2(1100.0, 700.0))
+    fn area(w: f32, h: f32) -> Rect {
+        Rect::from_min_size(pos2(0.0, 0.0), vec2(w, h))
+    }
+
+    fn shape(boxes: usize, right: Vec<(bool, usize)>) -> SceneShape {
+        SceneShape { zookeeper: true, boxes: vec![4; boxes], left: 3, left_lines: 2, right, right_lines: 3 }
     }
 
     #[test]
     fn brokers_do_not_overlap_and_stay_inside_the_area() {
-        for n in 1..=9 {
-            let l = layout(area(), &vec![4; n], 3, 2);
-            assert_eq!(l.brokers.len(), n);
-            for (i, a) in l.brokers.iter().enumerate() {
-                assert!(area().contains_rect(*a), "broker {i} of {n} outside: {a:?}");
-                for b in &l.brokers[i + 1..] {
-                    assert!(!a.intersects(*b), "{n} brokers: {a:?} overlaps {b:?}");
+        for (w, h) in [(700.0, 420.0), (1100.0, 700.0), (1500.0, 800.0)] {
+            for n in 1..=9 {
+                let l = layout(area(w, h), &shape(n, vec![(true, 2)]));
+                assert_eq!(l.brokers.len(), n);
+                for (i, a) in l.brokers.iter().enumerate() {
+                    assert!(area(w, h).contains_rect(*a), "broker {i} of {n} outside: {a:?}");
+                    assert!(a.left() > l.left_col.right() && a.right() < l.right_col.left(), "broker {i} in a column");
+                    for b in &l.brokers[i + 1..] {
+                        assert!(!a.intersects(*b), "{n} brokers: {a:?} overlaps {b:?}");
+                    }
                 }
             }
         }
     }
 
     #[test]
+    fn cards_fit_their_column_without_touching() {
+        for (w, h) in [(700.0, 420.0), (1100.0, 700.0)] {
+            let l = layout(area(w, h), &shape(3, vec![(true, 3), (true, 3), (false, 1)]));
+            assert_eq!(l.consumers.len(), 7);
+            assert_eq!(l.group_boxes.len(), 2);
+            let card = card_h(l.right_lines, l.client_radius) - 1.0;
+            assert!(l.consumers.windows(2).all(|w| w[1].y - w[0].y >= card), "{:?}", l.consumers);
+            assert!(l.consumers.iter().all(|c| l.right_col.expand(1.0).contains(*c)));
+            assert!(!l.group_boxes[0].intersects(l.group_boxes[1]));
+            assert!(l.group_boxes.iter().all(|b| l.right_col.expand(1.0).contains_rect(*b)), "{:?}", l.group_boxes);
+        }
+    }
+
+    #[test]
     fn producers_left_consumers_right_zookeeper_on_top() {
-        let l = layout(area(), &[3, 3, 3], 3, 2);
+        let l = layout(area(1100.0, 700.0), &shape(3, vec![(false, 2)]));
         let left = l.brokers.iter().map(|b| b.left()).fold(f32::MAX, f32::min);
         let right = l.brokers.iter().map(|b| b.right()).fold(f32::MIN, f32::max);
         assert!(l.producers.iter().all(|p| p.x + l.client_radius < left));
         assert!(l.consumers.iter().all(|c| c.x - l.client_radius > right));
-        assert!(l.brokers.iter().all(|b| b.top() > l.zookeeper.bottom()));
-        assert!(l.zookeeper.top() > l.banner.bottom());
-        // Clients are spread down their columns in order.
+        let zk = l.zookeeper.unwrap();
+        assert!(l.brokers.iter().all(|b| b.top() > zk.bottom()));
         assert!(l.producers.windows(2).all(|w| w[0].y < w[1].y));
     }
 
     #[test]
     fn a_broker_box_fits_its_replica_rows() {
-        let l = layout(area(), &[2, 6], 1, 1);
+        let s = SceneShape { boxes: vec![2, 6], ..shape(0, vec![]) };
+        let l = layout(area(1100.0, 700.0), &s);
         assert!(l.brokers[1].height() > l.brokers[0].height());
         assert!(replica_row(l.brokers[1], 5).bottom() <= l.brokers[1].bottom());
+        assert_eq!(rows_that_fit(l.brokers[1]), 6);
     }
 }

@@ -1,8 +1,9 @@
 //! Pacing the engine: each frame the simulation runs ahead by the frame's wall time times
-//! the speed (0.1× to 1000×), capped in events so the UI stays responsive; step one event;
-//! step to the next interesting event; restart with the same or a new seed. Every action
-//! that changes the simulation goes through `command`, and inputs are recorded by the
-//! engine for "save session as scenario".
+//! the speed (0.1× to 1000×), capped in events so the UI stays responsive; Step runs to the
+//! next event a learner can see; Next to the next cluster incident; restart with the same or
+//! a new seed. Every action that changes the simulation goes through `command`; inputs are
+//! validated, recorded by the engine for "save session as scenario", and mark where the run
+//! left the scenario's script.
 
 use super::state::{Loaded, Session};
 use crate::scenario::Action;
@@ -23,7 +24,8 @@ pub enum Command {
     Play,
     /// Pause.
     Pause,
-    /// Run exactly one event.
+    /// Run to the next event a learner can see (with "data path too": fetches and
+    /// replication count as well).
     Step,
     /// Run until a leader change, ISR change, session expiry, crash or truncation.
     StepToInteresting,
@@ -80,6 +82,7 @@ fn notable_for_seek(k: &RecordKind) -> bool {
             | RecordKind::ControllerElected { .. }
             | RecordKind::BrokerDown { .. }
             | RecordKind::BrokerUp { .. }
+            | RecordKind::ClientState { .. }
             | RecordKind::Truncate { .. }
             | RecordKind::OffsetReset { .. }
             | RecordKind::Group(
@@ -88,40 +91,64 @@ fn notable_for_seek(k: &RecordKind) -> bool {
                     | crate::trace::GroupEvent::MemberRemoved { .. }
                     | crate::trace::GroupEvent::Coordinator { .. }
             )
-    )
+    ) || matches!(k, RecordKind::Amqp(a) if a.is_notable())
+}
+
+/// What Step stops at: anything the event log shows, plus the records and deliveries
+/// clients see; with `data_path`, fetches, appends, replication and HW moves too.
+pub fn visible_to_step(k: &RecordKind, data_path: bool) -> bool {
+    crate::trace::text::is_notable(k)
+        || data_path
+        || matches!(
+            k,
+            RecordKind::Produce { .. } | RecordKind::Ack { .. } | RecordKind::Deliver { .. } | RecordKind::ProcessOk { .. }
+        )
+        || matches!(k, RecordKind::Amqp(_))
+}
+
+/// Runs events until one leaves a record `stop` accepts (sampling charts on the way);
+/// a status line when it stopped for another reason.
+fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, what: &str) -> Option<String> {
+    l.playing = false;
+    let end = SimTime(l.scenario.duration.0);
+    let mut seen = l.sim.trace.count();
+    for _ in 0..MAX_EVENTS_PER_SEEK {
+        match l.sim.next_event_time() {
+            Some(t) if t <= end => {
+                while l.next_sample < t {
+                    l.sim.run_until(l.next_sample);
+                    l.sample();
+                }
+            }
+            Some(_) | None => return Some(format!("no further {what} before the end")),
+        }
+        if !l.step_event() {
+            return Some("the run stopped where an invariant broke".into());
+        }
+        let new = (l.sim.trace.count() - seen) as usize;
+        seen = l.sim.trace.count();
+        if l.sim.trace.recent().iter().rev().take(new).any(|r| stop(&r.kind)) {
+            return None;
+        }
+    }
+    Some(format!("no {what} in the next 2 million events"))
 }
 
 /// Applies a command to the loaded simulation; returns a status line when there is one.
 pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
     match c {
-        Command::Play => l.playing = l.sim.now().0 < l.scenario.duration.0,
+        Command::Play => {
+            l.playing = l.sim.now().0 < l.scenario.duration.0;
+            l.stepped_from = u64::MAX;
+        }
         Command::Pause => l.playing = false,
         Command::Step => {
-            l.playing = false;
-            if l.sim.next_event_time().is_some_and(|t| t.0 <= l.scenario.duration.0) {
-                l.step_event();
-            }
+            let dp = l.show_data_path;
+            // The log shows every record since stepping began, not only notable ones.
+            l.stepped_from = l.stepped_from.min(l.sim.trace.count());
+            return seek(l, |k| visible_to_step(k, dp), "visible event");
         }
-        Command::StepToInteresting => {
-            l.playing = false;
-            let end = SimTime(l.scenario.duration.0);
-            let mut seen = l.sim.trace.count();
-            for _ in 0..MAX_EVENTS_PER_SEEK {
-                if !l.sim.next_event_time().is_some_and(|t| t <= end) {
-                    return Some("no further interesting event before the end".into());
-                }
-                if !l.step_event() {
-                    return Some("the run stopped where an invariant broke".into());
-                }
-                let recent = l.sim.trace.recent();
-                let new = (l.sim.trace.count() - seen) as usize;
-                seen = l.sim.trace.count();
-                if recent.iter().rev().take(new).any(|r| notable_for_seek(&r.kind)) {
-                    return None;
-                }
-            }
-            return Some("nothing interesting happened in the next 2 million events".into());
-        }
+        Command::StepToInteresting => return seek(l, notable_for_seek, "incident"),
         Command::Speed(s) => l.speed = s.clamp(0.1, 1000.0),
         Command::Restart(seed) => {
             let (path, sc) = (l.path.clone(), l.scenario.clone());
@@ -130,7 +157,15 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
             l.speed = speed;
             l.save_path = save;
         }
-        Command::Inject(a) => l.sim.inject(a),
+        Command::Inject(a) => {
+            let what = crate::world::describe_input(&a);
+            if let Err(e) = l.sim.try_inject(a) {
+                return Some(format!("not done: {e}"));
+            }
+            if l.off_script.is_none() {
+                l.off_script = Some((l.sim.now(), what));
+            }
+        }
         Command::Save(path) => {
             let text = crate::check::observed::session_test_ron(&l.sim);
             let header = format!(
@@ -156,14 +191,18 @@ impl Plugin for PlaybackPlugin {
     }
 }
 
-fn advance(time: Res<Time>, mut session: ResMut<Session>) {
-    let Some(l) = session.loaded.as_mut() else { return };
-    if !l.playing {
-        return;
+fn advance(time: Res<Time<Real>>, mut session: ResMut<Session>) {
+    let s = &mut *session;
+    let Some(l) = s.loaded.as_mut() else { return };
+    let t0 = std::time::Instant::now();
+    if l.playing {
+        let dt = time.delta_secs_f64().min(0.25);
+        let target = SimTime(l.sim.now().0 + (dt * l.speed * 1e6) as u64);
+        run_to(l, target, MAX_EVENTS_PER_FRAME);
     }
-    let dt = time.delta_secs_f64().min(0.25);
-    let target = SimTime(l.sim.now().0 + (dt * l.speed * 1e6) as u64);
-    run_to(l, target, MAX_EVENTS_PER_FRAME);
+    l.flights.update(&l.sim, time.elapsed_secs_f64(), l.playing);
+    s.view.ms[0] = t0.elapsed().as_secs_f64() * 1e3;
+    s.view.ms[3] = time.delta_secs_f64() * 1e3;
 }
 
 /// Builds a loaded session from scenario text (tests).

@@ -1,7 +1,6 @@
 //! `--screenshot FILE --after T`: play the scenario to simulated time T, render, save a
 //! PNG and exit; exit with an error if the picture is blank (a renderer that drew nothing).
 
-use super::state::Session;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use std::path::PathBuf;
@@ -47,7 +46,6 @@ pub fn is_blank(data: &[u8]) -> bool {
 fn shoot(
     mut commands: Commands,
     mut req: ResMut<ShotRequest>,
-    session: Res<Session>,
     mut exit: MessageWriter<AppExit>,
 ) {
     req.frames += 1;
@@ -56,7 +54,7 @@ fn shoot(
         return;
     }
     // Let egui lay out and the renderer settle for a few frames first.
-    if req.requested || req.frames < 8 || session.loaded.is_none() && session.load_error.is_none() {
+    if req.requested || req.frames < 8 {
         if req.frames > 600 {
             eprintln!("error: no screenshot after 600 frames");
             exit.write(AppExit::error());

@@ -100,8 +100,42 @@ pub struct Loaded {
     pub save_path: String,
     /// Inject form.
     pub inject: InjectForm,
+    /// Messages on screen (each flies at least a moment of wall time).
+    pub flights: super::flights::Flights,
+    /// When the learner first changed the run (time, what): later captions are only what
+    /// the script said.
+    pub off_script: Option<(SimTime, String)>,
+    /// Acknowledged-but-lost records, cached by engine event count.
+    lost_cache: (u64, usize),
+    /// Records from this trace sequence number on came from Step: the log shows them all.
+    pub stepped_from: u64,
     /// The event log's notable records, for the whole run.
     pub log: super::event_log::EventLog,
+}
+
+/// Which parts of the window show, and the frame-time readout.
+#[derive(Clone, Debug)]
+pub struct View {
+    /// The left panel (scenarios, playback, faults).
+    pub left: bool,
+    /// The right panel (inspector, charts, story).
+    pub right: bool,
+    /// The event log.
+    pub log: bool,
+    /// The legend window (`?`).
+    pub legend: bool,
+    /// The frame-time readout (`F`).
+    pub frame_times: bool,
+    /// Last frame's milliseconds: engine, scene, whole UI pass, whole frame.
+    pub ms: [f64; 4],
+    /// The panels were fitted to the window's first size.
+    pub fitted: bool,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View { left: true, right: true, log: true, legend: false, frame_times: false, ms: [0.0; 4], fitted: false }
+    }
 }
 
 /// The app's state.
@@ -115,6 +149,8 @@ pub struct Session {
     pub load_error: Option<String>,
     /// A short status line (saved, errors).
     pub status: Option<String>,
+    /// What shows.
+    pub view: View,
 }
 
 impl Loaded {
@@ -122,8 +158,17 @@ impl Loaded {
     pub fn new(path: PathBuf, scenario: Arc<Scenario>, seed: u64) -> Loaded {
         let sim = Simulation::new(scenario.clone(), seed, KEEP_RECENT);
         let names = sim.names().clone();
-        let first_client =
-            names.nodes.get(1 + scenario.cluster.brokers as usize).cloned().unwrap_or_else(|| "broker-1".into());
+        // The link pickers start on nodes that exist: a server (broker-1, or the RabbitMQ
+        // node) and the first client.
+        let server = if scenario.cluster.brokers > 0 { Some(1) } else { sim.rabbit().map(|(id, _)| id.0 as usize) };
+        let link_a = server.and_then(|i| names.nodes.get(i)).cloned().unwrap_or_else(|| names.nodes[0].clone());
+        let first_client = names
+            .nodes
+            .iter()
+            .enumerate()
+            .find(|(i, n)| Some(*i) != server && *i > scenario.cluster.brokers as usize && *n != &link_a)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| link_a.clone());
         let save = path
             .with_extension("session.ron")
             .file_name()
@@ -145,16 +190,35 @@ impl Loaded {
             inject: InjectForm {
                 broker: 1,
                 client: 0,
-                link_a: "broker-1".into(),
+                link_a,
                 link_b: first_client,
                 slow_ms: 200,
                 group: 0,
             },
+            flights: Default::default(),
+            off_script: None,
+            lost_cache: (u64::MAX, 0),
+            stepped_from: u64::MAX,
             log: Default::default(),
         };
         l.sample();
         l.log.feed(&l.sim);
         l
+    }
+
+    /// Acknowledged records missing from their partition (the scene's "acked but lost").
+    /// Only a new leader, a truncation or a power loss can lose one, so the search runs only
+    /// after one of those (first elections aside), at most once per engine step.
+    pub fn acked_lost(&mut self) -> usize {
+        let st = &self.sim.stats;
+        let first_elections = self.sim.partitions().len() as u64;
+        if st.truncated == 0 && st.lost_unflushed == 0 && st.leader_changes <= first_elections {
+            return 0;
+        }
+        if self.lost_cache.0 != self.sim.events() {
+            self.lost_cache = (self.sim.events(), crate::check::expect::acked_lost(&self.sim).len());
+        }
+        self.lost_cache.1
     }
 }
 

@@ -4,7 +4,6 @@
 use super::controls::{self, Asked};
 use super::inspector;
 use super::playback::command;
-use super::scene;
 use super::state::Session;
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, RichText};
@@ -33,7 +32,35 @@ fn setup_camera(mut commands: Commands) {
     commands.spawn(Camera2d);
 }
 
+/// The bar over everything: panel toggles, the legend, and the frame-time readout.
+fn top_bar(root: &mut egui::Ui, s: &mut Session) {
+    egui::Panel::top("bar").show(root, |ui| {
+        ui.horizontal(|ui| {
+            let v = &mut s.view;
+            ui.toggle_value(&mut v.left, "☰ Controls").on_hover_text("Scenarios, playback, faults");
+            ui.toggle_value(&mut v.right, "🔍 Inspector").on_hover_text("What you clicked, charts, the story");
+            ui.toggle_value(&mut v.log, "📜 Log").on_hover_text("What just happened");
+            ui.toggle_value(&mut v.legend, "? Legend").on_hover_text("What every colour and shape means; keys");
+            if let Some(l) = &s.loaded {
+                let state = if l.playing { "playing" } else if l.sim.now().0 >= l.scenario.duration.0 { "finished" } else { "paused" };
+                ui.separator();
+                ui.label(RichText::new(format!("{} · t = {} · {state} at {:.1}×", l.scenario.name, l.sim.now(), l.speed)).strong());
+            }
+            frame_readout(ui, &s.view);
+        });
+    });
+}
+
+fn frame_readout(ui: &mut egui::Ui, v: &super::state::View) {
+    if v.frame_times {
+        let [e, sc, u, f] = v.ms;
+        ui.separator();
+        ui.label(RichText::new(format!("frame {f:.1} ms: engine {e:.1} · scene {sc:.1} · UI {u:.1} · render+rest {:.1}", (f - e - u).max(0.0))).monospace().small());
+    }
+}
+
 fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog: ResMut<Dialog>) -> Result {
+    let t0 = std::time::Instant::now();
     let ctx = contexts.ctx_mut()?;
     let mut root = egui::Ui::new(
         ctx.clone(),
@@ -42,49 +69,75 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
     );
     let mut asked = Asked::default();
     let s = &mut *session;
-    egui::Panel::left("controls").default_size(270.0).resizable(true).show(&mut root, |ui| {
-        egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
-            controls::picker(ui, s, &mut asked);
-            if let Some(l) = s.loaded.as_mut() {
-                controls::playback(ui, l, &mut asked);
-                controls::inject(ui, l, &mut asked);
-            }
-            if let Some(st) = &s.status {
-                ui.label(RichText::new(st).small().color(Color32::from_rgb(150, 220, 255)));
-            }
-        });
-    });
-    if let Some(l) = s.loaded.as_mut() {
-        egui::Panel::right("inspector").default_size(330.0).resizable(true).show(&mut root, |ui| {
-            egui::ScrollArea::vertical().id_salt("right").show(ui, |ui| {
-                inspector::inspector(ui, l);
-                ui.separator();
-                super::charts::charts(ui, l);
-                ui.separator();
-                inspector::narration(ui, l);
+    super::keys::read(ctx, s, &mut asked);
+    top_bar(&mut root, s);
+    let wide = ctx.content_rect().width() >= 1400.0;
+    if !s.view.fitted {
+        // Narrow screens start with the inspector folded: the scene gets the room.
+        s.view.right = wide;
+        s.view.fitted = true;
+    }
+    let nothing = s.loaded.is_none();
+    if s.view.left || nothing {
+        let w = if nothing { 420.0 } else if wide { 290.0 } else { 250.0 };
+        egui::Panel::left("controls").default_size(w).resizable(true).show(&mut root, |ui| {
+            egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
+                super::picker::picker(ui, s, &mut asked);
+                if let Some(l) = s.loaded.as_mut() {
+                    controls::playback(ui, l, &mut asked);
+                    controls::inject(ui, l, &mut asked);
+                }
+                if let Some(st) = &s.status {
+                    ui.add(egui::Label::new(RichText::new(st).small().color(Color32::from_rgb(150, 220, 255))).wrap());
+                }
             });
         });
-        egui::Panel::bottom("log")
-            .default_size(170.0)
-            .resizable(true)
-            .show(&mut root, |ui| super::event_log::event_log(ui, l));
     }
+    if let Some(l) = s.loaded.as_mut() {
+        if s.view.right {
+            let w = if wide { 340.0 } else { 280.0 };
+            egui::Panel::right("inspector").default_size(w).resizable(true).show(&mut root, |ui| {
+                egui::ScrollArea::vertical().id_salt("right").show(ui, |ui| {
+                    inspector::inspector(ui, l);
+                    ui.separator();
+                    super::charts::charts(ui, l);
+                    ui.separator();
+                    inspector::narration(ui, l);
+                });
+            });
+        }
+        if s.view.log {
+            let h = if ctx.content_rect().height() < 800.0 { 130.0 } else { 170.0 };
+            egui::Panel::bottom("log").default_size(h).resizable(true).show(&mut root, |ui| super::event_log::event_log(ui, l));
+        }
+    }
+    let mut scene_ms = 0.0;
     egui::CentralPanel::no_frame().show(&mut root, |ui| match (s.loaded.as_mut(), &s.load_error) {
         (_, Some(err)) => {
             ui.add_space(20.0);
             ui.label(RichText::new("This scenario did not load:").heading().color(Color32::from_rgb(255, 120, 120)));
-            ui.label(RichText::new(err).monospace());
+            ui.add(egui::Label::new(RichText::new(err).monospace()).wrap());
             if s.loaded.is_some() {
                 ui.label("The previous scenario is still loaded; pick it again to see it.");
             }
         }
-        (Some(l), None) => scene::draw(ui, l),
+        (Some(l), None) => {
+            let t = std::time::Instant::now();
+            let before = l.selection;
+            super::scene::draw(ui, l);
+            if l.selection != before && l.selection != super::state::Selection::None {
+                s.view.right = true;
+            }
+            scene_ms = t.elapsed().as_secs_f64() * 1e3;
+        }
         (None, None) => {
             ui.add_space(40.0);
             ui.heading("brokerlab");
-            ui.label("Pick a scenario on the left, or open a file. Then press ▶.");
+            ui.label("Watch messages flow through a simulated Kafka cluster and a RabbitMQ broker; crash things and see what survives.");
+            ui.label("Pick a scenario on the left (\"Start here\" is the gentlest) — it starts playing at once. Press ? for the legend and keys.");
         }
     });
+    super::legend::legend(ctx, &mut s.view.legend);
     dialog.0.update(ctx);
     if let Some(p) = dialog.0.take_picked() {
         asked.open = Some(p);
@@ -94,6 +147,14 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
     }
     if let Some(p) = asked.open {
         s.open(&p, None);
+        // Narrow screens start with the inspector folded: the scene gets the room, and a
+        // click on the scene opens it.
+        s.view.right = wide;
+        if let Some(l) = s.loaded.as_mut()
+            && s.load_error.is_none()
+        {
+            l.playing = true;
+        }
     }
     if let Some(l) = s.loaded.as_mut() {
         for c in asked.commands {
@@ -102,5 +163,7 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
             }
         }
     }
+    s.view.ms[1] = scene_ms;
+    s.view.ms[2] = t0.elapsed().as_secs_f64() * 1e3;
     Ok(())
 }

@@ -275,7 +275,7 @@ fn check_consumers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
 
 /// Whether `name` names a node of the scenario.
 pub fn is_node_name(sc: &Scenario, name: &str) -> bool {
-    name == "zookeeper"
+    (name == "zookeeper" && sc.cluster.brokers > 0)
         || name
             .strip_prefix("broker-")
             .and_then(|n| n.parse::<u32>().ok())
@@ -299,7 +299,6 @@ fn added_consumer(sc: &Scenario, name: &str) -> bool {
 }
 
 fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
-    let brokers = sc.cluster.brokers;
     for (i, f) in sc.faults.iter().enumerate() {
         let nth = |v: &V, msg: String| {
             let mut a = vec!["faults"];
@@ -309,87 +308,87 @@ fn check_faults(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
         if f.at > sc.duration {
             return Err(nth(v, format!("happens after the end of the run ({})", sc.duration)));
         }
-        match &f.action {
-            Action::CrashBroker(b) | Action::PowerOffBroker(b) | Action::StopBroker(b) | Action::RestartBroker(b) => {
-                if *b == 0 || *b > brokers {
-                    return Err(nth(v, format!("broker {b} does not exist (brokers are 1 to {brokers})")));
-                }
+        check_action(sc, &f.action).map_err(|m| nth(v, m))?;
+    }
+    Ok(())
+}
+
+/// Whether `action` makes sense in `sc` (names nodes, brokers, topics and groups that
+/// exist); the reason when not. Scenario files and the app's inputs both pass here, so a
+/// saved session always loads.
+pub fn check_action(sc: &Scenario, action: &Action) -> Result<(), String> {
+    let brokers = sc.cluster.brokers;
+    match action {
+        Action::CrashBroker(b) | Action::PowerOffBroker(b) | Action::StopBroker(b) | Action::RestartBroker(b) => {
+            if *b == 0 || *b > brokers {
+                return Err(format!("broker {b} does not exist (brokers are 1 to {brokers})"));
             }
-            Action::CrashLeader { topic, partition } => match topic_partitions(sc, topic) {
-                None => {
-                    return Err(nth(v, format!("topic \"{topic}\" is not defined (topics: {})", topic_names(sc))));
-                }
-                Some(n) if *partition >= n => {
-                    return Err(nth(v, format!("partition {partition} does not exist (\"{topic}\" has {n})")));
-                }
-                Some(_) => {}
-            },
-            Action::CrashClient(n)
-            | Action::RestartClient(n)
-            | Action::PauseConsumer(n)
-            | Action::ResumeConsumer(n) => {
-                if !is_node_name(sc, n) || n == "zookeeper" || n.starts_with("broker-") {
-                    return Err(nth(v, format!("no producer or consumer is called \"{n}\"")));
-                }
-            }
-            Action::AddPartitions { topic, count } => match topic_partitions(sc, topic) {
-                None => {
-                    return Err(nth(v, format!("topic \"{topic}\" is not defined (topics: {})", topic_names(sc))));
-                }
-                Some(n) if *count <= n || *count > limits::PARTITIONS => {
-                    return Err(nth(
-                        v,
-                        format!("`count` must grow \"{topic}\" beyond {n} partitions, up to {}", limits::PARTITIONS),
-                    ));
-                }
-                Some(_) => {}
-            },
-            Action::CrashRabbit | Action::RestartRabbit => {
-                if sc.rabbitmq.is_none() {
-                    return Err(nth(v, "the scenario has no `rabbitmq` broker".into()));
-                }
-            }
-            Action::CrashCoordinator(group) => {
-                if !sc.consumer_groups.iter().any(|g| &g.name == group) {
-                    return Err(nth(v, format!("no consumer group is called \"{group}\"")));
-                }
-            }
-            Action::AddConsumer { group, name, process_time } => {
-                if !sc.consumer_groups.iter().any(|g| &g.name == group) {
-                    return Err(nth(v, format!("no consumer group is called \"{group}\"")));
-                }
-                if let Some(n) = name
-                    && super::validate_groups::client_names(sc).contains(&n.as_str())
-                {
-                    return Err(nth(v, format!("client name \"{n}\" is already used")));
-                }
-                if process_time.is_some_and(|d| d == Dur::ZERO) {
-                    return Err(nth(v, "`process_time` must be positive".into()));
-                }
-            }
-            Action::Cut(a, b) | Action::Heal(a, b) => {
-                if let Some(bad) = a.iter().chain(b).find(|n| !is_node_name(sc, n)) {
-                    return Err(nth(
-                        v,
-                        format!("\"{bad}\" is not a node (expected \"zookeeper\", \"broker-N\" or a client name)"),
-                    ));
-                }
-            }
-            Action::SlowLink(a, b, _) => {
-                if let Some(bad) = [a, b].into_iter().find(|n| !is_node_name(sc, n)) {
-                    return Err(nth(
-                        v,
-                        format!("\"{bad}\" is not a node (expected \"zookeeper\", \"broker-N\" or a client name)"),
-                    ));
-                }
-            }
-            Action::PoisonMessage(p) => {
-                if !sc.producers.iter().any(|x| &x.name == p) && !sc.publishers.iter().any(|x| &x.name == p) {
-                    return Err(nth(v, format!("no producer or publisher is called \"{p}\"")));
-                }
-            }
-            Action::CrashController | Action::CrashZooKeeper | Action::RestartZooKeeper | Action::HealAll => {}
         }
+        Action::CrashLeader { topic, partition } => match topic_partitions(sc, topic) {
+            None => {
+                return Err(format!("topic \"{topic}\" is not defined (topics: {})", topic_names(sc)));
+            }
+            Some(n) if *partition >= n => {
+                return Err(format!("partition {partition} does not exist (\"{topic}\" has {n})"));
+            }
+            Some(_) => {}
+        },
+        Action::CrashClient(n)
+        | Action::RestartClient(n)
+        | Action::PauseConsumer(n)
+        | Action::ResumeConsumer(n) => {
+            if !is_node_name(sc, n) || n == "zookeeper" || n == "rabbit" || n.starts_with("broker-") {
+                return Err(format!("no producer or consumer is called \"{n}\""));
+            }
+        }
+        Action::AddPartitions { topic, count } => match topic_partitions(sc, topic) {
+            None => {
+                return Err(format!("topic \"{topic}\" is not defined (topics: {})", topic_names(sc)));
+            }
+            Some(n) if *count <= n || *count > limits::PARTITIONS => {
+                return Err(format!("`count` must grow \"{topic}\" beyond {n} partitions, up to {}", limits::PARTITIONS));
+            }
+            Some(_) => {}
+        },
+        Action::CrashRabbit | Action::RestartRabbit => {
+            if sc.rabbitmq.is_none() {
+                return Err("the scenario has no `rabbitmq` broker".into());
+            }
+        }
+        Action::CrashCoordinator(group) => {
+            if !sc.consumer_groups.iter().any(|g| &g.name == group) {
+                return Err(format!("no consumer group is called \"{group}\""));
+            }
+        }
+        Action::AddConsumer { group, name, process_time } => {
+            if !sc.consumer_groups.iter().any(|g| &g.name == group) {
+                return Err(format!("no consumer group is called \"{group}\""));
+            }
+            if let Some(n) = name
+                && super::validate_groups::client_names(sc).contains(&n.as_str())
+            {
+                return Err(format!("client name \"{n}\" is already used"));
+            }
+            if process_time.is_some_and(|d| d == Dur::ZERO) {
+                return Err("`process_time` must be positive".into());
+            }
+        }
+        Action::Cut(a, b) | Action::Heal(a, b) => {
+            if let Some(bad) = a.iter().chain(b).find(|n| !is_node_name(sc, n)) {
+                return Err(format!("\"{bad}\" is not a node (expected \"zookeeper\", \"broker-N\" or a client name)"));
+            }
+        }
+        Action::SlowLink(a, b, _) => {
+            if let Some(bad) = [a, b].into_iter().find(|n| !is_node_name(sc, n)) {
+                return Err(format!("\"{bad}\" is not a node (expected \"zookeeper\", \"broker-N\" or a client name)"));
+            }
+        }
+        Action::PoisonMessage(p) => {
+            if !sc.producers.iter().any(|x| &x.name == p) && !sc.publishers.iter().any(|x| &x.name == p) {
+                return Err(format!("no producer or publisher is called \"{p}\""));
+            }
+        }
+        Action::CrashController | Action::CrashZooKeeper | Action::RestartZooKeeper | Action::HealAll => {}
     }
     Ok(())
 }

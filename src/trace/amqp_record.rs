@@ -65,6 +65,24 @@ impl AmqpEvent {
         }
     }
 
+    /// The message this event is about (None: a count of several).
+    pub fn value(&self) -> Option<MsgId> {
+        match self {
+            AmqpEvent::Route { value, .. }
+            | AmqpEvent::Return { value, .. }
+            | AmqpEvent::Enqueue { value, .. }
+            | AmqpEvent::Refuse { value, .. }
+            | AmqpEvent::Deliver { value, .. }
+            | AmqpEvent::Ack { value, .. }
+            | AmqpEvent::Nack { value, .. }
+            | AmqpEvent::Expire { value, .. }
+            | AmqpEvent::DeadLetter { value, .. }
+            | AmqpEvent::Processed { value, .. }
+            | AmqpEvent::Confirm { value, .. } => Some(*value),
+            AmqpEvent::Lost { .. } => None,
+        }
+    }
+
     /// Shown in the app's event log by default.
     pub fn is_notable(&self) -> bool {
         match self {

@@ -8,6 +8,8 @@ mod build_groups;
 mod inputs;
 pub mod view;
 
+pub use inputs::describe as describe_input;
+
 use crate::check::invariants::{Invariants, Violation};
 use crate::check::stats::Stats;
 use crate::kafka::broker::Broker;
@@ -180,6 +182,18 @@ impl Simulation {
     pub fn inject(&mut self, action: Action) {
         self.injected.push(FaultSpec { at: Dur(self.now.0), action: action.clone() });
         self.queue.push_late(self.now, Event::Input(action));
+    }
+
+    /// Checks an input against the scenario as this session has it (earlier inputs
+    /// included: a consumer added live can be crashed) and schedules it now; an input the
+    /// scenario validator would refuse is refused here, so a saved session always loads.
+    pub fn try_inject(&mut self, action: Action) -> Result<(), String> {
+        if self.now.0 > self.scenario.duration.0 {
+            return Err(format!("the run ended at {}", self.scenario.duration));
+        }
+        crate::scenario::validate::check_action(&self.session_scenario(), &action)?;
+        self.inject(action);
+        Ok(())
     }
 
     fn deliver(&mut self, from: NodeId, to: NodeId, msg: Msg) {

@@ -1,0 +1,81 @@
+//! Keyboard shortcuts: Space play/pause, → step, N next incident, + / − speed, R restart,
+//! ? legend, F frame times, Esc clears the selection. Ignored while a text field has the
+//! keyboard (typing a seed or a file name).
+
+use super::controls::Asked;
+use super::playback::Command;
+use super::state::{Selection, Session};
+use bevy_egui::egui::{self, Key};
+
+/// The shortcuts, for the legend and the README.
+pub const HELP: [(&str, &str); 8] = [
+    ("Space", "play / pause"),
+    ("→", "step to the next visible event"),
+    ("N", "next incident (election, crash, rebalance…)"),
+    ("+ / −", "faster / slower"),
+    ("R", "restart with the same seed"),
+    ("?", "this legend"),
+    ("F", "frame times (engine, scene, UI, frame)"),
+    ("Esc", "clear the selection"),
+];
+
+/// Turns this frame's key presses into commands and view changes.
+pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
+    if ctx.egui_wants_keyboard_input() {
+        return;
+    }
+    // Consumed before any widget runs, so a focused button does not also take Space.
+    let (texts, space, right, n, r, f, esc) = ctx.input_mut(|i| {
+        let texts: Vec<String> = i
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        let none = egui::Modifiers::NONE;
+        (
+            texts,
+            i.consume_key(none, Key::Space),
+            i.consume_key(none, Key::ArrowRight),
+            i.consume_key(none, Key::N),
+            i.consume_key(none, Key::R),
+            i.consume_key(none, Key::F),
+            i.consume_key(none, Key::Escape),
+        )
+    });
+    for t in &texts {
+        match t.as_str() {
+            "?" => s.view.legend = !s.view.legend,
+            "+" | "=" => speed(s, asked, 2.0),
+            "-" | "_" => speed(s, asked, 0.5),
+            _ => {}
+        }
+    }
+    if f {
+        s.view.frame_times = !s.view.frame_times;
+    }
+    let Some(l) = s.loaded.as_mut() else { return };
+    if space {
+        asked.commands.push(if l.playing { Command::Pause } else { Command::Play });
+    }
+    if right {
+        asked.commands.push(Command::Step);
+    }
+    if n {
+        asked.commands.push(Command::StepToInteresting);
+    }
+    if r {
+        asked.commands.push(Command::Restart(l.sim.seed));
+    }
+    if esc {
+        l.selection = Selection::None;
+    }
+}
+
+fn speed(s: &Session, asked: &mut Asked, factor: f64) {
+    if let Some(l) = &s.loaded {
+        asked.commands.push(Command::Speed((l.speed * factor).clamp(0.1, 1000.0)));
+    }
+}

@@ -1,0 +1,90 @@
+//! The scenario picker: the shipped scenarios grouped as the chapter teaches them (Kafka
+//! basics, failures, consumer groups, RabbitMQ, Kafka vs RabbitMQ, Jepsen), "Start here" on
+//! top, and "open file…". Nothing loaded, it fills the left panel; picking plays.
+
+use super::controls::Asked;
+use super::state::{CatalogEntry, Session};
+use bevy_egui::egui::{self, Color32, RichText};
+
+/// The scenario a newcomer should open first.
+pub const START_HERE: &str = "01_pace_matching.ron";
+
+/// The section a scenario file belongs to, from its folder and number.
+pub fn section(e: &CatalogEntry) -> &'static str {
+    let file = e.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let in_dir = |d: &str| e.path.parent().and_then(|p| p.file_name()).is_some_and(|p| p == d);
+    if in_dir("jepsen") {
+        return "Jepsen: what breaks safety";
+    }
+    if in_dir("course") {
+        return "Course";
+    }
+    let n: u32 = file.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap_or(0);
+    match n {
+        1..=3 => "Kafka basics",
+        4..=9 => "Kafka failures",
+        10..=19 => "Consumer groups",
+        27 => "Kafka vs RabbitMQ",
+        20..=29 => "RabbitMQ",
+        _ => "Other",
+    }
+}
+
+/// The sections in teaching order.
+pub const SECTIONS: [&str; 8] = [
+    "Course",
+    "Kafka basics",
+    "Kafka failures",
+    "Consumer groups",
+    "RabbitMQ",
+    "Kafka vs RabbitMQ",
+    "Jepsen: what breaks safety",
+    "Other",
+];
+
+fn entry(ui: &mut egui::Ui, s: &Session, e: &CatalogEntry, asked: &mut Asked) {
+    let current = s.loaded.as_ref().is_some_and(|l| l.path == e.path);
+    let label = if e.ok {
+        RichText::new(&e.name).strong()
+    } else {
+        RichText::new(&e.name).color(Color32::from_rgb(255, 110, 110))
+    };
+    let r = ui.selectable_label(current, label).on_hover_text(format!("{}\n{}", e.path.display(), e.about));
+    let about = if e.about.chars().count() > 120 { format!("{}…", e.about.chars().take(120).collect::<String>()) } else { e.about.clone() };
+    let color = if e.ok { Color32::GRAY } else { Color32::from_rgb(220, 120, 120) };
+    ui.add(egui::Label::new(RichText::new(about).small().color(color)).wrap());
+    ui.add_space(3.0);
+    if r.clicked() {
+        asked.open = Some(e.path.clone());
+    }
+}
+
+/// Draws the picker; `full` when nothing is loaded (then it takes the whole panel).
+pub fn picker(ui: &mut egui::Ui, s: &mut Session, asked: &mut Asked) {
+    let loaded = s.loaded.is_some();
+    let title = format!("📚 Scenarios ({})", s.catalog.len());
+    let open = if loaded { None } else { Some(true) };
+    egui::CollapsingHeader::new(RichText::new(title).heading()).id_salt("picker").open(open).default_open(!loaded).show(ui, |ui| {
+        if let Some(e) = s.catalog.iter().find(|e| e.path.file_name().is_some_and(|f| f == START_HERE)) {
+            ui.label(RichText::new("▶ Start here").color(Color32::from_rgb(150, 220, 255)).strong());
+            entry(ui, s, e, asked);
+        }
+        for sec in SECTIONS {
+            let items: Vec<&CatalogEntry> = s.catalog.iter().filter(|e| section(e) == sec).collect();
+            if items.is_empty() {
+                continue;
+            }
+            egui::CollapsingHeader::new(format!("{sec} ({})", items.len())).default_open(!loaded).show(ui, |ui| {
+                for e in items {
+                    entry(ui, s, e, asked);
+                }
+            });
+        }
+        if s.catalog.is_empty() {
+            ui.label("No scenarios found in the scenarios folder (brokerlab open --scenarios DIR).");
+        }
+        if ui.button("📂 Open file…").clicked() {
+            asked.browse = true;
+        }
+    });
+}
