@@ -196,6 +196,10 @@ fn charts_show_one_quantity_each_with_a_floor_under_small_values() {
     let lag = charts.iter().find(|c| c.title.starts_with("lag")).unwrap();
     assert!(lag.y_floor >= 10.0, "a lag of 0 or 1 stays near the bottom");
     assert_eq!(isr.y_floor, 3.0, "the ISR axis spans the replication factor");
+    // 07: both brokers down from 15 s to 20 s: the smallest ISR reads 0 there, not a gap.
+    let mut l = loaded_from(&scenario_text("07_unclean_election.ron"), None).unwrap();
+    run_to(&mut l, SimTime(19_000_000), u64::MAX);
+    assert_eq!(l.samples.back().unwrap().min_isr, Some(0));
 }
 
 #[test]

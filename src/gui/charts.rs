@@ -21,7 +21,7 @@ pub struct Sample {
     /// Lag per consumer (in `Simulation::consumers` order); None while it is not running
     /// (not started yet, crashed), so it draws no line there.
     pub lag: Vec<Option<u64>>,
-    /// Smallest ISR over all partitions (None: no Kafka cluster).
+    /// Smallest ISR over all partitions, 0 where every replica is down (None: no Kafka).
     pub min_isr: Option<usize>,
     /// Records retained in partition logs (leaders).
     pub depth: u64,
@@ -44,7 +44,10 @@ impl Sample {
             produced: sim.stats.produced + sim.stats.amqp.published,
             consumed: sim.stats.consumed(),
             lag: sim.consumers().map(|(id, c)| lives(sim, id, c.cfg.start.0).then(|| sim.lag(id))).collect(),
-            min_isr: leaders.iter().map(|r| r.state.isr.len()).min(),
+            // A partition with every replica down counts as 0: nothing in sync is reachable.
+            min_isr: (sim.cluster().brokers > 0)
+                .then(|| parts.iter().map(|&tp| sim.authoritative_replica(tp).map_or(0, |r| r.state.isr.len())).min())
+                .flatten(),
             depth: leaders.iter().map(|r| r.log.end_offset() - r.log.start_offset()).sum(),
             queues: sim
                 .rabbit()
