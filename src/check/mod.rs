@@ -7,6 +7,7 @@ pub mod expect;
 pub mod handled;
 pub mod invariants;
 pub mod metrics;
+pub mod observed;
 pub mod run;
 pub mod stats;
 pub mod sweep;

@@ -1,5 +1,5 @@
 //! The right panel: the inspector for what is selected (a broker, a replica's log, a
-//! client, a message's whole life, ZooKeeper), live charts, and the narration so far.
+//! client, a message's whole life, ZooKeeper) and the narration so far.
 
 use super::state::{Loaded, Selection};
 use crate::kafka::partition::Role;
@@ -8,7 +8,6 @@ use crate::trace::text::describe;
 use crate::trace::{BrokerId, MsgId, RecordKind, Tp};
 use crate::world::{Node, Simulation};
 use bevy_egui::egui::{self, Color32, RichText};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 /// Draws the inspector for the current selection.
 pub fn inspector(ui: &mut egui::Ui, l: &Loaded) {
@@ -226,71 +225,6 @@ pub fn message_life(sim: &Simulation, m: MsgId) -> Vec<String> {
         }
     }
     lines
-}
-
-/// A small fixed chart with a legend, starting at zero.
-fn small_plot(id: &str, height: f32) -> Plot<'static> {
-    Plot::new(id.to_string())
-        .height(height)
-        .legend(Legend::default())
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .include_y(0.0)
-}
-
-/// Live charts: rates, lag, ISR and depth over time.
-pub fn charts(ui: &mut egui::Ui, l: &Loaded) {
-    ui.heading("Charts");
-    let s: Vec<_> = l.samples.iter().collect();
-    let rate = |f: &dyn Fn(&super::state::Sample) -> u64| -> Vec<[f64; 2]> {
-        // Per second, over the last second of samples (4 samples), so it reads as a rate.
-        s.windows(5).map(|w| [w[4].t, (f(w[4]) as f64 - f(w[0]) as f64) / (w[4].t - w[0].t).max(1e-6)]).collect()
-    };
-    let h = 110.0;
-    let (prod, cons) = (rate(&|x| x.produced), rate(&|x| x.consumed));
-    let last = |v: &[[f64; 2]]| v.last().map(|p| p[1]).unwrap_or(0.0);
-    let (pn, cn) = (format!("produced/s ({:.0})", last(&prod)), format!("consumed/s ({:.0})", last(&cons)));
-    small_plot("rates", h).show(ui, |p| {
-        p.line(Line::new(pn, PlotPoints::from(prod)));
-        p.line(Line::new(cn, PlotPoints::from(cons)));
-    });
-    let consumers: Vec<String> = l.sim.consumers().map(|(id, _)| l.sim.names().node(id.0).to_string()).collect();
-    if !consumers.is_empty() {
-        small_plot("lag", h).show(ui, |p| {
-            for (i, name) in consumers.iter().enumerate() {
-                let pts: Vec<[f64; 2]> = s.iter().map(|x| [x.t, x.lag.get(i).copied().unwrap_or(0) as f64]).collect();
-                let now = pts.last().map(|p| p[1]).unwrap_or(0.0);
-                p.line(Line::new(format!("lag {name} ({now:.0})"), PlotPoints::from(pts)));
-            }
-        });
-    }
-    if let Some((_, r)) = l.sim.rabbit() {
-        small_plot("queues", h).show(ui, |p| {
-            for (i, name) in r.queues.keys().enumerate() {
-                let pts: Vec<[f64; 2]> =
-                    s.iter().map(|x| [x.t, x.queues.get(i).copied().unwrap_or(0) as f64]).collect();
-                let now = pts.last().map(|p| p[1]).unwrap_or(0.0);
-                p.line(Line::new(format!("{name} ready ({now:.0})"), PlotPoints::from(pts)));
-            }
-        });
-    }
-    if l.sim.cluster().brokers == 0 {
-        return;
-    }
-    small_plot("isr", h).show(ui, |p| {
-        let isr_now = s.last().map(|x| x.min_isr).unwrap_or(0);
-        p.line(Line::new(
-            format!("smallest ISR ({isr_now})"),
-            PlotPoints::from(s.iter().map(|x| [x.t, x.min_isr as f64]).collect::<Vec<_>>()),
-        ));
-        let max_depth = s.iter().map(|x| x.depth).max().unwrap_or(1).max(1) as f64;
-        let scale = 3.0 / max_depth;
-        p.line(Line::new(
-            format!("log depth (÷{:.0})", 1.0 / scale),
-            PlotPoints::from(s.iter().map(|x| [x.t, x.depth as f64 * scale]).collect::<Vec<_>>()),
-        ));
-    });
 }
 
 /// The narration lines whose time has come.

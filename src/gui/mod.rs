@@ -4,7 +4,9 @@
 //! needed), `ScreenshotPlugin` (headless pictures for CI and docs).
 
 pub mod banner;
+pub mod charts;
 pub mod controls;
+pub mod event_log;
 pub mod flights;
 pub mod frame_bench;
 pub mod inspector;

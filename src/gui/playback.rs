@@ -6,7 +6,7 @@
 //! left the scenario's script.
 
 use super::state::{Loaded, Session};
-use crate::scenario::{Action, to_ron};
+use crate::scenario::Action;
 use crate::sim::SimTime;
 use crate::trace::RecordKind;
 use bevy::prelude::*;
@@ -54,7 +54,7 @@ pub fn run_to(l: &mut Loaded, target: SimTime, cap: u64) -> u64 {
                     l.sample();
                     continue;
                 }
-                l.sim.step();
+                l.step_event();
                 n += 1;
             }
             Some(_) | None => break,
@@ -122,7 +122,7 @@ fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, what: &str) -> Optio
             }
             Some(_) | None => return Some(format!("no further {what} before the end")),
         }
-        if !l.sim.step() {
+        if !l.step_event() {
             return Some("the run stopped where an invariant broke".into());
         }
         let new = (l.sim.trace.count() - seen) as usize;
@@ -167,7 +167,7 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
             }
         }
         Command::Save(path) => {
-            let text = to_ron(&l.sim.session_scenario());
+            let text = crate::check::observed::session_test_ron(&l.sim);
             let header = format!(
                 "// Session saved from the brokerlab app at {} (seed {}).\n// Replay: brokerlab run {path}\n",
                 l.sim.now(),

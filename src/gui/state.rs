@@ -52,24 +52,7 @@ pub enum Selection {
     ZooKeeper,
 }
 
-/// One chart sample.
-#[derive(Clone, Debug)]
-pub struct Sample {
-    /// Seconds.
-    pub t: f64,
-    /// Records created so far.
-    pub produced: u64,
-    /// Records processed so far.
-    pub consumed: u64,
-    /// Lag per consumer.
-    pub lag: Vec<u64>,
-    /// Smallest ISR over all partitions.
-    pub min_isr: usize,
-    /// Records retained in partition logs (leaders).
-    pub depth: u64,
-    /// Ready messages per RabbitMQ queue (in name order).
-    pub queues: Vec<u64>,
-}
+pub use super::charts::Sample;
 
 /// The inject form's choices.
 #[derive(Clone, Debug)]
@@ -126,6 +109,8 @@ pub struct Loaded {
     lost_cache: (u64, usize),
     /// Records from this trace sequence number on came from Step: the log shows them all.
     pub stepped_from: u64,
+    /// The event log's notable records, for the whole run.
+    pub log: super::event_log::EventLog,
 }
 
 /// Which parts of the window show, and the frame-time readout.
@@ -216,8 +201,10 @@ impl Loaded {
             off_script: None,
             lost_cache: (u64::MAX, 0),
             stepped_from: u64::MAX,
+            log: Default::default(),
         };
         l.sample();
+        l.log.feed(&l.sim);
         l
     }
 
@@ -234,36 +221,6 @@ impl Loaded {
             self.lost_cache = (self.sim.events(), crate::check::expect::acked_lost(&self.sim).len());
         }
         self.lost_cache.1
-    }
-
-    /// Records a chart sample now.
-    pub fn sample(&mut self) {
-        let sim = &self.sim;
-        let parts = sim.partitions();
-        let min_isr =
-            parts.iter().filter_map(|&tp| sim.authoritative_replica(tp).map(|r| r.state.isr.len())).min().unwrap_or(0);
-        let depth = parts
-            .iter()
-            .filter_map(|&tp| sim.authoritative_replica(tp))
-            .map(|r| r.log.end_offset() - r.log.start_offset())
-            .sum();
-        let s = Sample {
-            t: sim.now().as_secs_f64(),
-            produced: sim.stats.produced + sim.stats.amqp.published,
-            consumed: sim.stats.consumed(),
-            lag: sim.consumers().map(|(id, _)| sim.lag(id)).collect(),
-            min_isr,
-            depth,
-            queues: sim
-                .rabbit()
-                .map(|(_, r)| r.queues.values().map(|q| q.depth() as u64).collect())
-                .unwrap_or_default(),
-        };
-        if self.samples.len() == MAX_SAMPLES {
-            self.samples.pop_front();
-        }
-        self.samples.push_back(s);
-        self.next_sample = SimTime((sim.now().0 / SAMPLE_US + 1) * SAMPLE_US);
     }
 }
 

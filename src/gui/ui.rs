@@ -4,9 +4,7 @@
 use super::controls::{self, Asked};
 use super::inspector;
 use super::playback::command;
-use super::state::{Loaded, Session};
-use crate::sim::SimTime;
-use crate::trace::text::{describe, is_notable};
+use super::state::Session;
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, RichText};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
@@ -32,41 +30,6 @@ impl Plugin for UiPlugin {
 
 fn setup_camera(mut commands: Commands) {
     commands.spawn(Camera2d);
-}
-
-/// Words that mark a log line as bad news (shown in red).
-const ALARMING: [&str; 8] = ["crashed", "lost", "gone", "offline", "OUTSIDE", "failed", "gave up", "powered off"];
-
-fn event_log(ui: &mut egui::Ui, l: &mut Loaded) {
-    ui.horizontal(|ui| {
-        ui.heading("What just happened");
-        ui.add(egui::TextEdit::singleline(&mut l.log_filter).hint_text("filter…").desired_width(160.0));
-        ui.checkbox(&mut l.show_data_path, "data path too");
-    });
-    let names = l.sim.names().clone();
-    let filter = l.log_filter.to_lowercase();
-    let lines: Vec<(u64, String)> = l
-        .sim
-        .trace
-        .recent()
-        .iter()
-        .rev()
-        .take(super::state::SCAN_PER_FRAME)
-        .filter(|r| l.show_data_path || is_notable(&r.kind) || r.seq >= l.stepped_from)
-        .map(|r| (r.t_us, describe(r, &names)))
-        .filter(|(_, t)| filter.is_empty() || t.to_lowercase().contains(&filter))
-        .take(200)
-        .collect();
-    egui::ScrollArea::vertical().id_salt("events").stick_to_bottom(true).auto_shrink([false, false]).show(ui, |ui| {
-        for (t, text) in lines.into_iter().rev() {
-            let color = if ALARMING.iter().any(|w| text.contains(w)) {
-                Color32::from_rgb(255, 140, 120)
-            } else {
-                Color32::LIGHT_GRAY
-            };
-            ui.label(RichText::new(format!("{:>9}  {text}", SimTime(t).to_string())).monospace().color(color));
-        }
-    });
 }
 
 /// The bar over everything: panel toggles, the legend, and the frame-time readout.
@@ -138,7 +101,7 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
                 egui::ScrollArea::vertical().id_salt("right").show(ui, |ui| {
                     inspector::inspector(ui, l);
                     ui.separator();
-                    inspector::charts(ui, l);
+                    super::charts::charts(ui, l);
                     ui.separator();
                     inspector::narration(ui, l);
                 });
@@ -146,7 +109,7 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
         }
         if s.view.log {
             let h = if ctx.content_rect().height() < 800.0 { 130.0 } else { 170.0 };
-            egui::Panel::bottom("log").default_size(h).resizable(true).show(&mut root, |ui| event_log(ui, l));
+            egui::Panel::bottom("log").default_size(h).resizable(true).show(&mut root, |ui| super::event_log::event_log(ui, l));
         }
     }
     let mut scene_ms = 0.0;

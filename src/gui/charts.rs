@@ -1,0 +1,223 @@
+//! Live charts: rates, lag per consumer, queue depths, the smallest ISR and log depth, one
+//! quantity per chart. Samples are taken at every `SAMPLE_US` point the simulation crosses,
+//! however time advances (play, step, next). Legends are coloured labels above each plot,
+//! never over the data; y ranges have a floor so that noise (a lag of 0 or 1) stays flat.
+
+use super::state::{Loaded, MAX_SAMPLES, SAMPLE_US};
+use crate::sim::{NodeId, SimTime};
+use crate::world::Simulation;
+use bevy_egui::egui::{self, Color32, RichText};
+use egui_plot::{Line, Plot, PlotPoints};
+
+/// One chart sample.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    /// Seconds.
+    pub t: f64,
+    /// Records created so far.
+    pub produced: u64,
+    /// Records processed so far.
+    pub consumed: u64,
+    /// Lag per consumer (in `Simulation::consumers` order); None while it is not running
+    /// (not started yet, crashed), so it draws no line there.
+    pub lag: Vec<Option<u64>>,
+    /// Smallest ISR over all partitions, 0 where every replica is down (None: no Kafka).
+    pub min_isr: Option<usize>,
+    /// Records retained in partition logs (leaders).
+    pub depth: u64,
+    /// Ready messages per RabbitMQ queue (in name order).
+    pub queues: Vec<u64>,
+}
+
+/// Whether a consumer is running now: started, and not crashed.
+fn lives(sim: &Simulation, id: NodeId, start_us: u64) -> bool {
+    sim.is_up(id) && sim.now().0 >= start_us
+}
+
+impl Sample {
+    /// The simulation's state now.
+    pub fn of(sim: &Simulation) -> Sample {
+        let parts = sim.partitions();
+        let leaders: Vec<_> = parts.iter().filter_map(|&tp| sim.authoritative_replica(tp)).collect();
+        Sample {
+            t: sim.now().as_secs_f64(),
+            produced: sim.stats.produced + sim.stats.amqp.published,
+            consumed: sim.stats.consumed(),
+            lag: sim.consumers().map(|(id, c)| lives(sim, id, c.cfg.start.0).then(|| sim.lag(id))).collect(),
+            // A partition with every replica down counts as 0: nothing in sync is reachable.
+            min_isr: (sim.cluster().brokers > 0)
+                .then(|| parts.iter().map(|&tp| sim.authoritative_replica(tp).map_or(0, |r| r.state.isr.len())).min())
+                .flatten(),
+            depth: leaders.iter().map(|r| r.log.end_offset() - r.log.start_offset()).sum(),
+            queues: sim
+                .rabbit()
+                .map(|(_, r)| r.queues.values().map(|q| q.depth() as u64).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl Loaded {
+    /// Records a chart sample now.
+    pub fn sample(&mut self) {
+        if self.samples.len() == MAX_SAMPLES {
+            self.samples.pop_front();
+        }
+        self.samples.push_back(Sample::of(&self.sim));
+        self.next_sample = SimTime((self.sim.now().0 / SAMPLE_US + 1) * SAMPLE_US);
+    }
+
+    /// Runs one event, first sampling every sample point before it (the state there is
+    /// the state now: nothing happens in between), then feeds the event log. Every way
+    /// of advancing the simulation goes through here, so charts and log miss nothing.
+    pub fn step_event(&mut self) -> bool {
+        if let Some(t) = self.sim.next_event_time() {
+            while t > self.next_sample {
+                self.sim.run_until(self.next_sample);
+                self.sample();
+            }
+        }
+        let ran = self.sim.step();
+        self.log.feed(&self.sim);
+        ran
+    }
+}
+
+/// One line of a chart: a name, a colour and the runs of points where it has values.
+#[derive(Clone, Debug)]
+pub struct Series {
+    /// Legend text, with the latest value.
+    pub name: String,
+    /// Its colour (legend and line).
+    pub color: Color32,
+    /// Runs of consecutive points; a gap where the quantity does not exist.
+    pub segments: Vec<Vec<[f64; 2]>>,
+}
+
+/// One chart: a title, a y range and its lines (all of one quantity).
+#[derive(Clone, Debug)]
+pub struct Chart {
+    /// Id and title.
+    pub title: &'static str,
+    /// The top of the y axis at least (the data may go higher).
+    pub y_floor: f64,
+    /// The lines.
+    pub series: Vec<Series>,
+}
+
+const PALETTE: [Color32; 8] = [
+    Color32::from_rgb(100, 180, 255),
+    Color32::from_rgb(255, 170, 80),
+    Color32::from_rgb(120, 220, 130),
+    Color32::from_rgb(230, 110, 200),
+    Color32::from_rgb(240, 220, 90),
+    Color32::from_rgb(150, 130, 255),
+    Color32::from_rgb(90, 220, 220),
+    Color32::from_rgb(240, 120, 110),
+];
+
+/// Splits `(t, value)` points into runs where the value exists.
+pub fn segments(points: impl Iterator<Item = (f64, Option<f64>)>) -> Vec<Vec<[f64; 2]>> {
+    let mut out: Vec<Vec<[f64; 2]>> = Vec::new();
+    let mut open = false;
+    for (t, v) in points {
+        match v {
+            Some(v) if open => out.last_mut().expect("open run").push([t, v]),
+            Some(v) => {
+                out.push(vec![[t, v]]);
+                open = true;
+            }
+            None => open = false,
+        }
+    }
+    out
+}
+
+fn series(i: usize, label: &str, segs: Vec<Vec<[f64; 2]>>, unit: &str) -> Series {
+    let now = segs.last().and_then(|s| s.last()).map(|p| format!("{:.0}{unit}", p[1]));
+    let name = format!("{label} ({})", now.unwrap_or_else(|| "—".into()));
+    Series { name, color: PALETTE[i % PALETTE.len()], segments: segs }
+}
+
+/// The charts for the samples so far.
+pub fn charts_of(l: &Loaded) -> Vec<Chart> {
+    let s: Vec<_> = l.samples.iter().collect();
+    let sim = &l.sim;
+    // Per second over the last second of samples (4 samples), so it reads as a rate.
+    let rate = |f: &dyn Fn(&Sample) -> u64| -> Vec<Vec<[f64; 2]>> {
+        let pts = s.windows(5).map(|w| (w[4].t, Some((f(w[4]) as f64 - f(w[0]) as f64) / (w[4].t - w[0].t).max(1e-6))));
+        segments(pts)
+    };
+    let mut out = vec![Chart {
+        title: "records per second",
+        y_floor: 10.0,
+        series: vec![
+            series(0, "produced", rate(&|x| x.produced), "/s"),
+            series(1, "consumed", rate(&|x| x.consumed), "/s"),
+        ],
+    }];
+    let consumers: Vec<String> = sim.consumers().map(|(id, _)| sim.names().node(id.0).to_string()).collect();
+    if !consumers.is_empty() {
+        let lines = consumers.iter().enumerate().map(|(i, name)| {
+            let pts = s.iter().map(|x| (x.t, x.lag.get(i).copied().flatten().map(|v| v as f64)));
+            series(i, name, segments(pts), "")
+        });
+        out.push(Chart { title: "lag (records)", y_floor: 10.0, series: lines.collect() });
+    }
+    if let Some((_, r)) = sim.rabbit() {
+        let lines = r.queues.keys().enumerate().map(|(i, name)| {
+            let pts = s.iter().map(|x| (x.t, x.queues.get(i).map(|&v| v as f64)));
+            series(i, name, segments(pts), "")
+        });
+        out.push(Chart { title: "ready messages per queue", y_floor: 10.0, series: lines.collect() });
+    }
+    if sim.cluster().brokers > 0 {
+        let rf = sim.cluster().topics.iter().map(|t| t.replication_factor).max().unwrap_or(1);
+        let isr = segments(s.iter().map(|x| (x.t, x.min_isr.map(|v| v as f64))));
+        out.push(Chart {
+            title: "smallest ISR (brokers)",
+            y_floor: rf as f64,
+            series: vec![series(0, "smallest ISR", isr, "")],
+        });
+        let depth = segments(s.iter().map(|x| (x.t, Some(x.depth as f64))));
+        out.push(Chart {
+            title: "log depth (records kept)",
+            y_floor: 10.0,
+            series: vec![series(2, "in leader logs", depth, "")],
+        });
+    }
+    out
+}
+
+/// Coloured legend labels on one line above a plot.
+fn legend(ui: &mut egui::Ui, c: &Chart) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(c.title).strong().small());
+        for s in &c.series {
+            ui.label(RichText::new(format!("■ {}", s.name)).small().color(s.color));
+        }
+    });
+}
+
+/// Draws the charts (right panel).
+pub fn charts(ui: &mut egui::Ui, l: &Loaded) {
+    ui.heading("Charts");
+    for c in charts_of(l) {
+        legend(ui, &c);
+        let plot = Plot::new(c.title)
+            .height(90.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .include_y(0.0)
+            .include_y(c.y_floor);
+        plot.show(ui, |p| {
+            for s in &c.series {
+                for seg in &s.segments {
+                    p.line(Line::new(s.name.clone(), PlotPoints::from(seg.clone())).color(s.color));
+                }
+            }
+        });
+    }
+}
