@@ -200,11 +200,12 @@ impl Simulation {
         }
         let producer_cfgs: Vec<ProducerCfg> =
             (0..sc.producers.len()).map(|i| producer_cfg(&sc, i, &mut keys)).collect();
-        let key_table = Arc::new(keys.keys.clone());
+        let key_hashes: Arc<Vec<i32>> =
+            Arc::new(keys.keys.iter().map(|k| crate::kafka::partitioner::murmur2(k.as_bytes())).collect());
         let mut producer_nodes = Vec::new();
         for (i, pc) in producer_cfgs.into_iter().enumerate() {
             producer_nodes.push(nodes.len() as u32);
-            nodes.push(Node::Producer(Producer::new(Arc::new(pc), key_table.clone(), cfg.brokers)));
+            nodes.push(Node::Producer(Producer::new(Arc::new(pc), Arc::clone(&key_hashes), cfg.brokers)));
             node_names.push(sc.producers[i].name.clone());
         }
         for i in 0..sc.consumers.len() {
