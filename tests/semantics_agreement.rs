@@ -1,0 +1,54 @@
+//! Places where the engine used to disagree with real Kafka and RabbitMQ (issue 12),
+//! each run as a small scenario whose expectations hold only with the real rule.
+
+use brokerlab::check::{RunReport, run_scenario};
+use brokerlab::scenario::parse;
+use std::sync::Arc;
+
+fn run(src: &str) -> RunReport {
+    let sc = Arc::new(parse(src, "case.ron").unwrap_or_else(|e| panic!("{e}")));
+    run_scenario(sc.clone(), sc.seed, None, None)
+}
+
+fn assert_passed(r: &RunReport) {
+    let failed: Vec<String> = r
+        .outcomes
+        .iter()
+        .filter(|o| !o.passed)
+        .map(|o| format!("expected {}; observed {}", o.what, o.observed))
+        .collect();
+    assert!(failed.is_empty(), "{}\n{}", failed.join("\n"), r.summary);
+}
+
+/// A queue with TTL 0 (per queue, or per message) and one consumer taking `process` per
+/// message; 10 messages a second for 10 s.
+fn ttl_zero(queue_ttl: &str, expiration: &str, process: &str, expect: &str) -> String {
+    format!(
+        r#"Scenario(name: "ttl0", seed: 3, duration: "15s", cluster: (brokers: 0),
+  rabbitmq: (exchanges: [(name: "dlx", kind: Fanout)],
+    queues: [(name: "q", {queue_ttl} dead_letter_exchange: "dlx"), (name: "late")],
+    bindings: [(exchange: "dlx", queue: "late")]),
+  publishers: [(name: "p", exchange: "", routing_keys: ["q"], rate: PerSecond(10), start: "1s", stop: "10999ms"{expiration})],
+  amqp_consumers: [(name: "worker", queue: "q", prefetch: 1, process_time: "{process}")],
+  expect: [{expect}])"#
+    )
+}
+
+#[test]
+fn ttl_zero_delivers_to_idle_consumer() {
+    let all = r#"Consumed(consumer: "worker", min: 100, max: 100), DeadLettered(queue: "q", reason: Expired, max: 0)"#;
+    assert_passed(&run(&ttl_zero("message_ttl: \"0s\",", "", "20ms", all)));
+    assert_passed(&run(&ttl_zero("", ", expiration: \"0s\"", "20ms", all)));
+}
+
+#[test]
+fn ttl_zero_expires_when_the_consumer_has_no_room() {
+    // Busy 250 ms per message: about one in three arrivals finds it idle.
+    let some = r#"Consumed(consumer: "worker", min: 25, max: 40), DeadLettered(queue: "q", reason: Expired, min: 60, max: 75),
+      Consumed(min: 100, max: 100)"#;
+    let src = ttl_zero("message_ttl: \"0s\",", "", "250ms", some).replace(
+        "amqp_consumers: [",
+        "amqp_consumers: [(name: \"sink\", queue: \"late\", prefetch: 0, process_time: \"1ms\"), ",
+    );
+    assert_passed(&run(&src));
+}
