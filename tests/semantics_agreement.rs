@@ -52,3 +52,24 @@ fn ttl_zero_expires_when_the_consumer_has_no_room() {
     );
     assert_passed(&run(&src));
 }
+
+/// A group of two members committing after each batch (`Sync`/`Async`); a third member
+/// joins at 10 s, so both learn of a rebalance while processing.
+fn scale_out(commit: &str) -> String {
+    format!(
+        r#"Scenario(name: "commit before rejoin", seed: 5, duration: "20s",
+  cluster: (brokers: 3, offsets_topic_partitions: 4),
+  topics: [(name: "t", partitions: 3, replication_factor: 3, min_insync_replicas: 2)],
+  producers: [(name: "p", topic: "t", rate: PerSecond(200))],
+  consumer_groups: [(name: "g", topics: ["t"], auto_offset_reset: Earliest, commit: {commit},
+    members: [(name: "a", process_time: "8ms"), (name: "b", process_time: "8ms")])],
+  faults: [(at: "10s", action: AddConsumer(group: "g", name: "c"))],
+  expect: [Rebalances(group: "g", min: 2), Duplicates(group: "g", max: 0), Lost(group: "g", max: 0)])"#
+    )
+}
+
+#[test]
+fn commit_after_processing_is_sent_while_a_rebalance_is_pending() {
+    assert_passed(&run(&scale_out("Sync")));
+    assert_passed(&run(&scale_out("Async")));
+}
