@@ -73,3 +73,21 @@ fn commit_after_processing_is_sent_while_a_rebalance_is_pending() {
     assert_passed(&run(&scale_out("Sync")));
     assert_passed(&run(&scale_out("Async")));
 }
+
+#[test]
+fn idempotent_producer_retries_out_of_order_sequence() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/07_unclean_election.ron");
+    let sc = Arc::new(brokerlab::scenario::load_file(std::path::Path::new(path)).expect("shipped"));
+    let (mut oos, mut failed) = (0, 0);
+    let mut sink = |recs: &[brokerlab::trace::Record], _: &brokerlab::trace::Names| {
+        for r in recs {
+            if let brokerlab::trace::RecordKind::ProduceError { error, retrying, .. } = r.kind {
+                oos += u32::from(error == brokerlab::trace::ErrorCode::OutOfOrderSequence);
+                failed += u32::from(error == brokerlab::trace::ErrorCode::OutOfOrderSequence && !retrying);
+            }
+        }
+    };
+    run_scenario(sc.clone(), sc.seed, None, Some(&mut sink));
+    assert!(oos > 0, "the unclean election must cause a sequence gap");
+    assert_eq!(failed, 0, "{oos} out-of-order errors, {failed} not retried");
+}

@@ -354,11 +354,11 @@ impl Producer {
         }
         let mut b = f.batch;
         let tp = Tp { topic: c.topic, partition: f.p };
-        let mut retriable = e.retriable();
+        let retriable = e.retriable();
         if e == ErrorCode::OutOfOrderSequence && self.is_oldest(f.p, &b) {
-            // A real gap: the broker lost records it had acknowledged (truncation). KIP-360:
-            // fail this batch, bump the epoch and start every partition's sequence at 0.
-            retriable = false;
+            // A real gap: the broker lost records it had acknowledged (truncation). The
+            // idempotent producer retries every OUT_OF_ORDER_SEQUENCE (K TransactionManager
+            // canRetry), bumping the epoch first (KIP-360): sequences restart at 0.
             self.epoch = self.epoch.wrapping_add(1);
             self.idem_next.iter_mut().for_each(|s| *s = 0);
         }
