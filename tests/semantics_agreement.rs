@@ -91,3 +91,18 @@ fn idempotent_producer_retries_out_of_order_sequence() {
     assert!(oos > 0, "the unclean election must cause a sequence gap");
     assert_eq!(failed, 0, "{oos} out-of-order errors, {failed} not retried");
 }
+
+#[test]
+fn records_an_at_most_once_member_still_processes_at_the_end_are_in_flight_not_lost() {
+    let src = r#"Scenario(name: "in hand at the end", seed: 2, duration: "10s",
+  topics: [(name: "t", partitions: 1, replication_factor: 1)],
+  producers: [(name: "p", topic: "t", rate: PerSecond(100))],
+  consumer_groups: [(name: "g", topics: ["t"], auto_offset_reset: Earliest, commit: BeforeProcess,
+    max_poll_records: 50, members: [(name: "a", process_time: "40ms")])],
+  expect: [Lost(group: "g", max: 0)])"#;
+    let r = run(src);
+    assert_passed(&r);
+    let line = r.summary.lines().find(|l| l.contains("group g:")).expect("a group line");
+    assert!(line.contains("lost 0, in flight "), "{line}");
+    assert!(!line.contains("in flight 0,"), "the member holds part of its batch at the end: {line}");
+}
