@@ -1,0 +1,16 @@
+//! A short scenario-fuzzing run (the long one is `examples/fuzz_scenarios.rs`): every
+//! mutated or generated input loads or is rejected with file:line:column; none panics,
+//! none takes a second.
+
+use brokerlab::check::fuzz;
+
+#[test]
+fn mutated_and_generated_scenarios_load_or_fail_with_a_position() {
+    std::panic::set_hook(Box::new(|_| {}));
+    let corpus = fuzz::shipped(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    assert!(corpus.len() >= 29, "the shipped scenarios are missing");
+    let report = fuzz::run(&corpus, 12, 2_000, &mut |_| {});
+    let bad: Vec<String> = report.bad.iter().map(|(i, how, what)| format!("input {i} ({how}): {what}")).collect();
+    assert!(bad.is_empty(), "{} findings:\n{}", bad.len(), bad.join("\n"));
+    assert!(report.loaded > 50 && report.rejected > 500, "{report:?}");
+}
