@@ -109,3 +109,17 @@ fn a_long_fixed_kafka_key_is_hashed_once_not_per_record() {
     // Hashing 900 kB for each of 10,000 records took several seconds.
     assert!(t.elapsed() < Duration::from_secs(3), "took {:?}", t.elapsed());
 }
+
+#[test]
+fn distinct_keys_with_a_long_prefix_are_bounded_in_all() {
+    // 500 keys of a 500 kB prefix built 250 MB of keys (found by the scenario fuzzer).
+    let prefix = "é".repeat(250_000);
+    let src = format!(
+        r#"Scenario(name: "k", duration: "10s",
+  topics: [(name: "t", partitions: 3, replication_factor: 1)],
+  producers: [(name: "p", topic: "t", rate: PerSecond(10), key: Distinct(prefix: "{prefix}", count: 500))])"#
+    );
+    let e = err(&src);
+    assert_eq!(e.line, 3, "{e}");
+    assert!(e.msg.contains("the limit is 16777216 in all"), "{e}");
+}

@@ -21,6 +21,8 @@ pub mod limits {
     pub const MESSAGES: u64 = 20_000_000;
     /// Distinct keys of one producer.
     pub const KEYS: u64 = 1_000_000;
+    /// Bytes of all producers' keys together (a long `Distinct` prefix is repeated per key).
+    pub const KEY_BYTES: u64 = 16 << 20;
     /// Faults, narration lines, expectations.
     pub const ITEMS: usize = 10_000;
     /// Run duration.
@@ -160,6 +162,13 @@ fn topic_names(sc: &Scenario) -> String {
 fn check_producers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
     if sc.producers.len() + sc.consumers.len() > limits::CLIENTS {
         return Err(v.err(&["producers"], format!("at most {} producers and consumers together", limits::CLIENTS)));
+    }
+    let key_bytes: u64 = sc.producers.iter().map(|p| super::validate_rates::key_bytes(&p.key)).sum();
+    if key_bytes > limits::KEY_BYTES {
+        return Err(v.err(
+            &["producers", "key"],
+            format!("the producers' keys take about {key_bytes} bytes; the limit is {} in all", limits::KEY_BYTES),
+        ));
     }
     for p in &sc.producers {
         let name = format!("\"{}\"", p.name);

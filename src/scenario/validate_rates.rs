@@ -45,6 +45,16 @@ pub fn producer_keys(key: &KeySpec) -> (u64, bool) {
     }
 }
 
+/// Bytes of all keys a producer uses (each `Distinct` key is its prefix and a number).
+pub fn key_bytes(key: &KeySpec) -> u64 {
+    match key {
+        KeySpec::None => 0,
+        KeySpec::Fixed(k) => k.len() as u64,
+        KeySpec::Random(l) | KeySpec::RoundRobin(l) => l.iter().map(|k| k.len() as u64).sum(),
+        KeySpec::Distinct { prefix, count } => (prefix.len() as u64 + 10) * *count as u64,
+    }
+}
+
 /// Checks every publisher's rate (as producers' are checked) and that producers and
 /// publishers together stay within the budget. Rates of producers were checked before.
 pub fn check_budget(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError) -> Result<(), ScenarioError> {
