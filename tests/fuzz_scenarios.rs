@@ -27,3 +27,17 @@ fn earlier_fuzz_findings_stay_fixed() {
         }
     }
 }
+
+#[test]
+fn huge_retention_and_retry_counts_do_not_overflow() {
+    let corpus = fuzz::shipped(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    // Seed 1: `max_messages: 18446744073709551615` overflowed the retention check;
+    // a consumer's `retries: 4294967295` overflowed its attempt count.
+    for i in [117649, 150458, 156442, 186872, 221178, 252662, 326068, 377477, 638086, 649918, 758888, 799518, 870340] {
+        let (how, bytes) = fuzz::input(&corpus, 1, i);
+        match fuzz::check(&bytes, "fuzz.ron") {
+            fuzz::Verdict::Bad(what) => panic!("input {i} ({how}): {what}"),
+            fuzz::Verdict::Loaded { .. } | fuzz::Verdict::Rejected => {}
+        }
+    }
+}

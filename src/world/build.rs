@@ -162,7 +162,7 @@ fn consumer_cfg(sc: &Scenario, i: usize) -> ConsumerCfg {
         start: c.start,
         failures: crate::kafka::consumer::FailureCfg::default(),
         on_failure: crate::kafka::retry::FailurePolicy::InPlace {
-            max_attempts: c.retries.map(|r| r + 1),
+            max_attempts: c.retries.map(|r| r.saturating_add(1)),
             backoff: c.retry_backoff,
             dead_letter: None,
         },
