@@ -1,6 +1,6 @@
 //! Fuzzes scenario loading: mutations of every shipped scenario plus generated ones. Each
 //! input must load (and run briefly) or be rejected with file:line:column, never panic,
-//! and take under a second.
+//! and take under a second; the whole run's peak memory must stay under 256 MiB.
 //!
 //! `cargo run --release --no-default-features --example fuzz_scenarios -- --inputs 1000000 [--seed S] [--dir scenarios]`
 //! `... -- --show N` writes input N (same seed) to stdout, to reproduce a finding.
@@ -47,7 +47,23 @@ fn main() {
     for (i, how, what) in report.bad.iter().take(50) {
         println!("  input {i} ({how}): {what}");
     }
-    if !report.bad.is_empty() {
+    // One process tries every input, so its peak memory bounds each input's.
+    let peak = peak_rss_mib();
+    if let Some(mib) = peak {
+        println!("peak memory of the whole run: {mib} MiB (limit {LIMIT_MIB} MiB)");
+    }
+    if !report.bad.is_empty() || peak.is_some_and(|m| m > LIMIT_MIB) {
         std::process::exit(1);
     }
+}
+
+/// Most memory any input may need.
+const LIMIT_MIB: u64 = 256;
+
+/// The process's peak resident memory (Linux: VmHWM), if known.
+fn peak_rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }
