@@ -174,7 +174,7 @@ fn msg(n: u32) -> Message {
         value: MsgId::new(0, n),
         exchange: String::new(),
         routing_key: "q".into(),
-        headers: vec![],
+        headers: Vec::new().into(),
         persistent: n.is_multiple_of(2),
         expiration: None,
         bytes: 10,

@@ -237,22 +237,26 @@ impl Rabbit {
         }
     }
 
-    /// Expires the head, then pushes to consumers with room; re-arms the expiry timer.
+    /// Expires the head, then pushes to consumers with room; TTL-0 messages nobody could
+    /// take expire; re-arms the expiry timer.
     fn dispatch(&mut self, ctx: &mut Ctx, qn: &str, fx: &mut Fx) {
         let queue = self.qref(qn);
         loop {
             let q = self.queues.get_mut(qn).expect("declared");
             let expired = q.expire_head(ctx.now);
             if !expired.is_empty() {
-                for m in &expired {
-                    rec(fx, AmqpEvent::Expire { queue, value: m.value });
-                }
-                let work = expired.into_iter().map(|m| (qn.to_string(), m, DeathReason::Expired)).collect();
-                self.dead_letter(ctx, work, fx);
+                self.expire(ctx, qn, expired, fx);
                 continue;
             }
             let tag = self.next_tag + 1;
-            let Some((node, e, auto)) = q.next_delivery(tag) else { break };
+            let Some((node, e, auto)) = q.next_delivery(tag) else {
+                let undelivered = q.drop_undelivered();
+                if undelivered.is_empty() {
+                    break;
+                }
+                self.expire(ctx, qn, undelivered, fx);
+                continue;
+            };
             self.next_tag = tag;
             if !auto {
                 self.tag_queue.insert(tag, qn.to_string());
@@ -276,6 +280,16 @@ impl Rabbit {
             self.expire_at.insert(qn.to_string(), at);
             fx.timer(at.since(ctx.now), KTimer::Amqp(AmqpTimer::Expire { queue: qn.to_string() }));
         }
+    }
+
+    /// Records expired messages of queue `qn` and dead-letters them.
+    fn expire(&mut self, ctx: &mut Ctx, qn: &str, expired: Vec<Message>, fx: &mut Fx) {
+        let queue = self.qref(qn);
+        for m in &expired {
+            rec(fx, AmqpEvent::Expire { queue, value: m.value });
+        }
+        let work = expired.into_iter().map(|m| (qn.to_string(), m, DeathReason::Expired)).collect();
+        self.dead_letter(ctx, work, fx);
     }
 
     /// Handles a timer.

@@ -42,7 +42,7 @@ mod tests {
             value: MsgId(1),
             exchange: "work".into(),
             routing_key: "k".into(),
-            headers: vec![],
+            headers: Vec::new().into(),
             persistent: true,
             expiration: Some(crate::sim::Dur::secs(1)),
             bytes: 10,

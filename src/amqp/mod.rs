@@ -63,8 +63,8 @@ pub struct Message {
     pub exchange: String,
     /// Routing key.
     pub routing_key: String,
-    /// Headers (headers exchange).
-    pub headers: Vec<(String, String)>,
+    /// Headers (headers exchange); shared, since every message of a publisher has the same.
+    pub headers: std::sync::Arc<[(String, String)]>,
     /// delivery_mode 2: survives a broker restart in a durable queue.
     pub persistent: bool,
     /// Per-message TTL (the `expiration` property).

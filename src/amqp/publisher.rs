@@ -24,7 +24,7 @@ pub struct PublisherCfg {
     /// Routing keys, used in turn.
     pub routing_keys: Vec<String>,
     /// Headers on every message.
-    pub headers: Vec<(String, String)>,
+    pub headers: Arc<[(String, String)]>,
     /// Time between messages.
     pub interval: Dur,
     /// Persistent (delivery_mode 2).

@@ -58,6 +58,9 @@ pub struct Entry {
     pub redelivered: bool,
     /// Times it came back (nack/reject with requeue, a consumer's channel closing).
     pub returns: u32,
+    /// TTL 0 on arrival: delivered at once to a consumer with room, else expired; it never
+    /// waits (R rabbit_amqqueue_process deliver_or_enqueue discards it undelivered).
+    pub deliver_now: bool,
 }
 
 /// A consumer registered on the queue.
@@ -135,7 +138,9 @@ impl Queue {
             (a, b) => a.or(b),
         };
         self.next_seq += 1;
-        let e = Entry { seq: self.next_seq, expires_at: ttl.map(|t| now + t), msg, redelivered: false, returns: 0 };
+        let deliver_now = ttl == Some(Dur::ZERO);
+        let expires_at = ttl.map(|t| now + t);
+        let e = Entry { seq: self.next_seq, expires_at, msg, redelivered: false, returns: 0, deliver_now };
         self.ready_bytes += bytes;
         self.ready.insert(e.seq, e);
         let mut dropped = Vec::new();
@@ -147,11 +152,28 @@ impl Queue {
         Enqueued::Ok { dropped }
     }
 
-    /// Removes expired messages from the head (only there, as RabbitMQ does).
+    /// Removes expired messages from the head (only there, as RabbitMQ does). A TTL-0
+    /// message that just arrived is left for `next_delivery` (see `drop_undelivered`).
     pub fn expire_head(&mut self, now: SimTime) -> Vec<Message> {
         let mut out = Vec::new();
-        while self.ready.first_key_value().is_some_and(|(_, e)| e.expires_at.is_some_and(|t| t <= now)) {
+        while self
+            .ready
+            .first_key_value()
+            .is_some_and(|(_, e)| !e.deliver_now && e.expires_at.is_some_and(|t| t <= now))
+        {
             let (_, e) = self.ready.pop_first().expect("checked");
+            self.ready_bytes -= e.msg.bytes as u64;
+            out.push(e.msg);
+        }
+        out
+    }
+
+    /// TTL-0 messages no consumer could take on arrival: they expire now, wherever they are.
+    pub fn drop_undelivered(&mut self) -> Vec<Message> {
+        let seqs: Vec<u64> = self.ready.iter().filter(|(_, e)| e.deliver_now).map(|(s, _)| *s).collect();
+        let mut out = Vec::new();
+        for s in seqs {
+            let e = self.ready.remove(&s).expect("listed");
             self.ready_bytes -= e.msg.bytes as u64;
             out.push(e.msg);
         }
@@ -171,8 +193,10 @@ impl Queue {
         }
         let i = self.consumers.iter().position(|c| c.auto_ack || c.prefetch == 0 || c.unacked < c.prefetch)?;
         let mut c = self.consumers.remove(i).expect("found");
-        let (_, e) = self.ready.pop_first().expect("not empty");
+        let (_, mut e) = self.ready.pop_first().expect("not empty");
         self.ready_bytes -= e.msg.bytes as u64;
+        // Delivered: if it comes back, its (elapsed) TTL expires it at the head.
+        e.deliver_now = false;
         let auto = c.auto_ack;
         if !auto {
             c.unacked += 1;

@@ -4,6 +4,8 @@
 pub mod amqp_invariants;
 pub mod end_of_run;
 pub mod expect;
+pub mod fuzz;
+pub mod fuzz_gen;
 pub mod handled;
 pub mod invariants;
 pub mod metrics;

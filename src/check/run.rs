@@ -192,14 +192,17 @@ pub fn summary(sim: &Simulation) -> String {
         );
     }
     for (g, gs) in &s.groups {
+        // In flight: committed before processing, still in a running member's hands.
+        let (lost, in_flight) = super::expect::group_loss(sim, *g);
         let _ = writeln!(
             out,
-            "  group {}: {} rebalances, lag {}, duplicates {}, lost {}, {} partitions committed",
+            "  group {}: {} rebalances, lag {}, duplicates {}, lost {}, in flight {}, {} partitions committed",
             sim.names().group(*g),
             gs.rebalances,
             sim.group_lag(*g),
             gs.duplicates,
-            gs.lost(),
+            lost,
+            in_flight,
             gs.committed.len()
         );
     }

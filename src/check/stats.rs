@@ -2,7 +2,7 @@
 //! produced, acked, errors, consumed, duplicates, key order, leader changes, truncations.
 
 use crate::trace::{ErrorCode, GroupEvent, GroupRef, KeyId, MsgId, NodeRef, RecordKind, TopicId, Tp};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub use super::handled::{Handled, SeenSet};
 
@@ -42,17 +42,31 @@ pub struct GroupStats {
 }
 
 impl GroupStats {
-    /// Records below the committed offsets the group never handled (at-most-once loss).
+    /// Records below the committed offsets the group never handled (at-most-once loss),
+    /// counting those a member still holds as lost too; see `lost_and_in_flight`.
     pub fn lost(&self) -> u64 {
-        let mut n = 0;
+        self.lost_and_in_flight(&BTreeSet::new()).0
+    }
+
+    /// Records below the committed offsets the group never handled, split into lost and
+    /// in flight: those in `held` were committed by a member that is still processing them
+    /// (commit before processing), so the run's end interrupted them; they are not lost.
+    pub fn lost_and_in_flight(&self, held: &BTreeSet<(Tp, u64)>) -> (u64, u64) {
+        let (mut lost, mut in_flight) = (0, 0);
         for (tp, &c) in &self.committed {
             if let Some(h) = self.handled.get(tp)
                 && let Some(first) = h.first
             {
-                n += (first..c).filter(|&o| !h.has(o)).count() as u64;
+                for o in (first..c).filter(|&o| !h.has(o)) {
+                    if held.contains(&(*tp, o)) {
+                        in_flight += 1;
+                    } else {
+                        lost += 1;
+                    }
+                }
             }
         }
-        n
+        (lost, in_flight)
     }
 }
 

@@ -269,6 +269,13 @@ impl Consumer {
         }
     }
 
+    /// Records the application holds: the one being processed and the rest of its poll
+    /// batch (a member committing before processing has already committed past them).
+    pub fn in_hand(&self) -> impl Iterator<Item = (Tp, u64)> + '_ {
+        let rest = self.current.iter().flat_map(|b| b.records.iter().map(move |(o, _)| (b.tp, *o)));
+        self.processing.iter().map(|p| (p.tp, p.offset)).chain(rest)
+    }
+
     /// Lag of one partition: records up to the HW not yet processed.
     pub fn lag(&self, i: usize, hw: u64) -> u64 {
         hw.saturating_sub(self.cursors[i].processed)

@@ -93,16 +93,27 @@ impl Consumer {
         self.next_req
     }
 
-    /// (Re)joins: commits what was processed (auto-commit, K onJoinPrepare), revokes
-    /// everything under eager rebalancing, then finds the coordinator or sends JoinGroup.
+    /// (Re)joins: commits what was processed, revokes everything under eager
+    /// rebalancing, then finds the coordinator or sends JoinGroup.
     pub(super) fn rejoin(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
         let g = self.cfg.group.clone().expect("a group member");
         self.m().rejoin_needed = false;
-        if matches!(g.commit, CommitMode::Auto { .. }) && self.m().generation >= 0 {
+        let sync = match g.commit {
+            // Auto: K ConsumerCoordinator onJoinPrepare commits synchronously. Sync/Async:
+            // the application's commit after its batch, sent before the next poll() rejoins
+            // (the member stays STABLE until then; K GroupCoordinator handleCommitOffsets
+            // accepts it in PreparingRebalance).
+            CommitMode::Auto { .. } | CommitMode::Sync => Some(true),
+            CommitMode::Async => Some(false),
+            CommitMode::BeforeProcess => None,
+        };
+        if let Some(sync) = sync
+            && self.m().generation >= 0
+        {
             let offsets = self.uncommitted();
             if !offsets.is_empty() {
-                // commitSync before JoinGroup: the next owner must see these offsets.
-                self.commit(ctx, offsets, true, fx);
+                // The next owner must see these offsets.
+                self.commit(ctx, offsets, sync, fx);
                 if self.blocked_on_commit() {
                     self.m().join_after_commit = true;
                     return;

@@ -361,7 +361,7 @@ impl Replica {
     pub fn after_append(&mut self, topic: &TopicCfg, cfg: &ClusterCfg, me: BrokerId, fx: &mut Fx) {
         if let Some(max) = topic.retention_max_messages {
             let len = self.log.end_offset() - self.log.start_offset();
-            if len > max + (max / 10).max(1) {
+            if len > max.saturating_add((max / 10).max(1)) {
                 let to = (self.log.end_offset() - max).min(self.hw);
                 if to > self.log.start_offset() {
                     self.log.delete_before(to);

@@ -44,7 +44,12 @@ pub fn to_positive(x: i32) -> u32 {
 
 /// The partition for a keyed record: `toPositive(murmur2(key)) % partitions`.
 pub fn partition_for_key(key: &[u8], partitions: u32) -> u32 {
-    to_positive(murmur2(key)) % partitions
+    partition_for_hash(murmur2(key), partitions)
+}
+
+/// The partition for a key whose murmur2 is `hash` (hashed once, used for every record).
+pub fn partition_for_hash(hash: i32, partitions: u32) -> u32 {
+    to_positive(hash) % partitions
 }
 
 /// How records without a key are spread.

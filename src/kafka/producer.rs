@@ -4,7 +4,7 @@
 //! retries retriable errors with exponential backoff until `delivery_timeout`, and with
 //! idempotence stamps batches with (producer id, sequence) so retries are not appended twice.
 
-use super::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_key};
+use super::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_hash};
 use super::protocol::{Acks, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
 use super::{Ctx, Fx, KTimer, broker_node};
 use crate::sim::{Dur, NodeRng, SimTime};
@@ -113,7 +113,9 @@ struct InFlight {
 pub struct Producer {
     /// Settings.
     pub cfg: Arc<ProducerCfg>,
-    keys: Arc<Vec<String>>,
+    /// murmur2 of every key in the simulation's key table, computed once: a 1 MB fixed key
+    /// is hashed at build time, not for every record.
+    key_hashes: Arc<Vec<i32>>,
     brokers: u32,
     created: u32,
     key_cursor: usize,
@@ -138,12 +140,12 @@ pub struct Producer {
 }
 
 impl Producer {
-    /// A producer; `keys` is the simulation's key table.
-    pub fn new(cfg: Arc<ProducerCfg>, keys: Arc<Vec<String>>, brokers: u32) -> Producer {
+    /// A producer; `key_hashes` holds murmur2 of each key of the simulation's key table.
+    pub fn new(cfg: Arc<ProducerCfg>, key_hashes: Arc<Vec<i32>>, brokers: u32) -> Producer {
         let n = cfg.partitions as usize;
         Producer {
             cfg,
-            keys,
+            key_hashes,
             brokers,
             created: 0,
             key_cursor: 0,
@@ -187,7 +189,7 @@ impl Producer {
 
     /// Starts (or restarts, with an empty accumulator) the producer.
     pub fn start(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
-        let fresh = Producer::new(self.cfg.clone(), self.keys.clone(), self.brokers);
+        let fresh = Producer::new(self.cfg.clone(), self.key_hashes.clone(), self.brokers);
         let created = self.created;
         // A restarted producer gets a new epoch (as InitProducerId would give it), so the
         // brokers do not mistake its first batches for retries of the old process's.
@@ -233,7 +235,7 @@ impl Producer {
             return (p, PartitionReason::Explicit);
         }
         if let Some(k) = key {
-            return (partition_for_key(self.keys[k.0 as usize].as_bytes(), self.partitions), PartitionReason::KeyHash);
+            return (partition_for_hash(self.key_hashes[k.0 as usize], self.partitions), PartitionReason::KeyHash);
         }
         let available: Vec<u32> = (0..self.partitions).filter(|&p| self.leaders[p as usize].is_some()).collect();
         let p = self.null_key.next(
@@ -352,11 +354,11 @@ impl Producer {
         }
         let mut b = f.batch;
         let tp = Tp { topic: c.topic, partition: f.p };
-        let mut retriable = e.retriable();
+        let retriable = e.retriable();
         if e == ErrorCode::OutOfOrderSequence && self.is_oldest(f.p, &b) {
-            // A real gap: the broker lost records it had acknowledged (truncation). KIP-360:
-            // fail this batch, bump the epoch and start every partition's sequence at 0.
-            retriable = false;
+            // A real gap: the broker lost records it had acknowledged (truncation). The
+            // idempotent producer retries every OUT_OF_ORDER_SEQUENCE (K TransactionManager
+            // canRetry), bumping the epoch first (KIP-360): sequences restart at 0.
             self.epoch = self.epoch.wrapping_add(1);
             self.idem_next.iter_mut().for_each(|s| *s = 0);
         }

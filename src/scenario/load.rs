@@ -24,20 +24,49 @@ pub struct ScenarioError {
     pub source_line: Option<String>,
 }
 
+/// Most characters of a source line (or of a message) an error shows: a 200 kB line or
+/// a deeply nested one stays readable, and the output small.
+pub const ECHO_CHARS: usize = 200;
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.msg)?;
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, clip(&self.msg))?;
         if let Some(src) = &self.source_line {
             let gutter = self.line.to_string();
-            write!(
-                f,
-                "\n {gutter} | {src}\n {} | {}^",
-                " ".repeat(gutter.len()),
-                " ".repeat(self.col.saturating_sub(1))
-            )?;
+            let (shown, caret) = window(src, self.col);
+            write!(f, "\n {gutter} | {shown}\n {} | {}^", " ".repeat(gutter.len()), " ".repeat(caret - 1))?;
         }
         Ok(())
     }
+}
+
+/// At most `ECHO_CHARS` characters of `line` around 1-based column `col`, and the caret's
+/// column in what is shown.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= ECHO_CHARS {
+        return (line.to_string(), col.max(1));
+    }
+    let at = col.max(1).min(chars.len() + 1) - 1;
+    let start = at.saturating_sub(ECHO_CHARS / 2).min(chars.len() - ECHO_CHARS);
+    let end = start + ECHO_CHARS;
+    let mut shown: String = if start > 0 { "…".into() } else { String::new() };
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, at - start + 1 + usize::from(start > 0))
+}
+
+/// A message of at most about `ECHO_CHARS` characters (names quoted in it can be long).
+fn clip(msg: &str) -> String {
+    let n = msg.chars().count();
+    if n <= ECHO_CHARS + 100 {
+        return msg.to_string();
+    }
+    let head: String = msg.chars().take(ECHO_CHARS).collect();
+    let tail: String = msg.chars().skip(n - 80).collect();
+    format!("{head} … ({} characters left out) … {tail}", n - ECHO_CHARS - 80)
 }
 
 impl std::error::Error for ScenarioError {}
@@ -78,6 +107,8 @@ impl ScenarioError {
 
 /// Parses and validates scenario text; `file` names it in errors.
 pub fn parse(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    // Editors on Windows may start UTF-8 files with a byte-order mark; it is not content.
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     if src.len() > MAX_FILE_BYTES {
         return Err(ScenarioError::at(
             file,
@@ -119,9 +150,19 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("cannot read: {e}")))?;
-    let src =
-        String::from_utf8(bytes).map_err(|e| ScenarioError::at(&file, "", 1, 1, format!("not UTF-8 text: {e}")))?;
-    parse(&src, &file)
+    parse_bytes(&bytes, &file)
+}
+
+/// Parses and validates scenario bytes, which must be UTF-8; `file` names them in errors.
+pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Scenario, ScenarioError> {
+    let src = std::str::from_utf8(bytes).map_err(|e| {
+        // Point at the first bad byte.
+        let before = &bytes[..e.valid_up_to()];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        ScenarioError::at(file, "", line, col, format!("not UTF-8 text: {e}"))
+    })?;
+    parse(src, file)
 }
 
 /// Makes ron's messages friendlier where they are terse.

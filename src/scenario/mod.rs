@@ -7,8 +7,9 @@ pub mod schema;
 pub mod validate;
 pub mod validate_amqp;
 pub mod validate_groups;
+pub mod validate_rates;
 
-pub use load::{ScenarioError, load_file, parse};
+pub use load::{ScenarioError, load_file, parse, parse_bytes};
 pub use schema::*;
 
 /// The scenario as RON text, readable and loadable again.

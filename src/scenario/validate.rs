@@ -2,7 +2,7 @@
 //! never exhaust memory or run forever), settings that must be positive.
 
 use super::load::ScenarioError;
-use super::schema::{Action, Expectation, KeySpec, Rate, Scenario};
+use super::schema::{Action, Expectation, Scenario};
 use crate::sim::Dur;
 
 /// Upper bounds on scenario sizes.
@@ -21,6 +21,8 @@ pub mod limits {
     pub const MESSAGES: u64 = 20_000_000;
     /// Distinct keys of one producer.
     pub const KEYS: u64 = 1_000_000;
+    /// Bytes of all producers' keys together (a long `Distinct` prefix is repeated per key).
+    pub const KEY_BYTES: u64 = 16 << 20;
     /// Faults, narration lines, expectations.
     pub const ITEMS: usize = 10_000;
     /// Run duration.
@@ -48,6 +50,7 @@ pub fn validate(sc: &Scenario, src: &str, file: &str) -> Result<(), ScenarioErro
     check_faults(sc, &v)?;
     super::validate_groups::check_groups(sc, &|a, m| v.err(a, m))?;
     super::validate_amqp::check_amqp(sc, &|a, m| v.err(a, m))?;
+    super::validate_rates::check_budget(sc, &|a, m| v.err(a, m))?;
     check_expectations(sc, &v)
 }
 
@@ -160,7 +163,13 @@ fn check_producers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
     if sc.producers.len() + sc.consumers.len() > limits::CLIENTS {
         return Err(v.err(&["producers"], format!("at most {} producers and consumers together", limits::CLIENTS)));
     }
-    let mut total = 0u64;
+    let key_bytes: u64 = sc.producers.iter().map(|p| super::validate_rates::key_bytes(&p.key)).sum();
+    if key_bytes > limits::KEY_BYTES {
+        return Err(v.err(
+            &["producers", "key"],
+            format!("the producers' keys take about {key_bytes} bytes; the limit is {} in all", limits::KEY_BYTES),
+        ));
+    }
     for p in &sc.producers {
         let name = format!("\"{}\"", p.name);
         let at = ["producers", name.as_str()];
@@ -178,41 +187,15 @@ fn check_producers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                 format!("producer \"{}\": partition {part} does not exist (\"{}\" has {parts})", p.name, p.topic),
             ));
         }
-        let keys = match &p.key {
-            KeySpec::None | KeySpec::Fixed(_) => 1,
-            KeySpec::Random(l) | KeySpec::RoundRobin(l) => l.len() as u64,
-            KeySpec::Distinct { count, .. } => *count as u64,
-        };
+        let (keys, distinct) = super::validate_rates::producer_keys(&p.key);
         if keys == 0 || keys > limits::KEYS {
             return Err(v.err(
                 &["producers", &name, "key"],
                 format!("producer \"{}\": between 1 and {} keys", p.name, limits::KEYS),
             ));
         }
-        let interval_us = match &p.rate {
-            Rate::PerSecond(r) | Rate::Poisson(r) if *r == 0 || *r > 1_000_000 => {
-                return Err(v.err(
-                    &["producers", &name, "rate"],
-                    format!("producer \"{}\": rate must be between 1 and 1000000 per second", p.name),
-                ));
-            }
-            Rate::PerSecond(r) | Rate::Poisson(r) => 1_000_000 / *r as u64,
-            Rate::Every(d) => d.0,
-            Rate::PerKeyEvery(d) => {
-                if !matches!(p.key, KeySpec::Distinct { .. }) {
-                    return Err(v.err(
-                        &["producers", &name, "rate"],
-                        format!("producer \"{}\": PerKeyEvery needs `key: Distinct(prefix: …, count: …)`", p.name),
-                    ));
-                }
-                d.0 / keys
-            }
-        };
-        if interval_us == 0 {
-            return Err(v.err(
-                &["producers", &name, "rate"],
-                format!("producer \"{}\": records would be less than 1us apart", p.name),
-            ));
+        if let Err(m) = super::validate_rates::interval_us(&p.rate, keys, distinct) {
+            return Err(v.err(&["producers", &name, "rate"], format!("producer \"{}\": {m}", p.name)));
         }
         if p.batch_records == 0 || p.max_in_flight == 0 || p.max_in_flight > 100 || p.record_bytes == 0 {
             return Err(v.err(
@@ -225,12 +208,6 @@ fn check_producers(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
         }
         positive(v, p.request_timeout, "request_timeout", Dur::ms(1))?;
         positive(v, p.retry_backoff, "retry_backoff", Dur::ms(1))?;
-        let active = p.stop.unwrap_or(sc.duration).min(sc.duration).0.saturating_sub(p.start.0);
-        let n = (active / interval_us + 1).min(p.max_messages.unwrap_or(u64::MAX));
-        total += n;
-    }
-    if total > limits::MESSAGES {
-        return Err(v.err(&["producers"], format!("the producers would create about {total} records; the limit is {} per run (lower the rates or the duration)", limits::MESSAGES)));
     }
     Ok(())
 }

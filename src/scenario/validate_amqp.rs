@@ -10,6 +10,8 @@ pub const MAX_QUEUES: usize = 64;
 pub const MAX_EXCHANGES: usize = 64;
 /// Bindings.
 pub const MAX_BINDINGS: usize = 1024;
+/// A content header must fit one frame; RabbitMQ's default frame_max (R rabbit.app.src).
+pub const FRAME_MAX: usize = 131_072;
 
 /// Checks the RabbitMQ side. `err` places a message near the anchors.
 pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError) -> Result<(), ScenarioError> {
@@ -34,6 +36,13 @@ pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError)
             format!("at most {MAX_QUEUES} queues, {MAX_EXCHANGES} exchanges and {MAX_BINDINGS} bindings"),
         ));
     }
+    if sc.publishers.len() + sc.amqp_consumers.len() > super::validate::limits::CLIENTS {
+        return Err(err(
+            &["publishers"],
+            format!("at most {} publishers and AMQP consumers together", super::validate::limits::CLIENTS),
+        ));
+    }
+    check_short_strings(sc, r, err)?;
     let exchange = |n: &str| r.exchanges.iter().any(|e| e.name == n);
     let queue = |n: &str| r.queues.iter().any(|q| q.name == n);
     let exchanges: Vec<&str> = r.exchanges.iter().map(|e| e.name.as_str()).collect();
@@ -112,6 +121,16 @@ pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError)
                 format!("publisher \"{}\": exchange \"{}\" is not defined", p.name, p.exchange),
             ));
         }
+        let header_bytes: usize = p.headers.iter().map(|(k, v)| k.len() + v.len()).sum();
+        if header_bytes > FRAME_MAX {
+            return Err(err(
+                &["publishers", &format!("\"{}\"", p.name), "headers"],
+                format!(
+                    "publisher \"{}\": headers of {header_bytes} bytes do not fit one frame (frame_max {FRAME_MAX})",
+                    p.name
+                ),
+            ));
+        }
         if p.routing_keys.is_empty() {
             return Err(err(
                 &["publishers", &format!("\"{}\"", p.name)],
@@ -140,4 +159,56 @@ pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError)
         }
     }
     Ok(())
+}
+
+/// AMQP 0-9-1 short strings (exchange and queue names, routing and binding keys, header
+/// names) are at most 255 bytes: the length is one octet on the wire.
+pub const SHORT_STRING: usize = 255;
+
+/// Rejects any short string longer than the wire format allows; the error points at it.
+fn check_short_strings(
+    sc: &Scenario,
+    r: &super::schema::RabbitSpec,
+    err: &dyn Fn(&[&str], String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    let mut all: Vec<(&str, &str)> = Vec::new();
+    for e in &r.exchanges {
+        all.push(("exchange name", e.name.as_str()));
+        all.extend(e.alternate.as_deref().map(|a| ("alternate exchange", a)));
+    }
+    for q in &r.queues {
+        all.push(("queue name", q.name.as_str()));
+        all.extend(q.dead_letter_exchange.as_deref().map(|x| ("dead-letter exchange", x)));
+        all.extend(q.dead_letter_routing_key.as_deref().map(|k| ("dead-letter routing key", k)));
+    }
+    for b in &r.bindings {
+        all.extend([("exchange name", b.exchange.as_str()), ("binding key", b.key.as_str())]);
+        all.extend(b.queue.as_deref().map(|q| ("queue name", q)));
+        all.extend(b.to_exchange.as_deref().map(|x| ("exchange name", x)));
+        all.extend(b.args.iter().map(|(k, _)| ("header name", k.as_str())));
+    }
+    for p in &sc.publishers {
+        all.push(("exchange name", p.exchange.as_str()));
+        all.extend(p.routing_keys.iter().map(|k| ("routing key", k.as_str())));
+        all.extend(p.headers.iter().map(|(k, _)| ("header name", k.as_str())));
+    }
+    for c in &sc.amqp_consumers {
+        all.push(("queue name", c.queue.as_str()));
+        all.extend(c.poison_keys.iter().map(|k| ("routing key", k.as_str())));
+    }
+    match all.into_iter().find(|(_, s)| s.len() > SHORT_STRING) {
+        Some((what, s)) => {
+            let start: String = s.chars().take(20).collect();
+            // Point at the string itself: its first characters, up to any escape.
+            let anchor: String = s.chars().take_while(|c| *c != '\\' && *c != '"').take(32).collect();
+            Err(err(
+                &[&anchor],
+                format!(
+                    "this {what} (\"{start}…\") is {} bytes; AMQP short strings are at most {SHORT_STRING}",
+                    s.len()
+                ),
+            ))
+        }
+        None => Ok(()),
+    }
 }

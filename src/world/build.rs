@@ -162,7 +162,7 @@ fn consumer_cfg(sc: &Scenario, i: usize) -> ConsumerCfg {
         start: c.start,
         failures: crate::kafka::consumer::FailureCfg::default(),
         on_failure: crate::kafka::retry::FailurePolicy::InPlace {
-            max_attempts: c.retries.map(|r| r + 1),
+            max_attempts: c.retries.map(|r| r.saturating_add(1)),
             backoff: c.retry_backoff,
             dead_letter: None,
         },
@@ -200,11 +200,12 @@ impl Simulation {
         }
         let producer_cfgs: Vec<ProducerCfg> =
             (0..sc.producers.len()).map(|i| producer_cfg(&sc, i, &mut keys)).collect();
-        let key_table = Arc::new(keys.keys.clone());
+        let key_hashes: Arc<Vec<i32>> =
+            Arc::new(keys.keys.iter().map(|k| crate::kafka::partitioner::murmur2(k.as_bytes())).collect());
         let mut producer_nodes = Vec::new();
         for (i, pc) in producer_cfgs.into_iter().enumerate() {
             producer_nodes.push(nodes.len() as u32);
-            nodes.push(Node::Producer(Producer::new(Arc::new(pc), key_table.clone(), cfg.brokers)));
+            nodes.push(Node::Producer(Producer::new(Arc::new(pc), Arc::clone(&key_hashes), cfg.brokers)));
             node_names.push(sc.producers[i].name.clone());
         }
         for i in 0..sc.consumers.len() {
