@@ -286,3 +286,16 @@ fn a_paused_or_finished_app_does_not_redraw_every_frame() {
     command(s.loaded.as_mut().unwrap(), Command::Pause);
     assert!(!window::needs_frames(&s));
 }
+
+#[test]
+fn an_input_after_the_end_is_refused_and_restart_keeps_the_chosen_targets() {
+    let mut l = load("24_rabbit_requeue_vs_dlx.ron", None);
+    l.inject.client = 2;
+    let end = SimTime(l.scenario.duration.0);
+    run_to(&mut l, end, u64::MAX);
+    let msg = command(&mut l, Command::Inject(Action::CrashRabbit));
+    assert!(msg.is_some_and(|m| m.contains("ended")), "nothing can happen after the run's end");
+    let seed = l.sim.seed;
+    command(&mut l, Command::Restart(seed));
+    assert_eq!(l.inject.client, 2, "Restart keeps what the learner chose to break");
+}

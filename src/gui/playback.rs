@@ -152,16 +152,18 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
         Command::Speed(s) => l.speed = s.clamp(0.1, 1000.0),
         Command::Restart(seed) => {
             let (path, sc) = (l.path.clone(), l.scenario.clone());
-            let (speed, save) = (l.speed, l.save_path.clone());
+            let (speed, save, form) = (l.speed, l.save_path.clone(), l.inject.clone());
             *l = Loaded::new(path, sc, seed);
             l.speed = speed;
             l.save_path = save;
+            l.inject = form; // what the learner chose in "Break things" stays chosen
         }
         Command::Inject(a) => {
             let what = crate::world::describe_input(&a);
             if let Err(e) = l.sim.try_inject(a) {
                 return Some(format!("not done: {e}"));
             }
+            l.changes += 1;
             if l.off_script.is_none() {
                 l.off_script = Some((l.sim.now(), what));
             }

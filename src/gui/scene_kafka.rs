@@ -139,7 +139,8 @@ fn replica(w: &mut Labels, sim: &Simulation, row: &RowView, rr: Rect, up: bool, 
         format!("{}/{}", row.hw, row.leo),
     ];
     let skip = usize::from(row.start == 0);
-    let mark = marks[skip..].iter().find(|t| w.width(t, &small) <= rr.width() * 0.62).unwrap_or(&marks[2]).clone();
+    let name_w = w.width(&row.label, &small) + 8.0;
+    let mark = marks[skip..].iter().find(|t| w.width(t, &small) + name_w <= rr.width()).unwrap_or(&marks[2]).clone();
     let mw = w.width(&mark, &small);
     let mr = w.text(rr.right_top(), Align2::RIGHT_TOP, mark, &small, Color32::LIGHT_GRAY, mw + 1.0);
     w.text(rr.left_top(), Align2::LEFT_TOP, row.label.clone(), &small, name_color, mr.left() - rr.left() - 6.0);

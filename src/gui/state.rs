@@ -109,6 +109,8 @@ pub struct Loaded {
     lost_cache: (u64, usize),
     /// Records from this trace sequence number on came from Step: the log shows them all.
     pub stepped_from: u64,
+    /// Inputs the learner applied in this run.
+    pub changes: usize,
     /// The event log's notable records, for the whole run.
     pub log: super::event_log::EventLog,
 }
@@ -201,6 +203,7 @@ impl Loaded {
             off_script: None,
             lost_cache: (u64::MAX, 0),
             stepped_from: u64::MAX,
+            changes: 0,
             log: Default::default(),
         };
         l.sample();

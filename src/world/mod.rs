@@ -188,7 +188,7 @@ impl Simulation {
     /// included: a consumer added live can be crashed) and schedules it now; an input the
     /// scenario validator would refuse is refused here, so a saved session always loads.
     pub fn try_inject(&mut self, action: Action) -> Result<(), String> {
-        if self.now.0 > self.scenario.duration.0 {
+        if self.now.0 >= self.scenario.duration.0 {
             return Err(format!("the run ended at {}", self.scenario.duration));
         }
         crate::scenario::validate::check_action(&self.session_scenario(), &action)?;
