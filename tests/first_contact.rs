@@ -299,3 +299,14 @@ fn an_input_after_the_end_is_refused_and_restart_keeps_the_chosen_targets() {
     command(&mut l, Command::Restart(seed));
     assert_eq!(l.inject.client, 2, "Restart keeps what the learner chose to break");
 }
+
+#[test]
+fn acked_but_lost_is_counted_on_the_scene_after_an_unclean_election() {
+    let mut l = load("07_unclean_election.ron", None);
+    run_to(&mut l, SimTime(19_000_000), u64::MAX);
+    assert_eq!(l.acked_lost(), 0, "nothing lost before the unclean election");
+    run_to(&mut l, SimTime(45_000_000), u64::MAX);
+    let lost = l.acked_lost();
+    assert_eq!(lost, brokerlab::check::expect::acked_lost(&l.sim).len());
+    assert!(lost >= 100, "the stale leader's log lacks acknowledged records: {lost}");
+}

@@ -39,6 +39,7 @@ impl Plugin for FitPlugin {
 
 fn fit_window(
     mut fit: ResMut<Fit>,
+    mut session: ResMut<Session>,
     monitors: Query<&Monitor, With<PrimaryMonitor>>,
     mut windows: Query<&mut Window, With<PrimaryWindow>>,
 ) {
@@ -52,6 +53,9 @@ fn fit_window(
     if mw > 0 && mh > 0 && (ww > mw || wh > mh) {
         w.resolution.set_physical_resolution(ww.min(mw), wh.min(mh));
         w.position = WindowPosition::At(m.physical_position);
+        // The first frame saw the window before it shrank: fold the inspector on a narrow screen.
+        session.view.right = w.resolution.width() >= 1400.0;
+        session.view.fitted = true;
     }
 }
 
