@@ -310,3 +310,18 @@ fn acked_but_lost_is_counted_on_the_scene_after_an_unclean_election() {
     assert_eq!(lost, brokerlab::check::expect::acked_lost(&l.sim).len());
     assert!(lost >= 100, "the stale leader's log lacks acknowledged records: {lost}");
 }
+
+#[test]
+fn speed_keys_step_through_round_speeds_and_reach_one() {
+    use brokerlab::gui::keys::next_speed;
+    let mut v = 0.1;
+    let mut seen = vec![v];
+    while v < 1000.0 {
+        v = next_speed(v, true);
+        seen.push(v);
+    }
+    assert!(seen.contains(&1.0), "{seen:?}");
+    assert_eq!(next_speed(1.0, false), 0.5);
+    assert_eq!(next_speed(0.1, false), 0.1);
+    assert_eq!(next_speed(3.7, true), 5.0, "from a slider value to the next round one");
+}

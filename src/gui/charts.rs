@@ -8,6 +8,7 @@ use crate::sim::{NodeId, SimTime};
 use crate::world::Simulation;
 use bevy_egui::egui::{self, Color32, RichText};
 use egui_plot::{Line, Plot, PlotPoints};
+use super::scene::PALETTE; // chart lines take the scene's colours
 
 /// One chart sample.
 #[derive(Clone, Debug)]
@@ -105,16 +106,6 @@ pub struct Chart {
     pub series: Vec<Series>,
 }
 
-const PALETTE: [Color32; 8] = [
-    Color32::from_rgb(100, 180, 255),
-    Color32::from_rgb(255, 170, 80),
-    Color32::from_rgb(120, 220, 130),
-    Color32::from_rgb(230, 110, 200),
-    Color32::from_rgb(240, 220, 90),
-    Color32::from_rgb(150, 130, 255),
-    Color32::from_rgb(90, 220, 220),
-    Color32::from_rgb(240, 120, 110),
-];
 
 /// Splits `(t, value)` points into runs where the value exists.
 pub fn segments(points: impl Iterator<Item = (f64, Option<f64>)>) -> Vec<Vec<[f64; 2]>> {

@@ -48,8 +48,8 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
     for t in &texts {
         match t.as_str() {
             "?" => s.view.legend = !s.view.legend,
-            "+" | "=" => speed(s, asked, 2.0),
-            "-" | "_" => speed(s, asked, 0.5),
+            "+" | "=" => speed(s, asked, true),
+            "-" | "_" => speed(s, asked, false),
             _ => {}
         }
     }
@@ -74,8 +74,20 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
     }
 }
 
-fn speed(s: &Session, asked: &mut Asked, factor: f64) {
+/// Speeds + and − step through: round numbers, so 1× is always one press away.
+pub const SPEEDS: [f64; 13] = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0];
+
+/// The next speed up (`faster`) or down from `now` on the ladder.
+pub fn next_speed(now: f64, faster: bool) -> f64 {
+    if faster {
+        SPEEDS.iter().copied().find(|&v| v > now * 1.001).unwrap_or(1000.0)
+    } else {
+        SPEEDS.iter().rev().copied().find(|&v| v < now * 0.999).unwrap_or(0.1)
+    }
+}
+
+fn speed(s: &Session, asked: &mut Asked, faster: bool) {
     if let Some(l) = &s.loaded {
-        asked.commands.push(Command::Speed((l.speed * factor).clamp(0.1, 1000.0)));
+        asked.commands.push(Command::Speed(next_speed(l.speed, faster)));
     }
 }

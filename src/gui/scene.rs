@@ -341,6 +341,15 @@ pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) -> Vec<Placed> {
 }
 
 fn pick(m: &SceneModel, p: Pos2) -> Selection {
+    // A click on a client's mark selects the client, even with a message flying over it.
+    let on_mark = |c: &Pos2| c.distance(p) <= m.layout.client_radius + 2.0;
+    let slot_of = |want: Slot| m.slots.iter().position(|s| *s == want).map(|i| Selection::Client(i as u32));
+    if let Some(i) = m.layout.producers.iter().position(on_mark) {
+        return slot_of(Slot::Producer(i)).unwrap_or(Selection::None);
+    }
+    if let Some(i) = m.layout.consumers.iter().position(on_mark) {
+        return slot_of(Slot::Consumer(i)).unwrap_or(Selection::None);
+    }
     if let Some(d) = m.dots.iter().rev().find(|d| d.look.msg.is_some() && d.pos.distance(p) <= d.look.radius + 6.0) {
         return Selection::Message(d.look.msg.expect("filtered"));
     }
