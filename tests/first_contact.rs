@@ -305,6 +305,8 @@ fn acked_but_lost_is_counted_on_the_scene_after_an_unclean_election() {
     let mut l = load("07_unclean_election.ron", None);
     run_to(&mut l, SimTime(19_000_000), u64::MAX);
     assert_eq!(l.acked_lost(), 0, "nothing lost before the unclean election");
+    run_to(&mut l, SimTime(22_000_000), u64::MAX);
+    assert!(l.acked_lost() >= 100, "the stale leader lacks acknowledged records as soon as it leads: {}", l.acked_lost());
     run_to(&mut l, SimTime(45_000_000), u64::MAX);
     let lost = l.acked_lost();
     assert_eq!(lost, brokerlab::check::expect::acked_lost(&l.sim).len());

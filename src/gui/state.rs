@@ -212,12 +212,11 @@ impl Loaded {
     }
 
     /// Acknowledged records missing from their partition (the scene's "acked but lost").
-    /// Only a new leader, a truncation or a power loss can lose one, so the search runs only
-    /// after one of those (first elections aside), at most once per engine step.
+    /// Only a leader change, a truncation or a power loss can lose one, so the search runs
+    /// only after one of those, at most once per engine step.
     pub fn acked_lost(&mut self) -> usize {
         let st = &self.sim.stats;
-        let first_elections = self.sim.partitions().len() as u64;
-        if st.truncated == 0 && st.lost_unflushed == 0 && st.leader_changes <= first_elections {
+        if st.truncated == 0 && st.lost_unflushed == 0 && st.leader_changes == 0 {
             return 0;
         }
         if self.lost_cache.0 != self.sim.events() {
