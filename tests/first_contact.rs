@@ -4,6 +4,7 @@
 //! committed-offset markers), messages that stay on screen, and redrawing only when needed.
 #![cfg(feature = "gui")]
 
+use bevy_egui::egui::{Rect, pos2, vec2};
 use brokerlab::check::run_scenario;
 use brokerlab::cli::open_args;
 use brokerlab::gui::controls::{linkable, refusal};
@@ -15,7 +16,6 @@ use brokerlab::gui::{banner, inspector, prepare, window};
 use brokerlab::scenario::{Action, load_file};
 use brokerlab::sim::{Dur, SimTime};
 use brokerlab::trace::RecordKind;
-use bevy_egui::egui::{Rect, pos2, vec2};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -50,7 +50,9 @@ fn bare_start_opens_the_app_with_clap_defaults_and_a_full_picker() {
 
 #[test]
 fn a_file_that_does_not_load_is_an_error_window_or_not() {
-    for argv in [vec!["brokerlab", "open", "missing.ron", "--screenshot", "x.png"], vec!["brokerlab", "open", "missing.ron"]] {
+    for argv in
+        [vec!["brokerlab", "open", "missing.ron", "--screenshot", "x.png"], vec!["brokerlab", "open", "missing.ron"]]
+    {
         let a = open_args(&argv).unwrap();
         let e = prepare(&a).err().expect("a missing file is an error");
         assert!(e.contains("missing.ron"), "{e}");
@@ -86,7 +88,10 @@ fn rabbitmq_only_controls_offer_existing_nodes_and_saved_sessions_replay() {
         let consumer = l.sim.amqp_consumers().next().map(|(id, _)| l.sim.names().node(id.0).to_string()).unwrap();
         let (a, b) = (l.inject.link_a.clone(), l.inject.link_b.clone());
         let refused = command(&mut l, Command::Inject(Action::Cut(vec!["broker-1".into()], vec![b.clone()])));
-        assert!(refused.is_some_and(|m| m.contains("broker-1")), "{name}: cutting a node that does not exist is refused");
+        assert!(
+            refused.is_some_and(|m| m.contains("broker-1")),
+            "{name}: cutting a node that does not exist is refused"
+        );
         for act in [
             Action::Cut(vec![a.clone()], vec![b.clone()]),
             Action::CrashClient(publisher.clone()),
@@ -134,7 +139,12 @@ fn rabbitmq_messages_have_a_life_in_the_inspector() {
 #[test]
 fn inputs_that_name_nothing_are_refused_when_injected() {
     let mut l = load("04_failover_acks_all.ron", None);
-    for bad in [Action::CrashBroker(9), Action::CrashClient("nobody".into()), Action::CrashRabbit, Action::CrashClient("broker-1".into())] {
+    for bad in [
+        Action::CrashBroker(9),
+        Action::CrashClient("nobody".into()),
+        Action::CrashRabbit,
+        Action::CrashClient("broker-1".into()),
+    ] {
         let msg = command(&mut l, Command::Inject(bad.clone()));
         assert!(msg.is_some_and(|m| m.starts_with("not done")), "{bad:?}");
     }
@@ -148,7 +158,10 @@ fn senseless_actions_are_disabled_with_a_reason() {
     run_to(&mut l, SimTime(1_000_000), u64::MAX);
     assert_eq!(refusal(&l.sim, &Action::CrashBroker(2)), None);
     assert!(refusal(&l.sim, &Action::RestartBroker(2)).is_some_and(|w| w.contains("running")));
-    assert!(refusal(&l.sim, &Action::Heal(vec!["broker-1".into()], vec!["broker-2".into()])).is_some_and(|w| w.contains("no cut")));
+    assert!(
+        refusal(&l.sim, &Action::Heal(vec!["broker-1".into()], vec!["broker-2".into()]))
+            .is_some_and(|w| w.contains("no cut"))
+    );
     assert!(refusal(&l.sim, &Action::HealAll).is_some());
     command(&mut l, Command::Inject(Action::CrashBroker(2)));
     command(&mut l, Command::Inject(Action::Cut(vec!["broker-1".into()], vec!["broker-3".into()])));
@@ -168,9 +181,19 @@ fn step_moves_to_the_next_visible_event_and_data_path_adds_fetches() {
             let before = l.sim.trace.count();
             assert_eq!(command(&mut l, Command::Step), None);
             let new = (l.sim.trace.count() - before) as usize;
-            let shown = l.sim.trace.recent().iter().rev().take(new).any(|r| brokerlab::gui::playback::visible_to_step(&r.kind, data_path));
+            let shown = l
+                .sim
+                .trace
+                .recent()
+                .iter()
+                .rev()
+                .take(new)
+                .any(|r| brokerlab::gui::playback::visible_to_step(&r.kind, data_path));
             assert!(shown, "each step ends at a record the log shows");
-            assert!(l.sim.trace.recent().iter().rev().take(new).all(|r| r.seq >= l.stepped_from), "and the log shows it");
+            assert!(
+                l.sim.trace.recent().iter().rev().take(new).all(|r| r.seq >= l.stepped_from),
+                "and the log shows it"
+            );
         }
         (l.sim.now(), l.sim.events(), l.samples.len())
     };
@@ -178,7 +201,10 @@ fn step_moves_to_the_next_visible_event_and_data_path_adds_fetches() {
     assert!(t > SimTime::ZERO, "25 steps move time: {t}");
     assert!(samples > 1 || t < SimTime(250_000), "charts sample while stepping");
     let (_, detailed, _) = steps(true);
-    assert!(detailed < plain, "with data path, Step also stops at fetches and replication: {detailed} vs {plain} events");
+    assert!(
+        detailed < plain,
+        "with data path, Step also stops at fetches and replication: {detailed} vs {plain} events"
+    );
 }
 
 #[test]
@@ -306,7 +332,11 @@ fn acked_but_lost_is_counted_on_the_scene_after_an_unclean_election() {
     run_to(&mut l, SimTime(19_000_000), u64::MAX);
     assert_eq!(l.acked_lost(), 0, "nothing lost before the unclean election");
     run_to(&mut l, SimTime(22_000_000), u64::MAX);
-    assert!(l.acked_lost() >= 100, "the stale leader lacks acknowledged records as soon as it leads: {}", l.acked_lost());
+    assert!(
+        l.acked_lost() >= 100,
+        "the stale leader lacks acknowledged records as soon as it leads: {}",
+        l.acked_lost()
+    );
     run_to(&mut l, SimTime(45_000_000), u64::MAX);
     let lost = l.acked_lost();
     assert_eq!(lost, brokerlab::check::expect::acked_lost(&l.sim).len());

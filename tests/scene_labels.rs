@@ -14,8 +14,12 @@ use std::path::PathBuf;
 /// The scene's size in each window: the window less the left (controls), right (inspector),
 /// top (bar) and bottom (log) panels at their default sizes; at 1280×720 also with the
 /// inspector open (it starts folded there).
-const SCENES: [(&str, f32, f32); 4] =
-    [("1280x720", 1030.0, 560.0), ("1280x720 with inspector", 750.0, 560.0), ("1600x900", 970.0, 700.0), ("1920x1080", 1290.0, 880.0)];
+const SCENES: [(&str, f32, f32); 4] = [
+    ("1280x720", 1030.0, 560.0),
+    ("1280x720 with inspector", 750.0, 560.0),
+    ("1600x900", 970.0, 700.0),
+    ("1920x1080", 1290.0, 880.0),
+];
 
 fn draw(l: &mut Loaded, w: f32, h: f32) -> (Rect, Vec<Placed>) {
     let ctx = egui::Context::default();
@@ -61,12 +65,20 @@ fn labels_never_overlap_or_leave_the_scene_at_laptop_and_desktop_sizes() {
             for (size, w, h) in SCENES {
                 let (area, placed) = draw(&mut l, w, h);
                 let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                assert!(placed.len() >= 8 && placed.iter().any(|p| p.rect.width() > 40.0), "{name}: the scene has words");
+                assert!(
+                    placed.len() >= 8 && placed.iter().any(|p| p.rect.width() > 40.0),
+                    "{name}: the scene has words"
+                );
                 for (a, b) in overlaps(&placed) {
                     bad.push(format!("{name} at {} in {size}: {a} overlaps {b}", SimTime(t)));
                 }
                 for p in placed.iter().filter(|p| !area.expand(0.5).contains_rect(p.rect)) {
-                    bad.push(format!("{name} at {} in {size}: {:?} at {:?} leaves the scene {area:?}", SimTime(t), p.text, p.rect));
+                    bad.push(format!(
+                        "{name} at {} in {size}: {:?} at {:?} leaves the scene {area:?}",
+                        SimTime(t),
+                        p.text,
+                        p.rect
+                    ));
                 }
             }
         }

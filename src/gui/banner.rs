@@ -21,12 +21,16 @@ pub fn caption(l: &Loaded) -> (Option<String>, bool, Option<String>) {
         (Some(n), Some((t, _))) => n.at.0 > t.0,
         _ => false,
     };
-    let text = line.map(|n| if stale { format!("{}  The script said: {}", n.at, n.text) } else { format!("{}  {}", n.at, n.text) });
+    let text = line.map(|n| {
+        if stale { format!("{}  The script said: {}", n.at, n.text) } else { format!("{}  {}", n.at, n.text) }
+    });
     let more = match l.changes {
         0 | 1 => String::new(),
         n => format!(" and {} more change{}", n - 1, if n == 2 { "" } else { "s" }),
     };
-    let note = off.map(|(t, what)| format!("You changed this run at {t} ({what}){more}: from there on it may differ from the story."));
+    let note = off.map(|(t, what)| {
+        format!("You changed this run at {t} ({what}){more}: from there on it may differ from the story.")
+    });
     (text, stale, note)
 }
 
@@ -48,7 +52,12 @@ pub fn draw(words: &mut Labels, full: Rect, l: &Loaded) -> f32 {
         .into_iter()
         .map(|(t, c, size)| {
             let mut job = LayoutJob::simple(t, FontId::proportional(size), c, width);
-            job.wrap = TextWrapping { max_width: width, max_rows: MAX_ROWS, break_anywhere: false, overflow_character: Some('…') };
+            job.wrap = TextWrapping {
+                max_width: width,
+                max_rows: MAX_ROWS,
+                break_anywhere: false,
+                overflow_character: Some('…'),
+            };
             (words.painter.layout_job(job), c)
         })
         .collect();

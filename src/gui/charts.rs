@@ -3,12 +3,12 @@
 //! however time advances (play, step, next). Legends are coloured labels above each plot,
 //! never over the data; y ranges have a floor so that noise (a lag of 0 or 1) stays flat.
 
+use super::scene::PALETTE;
 use super::state::{Loaded, MAX_SAMPLES, SAMPLE_US};
 use crate::sim::{NodeId, SimTime};
 use crate::world::Simulation;
 use bevy_egui::egui::{self, Color32, RichText};
-use egui_plot::{Line, Plot, PlotPoints};
-use super::scene::PALETTE; // chart lines take the scene's colours
+use egui_plot::{Line, Plot, PlotPoints}; // chart lines take the scene's colours
 
 /// One chart sample.
 #[derive(Clone, Debug)]
@@ -105,7 +105,6 @@ pub struct Chart {
     /// The lines.
     pub series: Vec<Series>,
 }
-
 
 /// Splits `(t, value)` points into runs where the value exists.
 pub fn segments(points: impl Iterator<Item = (f64, Option<f64>)>) -> Vec<Vec<[f64; 2]>> {

@@ -104,7 +104,8 @@ pub fn playback(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
         }
     });
     let mut speed = l.speed;
-    let r = ui.add(egui::Slider::new(&mut speed, 0.1..=1000.0).logarithmic(true).text("× speed")).on_hover_text("+ / −");
+    let r =
+        ui.add(egui::Slider::new(&mut speed, 0.1..=1000.0).logarithmic(true).text("× speed")).on_hover_text("+ / −");
     if r.changed() {
         asked.commands.push(Command::Speed(speed));
     }
@@ -127,10 +128,7 @@ pub fn playback(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
 pub fn linkable(sim: &Simulation) -> Vec<String> {
     let names = sim.names();
     let kafka = sim.cluster().brokers > 0;
-    (0..names.nodes.len())
-        .filter(|&i| i > 0 || kafka)
-        .map(|i| names.nodes[i].clone())
-        .collect()
+    (0..names.nodes.len()).filter(|&i| i > 0 || kafka).map(|i| names.nodes[i].clone()).collect()
 }
 
 /// Whether a cut separates `a` and `b` now.
@@ -180,11 +178,25 @@ fn broker_actions(ui: &mut egui::Ui, sim: &Simulation, f: &mut InjectForm, broke
         input(ui, sim, "crash", "Process crash: the log on disk survives", Action::CrashBroker(b), asked);
         input(ui, sim, "restart", "Start it again: it rejoins and catches up", Action::RestartBroker(b), asked);
         input(ui, sim, "power off", "Machine crash: unflushed records are lost", Action::PowerOffBroker(b), asked);
-        input(ui, sim, "stop cleanly", "Controlled shutdown: flushes, leaves ZooKeeper at once", Action::StopBroker(b), asked);
+        input(
+            ui,
+            sim,
+            "stop cleanly",
+            "Controlled shutdown: flushes, leaves ZooKeeper at once",
+            Action::StopBroker(b),
+            asked,
+        );
     });
     ui.horizontal_wrapped(|ui| {
         input(ui, sim, "crash controller", "Crash whichever broker is the controller", Action::CrashController, asked);
-        input(ui, sim, "crash ZooKeeper", "Brokers keep serving; no elections until it returns", Action::CrashZooKeeper, asked);
+        input(
+            ui,
+            sim,
+            "crash ZooKeeper",
+            "Brokers keep serving; no elections until it returns",
+            Action::CrashZooKeeper,
+            asked,
+        );
         input(ui, sim, "restart ZooKeeper", "ZooKeeper comes back", Action::RestartZooKeeper, asked);
     });
 }
@@ -222,7 +234,14 @@ fn client_actions(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
         if kafka_consumer {
             let stall = "The application stops polling; heartbeats go on, so only max.poll.interval notices";
             input(ui, sim, "⏸ stall", stall, Action::PauseConsumer(name.clone()), asked);
-            input(ui, sim, "▶ carry on", "The stalled application carries on", Action::ResumeConsumer(name.clone()), asked);
+            input(
+                ui,
+                sim,
+                "▶ carry on",
+                "The stalled application carries on",
+                Action::ResumeConsumer(name.clone()),
+                asked,
+            );
         }
     });
     ui.horizontal_wrapped(|ui| {
@@ -245,11 +264,14 @@ fn client_actions(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
     if !groups.is_empty() {
         f.group = f.group.min(groups.len() - 1);
         ui.horizontal(|ui| {
-            egui::ComboBox::from_id_salt("group").width(100.0).selected_text(groups[f.group].clone()).show_ui(ui, |ui| {
-                for (i, g) in groups.iter().enumerate() {
-                    ui.selectable_value(&mut f.group, i, g);
-                }
-            });
+            egui::ComboBox::from_id_salt("group").width(100.0).selected_text(groups[f.group].clone()).show_ui(
+                ui,
+                |ui| {
+                    for (i, g) in groups.iter().enumerate() {
+                        ui.selectable_value(&mut f.group, i, g);
+                    }
+                },
+            );
             let g = groups[f.group].clone();
             if act(ui, "➕ add consumer", "A new member joins this group: watch the rebalance", None) {
                 let name = Some(sim.next_member_name(&g));
@@ -280,7 +302,14 @@ fn link_actions(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
     let (a, b) = (f.link_a.clone(), f.link_b.clone());
     let sim = &l.sim;
     ui.horizontal_wrapped(|ui| {
-        input(ui, sim, "✂ cut link", "Messages between the two are dropped", Action::Cut(vec![a.clone()], vec![b.clone()]), asked);
+        input(
+            ui,
+            sim,
+            "✂ cut link",
+            "Messages between the two are dropped",
+            Action::Cut(vec![a.clone()], vec![b.clone()]),
+            asked,
+        );
         input(ui, sim, "heal", "Reconnect the two", Action::Heal(vec![a], vec![b]), asked);
         input(ui, sim, "heal all", "Reconnect everything", Action::HealAll, asked);
     });

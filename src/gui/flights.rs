@@ -206,19 +206,27 @@ pub fn look(sim: &Simulation, to: NodeId, msg: &Msg) -> Look {
                 Look { msg: records.first().map(|e| e.value), tp: Some(r.tp), ..l(color, radius, Mark::Square) }
             }
             FetchResult::Records { .. } => Look { tp: Some(r.tp), ..l(DIM, 2.0, Mark::Disc) },
-            FetchResult::Diverging { .. } | FetchResult::Error(_) => Look { tp: Some(r.tp), ..l(ERROR, 3.0, Mark::Disc) },
+            FetchResult::Diverging { .. } | FetchResult::Error(_) => {
+                Look { tp: Some(r.tp), ..l(ERROR, 3.0, Mark::Disc) }
+            }
         },
-        Msg::ProduceResp { tp, result, .. } => Look { tp: Some(*tp), ..l(if result.is_ok() { ACK } else { ERROR }, 3.0, Mark::Disc) },
-        Msg::Fetch(f) => Look { tp: Some(f.tp), ..l(if to_broker { REPLICATION } else { TO_CONSUMER }, 3.5, Mark::Ring) },
-        Msg::Unreachable { .. } => l(ERROR, 3.0, Mark::Disc),
-        Msg::Group(crate::kafka::protocol::GroupMsg::Commit { .. } | crate::kafka::protocol::GroupMsg::CommitResp { .. }) => {
-            l(COMMIT, 3.0, Mark::Disc)
+        Msg::ProduceResp { tp, result, .. } => {
+            Look { tp: Some(*tp), ..l(if result.is_ok() { ACK } else { ERROR }, 3.0, Mark::Disc) }
         }
+        Msg::Fetch(f) => {
+            Look { tp: Some(f.tp), ..l(if to_broker { REPLICATION } else { TO_CONSUMER }, 3.5, Mark::Ring) }
+        }
+        Msg::Unreachable { .. } => l(ERROR, 3.0, Mark::Disc),
+        Msg::Group(
+            crate::kafka::protocol::GroupMsg::Commit { .. } | crate::kafka::protocol::GroupMsg::CommitResp { .. },
+        ) => l(COMMIT, 3.0, Mark::Disc),
         Msg::Group(_) => l(CONTROL, 2.5, Mark::Disc),
         Msg::Amqp(a) => amqp_look(sim, a),
         Msg::MetadataReq { .. } | Msg::MetadataResp { .. } => l(DIM, 2.0, Mark::Disc),
         Msg::ZkHeartbeat { .. } => l(Color32::from_rgb(150, 120, 200), 2.0, Mark::Disc),
-        Msg::AlterPartition { tp, .. } | Msg::AlterPartitionResp { tp, .. } => Look { tp: Some(*tp), ..l(CONTROL, 3.5, Mark::Disc) },
+        Msg::AlterPartition { tp, .. } | Msg::AlterPartitionResp { tp, .. } => {
+            Look { tp: Some(*tp), ..l(CONTROL, 3.5, Mark::Disc) }
+        }
         Msg::ZkClose { .. }
         | Msg::ZkTryController { .. }
         | Msg::ZkController { .. }
@@ -237,7 +245,9 @@ fn amqp_look(sim: &Simulation, a: &crate::amqp::AmqpMsg) -> Look {
     let l = |color, radius, mark, msg| Look { color, radius, mark, msg, tp: None, row };
     match a {
         A::Publish { msg, .. } if !msg.deaths.is_empty() => l(ERROR, 5.0, Mark::Disc, Some(msg.value)),
-        A::Publish { msg, .. } => l(PALETTE[msg.value.producer() as usize % PALETTE.len()], 5.0, Mark::Disc, Some(msg.value)),
+        A::Publish { msg, .. } => {
+            l(PALETTE[msg.value.producer() as usize % PALETTE.len()], 5.0, Mark::Disc, Some(msg.value))
+        }
         A::Deliver { msg, redelivered, .. } => {
             l(if *redelivered { REDELIVERED } else { TO_CONSUMER }, 6.0, Mark::Arrow, Some(msg.value))
         }

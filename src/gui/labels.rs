@@ -30,7 +30,15 @@ impl<'a> Labels<'a> {
     }
 
     /// One line of text anchored at `pos`, cut with "…" beyond `max_w` pixels.
-    pub fn text(&mut self, pos: Pos2, align: Align2, text: impl Into<String>, font: &FontId, color: Color32, max_w: f32) -> Rect {
+    pub fn text(
+        &mut self,
+        pos: Pos2,
+        align: Align2,
+        text: impl Into<String>,
+        font: &FontId,
+        color: Color32,
+        max_w: f32,
+    ) -> Rect {
         let galley = self.line(text.into(), font, color, max_w);
         let rect = align.anchor_size(pos, galley.size());
         let shown = galley.text().to_string();
@@ -40,7 +48,15 @@ impl<'a> Labels<'a> {
     }
 
     /// Like `text`, on a dark rounded background so it reads over lines and dots.
-    pub fn pill(&mut self, pos: Pos2, align: Align2, text: impl Into<String>, font: &FontId, color: Color32, max_w: f32) -> Rect {
+    pub fn pill(
+        &mut self,
+        pos: Pos2,
+        align: Align2,
+        text: impl Into<String>,
+        font: &FontId,
+        color: Color32,
+        max_w: f32,
+    ) -> Rect {
         let galley = self.line(text.into(), font, color, max_w);
         let rect = align.anchor_size(pos, galley.size() + vec2(8.0, 2.0));
         self.painter.rect_filled(rect, 4.0, Color32::from_rgba_unmultiplied(16, 18, 24, 230));
@@ -57,7 +73,12 @@ impl<'a> Labels<'a> {
 
     fn line(&self, text: String, font: &FontId, color: Color32, max_w: f32) -> std::sync::Arc<egui::Galley> {
         let mut job = LayoutJob::simple_singleline(text, font.clone(), color);
-        job.wrap = TextWrapping { max_width: max_w.max(8.0), max_rows: 1, break_anywhere: true, overflow_character: Some('…') };
+        job.wrap = TextWrapping {
+            max_width: max_w.max(8.0),
+            max_rows: 1,
+            break_anywhere: true,
+            overflow_character: Some('…'),
+        };
         self.painter.layout_job(job)
     }
 }

@@ -60,8 +60,11 @@ pub struct SceneLayout {
 impl SceneLayout {
     /// Where a card's words start and how wide they may be, for a mark at `c`.
     pub fn card_text(&self, c: Pos2) -> (Pos2, f32) {
-        let (col, lines) =
-            if c.x < self.left_col.right() { (self.left_col, self.left_lines) } else { (self.right_col, self.right_lines) };
+        let (col, lines) = if c.x < self.left_col.right() {
+            (self.left_col, self.left_lines)
+        } else {
+            (self.right_col, self.right_lines)
+        };
         let x = c.x + self.client_radius + 6.0;
         let top = c.y - self.client_radius.max(lines as f32 * LINE_H * 0.5);
         (pos2(x, top), (col.right() - x - 2.0).max(10.0))
@@ -88,13 +91,20 @@ pub fn layout(area: Rect, s: &SceneShape) -> SceneLayout {
     let pad = 8.0;
     let left_w = (area.width() * 0.16).clamp(110.0, 200.0);
     let right_w = (area.width() * 0.21).clamp(130.0, 270.0);
-    let left_col = Rect::from_min_max(pos2(area.left() + pad, area.top() + pad), pos2(area.left() + left_w, area.bottom() - pad));
-    let right_col =
-        Rect::from_min_max(pos2(area.right() - right_w, area.top() + pad), pos2(area.right() - pad, area.bottom() - pad));
-    let mid = Rect::from_min_max(pos2(left_col.right() + 24.0, area.top() + pad), pos2(right_col.left() - 24.0, area.bottom() - pad));
+    let left_col =
+        Rect::from_min_max(pos2(area.left() + pad, area.top() + pad), pos2(area.left() + left_w, area.bottom() - pad));
+    let right_col = Rect::from_min_max(
+        pos2(area.right() - right_w, area.top() + pad),
+        pos2(area.right() - pad, area.bottom() - pad),
+    );
+    let mid = Rect::from_min_max(
+        pos2(left_col.right() + 24.0, area.top() + pad),
+        pos2(right_col.left() - 24.0, area.bottom() - pad),
+    );
+    let zk_w = (mid.width() * 0.5).clamp(200.0, 560.0);
     let zookeeper = s
         .zookeeper
-        .then(|| Rect::from_min_size(pos2(mid.center().x - (mid.width() * 0.5).clamp(200.0, 560.0) * 0.5, mid.top()), vec2((mid.width() * 0.5).clamp(200.0, 560.0).min(mid.width()), 50.0)));
+        .then(|| Rect::from_min_size(pos2(mid.center().x - zk_w * 0.5, mid.top()), vec2(zk_w.min(mid.width()), 50.0)));
     let grid_top = zookeeper.map(|z| z.bottom() + 22.0).unwrap_or(mid.top());
     let brokers = grid(Rect::from_min_max(pos2(mid.left(), grid_top), mid.max), &s.boxes);
 
@@ -105,7 +115,18 @@ pub fn layout(area: Rect, s: &SceneShape) -> SceneLayout {
     let r = lr.min(rr);
     let producers = spread(left_col, s.left, card_h(ll, r));
     let (consumers, group_boxes) = right_column(right_col, &s.right, card_h(rl, r), r);
-    SceneLayout { zookeeper, brokers, producers, consumers, group_boxes, client_radius: r, left_col, right_col, left_lines: ll, right_lines: rl }
+    SceneLayout {
+        zookeeper,
+        brokers,
+        producers,
+        consumers,
+        group_boxes,
+        client_radius: r,
+        left_col,
+        right_col,
+        left_lines: ll,
+        right_lines: rl,
+    }
 }
 
 /// Cards spread evenly down a column (at most twice their height apart).
@@ -117,7 +138,8 @@ fn spread(col: Rect, n: usize, h: f32) -> Vec<Pos2> {
 
 fn right_column(col: Rect, entries: &[(bool, usize)], h: f32, r: f32) -> (Vec<Pos2>, Vec<Rect>) {
     let gap = 8.0;
-    let need: f32 = entries.iter().map(|&(boxed, n)| n as f32 * h + if boxed { GROUP_HEADER_H + gap } else { 0.0 }).sum();
+    let need: f32 =
+        entries.iter().map(|&(boxed, n)| n as f32 * h + if boxed { GROUP_HEADER_H + gap } else { 0.0 }).sum();
     let spare = (col.height() - need).max(0.0);
     let extra = (spare / entries.len().max(1) as f32).min(h);
     let mut y = col.top() + ((spare - extra * entries.len() as f32) * 0.5).max(0.0);
@@ -154,7 +176,8 @@ fn grid(mid: Rect, rows_per_box: &[usize]) -> Vec<Rect> {
     let cell_w = ((mid.width() - gap * (cols as f32 - 1.0)) / cols as f32).clamp(60.0, 430.0);
     let cell_h = ((mid.height() - gap * (rows as f32 - 1.0)) / rows as f32).max(HEADER_H + 10.0);
     let height = |i: usize| (HEADER_H + ROW_H * rows_per_box[i].max(1) as f32 + 6.0).min(cell_h);
-    let row_h: Vec<f32> = (0..rows).map(|r| (r * cols..((r + 1) * cols).min(n)).map(height).fold(0.0, f32::max)).collect();
+    let row_h: Vec<f32> =
+        (0..rows).map(|r| (r * cols..((r + 1) * cols).min(n)).map(height).fold(0.0, f32::max)).collect();
     let total_h = row_h.iter().sum::<f32>() + gap * (rows as f32 - 1.0);
     let total_w = cell_w * cols as f32 + gap * (cols as f32 - 1.0);
     let y0 = mid.top() + ((mid.height() - total_h) * 0.5).max(0.0);
@@ -170,7 +193,10 @@ fn grid(mid: Rect, rows_per_box: &[usize]) -> Vec<Rect> {
 
 /// The rectangle of replica row `i` inside a broker box.
 pub fn replica_row(broker: Rect, i: usize) -> Rect {
-    Rect::from_min_size(broker.min + vec2(6.0, HEADER_H + ROW_H * i as f32), Vec2::new(broker.width() - 12.0, ROW_H - 4.0))
+    Rect::from_min_size(
+        broker.min + vec2(6.0, HEADER_H + ROW_H * i as f32),
+        Vec2::new(broker.width() - 12.0, ROW_H - 4.0),
+    )
 }
 
 /// How many rows fit in a box.

@@ -21,46 +21,200 @@ fn row<R>(ui: &mut egui::Ui, icon: impl Fn(&egui::Painter, Pos2) -> R, text: &st
 
 /// Draws the legend window when open.
 pub fn legend(ctx: &egui::Context, open: &mut bool) {
-    egui::Window::new("Legend (?)").open(open).default_width(360.0).anchor(egui::Align2::RIGHT_TOP, vec2(-10.0, 40.0)).show(ctx, |ui| {
-        egui::ScrollArea::vertical().max_height(ui.ctx().content_rect().height() - 120.0).show(ui, |ui| {
-            ui.strong("Messages (they fly from sender to receiver)");
-            row(ui, disc(PALETTE[0]), "a record being produced / published (one colour per producer)");
-            row(ui, |p: &egui::Painter, at: Pos2| p.circle_stroke(at, 4.0, Stroke::new(1.5, TO_CONSUMER)), "a fetch request: a consumer or follower asks (Kafka pulls)");
-            row(ui, |p: &egui::Painter, at: Pos2| p.rect_filled(Rect::from_center_size(at, vec2(9.0, 9.0)), 1.0, TO_CONSUMER), "records coming back to a consumer (a pulled batch)");
-            row(ui, |p: &egui::Painter, at: Pos2| p.rect_filled(Rect::from_center_size(at, vec2(9.0, 9.0)), 1.0, REPLICATION), "records a follower fetched (replication)");
-            row(ui, |p: &egui::Painter, at: Pos2| p.add(Shape::convex_polygon(vec![at + vec2(6.0, 0.0), at + vec2(-4.0, 5.0), at + vec2(-4.0, -5.0)], TO_CONSUMER, Stroke::NONE)), "RabbitMQ pushes a message to a consumer (within its prefetch)");
-            row(ui, |p: &egui::Painter, at: Pos2| p.add(Shape::convex_polygon(vec![at + vec2(6.0, 0.0), at + vec2(-4.0, 5.0), at + vec2(-4.0, -5.0)], REDELIVERED, Stroke::NONE)), "a redelivered message");
-            row(ui, disc(ACK), "an acknowledgement");
-            row(ui, disc(COMMIT), "an offset commit");
-            row(ui, disc(CONTROL), "controller, ZooKeeper and group-protocol traffic");
-            row(ui, disc(ERROR), "an error, a retry / dead-letter republish, a poison message");
-            row(ui, |p: &egui::Painter, at: Pos2| { p.circle_filled(at, 5.0, TO_CONSUMER); p.text(at + vec2(6.0, -3.0), egui::Align2::LEFT_BOTTOM, "×12", egui::FontId::proportional(9.0), Color32::LIGHT_GRAY); }, "many messages on one path, counted");
-            ui.separator();
-            ui.strong("Partitions (a row per replica in each broker)");
-            row(ui, |p: &egui::Painter, at: Pos2| p.rect_filled(Rect::from_center_size(at, vec2(8.0, 14.0)), 1.0, PALETTE[0]), "a record below the high watermark: committed, consumers may read it");
-            row(ui, |p: &egui::Painter, at: Pos2| p.rect_stroke(Rect::from_center_size(at, vec2(8.0, 14.0)), 1.0, Stroke::new(1.0, PALETTE[0]), StrokeKind::Inside), "a record above the HW: not yet on every ISR replica");
-            row(ui, |p: &egui::Painter, at: Pos2| p.add(Shape::convex_polygon(vec![at + vec2(0.0, -4.0), at + vec2(-4.0, 3.0), at + vec2(4.0, 3.0)], COMMIT, Stroke::NONE)), "a consumer group's committed offset (under the log)");
-            row(ui, |p: &egui::Painter, at: Pos2| p.add(Shape::convex_polygon(vec![at + vec2(0.0, 4.0), at + vec2(-4.0, -3.0), at + vec2(4.0, -3.0)], Color32::from_gray(235), Stroke::NONE)), "a member's position: the next record it processes (over the log)");
-            row(ui, |p: &egui::Painter, at: Pos2| p.line_segment([at - vec2(0.0, 8.0), at + vec2(0.0, 8.0)], Stroke::new(2.0, Color32::WHITE)), "the log starts here: older records removed by retention");
-            row(ui, |p: &egui::Painter, at: Pos2| { p.text(at, egui::Align2::CENTER_CENTER, "♛", egui::FontId::proportional(13.0), Color32::from_rgb(255, 210, 80)); }, "leader (with its epoch and the ISR: in-sync replicas)");
-            row(ui, |p: &egui::Painter, at: Pos2| p.rect_filled(Rect::from_center_size(at, vec2(22.0, 12.0)), 2.0, Color32::from_rgba_unmultiplied(255, 60, 60, 90)), "OFFLINE: the partition has no leader; nobody can write or read it");
-            row(ui, |p: &egui::Painter, at: Pos2| p.rect_stroke(Rect::from_center_size(at, vec2(22.0, 14.0)), 3.0, Stroke::new(2.5, CONTROL), StrokeKind::Inside), "the controller broker (purple border)");
-            ui.separator();
-            ui.strong("Clients");
-            row(ui, |p: &egui::Painter, at: Pos2| p.circle_filled(at, 6.0, PALETTE[1]), "Kafka producer (left) / consumer (right, boxed by consumer group)");
-            row(ui, |p: &egui::Painter, at: Pos2| p.rect_filled(Rect::from_center_size(at, vec2(12.0, 12.0)), 2.0, PALETTE[1]), "RabbitMQ publisher / consumer");
-            row(ui, |p: &egui::Painter, at: Pos2| p.circle_stroke(at, 7.0, Stroke::new(1.5, Color32::WHITE)), "busy processing a message");
-            row(ui, |p: &egui::Painter, at: Pos2| p.circle_filled(at, 6.0, DIM), "crashed, stopped or not started");
-            row(ui, |p: &egui::Painter, at: Pos2| p.extend(Shape::dashed_line(&[at - vec2(11.0, 0.0), at + vec2(11.0, 0.0)], Stroke::new(2.0, ERROR), 4.0, 3.0)), "a network cut (messages dropped); yellow dots: a slow link");
-            ui.separator();
-            ui.strong("Keys");
-            egui::Grid::new("keys").show(ui, |ui| {
-                for (k, what) in super::keys::HELP {
-                    ui.monospace(k);
-                    ui.label(what);
-                    ui.end_row();
-                }
+    egui::Window::new("Legend (?)")
+        .open(open)
+        .default_width(360.0)
+        .anchor(egui::Align2::RIGHT_TOP, vec2(-10.0, 40.0))
+        .show(ctx, |ui| {
+            egui::ScrollArea::vertical().max_height(ui.ctx().content_rect().height() - 120.0).show(ui, |ui| {
+                ui.strong("Messages (they fly from sender to receiver)");
+                row(ui, disc(PALETTE[0]), "a record being produced / published (one colour per producer)");
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| p.circle_stroke(at, 4.0, Stroke::new(1.5, TO_CONSUMER)),
+                    "a fetch request: a consumer or follower asks (Kafka pulls)",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.rect_filled(Rect::from_center_size(at, vec2(9.0, 9.0)), 1.0, TO_CONSUMER)
+                    },
+                    "records coming back to a consumer (a pulled batch)",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.rect_filled(Rect::from_center_size(at, vec2(9.0, 9.0)), 1.0, REPLICATION)
+                    },
+                    "records a follower fetched (replication)",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.add(Shape::convex_polygon(
+                            vec![at + vec2(6.0, 0.0), at + vec2(-4.0, 5.0), at + vec2(-4.0, -5.0)],
+                            TO_CONSUMER,
+                            Stroke::NONE,
+                        ))
+                    },
+                    "RabbitMQ pushes a message to a consumer (within its prefetch)",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.add(Shape::convex_polygon(
+                            vec![at + vec2(6.0, 0.0), at + vec2(-4.0, 5.0), at + vec2(-4.0, -5.0)],
+                            REDELIVERED,
+                            Stroke::NONE,
+                        ))
+                    },
+                    "a redelivered message",
+                );
+                row(ui, disc(ACK), "an acknowledgement");
+                row(ui, disc(COMMIT), "an offset commit");
+                row(ui, disc(CONTROL), "controller, ZooKeeper and group-protocol traffic");
+                row(ui, disc(ERROR), "an error, a retry / dead-letter republish, a poison message");
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.circle_filled(at, 5.0, TO_CONSUMER);
+                        p.text(
+                            at + vec2(6.0, -3.0),
+                            egui::Align2::LEFT_BOTTOM,
+                            "×12",
+                            egui::FontId::proportional(9.0),
+                            Color32::LIGHT_GRAY,
+                        );
+                    },
+                    "many messages on one path, counted",
+                );
+                ui.separator();
+                ui.strong("Partitions (a row per replica in each broker)");
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.rect_filled(Rect::from_center_size(at, vec2(8.0, 14.0)), 1.0, PALETTE[0])
+                    },
+                    "a record below the high watermark: committed, consumers may read it",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.rect_stroke(
+                            Rect::from_center_size(at, vec2(8.0, 14.0)),
+                            1.0,
+                            Stroke::new(1.0, PALETTE[0]),
+                            StrokeKind::Inside,
+                        )
+                    },
+                    "a record above the HW: not yet on every ISR replica",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.add(Shape::convex_polygon(
+                            vec![at + vec2(0.0, -4.0), at + vec2(-4.0, 3.0), at + vec2(4.0, 3.0)],
+                            COMMIT,
+                            Stroke::NONE,
+                        ))
+                    },
+                    "a consumer group's committed offset (under the log)",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.add(Shape::convex_polygon(
+                            vec![at + vec2(0.0, 4.0), at + vec2(-4.0, -3.0), at + vec2(4.0, -3.0)],
+                            Color32::from_gray(235),
+                            Stroke::NONE,
+                        ))
+                    },
+                    "a member's position: the next record it processes (over the log)",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.line_segment([at - vec2(0.0, 8.0), at + vec2(0.0, 8.0)], Stroke::new(2.0, Color32::WHITE))
+                    },
+                    "the log starts here: older records removed by retention",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.text(
+                            at,
+                            egui::Align2::CENTER_CENTER,
+                            "♛",
+                            egui::FontId::proportional(13.0),
+                            Color32::from_rgb(255, 210, 80),
+                        );
+                    },
+                    "leader (with its epoch and the ISR: in-sync replicas)",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.rect_filled(
+                            Rect::from_center_size(at, vec2(22.0, 12.0)),
+                            2.0,
+                            Color32::from_rgba_unmultiplied(255, 60, 60, 90),
+                        )
+                    },
+                    "OFFLINE: the partition has no leader; nobody can write or read it",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.rect_stroke(
+                            Rect::from_center_size(at, vec2(22.0, 14.0)),
+                            3.0,
+                            Stroke::new(2.5, CONTROL),
+                            StrokeKind::Inside,
+                        )
+                    },
+                    "the controller broker (purple border)",
+                );
+                ui.separator();
+                ui.strong("Clients");
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| p.circle_filled(at, 6.0, PALETTE[1]),
+                    "Kafka producer (left) / consumer (right, boxed by consumer group)",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.rect_filled(Rect::from_center_size(at, vec2(12.0, 12.0)), 2.0, PALETTE[1])
+                    },
+                    "RabbitMQ publisher / consumer",
+                );
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| p.circle_stroke(at, 7.0, Stroke::new(1.5, Color32::WHITE)),
+                    "busy processing a message",
+                );
+                row(ui, |p: &egui::Painter, at: Pos2| p.circle_filled(at, 6.0, DIM), "crashed, stopped or not started");
+                row(
+                    ui,
+                    |p: &egui::Painter, at: Pos2| {
+                        p.extend(Shape::dashed_line(
+                            &[at - vec2(11.0, 0.0), at + vec2(11.0, 0.0)],
+                            Stroke::new(2.0, ERROR),
+                            4.0,
+                            3.0,
+                        ))
+                    },
+                    "a network cut (messages dropped); yellow dots: a slow link",
+                );
+                ui.separator();
+                ui.strong("Keys");
+                egui::Grid::new("keys").show(ui, |ui| {
+                    for (k, what) in super::keys::HELP {
+                        ui.monospace(k);
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                });
             });
         });
-    });
 }

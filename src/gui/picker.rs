@@ -50,7 +50,11 @@ fn entry(ui: &mut egui::Ui, s: &Session, e: &CatalogEntry, asked: &mut Asked) {
         RichText::new(&e.name).color(Color32::from_rgb(255, 110, 110))
     };
     let r = ui.selectable_label(current, label).on_hover_text(format!("{}\n{}", e.path.display(), e.about));
-    let about = if e.about.chars().count() > 120 { format!("{}…", e.about.chars().take(120).collect::<String>()) } else { e.about.clone() };
+    let about = if e.about.chars().count() > 120 {
+        format!("{}…", e.about.chars().take(120).collect::<String>())
+    } else {
+        e.about.clone()
+    };
     let color = if e.ok { Color32::GRAY } else { Color32::from_rgb(220, 120, 120) };
     ui.add(egui::Label::new(RichText::new(about).small().color(color)).wrap());
     ui.add_space(3.0);
@@ -64,30 +68,35 @@ pub fn picker(ui: &mut egui::Ui, s: &mut Session, asked: &mut Asked) {
     let loaded = s.loaded.is_some();
     let title = format!("📚 Scenarios ({})", s.catalog.len());
     let open = if loaded { s.view.picker_open.take() } else { Some(true) };
-    egui::CollapsingHeader::new(RichText::new(title).heading()).id_salt("picker").open(open).default_open(!loaded).show(ui, |ui| {
-        if let Some(e) = s.catalog.iter().find(|e| e.path.file_name().is_some_and(|f| f == START_HERE)) {
-            let start = egui::Button::new(RichText::new("▶ Start here").color(Color32::from_rgb(150, 220, 255)).strong());
-            if ui.add(start).on_hover_text("Open and play the gentlest scenario").clicked() {
-                asked.open = Some(e.path.clone());
-            }
-            entry(ui, s, e, asked);
-        }
-        for sec in SECTIONS {
-            let items: Vec<&CatalogEntry> = s.catalog.iter().filter(|e| section(e) == sec).collect();
-            if items.is_empty() {
-                continue;
-            }
-            egui::CollapsingHeader::new(format!("{sec} ({})", items.len())).default_open(!loaded).show(ui, |ui| {
-                for e in items {
-                    entry(ui, s, e, asked);
+    egui::CollapsingHeader::new(RichText::new(title).heading())
+        .id_salt("picker")
+        .open(open)
+        .default_open(!loaded)
+        .show(ui, |ui| {
+            if let Some(e) = s.catalog.iter().find(|e| e.path.file_name().is_some_and(|f| f == START_HERE)) {
+                let start =
+                    egui::Button::new(RichText::new("▶ Start here").color(Color32::from_rgb(150, 220, 255)).strong());
+                if ui.add(start).on_hover_text("Open and play the gentlest scenario").clicked() {
+                    asked.open = Some(e.path.clone());
                 }
-            });
-        }
-        if s.catalog.is_empty() {
-            ui.label("No scenarios found in the scenarios folder (brokerlab open --scenarios DIR).");
-        }
-        if ui.button("📂 Open file…").clicked() {
-            asked.browse = true;
-        }
-    });
+                entry(ui, s, e, asked);
+            }
+            for sec in SECTIONS {
+                let items: Vec<&CatalogEntry> = s.catalog.iter().filter(|e| section(e) == sec).collect();
+                if items.is_empty() {
+                    continue;
+                }
+                egui::CollapsingHeader::new(format!("{sec} ({})", items.len())).default_open(!loaded).show(ui, |ui| {
+                    for e in items {
+                        entry(ui, s, e, asked);
+                    }
+                });
+            }
+            if s.catalog.is_empty() {
+                ui.label("No scenarios found in the scenarios folder (brokerlab open --scenarios DIR).");
+            }
+            if ui.button("📂 Open file…").clicked() {
+                asked.browse = true;
+            }
+        });
 }

@@ -101,7 +101,10 @@ pub fn visible_to_step(k: &RecordKind, data_path: bool) -> bool {
         || data_path
         || matches!(
             k,
-            RecordKind::Produce { .. } | RecordKind::Ack { .. } | RecordKind::Deliver { .. } | RecordKind::ProcessOk { .. }
+            RecordKind::Produce { .. }
+                | RecordKind::Ack { .. }
+                | RecordKind::Deliver { .. }
+                | RecordKind::ProcessOk { .. }
         )
         || matches!(k, RecordKind::Amqp(_))
 }

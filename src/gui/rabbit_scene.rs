@@ -6,8 +6,8 @@
 use crate::amqp::AmqpMsg;
 use crate::amqp::broker::Rabbit;
 use crate::amqp::exchange::{Dest, ExchangeKind};
-use crate::gui::layout::{HEADER_H, ROW_H};
 use crate::gui::labels::Labels;
+use crate::gui::layout::{HEADER_H, ROW_H};
 use bevy_egui::egui::{self, Align2, Color32, FontId, Rect, Stroke, StrokeKind, pos2, vec2};
 
 const READY: Color32 = Color32::from_rgb(90, 160, 255);
@@ -66,7 +66,14 @@ pub fn draw(w: &mut Labels, up: bool, r: &Rabbit, b: Rect, selected: bool) {
     };
     w.painter.rect_stroke(b, 8.0, stroke, StrokeKind::Inside);
     let title = if up { "RabbitMQ · rabbit" } else { "RabbitMQ · rabbit — crashed" };
-    w.text(b.left_top() + vec2(10.0, 7.0), Align2::LEFT_TOP, title, &FontId::proportional(13.0), Color32::WHITE, b.width() - 20.0);
+    w.text(
+        b.left_top() + vec2(10.0, 7.0),
+        Align2::LEFT_TOP,
+        title,
+        &FontId::proportional(13.0),
+        Color32::WHITE,
+        b.width() - 20.0,
+    );
     let fit = crate::gui::layout::rows_that_fit(b);
     let total = rows(r);
     let cut_at = |i: usize| i >= fit || (i + 1 == fit && total > fit);
@@ -124,8 +131,19 @@ fn queue_row(w: &mut Labels, qc: &crate::amqp::queue::QueueCfg, q: &crate::amqp:
     let counts = format!("ready {} · unacked {}", q.depth(), q.unacked.len());
     let cw = w.width(&counts, &small);
     let c = w.text(row.right_top(), Align2::RIGHT_TOP, counts, &small, Color32::LIGHT_GRAY, cw + 1.0);
-    w.text(row.left_top(), Align2::LEFT_TOP, format!("queue {}", qc.name), &small, Color32::WHITE, c.left() - row.left() - 6.0);
-    let limits = if extra.is_empty() { "no TTL, no length limit, no dead-letter exchange".to_string() } else { extra.join(" · ") };
+    w.text(
+        row.left_top(),
+        Align2::LEFT_TOP,
+        format!("queue {}", qc.name),
+        &small,
+        Color32::WHITE,
+        c.left() - row.left() - 6.0,
+    );
+    let limits = if extra.is_empty() {
+        "no TTL, no length limit, no dead-letter exchange".to_string()
+    } else {
+        extra.join(" · ")
+    };
     w.text(row.left_top() + vec2(0.0, 13.0), Align2::LEFT_TOP, limits, &small, Color32::GRAY, row.width());
     let strip = Rect::from_min_max(pos2(row.left(), row.top() + 31.0), pos2(row.right(), row.bottom() - 6.0));
     let cells = ((strip.width() / 11.0) as usize).max(4);

@@ -236,7 +236,9 @@ pub fn model(sim: &Simulation, area: Rect, flights: &Flights) -> SceneModel {
     let (groups, right, entries) = right_column(sim);
     let mut rows: Vec<Vec<RowView>> = sim
         .brokers()
-        .map(|b| b.rm.replicas.keys().filter(|tp| shown(tp)).filter_map(|tp| row_view(sim, b.id, *tp, &groups)).collect())
+        .map(|b| {
+            b.rm.replicas.keys().filter(|tp| shown(tp)).filter_map(|tp| row_view(sim, b.id, *tp, &groups)).collect()
+        })
         .collect();
     let mut boxes: Vec<usize> = rows.iter().map(|r| r.len()).collect();
     if let Some((_, r)) = sim.rabbit() {
@@ -251,7 +253,8 @@ pub fn model(sim: &Simulation, area: Rect, flights: &Flights) -> SceneModel {
         right: entries,
         right_lines: 3,
     };
-    let mut m = SceneModel { layout: layout(area, &shape), rows, dots: Vec::new(), slots: slots(sim, &right), groups, right };
+    let mut m =
+        SceneModel { layout: layout(area, &shape), rows, dots: Vec::new(), slots: slots(sim, &right), groups, right };
     m.dots = dots(&m, flights);
     m
 }
@@ -313,7 +316,9 @@ fn dots(m: &SceneModel, flights: &Flights) -> Vec<Dot> {
         out.extend(bins.into_iter().flatten());
     }
     // Big dots under small ones; a stable order whatever the heap's.
-    out.sort_by(|x, y| y.look.radius.total_cmp(&x.look.radius).then(x.pos.x.total_cmp(&y.pos.x)).then(x.pos.y.total_cmp(&y.pos.y)));
+    out.sort_by(|x, y| {
+        y.look.radius.total_cmp(&x.look.radius).then(x.pos.x.total_cmp(&y.pos.x)).then(x.pos.y.total_cmp(&y.pos.y))
+    });
     out
 }
 
@@ -340,15 +345,19 @@ pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) -> Vec<Placed> {
     words.placed
 }
 
+/// The client whose mark (left or right column) `hit` accepts, if any.
+fn client_at(m: &SceneModel, hit: impl Fn(&Pos2) -> bool) -> Option<Selection> {
+    let node = |want: Slot| m.slots.iter().position(|s| *s == want).map(|i| Selection::Client(i as u32));
+    if let Some(i) = m.layout.producers.iter().position(&hit) {
+        return Some(node(Slot::Producer(i)).unwrap_or(Selection::None));
+    }
+    m.layout.consumers.iter().position(&hit).map(|i| node(Slot::Consumer(i)).unwrap_or(Selection::None))
+}
+
 fn pick(m: &SceneModel, p: Pos2) -> Selection {
     // A click on a client's mark selects the client, even with a message flying over it.
-    let on_mark = |c: &Pos2| c.distance(p) <= m.layout.client_radius + 2.0;
-    let slot_of = |want: Slot| m.slots.iter().position(|s| *s == want).map(|i| Selection::Client(i as u32));
-    if let Some(i) = m.layout.producers.iter().position(on_mark) {
-        return slot_of(Slot::Producer(i)).unwrap_or(Selection::None);
-    }
-    if let Some(i) = m.layout.consumers.iter().position(on_mark) {
-        return slot_of(Slot::Consumer(i)).unwrap_or(Selection::None);
+    if let Some(s) = client_at(m, |c| c.distance(p) <= m.layout.client_radius + 2.0) {
+        return s;
     }
     if let Some(d) = m.dots.iter().rev().find(|d| d.look.msg.is_some() && d.pos.distance(p) <= d.look.radius + 6.0) {
         return Selection::Message(d.look.msg.expect("filtered"));
@@ -356,13 +365,12 @@ fn pick(m: &SceneModel, p: Pos2) -> Selection {
     if m.layout.zookeeper.is_some_and(|z| z.contains(p)) {
         return Selection::ZooKeeper;
     }
-    let slot_node = |want: Slot| m.slots.iter().position(|s| *s == want).map(|i| i as u32);
     for (i, b) in m.layout.brokers.iter().enumerate() {
         if !b.contains(p) {
             continue;
         }
-        if let Some(n) = slot_node(Slot::Rabbit(i)) {
-            return Selection::Client(n);
+        if let Some(n) = m.slots.iter().position(|s| *s == Slot::Rabbit(i)) {
+            return Selection::Client(n as u32);
         }
         let id = BrokerId(i as u32 + 1);
         for (r, row) in m.rows[i].iter().enumerate().take(rows_that_fit(*b)) {
@@ -372,15 +380,11 @@ fn pick(m: &SceneModel, p: Pos2) -> Selection {
         }
         return Selection::Broker(id);
     }
-    let near = |c: &Pos2| {
+    // Then anywhere on a client's card (its words too).
+    let r = m.layout.client_radius + 4.0;
+    client_at(m, |c| {
         let (at, w) = m.layout.card_text(*c);
-        Rect::from_min_max(*c - vec2(m.layout.client_radius + 4.0, m.layout.client_radius + 4.0), at + vec2(w, 30.0)).contains(p)
-    };
-    if let Some(i) = m.layout.producers.iter().position(near) {
-        return slot_node(Slot::Producer(i)).map(Selection::Client).unwrap_or(Selection::None);
-    }
-    if let Some(i) = m.layout.consumers.iter().position(near) {
-        return slot_node(Slot::Consumer(i)).map(Selection::Client).unwrap_or(Selection::None);
-    }
-    Selection::None
+        Rect::from_min_max(*c - vec2(r, r), at + vec2(w, 30.0)).contains(p)
+    })
+    .unwrap_or(Selection::None)
 }

@@ -27,7 +27,14 @@ pub fn draw(w: &mut Labels, sim: &Simulation, m: &SceneModel, sel: Selection) {
             None => "no coordinator right now".to_string(),
         };
         let font = FontId::proportional(12.0);
-        w.text(r.left_top() + vec2(6.0, 3.0), Align2::LEFT_TOP, format!("group {}", g.name), &font, COMMIT, r.width() - 12.0);
+        w.text(
+            r.left_top() + vec2(6.0, 3.0),
+            Align2::LEFT_TOP,
+            format!("group {}", g.name),
+            &font,
+            COMMIT,
+            r.width() - 12.0,
+        );
         w.text(r.left_top() + vec2(6.0, 17.0), Align2::LEFT_TOP, state, &small, COMMIT, r.width() - 12.0);
     }
     for (n, slot) in m.slots.iter().enumerate() {
@@ -83,12 +90,18 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
                 crate::kafka::Acks::All => "acks=all",
             };
             let rate = 1e6 / p.cfg.interval.0.max(1) as f64;
-            let status = if up { format!("{acks} · {rate:.0}/s · {} waiting", p.pending()) } else { "crashed".into() };
+            let status =
+                if up { format!("{acks} · {rate:.0}/s · {} waiting", p.pending()) } else { "crashed".into() };
             (PALETTE[p.cfg.number as usize % PALETTE.len()], false, vec![name, grey(status)])
         }
         Node::Publisher(p) => {
-            let to = if p.cfg.exchange.is_empty() { "default exchange".to_string() } else { format!("to {}", p.cfg.exchange) };
-            let conf = if p.cfg.confirms { format!("{} unconfirmed", p.unconfirmed.len()) } else { "no confirms".into() };
+            let to = if p.cfg.exchange.is_empty() {
+                "default exchange".to_string()
+            } else {
+                format!("to {}", p.cfg.exchange)
+            };
+            let conf =
+                if p.cfg.confirms { format!("{} unconfirmed", p.unconfirmed.len()) } else { "no confirms".into() };
             let status = if up { format!("{to} · {conf}") } else { "crashed".into() };
             (PALETTE[p.cfg.number as usize % PALETTE.len()], true, vec![name, grey(status)])
         }
@@ -99,7 +112,9 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
             let third = match (&c.membership, up, c.paused) {
                 (_, false, _) => ("crashed or not started".to_string(), DIM),
                 (_, true, true) => ("paused: stopped polling".to_string(), Color32::from_rgb(255, 150, 80)),
-                (Some(ms), true, false) => (format!("member · gen {} · {:?}", ms.generation.max(0), ms.state).to_lowercase(), COMMIT),
+                (Some(ms), true, false) => {
+                    (format!("member · gen {} · {:?}", ms.generation.max(0), ms.state).to_lowercase(), COMMIT)
+                }
                 (None, true, false) => ("no group: assigned by hand".to_string(), Color32::GRAY),
             };
             (TO_CONSUMER, false, vec![name, grey(second), third])
@@ -133,7 +148,13 @@ pub fn draw_dots(w: &mut Labels, m: &SceneModel, sel: Selection) {
             }
         };
         if d.count > 1 {
-            w.painter.text(p + vec2(r + 2.0, -r - 1.0), Align2::LEFT_BOTTOM, format!("×{}", d.count), font.clone(), Color32::LIGHT_GRAY);
+            w.painter.text(
+                p + vec2(r + 2.0, -r - 1.0),
+                Align2::LEFT_BOTTOM,
+                format!("×{}", d.count),
+                font.clone(),
+                Color32::LIGHT_GRAY,
+            );
         }
         if d.look.msg.is_some() && sel == Selection::Message(d.look.msg.expect("checked")) {
             w.painter.circle_stroke(p, r + 4.0, Stroke::new(2.0, SELECTED));

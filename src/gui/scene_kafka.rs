@@ -59,7 +59,8 @@ fn zookeeper(w: &mut Labels, sim: &Simulation, r: Rect, selected: bool) {
     };
     let free = r.right() - t.right() - 20.0;
     w.text(r.right_top() + vec2(-10.0, 7.0), Align2::RIGHT_TOP, ctl, &small, Color32::from_rgb(220, 200, 255), free);
-    let s = w.text(pos2(r.left() + 10.0, r.bottom() - 6.0), Align2::LEFT_BOTTOM, "sessions:", &small, Color32::GRAY, 60.0);
+    let s =
+        w.text(pos2(r.left() + 10.0, r.bottom() - 6.0), Align2::LEFT_BOTTOM, "sessions:", &small, Color32::GRAY, 60.0);
     let mut x = s.right() + 10.0;
     for b in 1..=sim.cluster().brokers {
         if x + 30.0 > r.right() {
@@ -68,7 +69,14 @@ fn zookeeper(w: &mut Labels, sim: &Simulation, r: Rect, selected: bool) {
         let live = sim.zookeeper().sessions.contains_key(&BrokerId(b));
         let c = if live { ACK } else { Color32::from_rgb(255, 90, 90) };
         w.painter.circle_filled(pos2(x, r.bottom() - 12.0), 4.0, c);
-        w.text(pos2(x + 7.0, r.bottom() - 6.0), Align2::LEFT_BOTTOM, format!("b{b}"), &small, Color32::LIGHT_GRAY, 22.0);
+        w.text(
+            pos2(x + 7.0, r.bottom() - 6.0),
+            Align2::LEFT_BOTTOM,
+            format!("b{b}"),
+            &small,
+            Color32::LIGHT_GRAY,
+            22.0,
+        );
         x += 34.0;
     }
 }
@@ -97,7 +105,14 @@ fn broker(w: &mut Labels, sim: &Simulation, id: BrokerId, r: Rect, rows: &[RowVi
         Liveness::Down(DownHow::Clean) => title.push_str("  — stopped"),
     }
     let color = if up { Color32::WHITE } else { Color32::GRAY };
-    w.text(r.left_top() + vec2(10.0, 7.0), Align2::LEFT_TOP, title, &FontId::proportional(13.0), color, r.width() - 20.0);
+    w.text(
+        r.left_top() + vec2(10.0, 7.0),
+        Align2::LEFT_TOP,
+        title,
+        &FontId::proportional(13.0),
+        color,
+        r.width() - 20.0,
+    );
     let fit = rows_that_fit(r);
     for (i, row) in rows.iter().enumerate() {
         let rr = replica_row(r, i);
@@ -157,7 +172,8 @@ fn strip_cells(w: &mut Labels, sim: &Simulation, row: &RowView, strip: Rect, up:
     let first = row.leo.saturating_sub(cells).max(row.start);
     let rep = sim.replica(row.broker, row.tp);
     for (k, off) in (first..row.leo).enumerate() {
-        let cell = Rect::from_min_size(pos2(strip.left() + k as f32 * CELL, strip.top()), vec2(CELL - 2.0, strip.height()));
+        let cell =
+            Rect::from_min_size(pos2(strip.left() + k as f32 * CELL, strip.top()), vec2(CELL - 2.0, strip.height()));
         let pc = rep.map(|r| cell_color(r, off)).unwrap_or(DIM);
         if !up {
             w.painter.rect_filled(cell, 1.0, Color32::from_gray(70));
@@ -169,7 +185,10 @@ fn strip_cells(w: &mut Labels, sim: &Simulation, row: &RowView, strip: Rect, up:
     }
     if row.start > 0 && first == row.start {
         // The log starts here: older records were removed by retention.
-        w.painter.line_segment([strip.left_top() - vec2(2.0, 2.0), strip.left_bottom() - vec2(2.0, -2.0)], Stroke::new(2.0, Color32::WHITE));
+        w.painter.line_segment(
+            [strip.left_top() - vec2(2.0, 2.0), strip.left_bottom() - vec2(2.0, -2.0)],
+            Stroke::new(2.0, Color32::WHITE),
+        );
     }
     let x_of = |off: u64| strip.left() + (off.clamp(first, row.leo) - first) as f32 * CELL - 1.0;
     for (_, c) in &row.committed {
@@ -218,11 +237,22 @@ pub fn draw_cuts(w: &mut Labels, sim: &Simulation, m: &SceneModel) {
         }
     }
     for (a, b, d) in sim.slow_links() {
-        lines.push((anchor(m, a, None, None), anchor(m, b, None, None), format!("slow +{d}"), Color32::from_rgb(230, 200, 80), false));
+        lines.push((
+            anchor(m, a, None, None),
+            anchor(m, b, None, None),
+            format!("slow +{d}"),
+            Color32::from_rgb(230, 200, 80),
+            false,
+        ));
     }
     for (pa, pb, text, color, cut) in lines {
         let stroke = Stroke::new(if cut { 2.0 } else { 1.5 }, color);
-        w.painter.extend(Shape::dashed_line(&[pa, pb], stroke, if cut { 8.0 } else { 3.0 }, if cut { 6.0 } else { 5.0 }));
+        w.painter.extend(Shape::dashed_line(
+            &[pa, pb],
+            stroke,
+            if cut { 8.0 } else { 3.0 },
+            if cut { 6.0 } else { 5.0 },
+        ));
         let at = [0.5f32, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85]
             .into_iter()
             .map(|t| pa + (pb - pa) * t)

@@ -43,11 +43,7 @@ pub fn is_blank(data: &[u8]) -> bool {
     true
 }
 
-fn shoot(
-    mut commands: Commands,
-    mut req: ResMut<ShotRequest>,
-    mut exit: MessageWriter<AppExit>,
-) {
+fn shoot(mut commands: Commands, mut req: ResMut<ShotRequest>, mut exit: MessageWriter<AppExit>) {
     req.frames += 1;
     if let Some(ok) = req.ok {
         exit.write(if ok { AppExit::Success } else { AppExit::error() });

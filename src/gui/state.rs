@@ -138,7 +138,16 @@ pub struct View {
 
 impl Default for View {
     fn default() -> Self {
-        View { left: true, right: true, log: true, legend: false, frame_times: false, ms: [0.0; 4], fitted: false, picker_open: None }
+        View {
+            left: true,
+            right: true,
+            log: true,
+            legend: false,
+            frame_times: false,
+            ms: [0.0; 4],
+            fitted: false,
+            picker_open: None,
+        }
     }
 }
 
@@ -191,14 +200,7 @@ impl Loaded {
             log_filter: String::new(),
             show_data_path: false,
             save_path: save,
-            inject: InjectForm {
-                broker: 1,
-                client: 0,
-                link_a,
-                link_b: first_client,
-                slow_ms: 200,
-                group: 0,
-            },
+            inject: InjectForm { broker: 1, client: 0, link_a, link_b: first_client, slow_ms: 200, group: 0 },
             flights: Default::default(),
             off_script: None,
             lost_cache: (u64::MAX, 0),

@@ -42,9 +42,18 @@ fn top_bar(root: &mut egui::Ui, s: &mut Session) {
             ui.toggle_value(&mut v.log, "📜 Log").on_hover_text("What just happened");
             ui.toggle_value(&mut v.legend, "? Legend").on_hover_text("What every colour and shape means; keys");
             if let Some(l) = &s.loaded {
-                let state = if l.playing { "playing" } else if l.sim.now().0 >= l.scenario.duration.0 { "finished" } else { "paused" };
+                let state = if l.playing {
+                    "playing"
+                } else if l.sim.now().0 >= l.scenario.duration.0 {
+                    "finished"
+                } else {
+                    "paused"
+                };
                 ui.separator();
-                ui.label(RichText::new(format!("{} · t = {} · {state} at {:.1}×", l.scenario.name, l.sim.now(), l.speed)).strong());
+                ui.label(
+                    RichText::new(format!("{} · t = {} · {state} at {:.1}×", l.scenario.name, l.sim.now(), l.speed))
+                        .strong(),
+                );
             }
             frame_readout(ui, &s.view);
         });
@@ -55,7 +64,14 @@ fn frame_readout(ui: &mut egui::Ui, v: &super::state::View) {
     if v.frame_times {
         let [e, sc, u, f] = v.ms;
         ui.separator();
-        ui.label(RichText::new(format!("frame {f:.1} ms: engine {e:.1} · scene {sc:.1} · UI {u:.1} · render+rest {:.1}", (f - e - u).max(0.0))).monospace().small());
+        ui.label(
+            RichText::new(format!(
+                "frame {f:.1} ms: engine {e:.1} · scene {sc:.1} · UI {u:.1} · render+rest {:.1}",
+                (f - e - u).max(0.0)
+            ))
+            .monospace()
+            .small(),
+        );
     }
 }
 
@@ -80,7 +96,13 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
     let nothing = s.loaded.is_none();
     if s.view.left || nothing {
         // Its own panel id while nothing is loaded, so the wide picker does not stay wide.
-        let (id, w) = if nothing { ("picker-full", 420.0) } else if wide { ("controls", 290.0) } else { ("controls", 250.0) };
+        let (id, w) = if nothing {
+            ("picker-full", 420.0)
+        } else if wide {
+            ("controls", 290.0)
+        } else {
+            ("controls", 250.0)
+        };
         egui::Panel::left(id).default_size(w).resizable(true).show(&mut root, |ui| {
             egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
                 super::picker::picker(ui, s, &mut asked);
@@ -109,7 +131,10 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
         }
         if s.view.log {
             let h = if ctx.content_rect().height() < 800.0 { 130.0 } else { 170.0 };
-            egui::Panel::bottom("log").default_size(h).resizable(true).show(&mut root, |ui| super::event_log::event_log(ui, l));
+            egui::Panel::bottom("log")
+                .default_size(h)
+                .resizable(true)
+                .show(&mut root, |ui| super::event_log::event_log(ui, l));
         }
     }
     let mut scene_ms = 0.0;

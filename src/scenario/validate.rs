@@ -310,10 +310,7 @@ pub fn check_action(sc: &Scenario, action: &Action) -> Result<(), String> {
             }
             Some(_) => {}
         },
-        Action::CrashClient(n)
-        | Action::RestartClient(n)
-        | Action::PauseConsumer(n)
-        | Action::ResumeConsumer(n) => {
+        Action::CrashClient(n) | Action::RestartClient(n) | Action::PauseConsumer(n) | Action::ResumeConsumer(n) => {
             if !is_node_name(sc, n) || n == "zookeeper" || n == "rabbit" || n.starts_with("broker-") {
                 return Err(format!("no producer or consumer is called \"{n}\""));
             }
@@ -323,7 +320,10 @@ pub fn check_action(sc: &Scenario, action: &Action) -> Result<(), String> {
                 return Err(format!("topic \"{topic}\" is not defined (topics: {})", topic_names(sc)));
             }
             Some(n) if *count <= n || *count > limits::PARTITIONS => {
-                return Err(format!("`count` must grow \"{topic}\" beyond {n} partitions, up to {}", limits::PARTITIONS));
+                return Err(format!(
+                    "`count` must grow \"{topic}\" beyond {n} partitions, up to {}",
+                    limits::PARTITIONS
+                ));
             }
             Some(_) => {}
         },
