@@ -160,3 +160,14 @@ fn kafka_topics_need_brokers() {
     ));
     assert!(e.msg.contains("`brokers` must be between 1"), "{e}");
 }
+
+#[test]
+fn auto_ack_lost_in_a_kafka_only_scenario_points_at_the_expectation() {
+    let src = BASE.replace(
+        "producers: [(name: \"p\", topic: \"t\", rate: PerSecond(10))],",
+        "producers: [(name: \"p\", topic: \"t\", rate: PerSecond(10))],\n  expect: [AutoAckLost(max: 0)],",
+    );
+    let e = err(&src);
+    assert_eq!(e.line, 6, "{e}");
+    assert!(e.msg.contains("`AutoAckLost` is about RabbitMQ"), "{e}");
+}

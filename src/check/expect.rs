@@ -191,6 +191,19 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
             let n = s.amqp.routed.iter().filter(|(q, _)| sim.names().queue(**q) == queue).map(|(_, n)| *n).sum();
             range(&format!("messages routed to {queue}"), n, *min, *max)
         }
+        Expectation::AutoAckLost { min, max } => {
+            let mut o = range(
+                "messages auto-acked to a consumer that crashed before processing them",
+                s.amqp.auto_ack_lost,
+                *min,
+                *max,
+            );
+            let pending = s.amqp.auto_ack_pending.len();
+            if pending > 0 {
+                o.observed += &format!(" ({pending} more auto-acked and still in a live consumer's buffer: in flight)");
+            }
+            o
+        }
         Expectation::Refused { queue, min, max } => {
             let n = s.amqp.refused.iter().filter(|(q, _)| sim.names().queue(**q) == queue).map(|(_, n)| *n).sum();
             range(&format!("messages {queue} refused"), n, *min, *max)

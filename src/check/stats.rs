@@ -85,6 +85,11 @@ pub struct AmqpStats {
     pub published: u64,
     /// Messages each queue refused (reject-publish).
     pub refused: BTreeMap<crate::trace::QueueRef, u64>,
+    /// Auto-ack deliveries (consumer node, message) not yet processed: the broker forgot
+    /// them when it sent them, so only the consumer's buffer holds them.
+    pub auto_ack_pending: BTreeSet<(u32, MsgId)>,
+    /// Auto-ack deliveries whose consumer crashed before processing them: gone for good.
+    pub auto_ack_lost: u64,
 }
 
 /// Run-wide counters.
@@ -169,9 +174,15 @@ impl Stats {
                 }
             }
             A::Return { .. } => self.amqp.returned += 1,
-            A::Deliver { redelivered, .. } => self.amqp.redelivered += u64::from(*redelivered),
+            A::Deliver { redelivered, auto_ack, consumer, value, .. } => {
+                self.amqp.redelivered += u64::from(*redelivered);
+                if *auto_ack {
+                    self.amqp.auto_ack_pending.insert((consumer.0, *value));
+                }
+            }
             A::DeadLetter { queue, reason, .. } => *self.amqp.dead_lettered.entry((*queue, *reason)).or_default() += 1,
             A::Processed { consumer, value, ok, .. } => {
+                self.amqp.auto_ack_pending.remove(&(consumer.0, *value));
                 let Some(&i) = self.consumer_of_node.get(&consumer.0) else { return };
                 let c = &mut self.consumers[i];
                 if *ok {
@@ -281,6 +292,15 @@ impl Stats {
             RecordKind::Truncate { removed, .. } => self.truncated += removed,
             RecordKind::BrokerDown { lost_unflushed, .. } => self.lost_unflushed += lost_unflushed,
             RecordKind::Group(e) => self.observe_group(e),
+            RecordKind::ClientState { node, up: false } => {
+                let pending = &mut self.amqp.auto_ack_pending;
+                let gone: Vec<(u32, MsgId)> =
+                    pending.range((node.0, MsgId(0))..=(node.0, MsgId(u64::MAX))).copied().collect();
+                for k in &gone {
+                    pending.remove(k);
+                }
+                self.amqp.auto_ack_lost += gone.len() as u64;
+            }
             RecordKind::Amqp(e) => self.observe_amqp(e),
             RecordKind::Fetch { consumer, tp, offset, .. } => {
                 if let Some(g) = self.group_of(*consumer) {

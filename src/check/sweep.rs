@@ -152,11 +152,29 @@ pub fn with_faults(sc: &Scenario, seed: u64, faults: &[FaultSpec]) -> Scenario {
     s
 }
 
+/// What a seed is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Invariants, then health after healing (the safe configuration must pass).
+    Health,
+    /// Invariants and the scenario's own expectations, read as promises (`NoAckedLoss`,
+    /// `Lost(max: 0)`, …) that an unsafe configuration must break on some seed.
+    Promises,
+}
+
 /// Runs one seed: its random faults (or none), invariants, heal, health.
 pub fn run_seed(sc: &Arc<Scenario>, file: &str, seed: u64, random: bool) -> SeedResult {
+    run_seed_for(sc, file, seed, random, Verdict::Health)
+}
+
+/// `run_seed`, judged by `verdict`.
+pub fn run_seed_for(sc: &Arc<Scenario>, file: &str, seed: u64, random: bool, verdict: Verdict) -> SeedResult {
     let faults = if random { random_faults(sc, seed) } else { Vec::new() };
-    let full = Arc::new(with_faults(sc, seed, &faults));
-    let r = run_scenario(full, seed, None, None);
+    let mut full = with_faults(sc, seed, &faults);
+    if verdict == Verdict::Promises {
+        full.expect = sc.expect.clone();
+    }
+    let r = run_scenario(Arc::new(full), seed, None, None);
     let failure = r.outcomes.iter().find(|o| !o.passed).map(|o| format!("{}: {}", o.what, o.observed));
     SeedResult {
         seed,
@@ -165,8 +183,9 @@ pub fn run_seed(sc: &Arc<Scenario>, file: &str, seed: u64, random: bool) -> Seed
         faults: faults.len(),
         digest: format!("{:016x}", r.digest),
         reproducer: format!(
-            "brokerlab sweep {file} --seeds {seed}..{seed}{}",
-            if random { "" } else { " --faults none" }
+            "brokerlab sweep {file} --seeds {seed}..{seed}{}{}",
+            if random { "" } else { " --faults none" },
+            if verdict == Verdict::Promises { " --must-catch" } else { "" }
         ),
     }
 }

@@ -3,8 +3,8 @@
 //! written as scenario files. `--shard I/N` and `--json` split a big campaign across
 //! machines; `--merge` joins the shards' JSON Lines.
 
-use crate::check::sweep::{SeedResult, random_faults, run_seed, shrink, with_faults};
-use crate::scenario::{load_file, to_ron};
+use crate::check::sweep::{SeedResult, Verdict, random_faults, run_seed, run_seed_for, shrink, with_faults};
+use crate::scenario::{Scenario, load_file, to_ron};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::Write;
@@ -39,6 +39,11 @@ pub(super) struct SweepArgs {
     /// Merge shards' JSON Lines files instead of running.
     #[arg(long, num_args = 1..)]
     merge: Vec<PathBuf>,
+    /// The configuration is unsafe on purpose: succeed when a seed breaks an invariant or
+    /// one of the scenario's own expectations (its promises), seeds in order; fail when
+    /// none does. Stops at the first.
+    #[arg(long)]
+    must_catch: bool,
 }
 
 fn parse_range(s: &str) -> Result<(u64, u64), String> {
@@ -122,6 +127,9 @@ pub(super) fn sweep(a: SweepArgs) -> ExitCode {
     };
     let seeds: Vec<u64> = (lo..=hi).filter(|s| shard.is_none_or(|(i, n)| (s - lo) % n == i)).collect();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(a.jobs.unwrap_or(0)).build().expect("a thread pool");
+    if a.must_catch {
+        return must_catch(&pool, &sc, &file.display().to_string(), &seeds, random);
+    }
     let bar = ProgressBar::new(seeds.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {per_sec}  {msg}").expect("a valid template"),
@@ -177,4 +185,37 @@ pub(super) fn sweep(a: SweepArgs) -> ExitCode {
         }
     }
     summarize(&results)
+}
+
+/// `--must-catch`: runs seeds in order, a batch per round across the pool, and stops at the
+/// first seed whose run breaks an invariant or a promise of the scenario.
+fn must_catch(pool: &rayon::ThreadPool, sc: &Arc<Scenario>, name: &str, seeds: &[u64], random: bool) -> ExitCode {
+    let start = std::time::Instant::now();
+    let batch = pool.current_num_threads().max(1);
+    let bar = ProgressBar::new(seeds.len() as u64);
+    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {msg}").expect("a valid template"));
+    for chunk in seeds.chunks(batch) {
+        let results: Vec<SeedResult> =
+            pool.install(|| chunk.par_iter().map(|&s| run_seed_for(sc, name, s, random, Verdict::Promises)).collect());
+        bar.inc(chunk.len() as u64);
+        if let Some(r) = results.iter().find(|r| !r.ok) {
+            bar.finish_and_clear();
+            let tried = seeds.iter().position(|&s| s == r.seed).map_or(0, |i| i + 1);
+            crate::outln!(
+                "caught at seed {} ({tried} seeds, {:.1}s): {}",
+                r.seed,
+                start.elapsed().as_secs_f64(),
+                r.failure.as_deref().unwrap_or("?")
+            );
+            crate::outln!("     reproduce: {}", r.reproducer);
+            return ExitCode::SUCCESS;
+        }
+    }
+    bar.finish_and_clear();
+    crate::outln!(
+        "NOT caught: {} seeds kept every promise of {name} ({:.1}s)",
+        seeds.len(),
+        start.elapsed().as_secs_f64()
+    );
+    ExitCode::from(1)
 }

@@ -1,5 +1,5 @@
 //! The scenario picker: the shipped scenarios grouped as the chapter teaches them (Kafka
-//! basics, failures, consumer groups, RabbitMQ, Kafka vs RabbitMQ, Jepsen), "Start here" on
+//! basics, failures, consumer groups, RabbitMQ, Kafka vs RabbitMQ, Jepsen, unsafe), "Start here" on
 //! top, and "open file…". Nothing loaded, it fills the left panel; picking plays.
 
 use super::controls::Asked;
@@ -16,6 +16,9 @@ pub fn section(e: &CatalogEntry) -> &'static str {
     if in_dir("jepsen") {
         return "Jepsen: what breaks safety";
     }
+    if in_dir("unsafe") {
+        return "Unsafe on purpose: break it yourself";
+    }
     if in_dir("course") {
         return "Course";
     }
@@ -31,7 +34,7 @@ pub fn section(e: &CatalogEntry) -> &'static str {
 }
 
 /// The sections in teaching order.
-pub const SECTIONS: [&str; 8] = [
+pub const SECTIONS: [&str; 9] = [
     "Course",
     "Kafka basics",
     "Kafka failures",
@@ -39,6 +42,7 @@ pub const SECTIONS: [&str; 8] = [
     "RabbitMQ",
     "Kafka vs RabbitMQ",
     "Jepsen: what breaks safety",
+    "Unsafe on purpose: break it yourself",
     "Other",
 ];
 

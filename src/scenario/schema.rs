@@ -876,6 +876,14 @@ pub enum Expectation {
         #[serde(default)]
         max: Option<u64>,
     },
+    /// RabbitMQ: messages delivered to an auto-ack (no_ack) consumer that crashed before
+    /// processing them (the broker forgot each message when it sent it).
+    AutoAckLost {
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// Records published to a dead-letter topic (Kafka), or messages dead-lettered from a
     /// queue (RabbitMQ, optionally for one reason: Rejected, Expired, Maxlen, DeliveryLimit).
     DeadLettered {
@@ -964,6 +972,7 @@ impl Expectation {
             | Expectation::Rebalances { .. }
             | Expectation::OrderViolations { .. }
             | Expectation::Lost { .. }
+            | Expectation::AutoAckLost { .. }
             | Expectation::DeadLettered { .. }
             | Expectation::Redriven { .. }
             | Expectation::Routed { .. }

@@ -432,6 +432,14 @@ fn check_expectations(sc: &Scenario, v: &V) -> Result<(), ScenarioError> {
                 format!("expectation names queue \"{q}\", which is not defined"),
             ));
         }
+        if let Expectation::AutoAckLost { .. } = e
+            && sc.rabbitmq.is_none()
+        {
+            return Err(v.err(
+                &["expect", "AutoAckLost"],
+                "`AutoAckLost` is about RabbitMQ: this scenario has no `rabbitmq`".into(),
+            ));
+        }
         if let Expectation::DeadLettered { topic: None, queue: None, .. } = e {
             return Err(v.err(
                 &["expect", "DeadLettered"],
