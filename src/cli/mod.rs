@@ -19,6 +19,8 @@ mod outputs;
 mod run;
 mod sweep;
 
+pub use bench::fleet_scenario;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
