@@ -3,6 +3,8 @@
 //!   to a topic with min.insync.replicas ≥ 2 and unclean election off) is still in its
 //!   partition's log, unless retention removed it. Kafka relies on replication rather than
 //!   fsync, so a power loss that dropped unflushed records excuses the check for the run.
+//!   A partition with no leader and every in-sync replica down is not judged: its log is
+//!   on their disks, unknown until one returns.
 //! - `messages_conserved`: every record below a group's committed offset was handled by the
 //!   group (processed, skipped after its retries, sent to a retry or dead-letter topic),
 //!   skipped by a documented offset reset, or is no longer in the log. Groups that commit
@@ -12,6 +14,7 @@
 use super::invariants::{Invariants, Violation, violation};
 use crate::kafka::consumer::CommitMode;
 use crate::kafka::protocol::Acks;
+use crate::sim::NodeId;
 use crate::trace::{GroupRef, Tp};
 use crate::world::Simulation;
 
@@ -70,8 +73,16 @@ fn acked_writes_kept(sim: &Simulation) -> Result<(), Violation> {
         t.min_insync_replicas >= 2 && !t.unclean_leader_election
     };
     let lost = super::expect::acked_lost(sim);
-    // With every replica down the log is unknown, not lost.
-    let known = |tp: Tp| sim.authoritative_replica(tp).is_some();
+    // With every replica down the log is unknown, not lost. So it is with no leader while
+    // every in-sync replica is down: the log of record is on their disks, and unclean
+    // election is off, so a stale replica that is up (a broker stopped before the writes
+    // and started after the ISR went down) can never lead; judging by its log called
+    // writes lost that come back with the ISR.
+    let isr_down = |tp: Tp| {
+        sim.leader_of(tp).is_none()
+            && sim.zookeeper().states.get(&tp).is_some_and(|s| !s.isr.iter().any(|b| sim.is_up(NodeId(b.0))))
+    };
+    let known = |tp: Tp| sim.authoritative_replica(tp).is_some() && !isr_down(tp);
     let first = lost.into_iter().find(|&(m, tp, _)| known(tp) && safe_topic(tp) && safe_producer(m.producer()));
     match first {
         None => Ok(()),

@@ -152,6 +152,9 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
             return seek(l, |k| visible_to_step(k, dp), "visible event");
         }
         Command::StepToInteresting => return seek(l, notable_for_seek, "incident"),
+        // `clamp` passes NaN through, and a NaN speed freezes playback (every frame's target
+        // is "now") and shows as "NaN×": refused, the speed stays as it was.
+        Command::Speed(s) if s.is_nan() => return Some("not done: the speed must be a number".into()),
         Command::Speed(s) => l.speed = s.clamp(0.1, 1000.0),
         Command::Restart(seed) => {
             let (path, sc) = (l.path.clone(), l.scenario.clone());

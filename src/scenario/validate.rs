@@ -346,6 +346,13 @@ pub fn check_action(sc: &Scenario, action: &Action) -> Result<(), String> {
             {
                 return Err(format!("client name \"{n}\" is already used"));
             }
+            // The cluster's own node names: a consumer called "zookeeper" or "broker-1" could
+            // never be crashed or cut by name (those names mean the servers).
+            if let Some(n) = name
+                && (n.is_empty() || n == "zookeeper" || n == "rabbit" || n.starts_with("broker-"))
+            {
+                return Err(format!("\"{n}\" cannot name a consumer (empty, or a server's name)"));
+            }
             if process_time.is_some_and(|d| d == Dur::ZERO) {
                 return Err("`process_time` must be positive".into());
             }
@@ -355,9 +362,14 @@ pub fn check_action(sc: &Scenario, action: &Action) -> Result<(), String> {
                 return Err(format!("\"{bad}\" is not a node (expected \"zookeeper\", \"broker-N\" or a client name)"));
             }
         }
-        Action::SlowLink(a, b, _) => {
+        Action::SlowLink(a, b, extra) => {
             if let Some(bad) = [a, b].into_iter().find(|n| !is_node_name(sc, n)) {
                 return Err(format!("\"{bad}\" is not a node (expected \"zookeeper\", \"broker-N\" or a client name)"));
+            }
+            // No run lasts longer; and a delay near u64::MAX µs overflowed the network's
+            // latency sum (a panic in debug builds, a short delay in release).
+            if *extra > Dur::secs(limits::DURATION_S) {
+                return Err(format!("a link can be slowed by at most {}h, got {extra}", limits::DURATION_S / 3600));
             }
         }
         Action::PoisonMessage(p) => {

@@ -7,7 +7,7 @@ use crate::kafka::assignor::Strategy;
 use crate::kafka::consumer::{CommitMode, Consumer, ConsumerCfg, FailureCfg, GroupCfg, OffsetReset};
 use crate::kafka::retry::{FailurePolicy, RedriveCfg};
 use crate::scenario::derive::retry_topic;
-use crate::scenario::{CommitSpec, GroupSpec, MemberSpec, OnFailureSpec, RedriveSpec, Scenario};
+use crate::scenario::{Action, CommitSpec, GroupSpec, MemberSpec, OnFailureSpec, RedriveSpec, Scenario};
 use crate::sim::{Dur, NodeId, NodeRng};
 use crate::trace::{GroupRef, KeyId, NodeRef, RecordKind, TopicId, Tp};
 use std::collections::BTreeMap;
@@ -167,9 +167,26 @@ impl Simulation {
         name
     }
 
-    /// `<group>-<n>` with the first free n.
+    /// `<group>-<n>` with the first free n: no node has it, and no AddConsumer input (the
+    /// scenario's or this session's, applied or still to run) names a member so. Inputs
+    /// count because they may not have run yet: two clicks on "add consumer" while paused
+    /// asked for the same name twice, and a nameless AddConsumer could take the name of a
+    /// named one scheduled for the same instant. (Both input lists together are the
+    /// session's scenario, so a replay picks the same names.)
     pub fn next_member_name(&self, group: &str) -> String {
-        (1..).map(|n| format!("{group}-{n}")).find(|n| !self.names.nodes.contains(n)).expect("a free name")
+        (1..)
+            .map(|n| format!("{group}-{n}"))
+            .find(|n| !self.names.nodes.contains(n) && !self.member_named(n))
+            .expect("a free name")
+    }
+
+    /// Whether an AddConsumer input, run or not, names a member `name`.
+    pub(super) fn member_named(&self, name: &str) -> bool {
+        self.scenario
+            .faults
+            .iter()
+            .chain(&self.injected)
+            .any(|f| matches!(&f.action, Action::AddConsumer { name: Some(n), .. } if n == name))
     }
 
     /// The default assignor, for views.

@@ -191,7 +191,22 @@ impl Simulation {
         if self.now.0 >= self.scenario.duration.0 {
             return Err(format!("the run ended at {}", self.scenario.duration));
         }
-        crate::scenario::validate::check_action(&self.session_scenario(), &action)?;
+        let sc = self.session_scenario();
+        // A scenario file holds at most `ITEMS` faults: one more and the saved session
+        // would not load.
+        let most = crate::scenario::validate::limits::ITEMS;
+        if sc.faults.len() >= most {
+            return Err(format!("a session holds at most {most} inputs (the scenario's own included)"));
+        }
+        crate::scenario::validate::check_action(&sc, &action)?;
+        // The scenario knows only the names it was written with; a member added earlier in
+        // this session (or about to be) has a name too, and a second node under it would
+        // be one nobody can crash, stall or cut by name.
+        if let Action::AddConsumer { name: Some(n), .. } = &action
+            && (self.node_by_name(n).is_some() || self.member_named(n))
+        {
+            return Err(format!("client name \"{n}\" is already used"));
+        }
         self.inject(action);
         Ok(())
     }
