@@ -1,7 +1,7 @@
 //! Action storms: the app's session driven without a window by random UI commands, the
 //! way a learner clicking about could issue them, across every shipped scenario.
 //!
-//! 10,000 commands (fixed ChaCha8 seed, so a failure reproduces) are spread over the 34
+//! 10,000 commands (fixed ChaCha8 seed, so a failure reproduces) are spread over the (34 or more)
 //! shipped scenarios, interleaved with random amounts of running (playing frames at the
 //! chosen speed, `run_to` a little ahead). Most are buttons the UI enables (`refusal` is
 //! None); some are inputs only a scenario file can give (crash a partition's leader, a
@@ -437,7 +437,7 @@ fn storm(file: &Path, n: usize, first: usize, dir: &Path, d: &mut Dice, tally: &
 fn ten_thousand_random_ui_commands_never_panic_and_saved_sessions_replay() {
     let t0 = Instant::now();
     let files = shipped();
-    assert_eq!(files.len(), 34, "every shipped scenario: {files:?}");
+    assert!(files.len() >= 34, "every shipped scenario: {files:?}");
     let dir = std::env::temp_dir().join(format!("brokerlab-storm-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut d = Dice(ChaCha8Rng::seed_from_u64(SEED));
