@@ -124,8 +124,15 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
             let status = if up { format!("{} · prefetch {pf}", c.cfg.queue) } else { "crashed".into() };
             let held = c.buffer.len() + usize::from(c.processing.is_some());
             let mut lines = vec![name, grey(status)];
+            // What arrived here; the queue's "unacked" also counts deliveries and acks
+            // still on the wire, so it may be higher for a moment.
             if up {
-                lines.push((format!("{held} pushed, not yet acked"), Color32::from_rgb(255, 200, 80)));
+                let text = if c.cfg.auto_ack {
+                    format!("holds {held} (auto-ack: already gone from the queue)")
+                } else {
+                    format!("holds {held} received, ack not yet sent")
+                };
+                lines.push((text, Color32::from_rgb(255, 200, 80)));
             }
             (Color32::from_rgb(255, 200, 80), true, lines)
         }
