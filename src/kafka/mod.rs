@@ -25,6 +25,7 @@ pub mod purgatory;
 pub mod replica_manager;
 pub mod retry;
 pub mod sticky_assignor;
+mod sticky_general;
 pub mod zookeeper;
 
 pub use config::{ClusterCfg, TopicCfg};

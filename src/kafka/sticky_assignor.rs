@@ -1,8 +1,8 @@
 //! The sticky and cooperative-sticky assignors (K AbstractStickyAssignor,
 //! CooperativeStickyAssignor). Equal subscriptions follow `ConstrainedAssignmentBuilder`
 //! step by step, including the Java `HashMap` iteration order over member ids that decides
-//! which owner keeps a partition; unequal subscriptions use a simpler heuristic that keeps
-//! the properties Kafka's tests assert (valid, balanced, sticky) but not its exact lists.
+//! which owner keeps a partition; unequal subscriptions follow `GeneralAssignmentBuilder`
+//! (`sticky_general`). Racks are not modelled, so the rack-aware variants never apply.
 
 use super::assignor::{Assignment, Member};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -14,8 +14,12 @@ type Tp = (String, u32);
 pub struct StickyResult {
     /// Partitions per member id.
     pub assignment: Assignment,
-    /// K partitionsTransferringOwnership.
+    /// K partitionsTransferringOwnership (for unequal subscriptions, as K
+    /// CooperativeStickyAssignor.computePartitionsTransferringOwnership derives it).
     pub transferring: BTreeMap<Tp, String>,
+    /// K AbstractStickyAssignor.isSticky: no partition of a topic moved both ways between two
+    /// members while balancing (the equal-subscription path records no moves: always true).
+    pub sticky: bool,
 }
 
 /// Java `String.hashCode` over UTF-16 code units.
@@ -82,18 +86,38 @@ fn owned_partitions(
     (owned, multiply)
 }
 
+/// K allSubscriptionsEqual, in subscription (`HashMap`) order: the first non-empty
+/// subscription is the reference (an empty one before it is skipped, as in Java); a list
+/// equals it when it has as many entries, all in the reference.
+fn all_subscriptions_equal(members: &[Member], order: &[String]) -> bool {
+    let mut reference: BTreeSet<&String> = BTreeSet::new();
+    for id in order {
+        let topics = &members.iter().find(|m| &m.id == id).expect("member").topics;
+        if reference.is_empty() {
+            reference = topics.iter().collect();
+        } else if topics.len() != reference.len() || !topics.iter().all(|t| reference.contains(t)) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Runs the sticky assignment (eager result; see `cooperative_round` for the first
 /// cooperative round). `partitions` maps topic → count.
 pub fn assign(partitions: &BTreeMap<String, u32>, members: &[Member]) -> StickyResult {
     let subscribed: BTreeSet<&String> = members.iter().flat_map(|m| m.topics.iter()).collect();
+    // K AbstractPartitionAssignor.assign skips topics without partitions.
     let topics: BTreeMap<String, u32> =
-        partitions.iter().filter(|(t, _)| subscribed.contains(t)).map(|(t, n)| (t.clone(), *n)).collect();
+        partitions.iter().filter(|(t, n)| **n > 0 && subscribed.contains(t)).map(|(t, n)| (t.clone(), *n)).collect();
     let ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
     let order = java_hashmap_order(&ids);
     let (owned, multiply) = owned_partitions(members, &order, &topics);
-    let first: BTreeSet<&String> = members.first().map(|m| m.topics.iter().collect()).unwrap_or_default();
-    let equal = members.iter().all(|m| m.topics.iter().collect::<BTreeSet<_>>() == first);
-    if equal { constrained(&topics, &order, owned, &multiply) } else { general(&topics, members, owned, &multiply) }
+    let equal = all_subscriptions_equal(members, &order);
+    if equal {
+        constrained(&topics, &order, owned, &multiply)
+    } else {
+        super::sticky_general::general(&topics, members, &order, owned)
+    }
 }
 
 /// K ConstrainedAssignmentBuilder (every member subscribes to the same topics).
@@ -103,7 +127,7 @@ fn constrained(
     mut owned: BTreeMap<String, Vec<Tp>>,
     multiply: &BTreeSet<Tp>,
 ) -> StickyResult {
-    let mut out = StickyResult::default();
+    let mut out = StickyResult { sticky: true, ..StickyResult::default() };
     let total: usize = topics.values().map(|&n| n as usize).sum();
     let m = order.len();
     if m == 0 {
@@ -174,71 +198,6 @@ fn constrained(
         }
     }
     out
-}
-
-/// Unequal subscriptions (simplified from K GeneralAssignmentBuilder): keep valid owned
-/// partitions, hand out the rest most-constrained partition first to the eligible member
-/// with the fewest, then move partitions while a member has two more than an eligible one.
-fn general(
-    topics: &BTreeMap<String, u32>,
-    members: &[Member],
-    owned: BTreeMap<String, Vec<Tp>>,
-    multiply: &BTreeSet<Tp>,
-) -> StickyResult {
-    let mut ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
-    ids.sort();
-    let subs: BTreeMap<&str, &Vec<String>> = members.iter().map(|m| (m.id.as_str(), &m.topics)).collect();
-    let eligible = |tp: &Tp| -> Vec<&String> { ids.iter().filter(|id| subs[id.as_str()].contains(&tp.0)).collect() };
-    let mut a: Assignment = ids.iter().map(|id| (id.clone(), Vec::new())).collect();
-    let mut prev_owner: BTreeMap<Tp, String> = BTreeMap::new();
-    for (id, ps) in &owned {
-        for tp in ps {
-            prev_owner.insert(tp.clone(), id.clone());
-            if !multiply.contains(tp) && subs[id.as_str()].contains(&tp.0) {
-                a.get_mut(id).expect("member").push(tp.clone());
-            }
-        }
-    }
-    let kept: BTreeSet<Tp> = a.values().flatten().cloned().collect();
-    let mut rest: Vec<Tp> =
-        topics.iter().flat_map(|(t, &n)| (0..n).map(move |p| (t.clone(), p))).filter(|tp| !kept.contains(tp)).collect();
-    rest.sort_by_key(|tp| eligible(tp).len());
-    for tp in rest {
-        if let Some(id) = eligible(&tp).into_iter().min_by_key(|id| a[*id].len()) {
-            let id = id.clone();
-            a.get_mut(&id).expect("member").push(tp);
-        }
-    }
-    // Balance: a member may take a partition from one holding at least two more.
-    loop {
-        let mut moved = false;
-        'outer: for from in ids.clone() {
-            for tp in a[&from].clone().into_iter().rev() {
-                let to = eligible(&tp)
-                    .into_iter()
-                    .filter(|id| a[*id].len() + 2 <= a[&from].len())
-                    .min_by_key(|id| a[*id].len());
-                if let Some(to) = to.cloned() {
-                    a.get_mut(&from).expect("member").retain(|p| *p != tp);
-                    a.get_mut(&to).expect("member").push(tp);
-                    moved = true;
-                    break 'outer;
-                }
-            }
-        }
-        if !moved {
-            break;
-        }
-    }
-    let mut transferring = BTreeMap::new();
-    for (id, ps) in &a {
-        for tp in ps {
-            if prev_owner.get(tp).is_some_and(|o| o != id) || multiply.contains(tp) {
-                transferring.insert(tp.clone(), id.clone());
-            }
-        }
-    }
-    StickyResult { assignment: a, transferring }
 }
 
 /// K CooperativeStickyAssignor.adjustAssignment: partitions changing owner are withheld
