@@ -69,7 +69,9 @@ struct Done {
 fn run_all(loaded: &[Result<Arc<Scenario>, String>], jobs: &[Job], threads: Option<usize>) -> Vec<Done> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build().expect("a thread pool");
     let bar = ProgressBar::new(jobs.len() as u64);
-    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  {msg}").expect("a valid template"));
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  {msg}").expect("a valid template"),
+    );
     let failures = std::sync::atomic::AtomicU64::new(0);
     let done = pool.install(|| {
         jobs.par_iter()
@@ -98,6 +100,27 @@ fn print_failure(file: &Path, r: &RunReport) {
     crate::outln!("  reproduce: {}", reproducer(file, r.seed));
 }
 
+/// Prints a file's runs: its failures, or one "ok" line, and its seeds when there are more
+/// than its own. Returns the failing seeds.
+fn print_file(f: &Path, runs: &[Done], seeds: &[u64], more: bool) -> Vec<u64> {
+    let bad: Vec<u64> = runs.iter().filter(|d| !d.report.passed()).map(|d| d.report.seed).collect();
+    for d in runs.iter().filter(|d| !d.report.passed()) {
+        print_failure(f, &d.report);
+    }
+    let secs: f64 = runs.iter().map(|d| d.secs).sum();
+    let expectations = runs[0].report.outcomes.len();
+    if bad.is_empty() && !more {
+        crate::outln!("ok   {} ({expectations} expectations, {secs:.1}s)", f.display());
+    } else if bad.is_empty() {
+        crate::outln!("ok   {} ({expectations} expectations × {} seeds, {secs:.1}s)", f.display(), runs.len());
+    }
+    if more {
+        let list: Vec<String> = seeds.iter().map(u64::to_string).collect();
+        crate::outln!("     seeds: {}", list.join(" "));
+    }
+    bad
+}
+
 pub(super) fn check(a: CheckArgs) -> ExitCode {
     let files = scenario_files(&a.paths);
     if files.is_empty() {
@@ -124,22 +147,8 @@ pub(super) fn check(a: CheckArgs) -> ExitCode {
             results.push(super::junit::FileResult { file: f, seed: None, secs: 0.0, result: Err(e.clone()) });
             continue;
         }
-        let bad: Vec<&Done> = runs.iter().filter(|d| !d.report.passed()).collect();
-        for d in &bad {
-            print_failure(f, &d.report);
-            failing.push((f, d.report.seed));
-        }
-        let secs: f64 = runs.iter().map(|d| d.secs).sum();
-        let expectations = runs[0].report.outcomes.len();
-        if bad.is_empty() && a.seeds == 0 {
-            crate::outln!("ok   {} ({expectations} expectations, {secs:.1}s)", f.display());
-        } else if bad.is_empty() {
-            crate::outln!("ok   {} ({expectations} expectations × {} seeds, {secs:.1}s)", f.display(), runs.len());
-        }
-        if a.seeds > 0 {
-            let list: Vec<String> = seeds[i].iter().map(u64::to_string).collect();
-            crate::outln!("     seeds: {}", list.join(" "));
-        }
+        let bad = print_file(f, &runs, &seeds[i], a.seeds > 0);
+        failing.extend(bad.iter().map(|&seed| (f.as_path(), seed)));
         failed += bad.len();
         passed += runs.len() - bad.len();
         for (k, d) in runs.into_iter().enumerate() {
@@ -155,7 +164,12 @@ pub(super) fn check(a: CheckArgs) -> ExitCode {
     }
     if a.seeds > 0 {
         let wall = started.elapsed().as_secs_f64();
-        crate::outln!("{} files, {} runs (each scenario's seed and {} derived), {wall:.1}s", files.len(), jobs.len(), a.seeds);
+        crate::outln!(
+            "{} files, {} runs (each scenario's seed and {} derived), {wall:.1}s",
+            files.len(),
+            jobs.len(),
+            a.seeds
+        );
         for (f, seed) in &failing {
             crate::outln!("  failing: {} seed {seed}: {}", f.display(), reproducer(f, *seed));
         }

@@ -66,8 +66,8 @@ fn scan(text: &str) -> Result<Vec<(usize, Piece)>, BadPlaceholder> {
                 return Err(BadPlaceholder { offset: at, written, msg: "this placeholder has no closing `}`".into() });
             };
             let written = &rest[..=end];
-            let role = role(&rest[1..end])
-                .map_err(|msg| BadPlaceholder { offset: at, written: written.to_string(), msg })?;
+            let role =
+                role(&rest[1..end]).map_err(|msg| BadPlaceholder { offset: at, written: written.to_string(), msg })?;
             if !lit.is_empty() {
                 out.push((at, Piece::Text(std::mem::take(&mut lit))));
             }
@@ -98,7 +98,11 @@ fn role(inner: &str) -> Result<Role, String> {
                 .rsplit_once('-')
                 .and_then(|(t, p)| p.parse::<u32>().ok().map(|p| (t.to_string(), p)))
                 .filter(|(t, _)| !t.is_empty())
-                .ok_or_else(|| format!("`{{{inner}}}` names no partition: expected `{{{word} TOPIC-N}}`, e.g. `{{{word} orders-0}}`"))?;
+                .ok_or_else(|| {
+                    format!(
+                        "`{{{inner}}}` names no partition: expected `{{{word} TOPIC-N}}`, e.g. `{{{word} orders-0}}`"
+                    )
+                })?;
             Ok(if word == "leader" { Role::Leader(t, p) } else { Role::Isr(t, p) })
         }
         ("coordinator", Some(g)) if !g.is_empty() => Ok(Role::Coordinator(g.to_string())),

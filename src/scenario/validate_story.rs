@@ -53,7 +53,8 @@ pub fn check_story(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError
             restarts += 1;
             if restarts > downs {
                 let nth = sc.faults[..=i].iter().filter(|g| g.action == Action::RestartCrashed).count();
-                let anchors: Vec<&str> = std::iter::once("faults").chain(std::iter::repeat_n("RestartCrashed", nth)).collect();
+                let anchors: Vec<&str> =
+                    std::iter::once("faults").chain(std::iter::repeat_n("RestartCrashed", nth)).collect();
                 let msg = format!(
                     "fault {} (at {}): RestartCrashed number {restarts}, but only {downs} fault(s) before it take a \
                      broker or client down; expected a CrashBroker, PowerOffBroker, StopBroker, CrashController, \

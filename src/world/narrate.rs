@@ -77,13 +77,17 @@ impl Simulation {
                 Some(NodeId(n)) => self.names().node(n).to_string(),
                 None => "nothing".into(),
             },
-            Role::Leader(t, p) => self.leader_of_name(t, *p).map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into()),
+            Role::Leader(t, p) => {
+                self.leader_of_name(t, *p).map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into())
+            }
             Role::Isr(t, p) => {
                 let isr = self.tp(t, *p).and_then(|tp| self.zookeeper().states.get(&tp)).map(|s| s.isr.clone());
                 let ids: Vec<String> = isr.unwrap_or_default().iter().map(|b| b.0.to_string()).collect();
                 format!("{{{}}}", ids.join(", "))
             }
-            Role::Coordinator(g) => self.coordinator_of(g).map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into()),
+            Role::Coordinator(g) => {
+                self.coordinator_of(g).map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into())
+            }
         }
     }
 }

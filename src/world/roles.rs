@@ -10,7 +10,8 @@ use crate::trace::{BrokerId, DownHow, GroupRef};
 impl Simulation {
     /// Crashes the broker that is controller now (the first in id order that thinks so).
     pub(super) fn crash_controller(&mut self) {
-        let c = (1..=self.cfg.brokers).map(BrokerId).find(|&b| self.is_up(NodeId(b.0)) && self.broker(b).is_controller());
+        let c =
+            (1..=self.cfg.brokers).map(BrokerId).find(|&b| self.is_up(NodeId(b.0)) && self.broker(b).is_controller());
         match c {
             Some(b) => self.broker_down(b, DownHow::Crash),
             None => self.note("no broker is controller right now: nothing crashed".into()),
