@@ -224,6 +224,19 @@ fn after_a_fault_later_captions_are_what_the_script_said() {
 }
 
 #[test]
+fn the_banner_names_the_broker_that_plays_the_role_in_this_run() {
+    // On seed 404 broker-2 wins the first controller race (on the scenario's seed, broker-1).
+    let mut l = load("08_controller_failover.ron", Some(404));
+    run_to(&mut l, SimTime(9_000_000), u64::MAX);
+    let (text, _, _) = banner::caption(&l);
+    assert!(text.is_some_and(|t| t.contains("The controller, broker-2, crashes.")));
+    let mut l = load("08_controller_failover.ron", None);
+    run_to(&mut l, SimTime(9_000_000), u64::MAX);
+    let (text, _, _) = banner::caption(&l);
+    assert!(text.is_some_and(|t| t.contains("The controller, broker-1, crashes.")));
+}
+
+#[test]
 fn a_partition_without_leader_is_drawn_offline() {
     let src = r#"Scenario(name: "offline", seed: 1, duration: "30s",
       cluster: (brokers: 2, controller: ZooKeeper(session_timeout: "2s")),

@@ -46,6 +46,39 @@ fn every_shipped_scenario_meets_its_expectations() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A scenario tells the truth on any seed, not only its own: two derived seeds each (CI runs
+/// `brokerlab check scenarios/ --seeds 10`).
+#[test]
+fn every_shipped_scenario_meets_its_expectations_on_derived_seeds_too() {
+    let files = scenario_files();
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let runs: Vec<_> = files
+            .iter()
+            .map(|f| {
+                s.spawn(move || {
+                    let sc = Arc::new(load_file(f).unwrap_or_else(|e| panic!("{e}")));
+                    let mut out = Vec::new();
+                    for seed in brokerlab::check::seeds::derived(sc.seed, 2) {
+                        let r = run_scenario(sc.clone(), seed, None, None);
+                        for o in r.outcomes.iter().filter(|o| !o.passed) {
+                            out.push(format!(
+                                "{}: expected {}; observed {} (brokerlab run {} --seed {seed})",
+                                f.display(),
+                                o.what,
+                                o.observed,
+                                f.display()
+                            ));
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        runs.into_iter().flat_map(|h| h.join().expect("a run")).collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// A run's records as JSON lines, and its digest.
 fn captured(sc: &Arc<brokerlab::scenario::Scenario>, seed: u64) -> (Vec<String>, u64) {
     let mut lines = Vec::new();

@@ -11,6 +11,7 @@ pub mod invariants;
 pub mod metrics;
 pub mod observed;
 pub mod run;
+pub mod seeds;
 pub mod stats;
 pub mod sweep;
 

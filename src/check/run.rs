@@ -31,6 +31,9 @@ pub struct RunReport {
     pub events: u64,
     /// The summary lines.
     pub summary: String,
+    /// The narration as this run told it, in time order: (time, caption with its
+    /// placeholders filled in).
+    pub story: Vec<(Dur, String)>,
 }
 
 impl RunReport {
@@ -128,7 +131,16 @@ pub fn run_scenario_with_progress(
         records: sim.trace.count(),
         events: sim.events(),
         summary: summary(&sim),
+        story: story(&sim),
     }
+}
+
+/// The narration as `sim` told it, in time order (lines it did not reach: roles in words).
+pub fn story(sim: &Simulation) -> Vec<(Dur, String)> {
+    let mut lines: Vec<(Dur, String)> =
+        sim.scenario.narration.iter().enumerate().map(|(i, n)| (n.at, sim.caption(i))).collect();
+    lines.sort_by_key(|(at, _)| *at); // stable: equal times keep file order
+    lines
 }
 
 /// The run's numbers in a few readable lines.

@@ -12,6 +12,8 @@ use std::path::Path;
 pub(super) struct FileResult<'a> {
     /// The file.
     pub file: &'a Path,
+    /// The seed, when it is not the scenario's own (`check --seeds`): named in the suite.
+    pub seed: Option<u64>,
     /// Wall time spent, seconds.
     pub secs: f64,
     /// The run, or why the file did not load.
@@ -36,7 +38,10 @@ fn esc(s: &str) -> String {
 }
 
 fn suite(out: &mut String, f: &FileResult) {
-    let name = esc(&f.file.display().to_string());
+    let name = match f.seed {
+        Some(s) => esc(&format!("{} --seed {s}", f.file.display())),
+        None => esc(&f.file.display().to_string()),
+    };
     match &f.result {
         Err(e) => {
             let _ =

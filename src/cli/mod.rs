@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 mod bench;
+mod check;
 mod explain;
 mod explain_route;
 mod junit;
@@ -48,8 +49,8 @@ enum Command {
     Open(OpenArgs),
     /// Run one scenario headless and print a summary; exit 1 if an expectation fails, 2 on a bad scenario.
     Run(run::RunArgs),
-    /// Run every scenario's expectations (files or directories); ends with "N passed, N failed".
-    Check(run::CheckArgs),
+    /// Run every scenario's expectations (files or directories), with --seeds N on N more seeds each; ends with "N passed, N failed".
+    Check(check::CheckArgs),
     /// Ask the engine where something goes and why.
     Explain {
         #[command(subcommand)]
@@ -117,7 +118,7 @@ pub fn main() -> ExitCode {
     match command {
         Command::Open(a) => open(a),
         Command::Run(a) => run::run(a),
-        Command::Check(a) => run::check(a),
+        Command::Check(a) => check::check(a),
         Command::Explain { what } => explain::explain(what),
         Command::Bench(a) => bench::bench(a),
         Command::Sweep(a) => sweep::sweep(a),

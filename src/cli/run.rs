@@ -1,4 +1,4 @@
-//! `brokerlab run` and `brokerlab check`.
+//! `brokerlab run`: one scenario headless, its story, summary and expectations.
 
 use crate::check::run::run_scenario_with_progress;
 use crate::check::{RunReport, run_scenario};
@@ -38,26 +38,22 @@ pub(super) struct RunArgs {
     chrome_trace: Option<PathBuf>,
 }
 
-#[derive(clap::Args, Debug)]
-pub(super) struct CheckArgs {
-    /// Scenario files or directories (searched recursively for *.ron).
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
-    /// Also write the results as JUnit XML (a suite per scenario, a case per expectation).
-    #[arg(long)]
-    junit: Option<PathBuf>,
-}
-
-fn load(path: &Path) -> Result<Arc<Scenario>, ScenarioError> {
+pub(super) fn load(path: &Path) -> Result<Arc<Scenario>, ScenarioError> {
     load_file(path).map(Arc::new)
 }
 
-fn reproducer(file: &Path, seed: u64) -> String {
+pub(super) fn reproducer(file: &Path, seed: u64) -> String {
     format!("brokerlab run {} --seed {seed}", file.display())
 }
 
 fn print_report(r: &RunReport) {
     crate::outln!("{} (seed {}, until {})", r.name, r.seed, r.until);
+    if !r.story.is_empty() {
+        crate::outln!("  story:");
+        for (at, text) in &r.story {
+            crate::outln!("  {:>8}  {text}", at.to_string());
+        }
+    }
     print!("{}", r.summary);
     crate::outln!("  trace: {} records, {} events, digest {:016x}", r.records, r.events, r.digest);
     for o in &r.outcomes {
@@ -169,74 +165,4 @@ fn check_determinism(file: &Path, sc: Arc<Scenario>, seed: u64, until: Option<Du
             ExitCode::from(1)
         }
     }
-}
-
-/// Every *.ron under the given paths, sorted.
-pub fn scenario_files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
-        if p.is_dir() {
-            let mut entries: Vec<PathBuf> =
-                std::fs::read_dir(p).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
-            entries.sort();
-            for e in entries {
-                walk(&e, out);
-            }
-        } else if p.extension().is_some_and(|e| e == "ron") {
-            out.push(p.to_path_buf());
-        }
-    }
-    for p in paths {
-        if p.is_file() {
-            out.push(p.clone());
-        } else {
-            walk(p, &mut out);
-        }
-    }
-    out
-}
-
-pub(super) fn check(a: CheckArgs) -> ExitCode {
-    let files = scenario_files(&a.paths);
-    if files.is_empty() {
-        eprintln!("error: no scenario files (*.ron) under {:?}", a.paths);
-        return ExitCode::from(2);
-    }
-    let (mut passed, mut failed) = (0, 0);
-    let mut results = Vec::new();
-    for f in &files {
-        let start = std::time::Instant::now();
-        let result = load(f).map_err(|e| e.to_string()).map(|sc| {
-            let seed = sc.seed;
-            run_scenario(sc, seed, None, None)
-        });
-        let secs = start.elapsed().as_secs_f64();
-        match &result {
-            Err(e) => {
-                failed += 1;
-                crate::outln!("FAIL {}\n  {e}", f.display());
-            }
-            Ok(r) if r.passed() => {
-                passed += 1;
-                crate::outln!("ok   {} ({} expectations, {:.1}s)", f.display(), r.outcomes.len(), secs);
-            }
-            Ok(r) => {
-                failed += 1;
-                crate::outln!("FAIL {}", f.display());
-                for o in r.outcomes.iter().filter(|o| !o.passed) {
-                    crate::outln!("  expected {}; observed {}", o.what, o.observed);
-                }
-                crate::outln!("  reproduce: {}", reproducer(f, r.seed));
-            }
-        }
-        results.push(super::junit::FileResult { file: f, secs, result });
-    }
-    if let Some(path) = &a.junit
-        && let Err(e) = std::fs::write(path, super::junit::report(&results))
-    {
-        eprintln!("error: cannot write {}: {e}", path.display());
-        return ExitCode::from(2);
-    }
-    crate::outln!("{passed} passed, {failed} failed");
-    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

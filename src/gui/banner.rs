@@ -1,7 +1,8 @@
-//! The caption banner over the scene: the scenario's latest narration line, wrapped to the
-//! scene's width (never cut mid-sentence). Once the learner injects a fault the run has left
-//! the script: the banner says where, and later captions show as "the script said …",
-//! since they describe a run that is no longer this one.
+//! The caption banner over the scene: the scenario's latest narration line as this run
+//! tells it (placeholders filled in: `{controller}` names the broker that won the race in
+//! this run), wrapped to the scene's width (never cut mid-sentence). Once the learner
+//! injects a fault the run has left the script: the banner says where, and later captions
+//! show as "the script said …", since they describe a run that is no longer this one.
 
 use super::labels::{Labels, Placed};
 use super::state::Loaded;
@@ -15,14 +16,16 @@ const MAX_ROWS: usize = 4;
 /// off-script note).
 pub fn caption(l: &Loaded) -> (Option<String>, bool, Option<String>) {
     let now = l.sim.now();
-    let line = l.scenario.narration.iter().rev().find(|n| n.at.0 <= now.0);
+    let line = l.scenario.narration.iter().enumerate().rev().find(|(_, n)| n.at.0 <= now.0);
     let off = l.off_script.as_ref();
     let stale = match (line, off) {
-        (Some(n), Some((t, _))) => n.at.0 > t.0,
+        (Some((_, n)), Some((t, _))) => n.at.0 > t.0,
         _ => false,
     };
-    let text = line.map(|n| {
-        if stale { format!("{}  The script said: {}", n.at, n.text) } else { format!("{}  {}", n.at, n.text) }
+    // Placeholders name who plays the role in this run ({controller} → broker-2).
+    let text = line.map(|(i, n)| {
+        let words = l.sim.caption(i);
+        if stale { format!("{}  The script said: {words}", n.at) } else { format!("{}  {words}", n.at) }
     });
     let more = match l.changes {
         0 | 1 => String::new(),

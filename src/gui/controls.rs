@@ -59,6 +59,9 @@ pub fn refusal(sim: &Simulation, a: &Action) -> Option<String> {
         Action::Heal(a, b) => (a.len() == 1 && b.len() == 1 && !cut_between(sim, &a[0], &b[0]))
             .then(|| format!("no cut between {} and {}", a[0], b[0])),
         Action::HealAll => sim.cuts().is_empty().then(|| "nothing is cut".into()),
+        Action::RestartCrashed => {
+            sim.crashed_still_down().is_none().then(|| "nothing a fault took down is down".into())
+        }
         Action::CrashLeader { .. }
         | Action::SlowLink(..)
         | Action::PoisonMessage(_)

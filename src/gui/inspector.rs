@@ -231,9 +231,9 @@ pub fn message_life(sim: &Simulation, m: MsgId) -> Vec<String> {
 pub fn narration(ui: &mut egui::Ui, l: &Loaded) {
     ui.heading("Story");
     let now = l.sim.now();
-    for n in &l.scenario.narration {
+    for (i, n) in l.scenario.narration.iter().enumerate() {
         let past = n.at.0 <= now.0;
-        let text = RichText::new(format!("{}  {}", n.at, n.text));
+        let text = RichText::new(format!("{}  {}", n.at, l.sim.caption(i)));
         ui.label(if past { text } else { text.color(Color32::from_gray(90)) });
     }
 }

@@ -3,11 +3,13 @@
 
 pub mod derive;
 pub mod load;
+pub mod narration;
 pub mod schema;
 pub mod validate;
 pub mod validate_amqp;
 pub mod validate_groups;
 pub mod validate_rates;
+pub mod validate_story;
 
 pub use load::{ScenarioError, load_file, parse, parse_bytes};
 pub use schema::*;

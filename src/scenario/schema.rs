@@ -669,12 +669,15 @@ pub enum Action {
     RestartBroker(u32),
     /// Crash whichever broker is the controller at that moment.
     CrashController,
-    /// Crash (process) the current leader of a partition.
+    /// Crash (process) the current leader of a partition. Without a partition: the leader
+    /// of the topic's lowest-numbered partition whose leader is not the controller, so the
+    /// controller survives to handle the failure whichever broker won its race.
     CrashLeader {
         /// Topic.
         topic: String,
-        /// Partition.
-        partition: u32,
+        /// Partition (omitted: one whose leader is not the controller).
+        #[serde(default)]
+        partition: Option<u32>,
     },
     /// ZooKeeper goes down.
     CrashZooKeeper,
@@ -724,6 +727,9 @@ pub enum Action {
     },
     /// The paused application carries on.
     ResumeConsumer(String),
+    /// Start again the broker or client that a fault took down most recently and that is
+    /// still down (whichever broker a `CrashController` or `CrashLeader` hit in this run).
+    RestartCrashed,
 }
 
 /// A line of narration.

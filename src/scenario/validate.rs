@@ -51,6 +51,7 @@ pub fn validate(sc: &Scenario, src: &str, file: &str) -> Result<(), ScenarioErro
     super::validate_groups::check_groups(sc, &|a, m| v.err(a, m))?;
     super::validate_amqp::check_amqp(sc, &|a, m| v.err(a, m))?;
     super::validate_rates::check_budget(sc, &|a, m| v.err(a, m))?;
+    super::validate_story::check_story(sc, &|a, m| v.err(a, m))?;
     check_expectations(sc, &v)
 }
 
@@ -305,7 +306,8 @@ pub fn check_action(sc: &Scenario, action: &Action) -> Result<(), String> {
             None => {
                 return Err(format!("topic \"{topic}\" is not defined (topics: {})", topic_names(sc)));
             }
-            Some(n) if *partition >= n => {
+            Some(n) if partition.is_some_and(|p| p >= n) => {
+                let partition = partition.unwrap_or_default();
                 return Err(format!("partition {partition} does not exist (\"{topic}\" has {n})"));
             }
             Some(_) => {}
@@ -377,7 +379,11 @@ pub fn check_action(sc: &Scenario, action: &Action) -> Result<(), String> {
                 return Err(format!("no producer or publisher is called \"{p}\""));
             }
         }
-        Action::CrashController | Action::CrashZooKeeper | Action::RestartZooKeeper | Action::HealAll => {}
+        Action::CrashController
+        | Action::CrashZooKeeper
+        | Action::RestartZooKeeper
+        | Action::HealAll
+        | Action::RestartCrashed => {}
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Building a simulation from a scenario: names and key table, topics and replica
 //! placement, the initial (healthy, already running) cluster, clients, scheduled inputs.
 
+use super::Story;
 use super::{Event, Liveness, Node, Simulation};
 use crate::check::stats::Stats;
 use crate::kafka::broker::Broker;
@@ -267,6 +268,8 @@ impl Simulation {
             dropped: 0,
             invariants: Default::default(),
             violation: None,
+            crashed: Vec::new(),
+            story: Story::new(&sc),
             nodes,
             scenario: sc.clone(),
         };

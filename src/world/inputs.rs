@@ -12,33 +12,25 @@ impl Simulation {
         self.names().nodes.iter().position(|n| n == name).map(|i| NodeId(i as u32))
     }
 
-    fn note(&mut self, what: String) {
+    pub(super) fn note(&mut self, what: String) {
         self.fx.clear();
         self.fx.record(RecordKind::Input { what });
         self.apply_effects(NodeId(0));
     }
 
     pub(super) fn apply_input(&mut self, a: Action) {
-        self.note(describe(&a));
+        // Which node RestartCrashed restarts depends on the run: the record names it.
+        let what = if a == Action::RestartCrashed { self.describe_restart_crashed() } else { describe(&a) };
+        self.note(what);
         let a_kind = if matches!(a, Action::PauseConsumer(_)) { AKind::Pause } else { AKind::Other };
         match a {
             Action::CrashBroker(b) => self.broker_down(BrokerId(b), DownHow::Crash),
             Action::PowerOffBroker(b) => self.broker_down(BrokerId(b), DownHow::PowerLoss),
             Action::StopBroker(b) => self.broker_down(BrokerId(b), DownHow::Clean),
             Action::RestartBroker(b) => self.node_up(NodeId(b)),
-            Action::CrashController => {
-                let c = (1..=self.cfg.brokers)
-                    .map(BrokerId)
-                    .find(|&b| self.is_up(NodeId(b.0)) && self.broker(b).is_controller());
-                match c {
-                    Some(b) => self.broker_down(b, DownHow::Crash),
-                    None => self.note("no broker is controller right now: nothing crashed".into()),
-                }
-            }
-            Action::CrashLeader { topic, partition } => match self.leader_of_name(&topic, partition) {
-                Some(b) => self.broker_down(b, DownHow::Crash),
-                None => self.note(format!("{topic}-{partition} has no leader right now: nothing crashed")),
-            },
+            Action::CrashController => self.crash_controller(),
+            Action::CrashLeader { topic, partition } => self.crash_leader(&topic, partition),
+            Action::RestartCrashed => self.restart_crashed(),
             Action::CrashZooKeeper => {
                 self.live[0] = Liveness::Down(DownHow::PowerLoss);
                 self.incarnation[0] += 1;
@@ -57,14 +49,7 @@ impl Simulation {
                 }
             }
             Action::AddPartitions { topic, count } => self.add_partitions(&topic, count),
-            Action::CrashCoordinator(group) => {
-                let gi = self.scenario.consumer_groups.iter().position(|g| g.name == group);
-                let b = gi.and_then(|g| self.cfg.offsets_partition_for(crate::trace::GroupRef(g as u16)));
-                match b.and_then(|tp| self.leader_of(tp)) {
-                    Some(b) => self.broker_down(b, DownHow::Crash),
-                    None => self.note(format!("group {group} has no coordinator right now: nothing crashed")),
-                }
-            }
+            Action::CrashCoordinator(group) => self.crash_coordinator(&group),
             Action::AddConsumer { group, name, process_time } => {
                 self.add_consumer(&group, name, process_time);
             }
@@ -110,6 +95,7 @@ impl Simulation {
                     });
                     self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
                     self.incarnation[id.0 as usize] += 1;
+                    self.took_down(id);
                     self.fx.clear();
                     self.fx.record(RecordKind::ClientState { node: NodeRef(id.0), up: false });
                     self.apply_effects(id);
@@ -203,7 +189,7 @@ impl Simulation {
         names.iter().filter_map(|n| self.node_by_name(n)).collect()
     }
 
-    fn broker_down(&mut self, b: BrokerId, how: DownHow) {
+    pub(super) fn broker_down(&mut self, b: BrokerId, how: DownHow) {
         let node = NodeId(b.0);
         if !self.is_up(node) {
             return;
@@ -216,9 +202,10 @@ impl Simulation {
         });
         self.live[node.0 as usize] = Liveness::Down(how);
         self.incarnation[node.0 as usize] += 1;
+        self.took_down(node);
     }
 
-    fn node_up(&mut self, node: NodeId) {
+    pub(super) fn node_up(&mut self, node: NodeId) {
         let i = node.0 as usize;
         if self.live[i] == Liveness::Up {
             return;
@@ -257,9 +244,11 @@ pub fn describe(a: &Action) -> String {
         Action::StopBroker(b) => format!("stop broker-{b} cleanly"),
         Action::RestartBroker(b) => format!("restart broker-{b}"),
         Action::CrashController => "crash the controller".into(),
-        Action::CrashLeader { topic, partition } => {
-            format!("crash the leader of {topic}-{partition}")
+        Action::CrashLeader { topic, partition: Some(p) } => format!("crash the leader of {topic}-{p}"),
+        Action::CrashLeader { topic, partition: None } => {
+            format!("crash a leader of {topic} that is not the controller")
         }
+        Action::RestartCrashed => "restart the last node a fault took down".into(),
         Action::CrashZooKeeper => "crash ZooKeeper".into(),
         Action::RestartZooKeeper => "restart ZooKeeper".into(),
         Action::CrashClient(n) => format!("crash {n}"),

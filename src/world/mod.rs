@@ -6,9 +6,12 @@ mod build;
 pub mod build_amqp;
 mod build_groups;
 mod inputs;
+mod narrate;
+mod roles;
 pub mod view;
 
 pub use inputs::describe as describe_input;
+pub use narrate::Story;
 
 use crate::check::invariants::{Invariants, Violation};
 use crate::check::stats::Stats;
@@ -92,6 +95,10 @@ pub struct Simulation {
     pub invariants: crate::check::invariants::Invariants,
     /// The first invariant broken, if any: the run stops there.
     pub violation: Option<crate::check::invariants::Violation>,
+    /// Nodes faults took down, in order (for `RestartCrashed` and `{crashed}`).
+    crashed: Vec<NodeId>,
+    /// The narration as this run tells it.
+    story: Story,
 }
 
 impl Simulation {
@@ -114,6 +121,11 @@ impl Simulation {
     pub fn step(&mut self) -> bool {
         if self.violation.is_some() {
             return false; // a broken invariant stops the run where it broke
+        }
+        if let Some(t) = self.queue.peek_time()
+            && self.caption_due(t, false)
+        {
+            self.tell(t, false); // every event before t has run: the captions before it can be told
         }
         let Some((at, ev)) = self.queue.pop() else {
             return false;
@@ -161,6 +173,7 @@ impl Simulation {
             return; // stopped where the invariant broke
         }
         self.now = self.now.max(t);
+        self.tell(t, true);
         // Only once enough has accumulated: the walk over every replica is not free.
         if self.stats.acked_since_forget >= 50_000 {
             self.stats.acked_since_forget = 0;

@@ -1,0 +1,93 @@
+//! Captions as this run tells them: when the simulation passes a narration line's time
+//! (every event at that time applied), its placeholders are filled in from the state then
+//! (`{controller}` → `broker-2`) and the caption is kept, so `brokerlab run` and the app
+//! show the same words for the same seed, and they stay true whichever broker won a race.
+
+use super::Simulation;
+use crate::scenario::Scenario;
+use crate::scenario::narration::{Role, fill, in_words};
+use crate::sim::{NodeId, SimTime};
+use crate::trace::BrokerId;
+
+/// The captions resolved so far.
+#[derive(Clone, Debug, Default)]
+pub struct Story {
+    /// Narration indices by time (file order among equal times).
+    order: Vec<usize>,
+    /// How many of `order` are resolved.
+    next: usize,
+    /// Per narration line, its words once its time has passed.
+    told: Vec<Option<String>>,
+}
+
+impl Story {
+    /// The story of a scenario, nothing told yet.
+    pub fn new(sc: &Scenario) -> Story {
+        let mut order: Vec<usize> = (0..sc.narration.len()).collect();
+        order.sort_by_key(|&i| (sc.narration[i].at, i));
+        Story { order, next: 0, told: vec![None; sc.narration.len()] }
+    }
+}
+
+impl Simulation {
+    /// Whether a caption's time comes before `t` (or at `t`, when `inclusive`).
+    pub(super) fn caption_due(&self, t: SimTime, inclusive: bool) -> bool {
+        self.story.order.get(self.story.next).is_some_and(|&i| {
+            let at = self.scenario.narration[i].at.0;
+            at < t.0 || (inclusive && at == t.0)
+        })
+    }
+
+    /// Tells every caption due before `t` (or at `t`, when `inclusive`).
+    pub(super) fn tell(&mut self, t: SimTime, inclusive: bool) {
+        while self.caption_due(t, inclusive) {
+            let i = self.story.order[self.story.next];
+            let words = {
+                let sc = self.scenario.clone();
+                fill(&sc.narration[i].text, &mut |r| self.role_now(r))
+            };
+            self.story.told[i] = Some(words);
+            self.story.next += 1;
+        }
+    }
+
+    /// Narration line `i` as this run tells it: filled in once its time has passed, the
+    /// roles in words before (or when the run stopped first).
+    pub fn caption(&self, i: usize) -> String {
+        match self.story.told.get(i).cloned().flatten() {
+            Some(words) => words,
+            None => self.scenario.narration.get(i).map(|n| in_words(&n.text)).unwrap_or_default(),
+        }
+    }
+
+    /// Narration line `i`, if this run has told it already.
+    pub fn told(&self, i: usize) -> Option<&str> {
+        self.story.told.get(i).and_then(|t| t.as_deref())
+    }
+
+    fn broker_name(&self, b: BrokerId) -> String {
+        self.names().node(b.0).to_string()
+    }
+
+    /// Who plays `role` now, by name.
+    fn role_now(&self, role: &Role) -> String {
+        match role {
+            Role::Controller => self.controller().map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into()),
+            Role::Crashed => match self.last_crashed() {
+                Some(NodeId(n)) => self.names().node(n).to_string(),
+                None => "nothing".into(),
+            },
+            Role::Leader(t, p) => {
+                self.leader_of_name(t, *p).map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into())
+            }
+            Role::Isr(t, p) => {
+                let isr = self.tp(t, *p).and_then(|tp| self.zookeeper().states.get(&tp)).map(|s| s.isr.clone());
+                let ids: Vec<String> = isr.unwrap_or_default().iter().map(|b| b.0.to_string()).collect();
+                format!("{{{}}}", ids.join(", "))
+            }
+            Role::Coordinator(g) => {
+                self.coordinator_of(g).map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into())
+            }
+        }
+    }
+}
