@@ -181,11 +181,16 @@ fn script_only(l: &Loaded, d: &mut Dice) -> Vec<Action> {
     let mut out = Vec::new();
     if sc.cluster.brokers > 0 {
         for t in &sc.topics {
-            out.push(Action::CrashLeader { topic: t.name.clone(), partition: d.below(t.partitions as u64) as u32 });
+            out.push(Action::CrashLeader {
+                topic: t.name.clone(),
+                partition: Some(d.below(t.partitions as u64) as u32),
+            });
+            out.push(Action::CrashLeader { topic: t.name.clone(), partition: None });
             let count = (t.partitions + 1 + d.below(4) as u32).min(1024);
             out.push(Action::AddPartitions { topic: t.name.clone(), count });
         }
     }
+    out.push(Action::RestartCrashed);
     for g in &sc.consumer_groups {
         out.push(Action::CrashCoordinator(g.name.clone()));
         let process_time = Some(Dur::ms(1 + d.below(500)));
@@ -218,7 +223,7 @@ fn nonsense(l: &Loaded, d: &mut Dice) -> Vec<Action> {
         Action::SlowLink(node.clone(), ghost.clone(), Dur::ms(10)),
         Action::PoisonMessage(ghost.clone()),
         Action::AddConsumer { group: ghost.clone(), name: None, process_time: None },
-        Action::CrashLeader { topic: ghost.clone(), partition: 0 },
+        Action::CrashLeader { topic: ghost.clone(), partition: Some(0) },
         Action::AddPartitions { topic: ghost.clone(), count: 2 },
         Action::CrashCoordinator(ghost),
     ];
@@ -228,7 +233,7 @@ fn nonsense(l: &Loaded, d: &mut Dice) -> Vec<Action> {
         out.push(Action::SlowLink(node.clone(), other.clone(), huge));
     }
     for t in &sc.topics {
-        out.push(Action::CrashLeader { topic: t.name.clone(), partition: t.partitions + d.below(1000) as u32 });
+        out.push(Action::CrashLeader { topic: t.name.clone(), partition: Some(t.partitions + d.below(1000) as u32) });
         out.push(Action::AddPartitions { topic: t.name.clone(), count: t.partitions });
         out.push(Action::AddPartitions { topic: t.name.clone(), count: 1025 + d.below(1 << 20) as u32 });
     }
@@ -367,8 +372,12 @@ fn storm(file: &Path, n: usize, first: usize, dir: &Path, d: &mut Dice, tally: &
                     continue;
                 }
                 let a = d.pick(&v).clone();
+                let before = fingerprint(&l);
                 let said = command(&mut l, Command::Inject(a.clone()));
-                if l.sim.now() < end {
+                if a == Action::RestartCrashed && said.is_some() {
+                    // Refused unless a crash fault so far waits for it.
+                    assert_eq!(fingerprint(&l), before, "{what}: a refused RestartCrashed changed the session");
+                } else if l.sim.now() < end {
                     assert_eq!(said, None, "{what}: refused {a:?}");
                 }
                 tally.script_only += 1;
@@ -554,5 +563,24 @@ fn a_session_holds_no_more_inputs_than_a_saved_file_may() {
     command(&mut l, Command::Save(path.display().to_string()));
     let saved = load_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(saved.faults.len(), 10_000);
+    std::fs::remove_file(&path).ok();
+}
+
+#[test]
+fn restart_crashed_live_is_refused_until_a_crash_waits_and_the_session_then_loads() {
+    let f = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/04_failover_acks_all.ron");
+    let mut l = loaded_from(&std::fs::read_to_string(f).unwrap(), None).unwrap();
+    // Before the fix it was accepted, and the saved session failed to load.
+    let said = command(&mut l, Command::Inject(Action::RestartCrashed));
+    assert!(said.is_some_and(|s| s.starts_with("not done: ")));
+    assert!(l.sim.injected.is_empty());
+    run_to(&mut l, SimTime(2_000_000), u64::MAX);
+    assert_eq!(command(&mut l, Command::Inject(Action::CrashBroker(2))), None);
+    run_to(&mut l, SimTime(3_000_000), u64::MAX);
+    assert_eq!(command(&mut l, Command::Inject(Action::RestartCrashed)), None);
+    let path = std::env::temp_dir().join(format!("brokerlab-restart-crashed-{}.ron", std::process::id()));
+    let said = command(&mut l, Command::Save(path.display().to_string())).unwrap_or_default();
+    assert!(said.starts_with("saved "), "{said}");
+    load_file(&path).unwrap_or_else(|e| panic!("{e}"));
     std::fs::remove_file(&path).ok();
 }

@@ -212,6 +212,16 @@ impl Simulation {
             return Err(format!("a session holds at most {most} inputs (the scenario's own included)"));
         }
         crate::scenario::validate::check_action(&sc, &action)?;
+        // A saved session must pass the file check that each RestartCrashed undoes an
+        // earlier crash fault.
+        if action == Action::RestartCrashed {
+            let so_far = || sc.faults.iter().filter(|f| f.at.0 <= self.now.0);
+            let downs = so_far().filter(|f| crate::scenario::validate_story::takes_down(&f.action)).count();
+            let restarts = so_far().filter(|f| f.action == Action::RestartCrashed).count();
+            if restarts >= downs {
+                return Err("no crash fault so far is waiting for RestartCrashed".into());
+            }
+        }
         // The scenario knows only the names it was written with; a member added earlier in
         // this session (or about to be) has a name too, and a second node under it would
         // be one nobody can crash, stall or cut by name.
