@@ -4,6 +4,8 @@
 //!
 //! `cargo run --release --no-default-features --example fuzz_scenarios -- --inputs 1000000 [--seed S] [--dir scenarios]`
 //! `... -- --show N` writes input N (same seed) to stdout, to reproduce a finding.
+// Reports the fuzz run's wall time.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 use brokerlab::check::fuzz;
 use std::path::PathBuf;

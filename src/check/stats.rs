@@ -319,10 +319,10 @@ impl Stats {
                 }
             }
             RecordKind::ProcessOk { consumer, value, tp, offset } => {
-                if let Some(g) = self.handled(*consumer, *tp, *offset) {
-                    if g.seen.insert(*value) {
-                        g.duplicates += 1;
-                    }
+                if let Some(g) = self.handled(*consumer, *tp, *offset)
+                    && g.seen.insert(*value)
+                {
+                    g.duplicates += 1;
                 }
                 let Some(&i) = self.consumer_of_node.get(&consumer.0) else {
                     return;

@@ -245,7 +245,7 @@ fn simplifications(f: &FaultSpec) -> Vec<FaultSpec> {
         }
         _ => {}
     }
-    if f.at.0 % 1_000_000 != 0 {
+    if !f.at.0.is_multiple_of(1_000_000) {
         out.push(FaultSpec { at: Dur(f.at.0 / 1_000_000 * 1_000_000), action: f.action.clone() });
     }
     out

@@ -1,4 +1,6 @@
 //! The command line: `open` (the desktop app, default), `run`, `check`, `explain`, `bench`.
+// The commands time real runs (progress, seeds/s) with the wall clock; the engine they drive does not.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 /// `println!` that ends the process quietly when stdout is closed (piped into `head`).
 #[macro_export]
