@@ -334,9 +334,10 @@ pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) -> Vec<Placed> {
     let lost = l.acked_lost();
     super::scene_kafka::draw(&mut words, &l.sim, &m, l.selection);
     super::scene_clients::draw(&mut words, &l.sim, &m, l.selection);
-    super::scene_kafka::draw_cuts(&mut words, &l.sim, &m);
+    let links = super::scene_kafka::draw_cuts(&mut words, &l.sim, &m);
     super::scene_clients::draw_dots(&mut words, &m, l.selection);
-    super::scene_clients::draw_footer(&mut words, &l.sim, full, m.dots.iter().map(|d| d.count).sum(), lost);
+    let on_screen = m.dots.iter().map(|d| d.count).sum();
+    super::scene_clients::draw_footer(&mut words, &l.sim, full, on_screen, lost, links);
     if resp.clicked()
         && let Some(p) = resp.interact_pointer_pos()
     {

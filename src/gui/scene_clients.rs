@@ -120,17 +120,24 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
             (TO_CONSUMER, false, vec![name, grey(second), third])
         }
         Node::AmqpConsumer(c) => {
-            let pf = if c.cfg.prefetch == 0 { "unlimited".to_string() } else { c.cfg.prefetch.to_string() };
-            let status = if up { format!("{} · prefetch {pf}", c.cfg.queue) } else { "crashed".into() };
+            // RabbitMQ applies basic.qos prefetch only to deliveries that wait for an ack.
+            let pf = if c.cfg.auto_ack {
+                "auto-ack, no prefetch limit".to_string()
+            } else if c.cfg.prefetch == 0 {
+                "prefetch unlimited".to_string()
+            } else {
+                format!("prefetch {}", c.cfg.prefetch)
+            };
+            let status = if up { format!("{} · {pf}", c.cfg.queue) } else { "crashed".into() };
             let held = c.buffer.len() + usize::from(c.processing.is_some());
             let mut lines = vec![name, grey(status)];
             // What arrived here; the queue's "unacked" also counts deliveries and acks
             // still on the wire, so it may be higher for a moment.
             if up {
                 let text = if c.cfg.auto_ack {
-                    format!("holds {held} (auto-ack: already gone from the queue)")
+                    format!("holds {held}, gone from the queue")
                 } else {
-                    format!("holds {held} received, ack not yet sent")
+                    format!("holds {held}, not acked yet")
                 };
                 lines.push((text, Color32::from_rgb(255, 200, 80)));
             }
@@ -169,8 +176,15 @@ pub fn draw_dots(w: &mut Labels, m: &SceneModel, sel: Selection) {
     }
 }
 
-/// The footer: losses and dead letters on the left, time and messages on screen on the right.
-pub fn draw_footer(w: &mut Labels, sim: &Simulation, full: Rect, on_screen: usize, acked_lost: usize) {
+/// The footer: losses, dead letters and links labelled nowhere else on the left, time and messages on screen on the right.
+pub fn draw_footer(
+    w: &mut Labels,
+    sim: &Simulation,
+    full: Rect,
+    on_screen: usize,
+    acked_lost: usize,
+    links: Vec<(String, Color32)>,
+) {
     let small = FontId::proportional(11.5);
     let y = full.bottom() - 4.0;
     let right = format!("t = {}   {on_screen} message{} on screen", sim.now(), if on_screen == 1 { "" } else { "s" });
@@ -181,12 +195,17 @@ pub fn draw_footer(w: &mut Labels, sim: &Simulation, full: Rect, on_screen: usiz
     if acked_lost > 0 {
         items.push((format!("⚠ acked but lost: {acked_lost}"), ERROR));
     }
+    if sim.stats.amqp.auto_ack_lost > 0 {
+        let n = sim.stats.amqp.auto_ack_lost;
+        items.push((format!("⚠ auto-acked, lost in a crashed consumer: {n}"), ERROR));
+    }
     for (t, n) in &sim.stats.dead_lettered {
         items.push((format!("☠ dead-letter topic {}: {n}", sim.names().topics[t.0 as usize]), ERROR));
     }
     if sim.stats.redriven > 0 {
         items.push((format!("{} re-driven", sim.stats.redriven), ACK));
     }
+    items.extend(links);
     for (text, color) in items {
         let room = r.left() - x - 16.0;
         if room < 40.0 {

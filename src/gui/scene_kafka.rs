@@ -53,9 +53,14 @@ fn zookeeper(w: &mut Labels, sim: &Simulation, r: Rect, selected: bool) {
     let small = FontId::proportional(11.0);
     let title = if up { "ZooKeeper" } else { "ZooKeeper (down)" };
     let t = w.text(r.left_top() + vec2(10.0, 6.0), Align2::LEFT_TOP, title, &font, Color32::WHITE, r.width() * 0.4);
-    let ctl = match sim.controller() {
-        Some(b) => format!("controller: broker-{} (epoch {})", b.0, sim.zookeeper().controller_epoch),
-        None => "controller: none".into(),
+    // What ZooKeeper holds: /controller stays with a crashed broker until its session
+    // expires, and only then do the others race to recreate it.
+    let zk = sim.zookeeper();
+    let ctl = match (zk.controller, sim.controller()) {
+        (Some(z), Some(b)) if z == b => format!("controller: broker-{} (epoch {})", b.0, zk.controller_epoch),
+        (Some(z), _) if sim.is_up(NodeId(z.0)) => format!("controller: broker-{} (taking over)", z.0),
+        (Some(z), _) => format!("/controller: broker-{} (down; its session has not expired)", z.0),
+        (None, _) => "/controller: empty (brokers race to create it)".into(),
     };
     let free = r.right() - t.right() - 20.0;
     w.text(r.right_top() + vec2(-10.0, 7.0), Align2::RIGHT_TOP, ctl, &small, Color32::from_rgb(220, 200, 255), free);
@@ -225,27 +230,28 @@ fn marker(w: &mut Labels, at: Pos2, color: Color32, up: bool, off_left: bool) {
     }
 }
 
-/// Network cuts (red dashes) and slow links (yellow dots), labelled where no box is.
-pub fn draw_cuts(w: &mut Labels, sim: &Simulation, m: &SceneModel) {
+/// Network cuts (red dashes) and slow links (yellow dots), labelled where no box is. A link
+/// whose whole length runs over boxes (between neighbouring brokers) is labelled in the
+/// footer instead: the labels it returns, with the link's ends named.
+pub fn draw_cuts(w: &mut Labels, sim: &Simulation, m: &SceneModel) -> Vec<(String, Color32)> {
     let font = FontId::proportional(12.0);
-    let mut lines: Vec<(Pos2, Pos2, String, Color32, bool)> = Vec::new();
+    let name = |n: crate::sim::NodeId| sim.names().node(n.0).to_string();
+    let mut lines: Vec<(Pos2, Pos2, String, String, Color32, bool)> = Vec::new();
     for c in sim.cuts() {
         for &a in &c.a {
             for &b in &c.b {
-                lines.push((anchor(m, a, None, None), anchor(m, b, None, None), "✂ cut".into(), ERROR, true));
+                let ends = format!("{}↔{}", name(a), name(b));
+                lines.push((anchor(m, a, None, None), anchor(m, b, None, None), "✂ cut".into(), ends, ERROR, true));
             }
         }
     }
     for (a, b, d) in sim.slow_links() {
-        lines.push((
-            anchor(m, a, None, None),
-            anchor(m, b, None, None),
-            format!("slow +{d}"),
-            Color32::from_rgb(230, 200, 80),
-            false,
-        ));
+        let ends = format!("{}↔{}", name(a), name(b));
+        let yellow = Color32::from_rgb(230, 200, 80);
+        lines.push((anchor(m, a, None, None), anchor(m, b, None, None), format!("slow +{d}"), ends, yellow, false));
     }
-    for (pa, pb, text, color, cut) in lines {
+    let mut unplaced = Vec::new();
+    for (pa, pb, text, ends, color, cut) in lines {
         let stroke = Stroke::new(if cut { 2.0 } else { 1.5 }, color);
         w.painter.extend(Shape::dashed_line(
             &[pa, pb],
@@ -256,8 +262,13 @@ pub fn draw_cuts(w: &mut Labels, sim: &Simulation, m: &SceneModel) {
         let at = [0.5f32, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85]
             .into_iter()
             .map(|t| pa + (pb - pa) * t)
-            .find(|p| !m.layout.brokers.iter().any(|b| b.expand(12.0).contains(*p)))
-            .unwrap_or(pa + (pb - pa) * 0.5);
-        w.pill(at, Align2::CENTER_CENTER, text, &font, color, 120.0);
+            .find(|p| !m.layout.brokers.iter().any(|b| b.expand(12.0).contains(*p)));
+        match at {
+            Some(at) => {
+                w.pill(at, Align2::CENTER_CENTER, text, &font, color, 120.0);
+            }
+            None => unplaced.push((format!("{text} {ends}"), color)),
+        }
     }
+    unplaced
 }
