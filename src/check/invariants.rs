@@ -30,6 +30,9 @@ pub struct Invariants {
     /// Per consumer and partition: the offset last handed to the application, and whether
     /// processing it failed (an in-place retry hands the same offset again).
     delivered: BTreeMap<(NodeRef, Tp), (u64, bool)>,
+    /// Per partition: until when a commit may land that was sent before its position was
+    /// reset (auto.offset.reset), and so may be above the commits made after the reset.
+    reset_until_us: BTreeMap<Tp, u64>,
     /// Offsets a consumer's position jumped over (auto.offset.reset): skipped by design.
     pub skipped: BTreeMap<(NodeRef, Tp), Vec<(u64, u64)>>,
     /// A power loss dropped unflushed records: acknowledged writes may be gone (Kafka
@@ -39,6 +42,10 @@ pub struct Invariants {
     /// Checks done (records seen plus state sweeps), for the summary.
     pub checks: u64,
 }
+
+/// How long an OffsetCommit may be in flight: the Java consumer's default
+/// request.timeout.ms (30 s). A commit sent before an offset reset can land this much later.
+const COMMIT_IN_FLIGHT_MAX_US: u64 = 30_000_000;
 
 /// A violation of `invariant` at `t_us`.
 pub fn violation(invariant: &'static str, t_us: u64, detail: String) -> Violation {
@@ -170,6 +177,7 @@ impl Invariants {
                 // An explicit reset (offset out of range) may legitimately move a group back,
                 // or skip records (to the latest, or past what retention deleted).
                 self.committed.retain(|(_, t), _| t != tp);
+                self.reset_until_us.insert(*tp, t_us + COMMIT_IN_FLIGHT_MAX_US);
                 self.delivered.remove(&(*consumer, *tp));
                 if to > from {
                     self.skipped.entry((*consumer, *tp)).or_default().push((*from, *to));
@@ -207,6 +215,7 @@ impl Invariants {
             GroupEvent::Commit { group, tp, offset, .. } => {
                 if let Some(p) = self.committed.insert((*group, *tp), *offset)
                     && *offset < p
+                    && self.reset_until_us.get(tp).is_none_or(|&until| t_us > until)
                 {
                     let d = format!("group {} {}: committed {p} → {offset}", n.group(*group), n.tp(*tp));
                     return Err(v("committed_offsets_never_go_back", t_us, d));
