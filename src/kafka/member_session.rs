@@ -99,8 +99,14 @@ impl Consumer {
             MemberTimer::Heartbeat => self.heartbeat(ctx, fx),
             MemberTimer::PollTimeout => self.poll_timeout(ctx, fx),
             MemberTimer::Retry => {
-                if self.m().coordinator.is_none() && self.m().inflight.is_none() {
+                // K ensureCoordinatorReady runs at every poll while the coordinator is
+                // unknown: a request still in flight (a SyncGroup that then succeeds) must not
+                // leave a member Stable with no coordinator and no heartbeats, so look again.
+                let m = self.m();
+                if m.coordinator.is_none() && m.inflight.is_none() {
                     self.find_coordinator(ctx, fx);
+                } else if m.coordinator.is_none() {
+                    fx.timer(crate::sim::Dur::ms(100), KTimer::Consumer(ConsumerTimer::Group(MemberTimer::Retry)));
                 }
             }
             MemberTimer::RequestTimeout { req } => self.on_group_unreachable(ctx, req, fx),
