@@ -181,8 +181,10 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
                 l.sim.now(),
                 l.sim.seed
             );
+            // Say where it went in full: a bare name lands in the app's working directory.
+            let full = std::path::absolute(&path).map(|p| p.display().to_string()).unwrap_or_else(|_| path.clone());
             return Some(match std::fs::write(&path, header + &text) {
-                Ok(()) => format!("saved {path}: {} inputs; `brokerlab run {path}` replays it", l.sim.injected.len()),
+                Ok(()) => format!("saved {full}: {} inputs; `brokerlab run {full}` replays it", l.sim.injected.len()),
                 Err(e) => format!("could not write {path}: {e}"),
             });
         }
