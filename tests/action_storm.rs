@@ -61,18 +61,15 @@ impl Dice {
     }
 }
 
+/// The scenarios and the Jepsen pack. Not yet scenarios/unsafe/: a session of
+/// commit_before_process saved mid-batch records `Lost` as 56 live, and its replay counts
+/// those 56 as in flight (an open bug in how the saved expectation is observed).
 fn shipped() -> Vec<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files = Vec::new();
-    for dir in [root.clone(), root.join("jepsen")] {
-        for e in std::fs::read_dir(&dir).unwrap().flatten() {
-            if e.path().extension().is_some_and(|x| x == "ron") {
-                files.push(e.path());
-            }
-        }
-    }
-    files.sort();
-    files
+    brokerlab::scenario::scenario_files(&[root.clone()])
+        .into_iter()
+        .filter(|p| !p.starts_with(root.join("unsafe")))
+        .collect()
 }
 
 /// What the storm did, for the summary and the runtime budget.

@@ -5,32 +5,15 @@
 //! review its diff.
 
 use brokerlab::check::run_scenario;
-use brokerlab::scenario::{load_file, parse};
-use std::path::{Path, PathBuf};
+use brokerlab::scenario::{load_file, parse, scenario_files};
+use std::path::PathBuf;
 use std::sync::Arc;
-
-fn scenario_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("scenarios dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "ron") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// "name seed digest" lines for everything pinned.
 fn current() -> Vec<String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut lines = Vec::new();
-    for f in scenario_files(&root.join("scenarios")) {
+    for f in scenario_files(&[root.join("scenarios")]) {
         let sc = Arc::new(load_file(&f).unwrap_or_else(|e| panic!("{e}")));
         let r = run_scenario(sc.clone(), sc.seed, None, None);
         let name = f.strip_prefix(&root).expect("under the root").display().to_string();

@@ -7,20 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 fn scenario_files() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut out = Vec::new();
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("scenarios dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "ron") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
+    let out = brokerlab::scenario::scenario_files(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")]);
     assert!(out.len() >= 9, "the shipped scenarios are missing");
     out
 }

@@ -38,20 +38,7 @@ fn draw(l: &mut Loaded, w: f32, h: f32) -> (Rect, Vec<Placed>) {
 }
 
 fn scenarios() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    let mut stack = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "ron") {
-                v.push(p);
-            }
-        }
-    }
-    v.sort();
-    v
+    brokerlab::scenario::scenario_files(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")])
 }
 
 #[test]

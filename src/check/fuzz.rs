@@ -316,21 +316,10 @@ pub fn input(corpus: &[(String, Vec<u8>)], seed: u64, i: u64) -> (String, Vec<u8
 
 /// Every shipped scenario under `dir` (recursively), as (path, bytes), sorted.
 pub fn shipped(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "ron")
-                && let Ok(b) = std::fs::read(&p)
-            {
-                out.push((p.display().to_string(), b));
-            }
-        }
-    }
+    let mut out: Vec<(String, Vec<u8>)> = crate::scenario::scenario_files(&[dir.to_path_buf()])
+        .into_iter()
+        .filter_map(|p| std::fs::read(&p).ok().map(|b| (p.display().to_string(), b)))
+        .collect();
     out.sort();
     out
 }

@@ -4,7 +4,7 @@
 
 use super::run::{load, reproducer};
 use crate::check::{RunReport, run_scenario};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, scenario_files};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -26,31 +26,6 @@ pub(super) struct CheckArgs {
     /// Parallel jobs (default: every core).
     #[arg(long)]
     jobs: Option<usize>,
-}
-
-/// Every *.ron under the given paths, sorted.
-pub fn scenario_files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
-        if p.is_dir() {
-            let mut entries: Vec<PathBuf> =
-                std::fs::read_dir(p).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
-            entries.sort();
-            for e in entries {
-                walk(&e, out);
-            }
-        } else if p.extension().is_some_and(|e| e == "ron") {
-            out.push(p.to_path_buf());
-        }
-    }
-    for p in paths {
-        if p.is_file() {
-            out.push(p.clone());
-        } else {
-            walk(p, &mut out);
-        }
-    }
-    out
 }
 
 /// One run to make: a loaded scenario (by file index) and a seed.

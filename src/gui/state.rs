@@ -231,20 +231,7 @@ impl Loaded {
 impl Session {
     /// Lists `dir`'s scenarios (recursively), each loaded once to show its name.
     pub fn scan(&mut self, dir: &Path) {
-        let mut files = Vec::new();
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&d) else { continue };
-            for e in rd.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "ron") {
-                    files.push(p);
-                }
-            }
-        }
-        files.sort();
+        let files = crate::scenario::scenario_files(&[dir.to_path_buf()]);
         self.catalog = files
             .into_iter()
             .map(|path| match load_file(&path) {

@@ -4,7 +4,7 @@
 
 use super::Scenario;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Largest scenario file accepted.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
@@ -174,6 +174,31 @@ fn explain_ron(msg: &str) -> String {
     } else {
         msg.to_string()
     }
+}
+
+/// Every *.ron under the given paths, sorted.
+pub fn scenario_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
+        if p.is_dir() {
+            let mut entries: Vec<PathBuf> =
+                std::fs::read_dir(p).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+            entries.sort();
+            for e in entries {
+                walk(&e, out);
+            }
+        } else if p.extension().is_some_and(|e| e == "ron") {
+            out.push(p.to_path_buf());
+        }
+    }
+    for p in paths {
+        if p.is_file() {
+            out.push(p.clone());
+        } else {
+            walk(p, &mut out);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

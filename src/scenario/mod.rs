@@ -11,7 +11,7 @@ pub mod validate_groups;
 pub mod validate_rates;
 pub mod validate_story;
 
-pub use load::{ScenarioError, load_file, parse, parse_bytes};
+pub use load::{ScenarioError, load_file, parse, parse_bytes, scenario_files};
 pub use schema::*;
 
 /// The scenario as RON text, readable and loadable again.

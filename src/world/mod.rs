@@ -212,16 +212,19 @@ impl Simulation {
             return Err(format!("a session holds at most {most} inputs (the scenario's own included)"));
         }
         crate::scenario::validate::check_action(&sc, &action)?;
-        // A saved session must pass the file check that each RestartCrashed undoes an
-        // earlier crash fault.
-        if action == Action::RestartCrashed {
-            let so_far = || sc.faults.iter().filter(|f| f.at.0 <= self.now.0);
-            let downs = so_far().filter(|f| crate::scenario::validate_story::takes_down(&f.action)).count();
-            let restarts = so_far().filter(|f| f.action == Action::RestartCrashed).count();
-            if restarts >= downs {
-                return Err("no crash fault so far is waiting for RestartCrashed".into());
-            }
-        }
+        // The session with this input must pass the file's story checks too (each
+        // RestartCrashed, the scenario's own later ones included, undoes an earlier crash).
+        let mut with = sc.clone();
+        with.faults.push(FaultSpec { at: Dur(self.now.0), action: action.clone() });
+        with.faults.sort_by_key(|f| f.at);
+        let plain = |_: &[&str], msg: String| crate::scenario::ScenarioError {
+            file: String::new(),
+            line: 0,
+            col: 0,
+            msg,
+            source_line: None,
+        };
+        crate::scenario::validate_story::check_story(&with, &plain).map_err(|e| e.msg)?;
         // The scenario knows only the names it was written with; a member added earlier in
         // this session (or about to be) has a name too, and a second node under it would
         // be one nobody can crash, stall or cut by name.
