@@ -2,12 +2,13 @@
 //! exceptions: rewinds after a new assignment, in-place retries, dead-letter loops through
 //! a client rejection, losses the configuration allows.
 
+use brokerlab::sim::NodeId;
 use brokerlab::amqp::DeathReason;
 use brokerlab::check::invariants::Invariants;
 use brokerlab::check::run_scenario;
 use brokerlab::check::stats::Handled;
 use brokerlab::scenario::parse;
-use brokerlab::trace::{AmqpEvent, GroupEvent, GroupRef, MsgId, Names, NodeRef, QueueRef, RecordKind, TopicId, Tp};
+use brokerlab::trace::{AmqpEvent, GroupEvent, GroupRef, MsgId, Names, QueueRef, RecordKind, TopicId, Tp};
 use brokerlab::world::Simulation;
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ fn names() -> Names {
 }
 
 const TP: Tp = Tp { topic: TopicId(0), partition: 0 };
-const C1: NodeRef = NodeRef(1);
+const C1: NodeId = NodeId(1);
 
 fn deliver(offset: u64) -> RecordKind {
     RecordKind::Deliver { consumer: C1, tp: TP, offset, value: MsgId::new(0, offset as u32) }
@@ -58,7 +59,7 @@ fn rewinds_after_an_assignment_a_restart_or_a_reset_and_in_place_retries_are_all
     assert_eq!(feed(&ok), Ok(()));
     assert_eq!(feed(&[deliver(9), reset, deliver(3)]), Ok(()));
     // Another consumer's position is its own.
-    let other = RecordKind::Deliver { consumer: NodeRef(2), tp: TP, offset: 1, value: MsgId::new(0, 1) };
+    let other = RecordKind::Deliver { consumer: NodeId(2), tp: TP, offset: 1, value: MsgId::new(0, 1) };
     assert_eq!(feed(&[deliver(5), other]), Ok(()));
 }
 

@@ -10,7 +10,7 @@ use super::queue::{Enqueued, Queue, QueueCfg};
 use super::{AmqpMsg, AmqpTimer, DeathReason, Message};
 use crate::kafka::{Ctx, Fx, KTimer, Msg};
 use crate::sim::{NodeId, SimTime};
-use crate::trace::{AmqpEvent, NodeRef, QueueRef, RecordKind};
+use crate::trace::{AmqpEvent, QueueRef, RecordKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -103,7 +103,7 @@ impl Rabbit {
                 let q = self.queues.get_mut(&qn).expect("tagged queue");
                 if let Some(e) = q.ack(tag) {
                     let queue = self.qref(&qn);
-                    rec(fx, AmqpEvent::Ack { queue, consumer: NodeRef(from.0), value: e.msg.value });
+                    rec(fx, AmqpEvent::Ack { queue, consumer: NodeId(from.0), value: e.msg.value });
                 }
                 self.dispatch(ctx, &qn, fx);
             }
@@ -112,7 +112,7 @@ impl Rabbit {
                 let q = self.queues.get_mut(&qn).expect("tagged queue");
                 if let Some((e, dead)) = q.give_back(tag, requeue) {
                     let queue = self.qref(&qn);
-                    rec(fx, AmqpEvent::Nack { queue, consumer: NodeRef(from.0), value: e.msg.value, requeue });
+                    rec(fx, AmqpEvent::Nack { queue, consumer: NodeId(from.0), value: e.msg.value, requeue });
                     if let Some(reason) = dead {
                         self.dead_letter(ctx, vec![(qn.clone(), e.msg, reason)], fx);
                     }
@@ -159,7 +159,7 @@ impl Rabbit {
         rec(
             fx,
             AmqpEvent::Route {
-                publisher: NodeRef(from.0),
+                publisher: NodeId(from.0),
                 value: msg.value,
                 exchange: msg.exchange.clone(),
                 routing_key: msg.routing_key.clone(),
@@ -168,7 +168,7 @@ impl Rabbit {
             },
         );
         if queues.is_empty() && mandatory {
-            rec(fx, AmqpEvent::Return { publisher: NodeRef(from.0), value: msg.value });
+            rec(fx, AmqpEvent::Return { publisher: NodeId(from.0), value: msg.value });
             send(fx, from, AmqpMsg::Return { value: msg.value });
         }
         let mut refused = false;
@@ -265,7 +265,7 @@ impl Rabbit {
                 fx,
                 AmqpEvent::Deliver {
                     queue,
-                    consumer: NodeRef(node.0),
+                    consumer: NodeId(node.0),
                     value: e.msg.value,
                     redelivered: e.redelivered,
                     auto_ack: auto,

@@ -8,7 +8,7 @@ use super::{AmqpMsg, AmqpTimer, Message};
 use crate::kafka::protocol::Traffic;
 use crate::kafka::{Ctx, Fx, KTimer, Msg};
 use crate::sim::{Dur, NodeId};
-use crate::trace::{AmqpEvent, NodeRef, QueueRef, RecordKind};
+use crate::trace::{AmqpEvent, QueueRef, RecordKind};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -112,7 +112,7 @@ impl AmqpConsumer {
         let poison = msg.poison || c.poison_keys.contains(&msg.routing_key);
         let transient = !poison && c.transient_ppm > 0 && ctx.rng.chance_ppm(c.transient_ppm);
         let ok = !poison && !transient;
-        let ev = AmqpEvent::Processed { consumer: NodeRef(ctx.me.0), queue: c.queue_ref, value: msg.value, ok };
+        let ev = AmqpEvent::Processed { consumer: NodeId(ctx.me.0), queue: c.queue_ref, value: msg.value, ok };
         fx.record(RecordKind::Amqp(ev));
         if !c.auto_ack {
             let m = match (ok, c.on_failure) {

@@ -14,30 +14,7 @@ pub mod queue;
 use crate::sim::Dur;
 use crate::trace::MsgId;
 
-/// Why a message was dead-lettered (the `reason` of an `x-death` entry).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-pub enum DeathReason {
-    /// basic.reject / basic.nack with requeue=false.
-    Rejected,
-    /// Its TTL ran out at the head of the queue.
-    Expired,
-    /// A length limit dropped it (drop-head, reject-publish-dlx).
-    Maxlen,
-    /// It was returned more often than the queue's delivery limit.
-    DeliveryLimit,
-}
-
-impl DeathReason {
-    /// RabbitMQ's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            DeathReason::Rejected => "rejected",
-            DeathReason::Expired => "expired",
-            DeathReason::Maxlen => "maxlen",
-            DeathReason::DeliveryLimit => "delivery_limit",
-        }
-    }
-}
+pub use crate::trace::DeathReason;
 
 /// One `x-death` entry: a (queue, reason) the message died in, and how often.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use super::{AmqpMsg, AmqpTimer, Message};
 use crate::kafka::protocol::Traffic;
 use crate::kafka::{Ctx, Fx, KTimer, Msg};
 use crate::sim::{Dur, NodeId, SimTime};
-use crate::trace::{AmqpEvent, MsgId, NodeRef, RecordKind};
+use crate::trace::{AmqpEvent, MsgId, RecordKind};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -123,7 +123,7 @@ impl Publisher {
                 if let Some(msg) = self.unconfirmed.remove(&seq)
                     && !ack
                 {
-                    let ev = AmqpEvent::Confirm { publisher: NodeRef(ctx.me.0), value: msg.value, ack };
+                    let ev = AmqpEvent::Confirm { publisher: NodeId(ctx.me.0), value: msg.value, ack };
                     fx.record(RecordKind::Amqp(ev));
                 }
             }

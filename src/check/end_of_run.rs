@@ -43,7 +43,7 @@ impl Invariants {
         let stats = &sim.stats.groups[&g];
         let skipped = |tp: Tp, o: u64| {
             members.iter().any(|(id, _)| {
-                let ranges = self.skipped.get(&(crate::trace::NodeRef(id.0), tp));
+                let ranges = self.skipped.get(&(crate::trace::NodeId(id.0), tp));
                 ranges.is_some_and(|r| r.iter().any(|&(a, b)| (a..b).contains(&o)))
             })
         };

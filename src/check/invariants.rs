@@ -3,7 +3,8 @@
 //! every few thousand events. A violation names the invariant, the record (or state) that
 //! broke it and the simulated time; the caller stops the run and prints the reproducer.
 
-use crate::trace::{BrokerId, GroupEvent, GroupRef, NodeRef, RecordKind, Tp};
+use crate::sim::NodeId;
+use crate::trace::{BrokerId, GroupEvent, GroupRef, RecordKind, Tp};
 use crate::world::Simulation;
 use std::collections::BTreeMap;
 
@@ -25,16 +26,16 @@ pub struct Violation {
 pub struct Invariants {
     leaders: BTreeMap<(Tp, u32), Option<BrokerId>>,
     hw: BTreeMap<(Tp, BrokerId), u64>,
-    owners: BTreeMap<(GroupRef, u32, Tp), NodeRef>,
+    owners: BTreeMap<(GroupRef, u32, Tp), NodeId>,
     committed: BTreeMap<(GroupRef, Tp), u64>,
     /// Per consumer and partition: the offset last handed to the application, and whether
     /// processing it failed (an in-place retry hands the same offset again).
-    delivered: BTreeMap<(NodeRef, Tp), (u64, bool)>,
+    delivered: BTreeMap<(NodeId, Tp), (u64, bool)>,
     /// Per partition: until when a commit may land that was sent before its position was
     /// reset (auto.offset.reset), and so may be above the commits made after the reset.
     reset_until_us: BTreeMap<Tp, u64>,
     /// Offsets a consumer's position jumped over (auto.offset.reset): skipped by design.
-    pub skipped: BTreeMap<(NodeRef, Tp), Vec<(u64, u64)>>,
+    pub skipped: BTreeMap<(NodeId, Tp), Vec<(u64, u64)>>,
     /// A power loss dropped unflushed records: acknowledged writes may be gone (Kafka
     /// relies on replication, not fsync), so the loss check stands down.
     pub power_loss_lost_records: bool,

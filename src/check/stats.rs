@@ -1,7 +1,8 @@
 //! Counters kept while the simulation runs, fed by the trace records as they are made:
 //! produced, acked, errors, consumed, duplicates, key order, leader changes, truncations.
 
-use crate::trace::{ErrorCode, GroupEvent, GroupRef, KeyId, MsgId, NodeRef, RecordKind, TopicId, Tp};
+use crate::sim::NodeId;
+use crate::trace::{ErrorCode, GroupEvent, GroupRef, KeyId, MsgId, RecordKind, TopicId, Tp};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub use super::handled::{Handled, SeenSet};
@@ -219,14 +220,14 @@ impl Stats {
         }
     }
 
-    fn group_of(&mut self, c: NodeRef) -> Option<&mut GroupStats> {
+    fn group_of(&mut self, c: NodeId) -> Option<&mut GroupStats> {
         let g = self.group_of_node.get(&c.0)?;
         self.groups.get_mut(g)
     }
 
     /// A member of a group finished with a record (processed, skipped, sent on): marks the
     /// offset handled and the group as progressing now.
-    fn handled(&mut self, c: NodeRef, tp: Tp, offset: u64) -> Option<&mut GroupStats> {
+    fn handled(&mut self, c: NodeId, tp: Tp, offset: u64) -> Option<&mut GroupStats> {
         let now = self.now_us;
         let g = self.group_of(c)?;
         g.last_progress_us = now;

@@ -28,35 +28,7 @@ impl Member {
     }
 }
 
-/// Which assignor.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum Strategy {
-    /// K RangeAssignor: per topic, consecutive ranges; extras to the first members.
-    #[default]
-    Range,
-    /// K RoundRobinAssignor: all partitions in (topic, partition) order, dealt in turn.
-    RoundRobin,
-    /// K StickyAssignor: balanced, keeping owned partitions; eager rebalancing.
-    Sticky,
-    /// K CooperativeStickyAssignor: sticky, with incremental cooperative rebalancing.
-    CooperativeSticky,
-}
-
-impl Strategy {
-    /// Kafka's protocol name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::Range => "range",
-            Strategy::RoundRobin => "roundrobin",
-            Strategy::Sticky => "sticky",
-            Strategy::CooperativeSticky => "cooperative-sticky",
-        }
-    }
-    /// Whether members keep consuming during a rebalance (KIP-429).
-    pub fn cooperative(self) -> bool {
-        self == Strategy::CooperativeSticky
-    }
-}
+pub use crate::trace::Strategy;
 
 /// Partitions per member id (every member present, possibly with none), each list in
 /// (topic name, partition) order.

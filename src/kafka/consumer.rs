@@ -6,13 +6,14 @@
 //! client). Its partitions come from the scenario (no group) or from its group
 //! (`group_member`); failures are handled in `retry`.
 
+use crate::sim::NodeId;
 use super::group_member::Membership;
 use super::log::LogEntry;
 use super::protocol::{FetchReq, FetchResult, Msg};
 use super::retry::{FailurePolicy, Publish};
 use super::{Ctx, Fx, KTimer, broker_node};
 use crate::sim::{Dur, SimTime};
-use crate::trace::{BrokerId, ErrorCode, GroupRef, KeyId, NodeRef, RecordKind, TopicId, Tp};
+use crate::trace::{BrokerId, ErrorCode, GroupRef, KeyId, RecordKind, TopicId, Tp};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -281,8 +282,8 @@ impl Consumer {
         hw.saturating_sub(self.cursors[i].processed)
     }
 
-    pub(super) fn me(&self, ctx: &Ctx) -> NodeRef {
-        NodeRef(ctx.me.0)
+    pub(super) fn me(&self, ctx: &Ctx) -> NodeId {
+        NodeId(ctx.me.0)
     }
 
     pub(super) fn cursor(&mut self, tp: Tp) -> Option<&mut PartitionCursor> {
@@ -400,7 +401,7 @@ impl Consumer {
                 let from = c.fetch_offset.unwrap_or(c.processed);
                 c.fetch_offset = Some(to);
                 c.processed = to;
-                fx.record(RecordKind::OffsetReset { consumer: NodeRef(ctx.me.0), tp, from, to });
+                fx.record(RecordKind::OffsetReset { consumer: NodeId(ctx.me.0), tp, from, to });
                 self.fetch(ctx, tp, fx);
             }
             FetchResult::Error(_) | FetchResult::Diverging { .. } => self.fetch_failed(tp, fx),

@@ -11,24 +11,10 @@
 //! - `Dead`: the coordinator moved away (the group is unloaded). Terminal.
 
 use super::assignor::Strategy;
+pub use crate::trace::GroupState;
 use crate::sim::{Dur, NodeId};
-use crate::trace::{NodeRef, Tp};
+use crate::trace::Tp;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A group's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum GroupState {
-    /// No members.
-    Empty,
-    /// Collecting JoinGroups.
-    PreparingRebalance,
-    /// Waiting for the leader's assignment.
-    CompletingRebalance,
-    /// Assignment handed out.
-    Stable,
-    /// Unloaded: this broker is no longer its coordinator.
-    Dead,
-}
 
 /// A member as the coordinator knows it.
 #[derive(Clone, Debug)]
@@ -145,7 +131,7 @@ impl Group {
     }
 
     /// A member's node as a trace reference.
-    pub fn node_ref(&self, id: &str) -> Option<NodeRef> {
-        self.members.get(id).map(|m| NodeRef(m.node.0))
+    pub fn node_ref(&self, id: &str) -> Option<NodeId> {
+        self.members.get(id).map(|m| NodeId(m.node.0))
     }
 }

@@ -11,7 +11,7 @@ use super::partition::Here;
 use super::protocol::{GroupMsg, JoinReq, JoinResult, JoinedMember, Msg};
 use super::{Fx, KTimer};
 use crate::sim::{Dur, NodeId, NodeRng};
-use crate::trace::{ErrorCode, GroupEvent, GroupRef, LeaveReason, NodeRef, RecordKind};
+use crate::trace::{ErrorCode, GroupEvent, GroupRef, LeaveReason, RecordKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Coordinator timers (they carry the round or heartbeat count they were set for).
@@ -236,7 +236,7 @@ impl GroupCoordinator {
             let m = group.members.remove(&id).expect("listed");
             let ev = GroupEvent::MemberRemoved {
                 group: g,
-                consumer: NodeRef(m.node.0),
+                consumer: NodeId(m.node.0),
                 reason: LeaveReason::RebalanceTimeout,
             };
             fx.record(RecordKind::Group(ev));
@@ -420,7 +420,7 @@ impl GroupCoordinator {
     fn remove(&mut self, h: &Here, g: GroupRef, member_id: &str, reason: LeaveReason, fx: &mut Fx) {
         let Some(group) = self.groups.get_mut(&g) else { return };
         let Some(m) = group.members.remove(member_id) else { return };
-        fx.record(RecordKind::Group(GroupEvent::MemberRemoved { group: g, consumer: NodeRef(m.node.0), reason }));
+        fx.record(RecordKind::Group(GroupEvent::MemberRemoved { group: g, consumer: NodeId(m.node.0), reason }));
         match group.state {
             GroupState::Stable | GroupState::CompletingRebalance => self.prepare_rebalance(h, g, fx),
             GroupState::PreparingRebalance | GroupState::Empty | GroupState::Dead => {}

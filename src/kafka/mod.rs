@@ -31,7 +31,8 @@ pub mod zookeeper;
 pub use config::{ClusterCfg, TopicCfg};
 pub use protocol::{Acks, Msg, PartitionState};
 
-use crate::sim::{Effects, NodeId, NodeRng, SimTime};
+pub use crate::sim::Ctx;
+use crate::sim::{Effects, NodeId};
 use crate::trace::{BrokerId, RecordKind};
 
 /// What a Kafka handler may ask of the loop.
@@ -45,15 +46,6 @@ pub fn broker_node(b: BrokerId) -> NodeId {
     NodeId(b.0)
 }
 
-/// What every handler gets besides its input: the time and its own random stream.
-pub struct Ctx<'a> {
-    /// Now.
-    pub now: SimTime,
-    /// This node's id.
-    pub me: NodeId,
-    /// This node's random stream.
-    pub rng: &'a mut NodeRng,
-}
 
 /// Timers of every Kafka node kind.
 #[derive(Clone, Debug)]

@@ -11,7 +11,7 @@ use super::protocol::{Acks, GroupMsg, Msg, ProduceReq, ProducedRecord};
 use super::replica_manager::ReplicaManager;
 use super::{Fx, broker_node};
 use crate::sim::NodeId;
-use crate::trace::{ErrorCode, GroupEvent, GroupRef, MsgId, NodeRef, RecordKind, Tp};
+use crate::trace::{ErrorCode, GroupEvent, GroupRef, MsgId, RecordKind, Tp};
 use std::collections::BTreeMap;
 
 /// offsets.commit.timeout.ms.
@@ -27,7 +27,7 @@ pub struct PendingCommit {
     /// The group.
     pub group: GroupRef,
     /// The committing member's node.
-    pub consumer: NodeRef,
+    pub consumer: NodeId,
     /// What to commit.
     pub offsets: Vec<(Tp, u64)>,
 }
@@ -68,7 +68,7 @@ impl GroupCoordinator {
             fx.send(from, Msg::Group(GroupMsg::CommitResp { req, error: Some(e) }));
             return;
         }
-        let consumer = group.member_of(from).and_then(|id| group.node_ref(id)).unwrap_or(NodeRef(from.0));
+        let consumer = group.member_of(from).and_then(|id| group.node_ref(id)).unwrap_or(NodeId(from.0));
         self.touch(g, member_id, fx);
         let records = offsets
             .iter()

@@ -4,11 +4,12 @@
 //! retries retriable errors with exponential backoff until `delivery_timeout`, and with
 //! idempotence stamps batches with (producer id, sequence) so retries are not appended twice.
 
+use crate::sim::NodeId;
 use super::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_hash};
 use super::protocol::{Acks, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
 use super::{Ctx, Fx, KTimer, broker_node};
 use crate::sim::{Dur, NodeRng, SimTime};
-use crate::trace::{BrokerId, ErrorCode, KeyId, MsgId, NodeRef, PartitionReason, RecordKind, TopicId, Tp};
+use crate::trace::{BrokerId, ErrorCode, KeyId, MsgId, PartitionReason, RecordKind, TopicId, Tp};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -201,8 +202,8 @@ impl Producer {
         fx.timer(Dur::ms(100), KTimer::Producer(ProducerTimer::Housekeeping));
     }
 
-    fn me(&self, ctx: &Ctx) -> NodeRef {
-        NodeRef(ctx.me.0)
+    fn me(&self, ctx: &Ctx) -> NodeId {
+        NodeId(ctx.me.0)
     }
 
     fn request_metadata(&mut self, fx: &mut Fx) {

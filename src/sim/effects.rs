@@ -1,7 +1,7 @@
-//! What a node handler may ask for. Handlers compute; the world's loop applies: it sends
+//! What a node handler gets (`Ctx`) and may ask for (`Effects`). Handlers compute; the world's loop applies: it sends
 //! the messages through the network, schedules the timers and stamps the trace records.
 
-use super::{Dur, NodeId};
+use super::{Dur, NodeId, NodeRng, SimTime};
 
 /// The outputs of one handler call, collected and applied by the loop.
 #[derive(Clone, Debug)]
@@ -40,4 +40,14 @@ impl<M, T, R> Effects<M, T, R> {
         self.timers.clear();
         self.records.clear();
     }
+}
+
+/// What every handler gets besides its input: the time and its own random stream.
+pub struct Ctx<'a> {
+    /// Now.
+    pub now: SimTime,
+    /// This node's id.
+    pub me: NodeId,
+    /// This node's random stream.
+    pub rng: &'a mut NodeRng,
 }

@@ -7,7 +7,7 @@ pub mod queue;
 pub mod rng;
 pub mod time;
 
-pub use effects::Effects;
+pub use effects::{Ctx, Effects};
 pub use net::{Cut, Latency, LinkConfig, Network};
 pub use queue::EventQueue;
 pub use rng::NodeRng;

@@ -1,8 +1,9 @@
 //! Trace records of the RabbitMQ model: routing, queueing, push delivery, acks, nacks,
 //! dead-lettering, returns and expiry. `RecordKind::Amqp` wraps them.
 
-use super::{MsgId, Names, NodeRef};
-use crate::amqp::DeathReason;
+use crate::sim::NodeId;
+use super::{MsgId, Names};
+use super::vocab::DeathReason;
 use serde_json::{Map, Value, json};
 
 /// A queue, by index in the scenario's queue list.
@@ -14,7 +15,7 @@ pub struct QueueRef(pub u16);
 pub enum AmqpEvent {
     /// A published message was routed (to no queue: `queues` empty).
     Route {
-        publisher: NodeRef,
+        publisher: NodeId,
         value: MsgId,
         exchange: String,
         routing_key: String,
@@ -22,28 +23,28 @@ pub enum AmqpEvent {
         alternate: bool,
     },
     /// A `mandatory` message no queue took went back to its publisher (basic.return).
-    Return { publisher: NodeRef, value: MsgId },
+    Return { publisher: NodeId, value: MsgId },
     /// A message entered a queue.
     Enqueue { queue: QueueRef, value: MsgId, depth: u32 },
     /// A full queue refused a message (reject-publish).
     Refuse { queue: QueueRef, value: MsgId },
     /// A message was pushed to a consumer.
     /// A message was pushed to a consumer (with `auto_ack` it left the queue at once).
-    Deliver { queue: QueueRef, consumer: NodeRef, value: MsgId, redelivered: bool, auto_ack: bool },
+    Deliver { queue: QueueRef, consumer: NodeId, value: MsgId, redelivered: bool, auto_ack: bool },
     /// The consumer acknowledged it.
-    Ack { queue: QueueRef, consumer: NodeRef, value: MsgId },
+    Ack { queue: QueueRef, consumer: NodeId, value: MsgId },
     /// The consumer nacked or rejected it.
-    Nack { queue: QueueRef, consumer: NodeRef, value: MsgId, requeue: bool },
+    Nack { queue: QueueRef, consumer: NodeId, value: MsgId, requeue: bool },
     /// Its TTL ran out at the head of the queue.
     Expire { queue: QueueRef, value: MsgId },
     /// It was dead-lettered: through `exchange` to `to`, or dropped (no DLX, or a cycle).
     DeadLetter { queue: QueueRef, value: MsgId, reason: DeathReason, exchange: Option<String>, to: Vec<QueueRef> },
     /// The consumer's application finished a message (ok) or failed on it.
-    Processed { consumer: NodeRef, queue: QueueRef, value: MsgId, ok: bool },
+    Processed { consumer: NodeId, queue: QueueRef, value: MsgId, ok: bool },
     /// A broker restart lost a queue's transient messages (or a non-durable queue's all).
     Lost { queue: QueueRef, count: u32 },
     /// A publisher confirm arrived: ack, or nack (a queue refused it).
-    Confirm { publisher: NodeRef, value: MsgId, ack: bool },
+    Confirm { publisher: NodeId, value: MsgId, ack: bool },
 }
 
 impl AmqpEvent {
@@ -107,7 +108,7 @@ fn qs(n: &Names, v: &[QueueRef]) -> Vec<String> {
 
 /// The record's fields as JSON.
 pub fn json_fields(e: &AmqpEvent, n: &Names, m: &mut Map<String, Value>) {
-    let node = |r: &NodeRef| json!(n.node(r.0));
+    let node = |r: &NodeId| json!(n.node(r.0));
     let mut put = |k: &str, v: Value| {
         m.insert(k.to_string(), v);
     };
@@ -173,7 +174,7 @@ pub fn json_fields(e: &AmqpEvent, n: &Names, m: &mut Map<String, Value>) {
 
 /// The record as a sentence.
 pub fn describe(e: &AmqpEvent, n: &Names) -> String {
-    let node = |r: &NodeRef| n.node(r.0).to_string();
+    let node = |r: &NodeId| n.node(r.0).to_string();
     match e {
         AmqpEvent::Route { publisher, value, exchange, routing_key, queues, alternate } => {
             let x =

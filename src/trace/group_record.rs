@@ -2,9 +2,9 @@
 //! commits, retries through retry topics, dead-lettering and re-drive. Kept apart from
 //! the data-path records so each file stays small; `RecordKind::Group` wraps them.
 
-use super::{ErrorCode, MsgId, Names, NodeRef, Tp};
-use crate::kafka::assignor::Strategy;
-use crate::kafka::group::GroupState;
+use crate::sim::NodeId;
+use super::{ErrorCode, MsgId, Names, Tp};
+use super::vocab::{GroupState, Strategy};
 use serde_json::{Map, Value, json};
 
 /// A consumer group, by index in the scenario's group list.
@@ -42,27 +42,27 @@ pub enum GroupEvent {
     /// The coordinator moved the group to a new state.
     State { group: GroupRef, state: GroupState, generation: u32 },
     /// The join phase ended: a new generation with these members.
-    Rebalance { group: GroupRef, generation: u32, members: u32, leader: NodeRef, protocol: Strategy },
+    Rebalance { group: GroupRef, generation: u32, members: u32, leader: NodeId, protocol: Strategy },
     /// A member received its partitions for a generation.
-    Assignment { group: GroupRef, generation: u32, consumer: NodeRef, partitions: Vec<Tp> },
+    Assignment { group: GroupRef, generation: u32, consumer: NodeId, partitions: Vec<Tp> },
     /// A member gave partitions up (eager: all before rejoining; cooperative: the moved ones).
-    Revoke { group: GroupRef, consumer: NodeRef, partitions: Vec<Tp> },
+    Revoke { group: GroupRef, consumer: NodeId, partitions: Vec<Tp> },
     /// The coordinator removed a member.
-    MemberRemoved { group: GroupRef, consumer: NodeRef, reason: LeaveReason },
+    MemberRemoved { group: GroupRef, consumer: NodeId, reason: LeaveReason },
     /// An offset commit is stored (replicated in __consumer_offsets).
-    Commit { group: GroupRef, consumer: NodeRef, tp: Tp, offset: u64 },
+    Commit { group: GroupRef, consumer: NodeId, tp: Tp, offset: u64 },
     /// A commit was refused (the client's CommitFailedException).
-    CommitFailed { group: GroupRef, consumer: NodeRef, error: ErrorCode },
+    CommitFailed { group: GroupRef, consumer: NodeId, error: ErrorCode },
     /// A failed record was published to a retry topic (non-blocking retry).
-    RetryPublish { consumer: NodeRef, value: MsgId, from: Tp, offset: u64, to: Tp, attempt: u32 },
+    RetryPublish { consumer: NodeId, value: MsgId, from: Tp, offset: u64, to: Tp, attempt: u32 },
     /// A record that used up its attempts was published to the dead-letter topic.
-    DeadLetter { consumer: NodeRef, value: MsgId, from: Tp, offset: u64, to: Tp, attempts: u32, reason: FailKind },
+    DeadLetter { consumer: NodeId, value: MsgId, from: Tp, offset: u64, to: Tp, attempts: u32, reason: FailKind },
     /// The re-drive process published a dead-lettered record back to its topic.
-    Redrive { consumer: NodeRef, value: MsgId, from: Tp, to: Tp, fixed: bool },
+    Redrive { consumer: NodeId, value: MsgId, from: Tp, to: Tp, fixed: bool },
     /// A consumer's application did not poll within max.poll.interval.ms.
-    PollTimeout { consumer: NodeRef },
+    PollTimeout { consumer: NodeId },
     /// A member's lag per owned partition (HW it last saw minus its position), every 5 s.
-    Lag { group: GroupRef, consumer: NodeRef, partitions: Vec<(Tp, u64)> },
+    Lag { group: GroupRef, consumer: NodeId, partitions: Vec<(Tp, u64)> },
 }
 
 impl GroupEvent {
@@ -121,7 +121,7 @@ fn snake<T: std::fmt::Debug>(v: T) -> String {
 
 /// The record's fields as JSON (after t_us, seq, kind).
 pub fn json_fields(e: &GroupEvent, n: &Names, m: &mut Map<String, Value>) {
-    let node = |r: &NodeRef| json!(n.node(r.0));
+    let node = |r: &NodeId| json!(n.node(r.0));
     let mut put = |k: &str, v: Value| {
         m.insert(k.to_string(), v);
     };
@@ -209,7 +209,7 @@ pub fn json_fields(e: &GroupEvent, n: &Names, m: &mut Map<String, Value>) {
 
 /// The record as a sentence for the event log.
 pub fn describe(e: &GroupEvent, n: &Names) -> String {
-    let node = |r: &NodeRef| n.node(r.0).to_string();
+    let node = |r: &NodeId| n.node(r.0).to_string();
     match e {
         GroupEvent::Coordinator { group, broker, partition, offsets } => format!(
             "broker-{broker} is now coordinator of group {} (it leads __consumer_offsets-{partition}); loaded {offsets} committed offsets",

@@ -9,12 +9,14 @@ pub mod group_record;
 pub mod jsonl;
 pub mod record;
 pub mod text;
+pub mod vocab;
 
 pub use amqp_record::{AmqpEvent, QueueRef};
 pub use digest::{Digest, StableHasher};
 pub use group_record::{FailKind, GroupEvent, GroupRef, LeaveReason};
+pub use vocab::{DeathReason, GroupState, Strategy};
 pub use record::{
-    BrokerId, DownHow, Election, ErrorCode, KeyId, MsgId, NodeRef, PartitionReason, Record, RecordKind, TopicId, Tp,
+    BrokerId, DownHow, Election, ErrorCode, KeyId, MsgId, NodeId, PartitionReason, Record, RecordKind, TopicId, Tp,
 };
 
 use std::collections::VecDeque;

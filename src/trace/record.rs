@@ -1,6 +1,8 @@
 //! Trace record types (documented in docs/trace.md). Indices, not strings, so that a
 //! record is cheap to make and to hash; `jsonl` writes them with names.
 
+pub use crate::sim::NodeId;
+
 /// A topic, by index in the scenario's topic list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TopicId(pub u16);
@@ -40,10 +42,6 @@ impl MsgId {
         self.0 as u32
     }
 }
-
-/// A node by index (producers, consumers).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NodeRef(pub u32);
 
 /// Why a record went to its partition (the producer's partitioner decision).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -177,7 +175,7 @@ pub struct Record {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RecordKind {
     /// A producer created a record and chose its partition.
-    Produce { producer: NodeRef, value: MsgId, key: Option<KeyId>, tp: Tp, reason: PartitionReason },
+    Produce { producer: NodeId, value: MsgId, key: Option<KeyId>, tp: Tp, reason: PartitionReason },
     /// A leader appended a record to its log.
     Append { broker: BrokerId, tp: Tp, offset: u64, leader_epoch: u32, value: MsgId },
     /// An idempotent retry was recognised and not appended twice.
@@ -187,9 +185,9 @@ pub enum RecordKind {
     /// A leader's high watermark advanced.
     Hw { broker: BrokerId, tp: Tp, high_watermark: u64 },
     /// The producer got a successful response for a record.
-    Ack { producer: NodeRef, value: MsgId, tp: Tp, offset: u64 },
+    Ack { producer: NodeId, value: MsgId, tp: Tp, offset: u64 },
     /// A produce attempt failed; `retrying` tells whether it will be sent again.
-    ProduceError { producer: NodeRef, value: MsgId, tp: Tp, error: ErrorCode, retrying: bool },
+    ProduceError { producer: NodeId, value: MsgId, tp: Tp, error: ErrorCode, retrying: bool },
     /// The ISR of a partition changed.
     Isr { tp: Tp, isr: Vec<BrokerId>, leader_epoch: u32 },
     /// The controller chose a leader (or none: offline).
@@ -209,19 +207,19 @@ pub enum RecordKind {
     /// ZooKeeper went down or came back.
     ZooKeeper { up: bool },
     /// A consumer received a fetch response with records.
-    Fetch { consumer: NodeRef, tp: Tp, offset: u64, records: u32 },
+    Fetch { consumer: NodeId, tp: Tp, offset: u64, records: u32 },
     /// A record was handed to the consumer's application.
-    Deliver { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId },
+    Deliver { consumer: NodeId, tp: Tp, offset: u64, value: MsgId },
     /// The application finished processing a record.
-    ProcessOk { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId },
+    ProcessOk { consumer: NodeId, tp: Tp, offset: u64, value: MsgId },
     /// Processing a record failed (a poison pill); `attempt` counts from 1.
-    ProcessFail { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId, attempt: u32 },
+    ProcessFail { consumer: NodeId, tp: Tp, offset: u64, value: MsgId, attempt: u32 },
     /// The consumer gave up on a record after its retries and skipped it.
-    ProcessSkip { consumer: NodeRef, tp: Tp, offset: u64, value: MsgId, attempts: u32 },
+    ProcessSkip { consumer: NodeId, tp: Tp, offset: u64, value: MsgId, attempts: u32 },
     /// A consumer's position was reset (offset out of range).
-    OffsetReset { consumer: NodeRef, tp: Tp, from: u64, to: u64 },
+    OffsetReset { consumer: NodeId, tp: Tp, from: u64, to: u64 },
     /// A consumer or producer crashed or restarted.
-    ClientState { node: NodeRef, up: bool },
+    ClientState { node: NodeId, up: bool },
     /// An input was applied: a scheduled fault or an action from the app.
     Input { what: String },
     /// Consumer groups and failure handling.

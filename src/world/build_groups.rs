@@ -9,7 +9,7 @@ use crate::kafka::retry::{FailurePolicy, RedriveCfg};
 use crate::scenario::derive::retry_topic;
 use crate::scenario::{Action, CommitSpec, GroupSpec, MemberSpec, OnFailureSpec, RedriveSpec, Scenario};
 use crate::sim::{Dur, NodeId, NodeRng};
-use crate::trace::{GroupRef, KeyId, NodeRef, RecordKind, TopicId, Tp};
+use crate::trace::{GroupRef, KeyId, RecordKind, TopicId, Tp};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -162,7 +162,7 @@ impl Simulation {
             }
         });
         self.fx.clear();
-        self.fx.record(RecordKind::ClientState { node: NodeRef(node.0), up: true });
+        self.fx.record(RecordKind::ClientState { node: NodeId(node.0), up: true });
         self.apply_effects(node);
         name
     }

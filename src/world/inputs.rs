@@ -4,7 +4,7 @@
 use super::{Liveness, Node, Simulation};
 use crate::scenario::Action;
 use crate::sim::NodeId;
-use crate::trace::{BrokerId, DownHow, NodeRef, RecordKind};
+use crate::trace::{BrokerId, DownHow, RecordKind};
 
 impl Simulation {
     /// The node id for a scenario node name ("broker-2", "zookeeper", a client name).
@@ -97,7 +97,7 @@ impl Simulation {
                     self.incarnation[id.0 as usize] += 1;
                     self.took_down(id);
                     self.fx.clear();
-                    self.fx.record(RecordKind::ClientState { node: NodeRef(id.0), up: false });
+                    self.fx.record(RecordKind::ClientState { node: NodeId(id.0), up: false });
                     self.apply_effects(id);
                 }
             }
@@ -225,7 +225,7 @@ impl Simulation {
         });
         if client {
             self.fx.clear();
-            self.fx.record(RecordKind::ClientState { node: NodeRef(node.0), up: true });
+            self.fx.record(RecordKind::ClientState { node: NodeId(node.0), up: true });
             self.apply_effects(node);
         }
     }
