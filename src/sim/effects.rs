@@ -1,7 +1,8 @@
 //! What a node handler gets (`Ctx`) and may ask for (`Effects`). Handlers compute; the world's loop applies: it sends
 //! the messages through the network, schedules the timers and stamps the trace records.
 
-use super::{Dur, NodeId, NodeRng, SimTime};
+use super::node::NodeId;
+use super::{Dur, NodeRng, SimTime};
 
 /// The outputs of one handler call, collected and applied by the loop.
 #[derive(Clone, Debug)]

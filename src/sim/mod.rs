@@ -3,16 +3,14 @@
 
 pub mod effects;
 pub mod net;
+pub mod node;
 pub mod queue;
 pub mod rng;
 pub mod time;
 
 pub use effects::{Ctx, Effects};
+pub use node::NodeId;
 pub use net::{Cut, Latency, LinkConfig, Network};
 pub use queue::EventQueue;
 pub use rng::NodeRng;
 pub use time::{Dur, SimTime};
-
-/// Index of a node (ZooKeeper, broker, producer, consumer) in the simulation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub struct NodeId(pub u32);

@@ -2,7 +2,8 @@
 //! sets. Links are FIFO per direction (as TCP connections are): a message never overtakes
 //! an earlier one on the same link, whatever latency it drew.
 
-use super::{Dur, NodeId, NodeRng, SimTime};
+use super::node::NodeId;
+use super::{Dur, NodeRng, SimTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
