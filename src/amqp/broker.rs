@@ -7,8 +7,7 @@
 use super::dead_letter::{is_cycle, record_death};
 use super::exchange::{Exchange, route};
 use super::queue::{Enqueued, Queue, QueueCfg};
-use super::{AmqpMsg, AmqpTimer, DeathReason, Message};
-use crate::kafka::{Ctx, Fx, KTimer, Msg};
+use super::{AmqpMsg, AmqpTimer, Ctx, DeathReason, Fx, Message};
 use crate::sim::{NodeId, SimTime};
 use crate::trace::{AmqpEvent, QueueRef, RecordKind};
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,7 +40,7 @@ fn rec(fx: &mut Fx, e: AmqpEvent) {
 }
 
 fn send(fx: &mut Fx, to: NodeId, m: AmqpMsg) {
-    fx.send(to, Msg::Amqp(m));
+    fx.send(to, m);
 }
 
 impl Rabbit {
@@ -120,6 +119,7 @@ impl Rabbit {
                 self.dispatch(ctx, &qn, fx);
             }
             AmqpMsg::Close => self.close(ctx, from, fx),
+            AmqpMsg::Unreachable { req: tag } => self.on_bounce(ctx, tag, fx),
             AmqpMsg::Confirm { .. }
             | AmqpMsg::Return { .. }
             | AmqpMsg::ConsumeOk { .. }
@@ -129,7 +129,7 @@ impl Rabbit {
     }
 
     /// A delivery bounced: the consumer's process is gone, so is its channel.
-    pub fn on_bounce(&mut self, ctx: &mut Ctx, tag: u64, fx: &mut Fx) {
+    fn on_bounce(&mut self, ctx: &mut Ctx, tag: u64, fx: &mut Fx) {
         let Some(qn) = self.tag_queue.get(&tag).cloned() else { return };
         let Some(node) = self.queues[&qn].unacked.get(&tag).map(|(n, _)| *n) else { return };
         self.close(ctx, node, fx);
@@ -278,7 +278,7 @@ impl Rabbit {
             && self.expire_at.get(qn).is_none_or(|&a| at < a || a <= ctx.now)
         {
             self.expire_at.insert(qn.to_string(), at);
-            fx.timer(at.since(ctx.now), KTimer::Amqp(AmqpTimer::Expire { queue: qn.to_string() }));
+            fx.timer(at.since(ctx.now), AmqpTimer::Expire { queue: qn.to_string() });
         }
     }
 

@@ -4,9 +4,7 @@
 //! requeue (dead-lettered if the queue has a DLX). With auto-ack a failed message is
 //! simply gone. It reconnects a second after losing the broker.
 
-use super::{AmqpMsg, AmqpTimer, Message};
-use crate::kafka::protocol::Traffic;
-use crate::kafka::{Ctx, Fx, KTimer, Msg};
+use super::{AmqpMsg, AmqpTimer, Ctx, Fx, Message};
 use crate::sim::{Dur, NodeId};
 use crate::trace::{AmqpEvent, QueueRef, RecordKind};
 use std::collections::VecDeque;
@@ -75,26 +73,26 @@ impl AmqpConsumer {
         let req = self.req;
         *self = AmqpConsumer::new(self.cfg.clone());
         self.req = req;
-        fx.timer(Dur(self.cfg.start.0.saturating_sub(ctx.now.0)), KTimer::Amqp(AmqpTimer::Connect));
+        fx.timer(Dur(self.cfg.start.0.saturating_sub(ctx.now.0)), AmqpTimer::Connect);
     }
 
     /// The process dies: its host closes the connection, so the broker requeues at once.
     pub fn stop(&mut self, fx: &mut Fx) {
-        fx.send(self.cfg.broker, Msg::Amqp(AmqpMsg::Close));
+        fx.send(self.cfg.broker, AmqpMsg::Close);
     }
 
     fn subscribe(&mut self, fx: &mut Fx) {
         self.req += 1;
         let c = &self.cfg;
         let m = AmqpMsg::Consume { req: self.req, queue: c.queue.clone(), prefetch: c.prefetch, auto_ack: c.auto_ack };
-        fx.send(c.broker, Msg::Amqp(m));
+        fx.send(c.broker, m);
     }
 
     fn reconnect_later(&mut self, fx: &mut Fx) {
         self.consuming = false;
         self.buffer.clear();
         self.processing = None;
-        fx.timer(Dur::secs(1), KTimer::Amqp(AmqpTimer::Connect));
+        fx.timer(Dur::secs(1), AmqpTimer::Connect);
     }
 
     fn pump(&mut self, fx: &mut Fx) {
@@ -102,7 +100,7 @@ impl AmqpConsumer {
             && let Some(d) = self.buffer.pop_front()
         {
             self.processing = Some(d);
-            fx.timer(self.cfg.process_time, KTimer::Amqp(AmqpTimer::ProcessDone));
+            fx.timer(self.cfg.process_time, AmqpTimer::ProcessDone);
         }
     }
 
@@ -120,19 +118,14 @@ impl AmqpConsumer {
                 (false, OnNack::Requeue) => AmqpMsg::Nack { tag, requeue: true },
                 (false, OnNack::Reject) => AmqpMsg::Nack { tag, requeue: false },
             };
-            fx.send(c.broker, Msg::Amqp(m));
+            fx.send(c.broker, m);
         }
         self.pump(fx);
     }
 
     /// Handles a message.
-    pub fn on_message(&mut self, m: Msg, fx: &mut Fx) {
-        let a = match m.traffic() {
-            Traffic::Amqp(a) => a,
-            Traffic::Bounce(_) => AmqpMsg::Reset,
-            Traffic::Kafka => return,
-        };
-        match a {
+    pub fn on_message(&mut self, m: AmqpMsg, fx: &mut Fx) {
+        match m {
             AmqpMsg::ConsumeOk { req, ok } if req == self.req => {
                 if ok {
                     self.consuming = true;
@@ -144,7 +137,8 @@ impl AmqpConsumer {
                 self.buffer.push_back((tag, *msg, redelivered));
                 self.pump(fx);
             }
-            AmqpMsg::Reset => self.reconnect_later(fx),
+            // The broker went down, or our request bounced off its closed port.
+            AmqpMsg::Reset | AmqpMsg::Unreachable { .. } => self.reconnect_later(fx),
             // Not addressed to consumers (or a stale answer).
             AmqpMsg::ConsumeOk { .. }
             | AmqpMsg::Publish { .. }

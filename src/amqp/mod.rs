@@ -11,10 +11,14 @@ pub mod exchange;
 pub mod publisher;
 pub mod queue;
 
-use crate::sim::Dur;
-use crate::trace::MsgId;
+use crate::sim::{Dur, Effects};
+use crate::trace::{MsgId, RecordKind};
 
+pub use crate::sim::Ctx;
 pub use crate::trace::DeathReason;
+
+/// What an AMQP handler may ask of the loop.
+pub type Fx = Effects<AmqpMsg, AmqpTimer, RecordKind>;
 
 /// One `x-death` entry: a (queue, reason) the message died in, and how often.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,6 +81,9 @@ pub enum AmqpMsg {
     Close,
     /// Broker → client: the connection was reset (the broker went down).
     Reset,
+    /// The network bounced a message of ours: the peer's process is down (connection
+    /// refused). The world makes it from the message's `request_id`.
+    Unreachable { req: u64 },
 }
 
 impl AmqpMsg {
@@ -92,7 +99,8 @@ impl AmqpMsg {
             | AmqpMsg::Ack { .. }
             | AmqpMsg::Nack { .. }
             | AmqpMsg::Close
-            | AmqpMsg::Reset => None,
+            | AmqpMsg::Reset
+            | AmqpMsg::Unreachable { .. } => None,
         }
     }
 }

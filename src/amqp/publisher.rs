@@ -4,9 +4,7 @@
 //! reconnect (at-least-once). Without confirms, what it sends while the broker is down is
 //! gone.
 
-use super::{AmqpMsg, AmqpTimer, Message};
-use crate::kafka::protocol::Traffic;
-use crate::kafka::{Ctx, Fx, KTimer, Msg};
+use super::{AmqpMsg, AmqpTimer, Ctx, Fx, Message};
 use crate::sim::{Dur, NodeId, SimTime};
 use crate::trace::{AmqpEvent, MsgId, RecordKind};
 use std::collections::BTreeMap;
@@ -70,12 +68,12 @@ impl Publisher {
         let created = self.created;
         *self = Publisher::new(self.cfg.clone());
         self.created = created;
-        fx.timer(Dur(self.cfg.start.0.saturating_sub(ctx.now.0)), KTimer::Amqp(AmqpTimer::Publish));
+        fx.timer(Dur(self.cfg.start.0.saturating_sub(ctx.now.0)), AmqpTimer::Publish);
     }
 
     fn send(&mut self, seq: Option<u64>, msg: Message, fx: &mut Fx) {
         let m = AmqpMsg::Publish { seq, msg: Box::new(msg), mandatory: self.cfg.mandatory };
-        fx.send(self.cfg.broker, Msg::Amqp(m));
+        fx.send(self.cfg.broker, m);
     }
 
     fn publish_next(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
@@ -108,17 +106,12 @@ impl Publisher {
         } else {
             self.send(None, msg, fx);
         }
-        fx.timer(c.interval, KTimer::Amqp(AmqpTimer::Publish));
+        fx.timer(c.interval, AmqpTimer::Publish);
     }
 
     /// Handles a message.
-    pub fn on_message(&mut self, ctx: &mut Ctx, m: Msg, fx: &mut Fx) {
-        let bounced = match m.traffic() {
-            Traffic::Amqp(a) => a,
-            Traffic::Bounce(_) => AmqpMsg::Reset,
-            Traffic::Kafka => return,
-        };
-        match bounced {
+    pub fn on_message(&mut self, ctx: &mut Ctx, m: AmqpMsg, fx: &mut Fx) {
+        match m {
             AmqpMsg::Confirm { seq, ack } => {
                 if let Some(msg) = self.unconfirmed.remove(&seq)
                     && !ack
@@ -127,10 +120,11 @@ impl Publisher {
                     fx.record(RecordKind::Amqp(ev));
                 }
             }
-            AmqpMsg::Reset => {
+            // The broker went down, or our publish bounced off its closed port.
+            AmqpMsg::Reset | AmqpMsg::Unreachable { .. } => {
                 if self.connected {
                     self.connected = false;
-                    fx.timer(Dur::secs(1), KTimer::Amqp(AmqpTimer::Connect));
+                    fx.timer(Dur::secs(1), AmqpTimer::Connect);
                 }
             }
             // Not addressed to publishers.

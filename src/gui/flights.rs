@@ -11,7 +11,7 @@ use crate::kafka::Msg;
 use crate::kafka::protocol::FetchResult;
 use crate::sim::{NodeId, SimTime};
 use crate::trace::{MsgId, Tp};
-use crate::world::Simulation;
+use crate::world::{Msg as WireMsg, Simulation};
 use bevy_egui::egui::Color32;
 use std::collections::BTreeMap;
 
@@ -184,7 +184,11 @@ impl Flights {
 }
 
 /// The look of `msg` on its way to `to`.
-pub fn look(sim: &Simulation, to: NodeId, msg: &Msg) -> Look {
+pub fn look(sim: &Simulation, to: NodeId, msg: &WireMsg) -> Look {
+    let msg: &Msg = match msg {
+        WireMsg::Kafka(m) => m,
+        WireMsg::Amqp(a) => return amqp_look(sim, a),
+    };
     let to_broker = to.0 >= 1 && to.0 <= sim.cluster().brokers;
     let l = |color, radius, mark| Look { color, radius, mark, msg: None, tp: None, row: None };
     match msg {
@@ -221,7 +225,6 @@ pub fn look(sim: &Simulation, to: NodeId, msg: &Msg) -> Look {
             crate::kafka::protocol::GroupMsg::Commit { .. } | crate::kafka::protocol::GroupMsg::CommitResp { .. },
         ) => l(COMMIT, 3.0, Mark::Disc),
         Msg::Group(_) => l(CONTROL, 2.5, Mark::Disc),
-        Msg::Amqp(a) => amqp_look(sim, a),
         Msg::MetadataReq { .. } | Msg::MetadataResp { .. } => l(DIM, 2.0, Mark::Disc),
         Msg::ZkHeartbeat { .. } => l(Color32::from_rgb(150, 120, 200), 2.0, Mark::Disc),
         Msg::AlterPartition { tp, .. } | Msg::AlterPartitionResp { tp, .. } => {
@@ -254,5 +257,6 @@ fn amqp_look(sim: &Simulation, a: &crate::amqp::AmqpMsg) -> Look {
         A::Ack { .. } | A::Confirm { ack: true, .. } => l(ACK, 3.0, Mark::Disc, None),
         A::Nack { .. } | A::Confirm { ack: false, .. } | A::Return { .. } => l(ERROR, 3.5, Mark::Disc, None),
         A::Consume { .. } | A::ConsumeOk { .. } | A::Close | A::Reset => l(CONTROL, 3.0, Mark::Disc, None),
+        A::Unreachable { .. } => l(ERROR, 3.0, Mark::Disc, None),
     }
 }

@@ -33,7 +33,8 @@ pub fn row_for(r: &Rabbit, m: &AmqpMsg) -> Option<usize> {
         | AmqpMsg::Ack { .. }
         | AmqpMsg::Nack { .. }
         | AmqpMsg::Close
-        | AmqpMsg::Reset => None,
+        | AmqpMsg::Reset
+        | AmqpMsg::Unreachable { .. } => None,
     }
 }
 

@@ -275,8 +275,7 @@ impl Broker {
             | Msg::ZkHeartbeat { .. }
             | Msg::ZkClose { .. }
             | Msg::ZkTryController { .. }
-            | Msg::ZkWrite { .. }
-            | Msg::Amqp(_) => {}
+            | Msg::ZkWrite { .. } => {}
             Msg::ZkWriteResult { op, ok } => {
                 if let Some(cs) = &mut self.controller_state {
                     cs.on_write_result(self.id, op, ok, fx);

@@ -6,12 +6,12 @@
 //! client). Its partitions come from the scenario (no group) or from its group
 //! (`group_member`); failures are handled in `retry`.
 
-use crate::sim::NodeId;
 use super::group_member::Membership;
 use super::log::LogEntry;
 use super::protocol::{FetchReq, FetchResult, Msg};
 use super::retry::{FailurePolicy, Publish};
 use super::{Ctx, Fx, KTimer, broker_node};
+use crate::sim::NodeId;
 use crate::sim::{Dur, SimTime};
 use crate::trace::{BrokerId, ErrorCode, GroupRef, KeyId, RecordKind, TopicId, Tp};
 use std::collections::{BTreeMap, VecDeque};
@@ -458,8 +458,7 @@ impl Consumer {
             | Msg::ZkWriteResult { .. }
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
-            | Msg::AlterPartitionResp { .. }
-            | Msg::Amqp(_) => {}
+            | Msg::AlterPartitionResp { .. } => {}
         }
     }
 

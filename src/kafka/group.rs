@@ -11,8 +11,8 @@
 //! - `Dead`: the coordinator moved away (the group is unloaded). Terminal.
 
 use super::assignor::Strategy;
-pub use crate::trace::GroupState;
 use crate::sim::{Dur, NodeId};
+pub use crate::trace::GroupState;
 use crate::trace::Tp;
 use std::collections::{BTreeMap, BTreeSet};
 

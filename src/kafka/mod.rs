@@ -46,7 +46,6 @@ pub fn broker_node(b: BrokerId) -> NodeId {
     NodeId(b.0)
 }
 
-
 /// Timers of every Kafka node kind.
 #[derive(Clone, Debug)]
 pub enum KTimer {
@@ -58,6 +57,4 @@ pub enum KTimer {
     Producer(producer::ProducerTimer),
     /// Consumer timers.
     Consumer(consumer::ConsumerTimer),
-    /// RabbitMQ-model timers.
-    Amqp(crate::amqp::AmqpTimer),
 }

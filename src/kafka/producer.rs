@@ -4,10 +4,10 @@
 //! retries retriable errors with exponential backoff until `delivery_timeout`, and with
 //! idempotence stamps batches with (producer id, sequence) so retries are not appended twice.
 
-use crate::sim::NodeId;
 use super::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_hash};
 use super::protocol::{Acks, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
 use super::{Ctx, Fx, KTimer, broker_node};
+use crate::sim::NodeId;
 use crate::sim::{Dur, NodeRng, SimTime};
 use crate::trace::{BrokerId, ErrorCode, KeyId, MsgId, PartitionReason, RecordKind, TopicId, Tp};
 use std::collections::{BTreeMap, VecDeque};
@@ -461,8 +461,7 @@ impl Producer {
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
             | Msg::AlterPartitionResp { .. }
-            | Msg::Group(_)
-            | Msg::Amqp(_) => {}
+            | Msg::Group(_) => {}
         }
     }
 

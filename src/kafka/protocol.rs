@@ -272,18 +272,6 @@ pub enum Msg {
     AlterPartitionResp { tp: Tp, result: Result<PartitionState, ErrorCode> },
     /// Consumer-group traffic.
     Group(GroupMsg),
-    /// RabbitMQ (AMQP 0-9-1) traffic: the same engine carries both models.
-    Amqp(crate::amqp::AmqpMsg),
-}
-
-/// A message as an AMQP node sees it.
-pub enum Traffic {
-    /// AMQP.
-    Amqp(crate::amqp::AmqpMsg),
-    /// A request of ours bounced (the peer's process is down).
-    Bounce(Option<u64>),
-    /// Kafka traffic: not for AMQP nodes.
-    Kafka,
 }
 
 /// What the new controller reads from ZooKeeper.
@@ -296,33 +284,6 @@ pub struct ControllerInit {
 }
 
 impl Msg {
-    /// Sorts a message for an AMQP node.
-    pub fn traffic(self) -> Traffic {
-        match self {
-            Msg::Amqp(a) => Traffic::Amqp(a),
-            Msg::Unreachable { req } => Traffic::Bounce(req),
-            Msg::MetadataReq { .. }
-            | Msg::MetadataResp { .. }
-            | Msg::Produce(_)
-            | Msg::ProduceResp { .. }
-            | Msg::Fetch(_)
-            | Msg::FetchResp(_)
-            | Msg::ZkHeartbeat { .. }
-            | Msg::ZkClose { .. }
-            | Msg::ZkTryController { .. }
-            | Msg::ZkController { .. }
-            | Msg::ZkBrokersChanged { .. }
-            | Msg::ZkControllerGone
-            | Msg::ZkPartitionsAdded { .. }
-            | Msg::ZkWrite { .. }
-            | Msg::ZkWriteResult { .. }
-            | Msg::LeaderAndIsr { .. }
-            | Msg::AlterPartition { .. }
-            | Msg::AlterPartitionResp { .. }
-            | Msg::Group(_) => Traffic::Kafka,
-        }
-    }
-
     /// The correlation id of a request, so a bounced request can be matched.
     pub fn request_id(&self) -> Option<u64> {
         match self {
@@ -330,7 +291,6 @@ impl Msg {
             Msg::Produce(p) => Some(p.req),
             Msg::Fetch(f) => Some(f.req),
             Msg::Group(g) => g.request_id(),
-            Msg::Amqp(a) => a.request_id(),
             Msg::MetadataResp { .. }
             | Msg::ProduceResp { .. }
             | Msg::FetchResp(_)

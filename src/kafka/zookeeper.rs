@@ -146,8 +146,7 @@ impl ZooKeeper {
             | Msg::LeaderAndIsr { .. }
             | Msg::AlterPartition { .. }
             | Msg::AlterPartitionResp { .. }
-            | Msg::Group(_)
-            | Msg::Amqp(_) => {}
+            | Msg::Group(_) => {}
         }
     }
 

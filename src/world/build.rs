@@ -2,6 +2,7 @@
 //! placement, the initial (healthy, already running) cluster, clients, scheduled inputs.
 
 use super::Story;
+use super::wire::Fx;
 use super::{Event, Liveness, Node, Simulation};
 use crate::check::stats::Stats;
 use crate::kafka::broker::Broker;
@@ -9,7 +10,7 @@ use crate::kafka::consumer::{Consumer, ConsumerCfg};
 use crate::kafka::placement::assign_replicas;
 use crate::kafka::producer::{Keys, Producer, ProducerCfg};
 use crate::kafka::zookeeper::ZooKeeper;
-use crate::kafka::{ClusterCfg, Ctx, Fx, PartitionState, TopicCfg};
+use crate::kafka::{ClusterCfg, Ctx, PartitionState, TopicCfg};
 use crate::scenario::{ControllerSpec, Expectation, KeySpec, Rate, Scenario};
 use crate::sim::{Dur, EventQueue, Network, NodeId, NodeRng, SimTime};
 use crate::trace::{BrokerId, KeyId, Names, TopicId, Tp, TraceLog};
@@ -290,7 +291,7 @@ impl Simulation {
             let node = NodeId(i as u32);
             self.fx.clear();
             let mut ctx = Ctx { now: self.now, me: node, rng: &mut self.rngs[i] };
-            let fx = &mut self.fx;
+            let (fx, afx) = (&mut self.fx.kafka, &mut self.fx.amqp);
             match &mut self.nodes[i] {
                 Node::ZooKeeper(z) => {
                     for b in 1..=self.cfg.brokers {
@@ -307,8 +308,8 @@ impl Simulation {
                 Node::Producer(p) => p.start(&mut ctx, fx),
                 Node::Consumer(c) => c.start(&mut ctx, fx),
                 Node::Rabbit(_) => {}
-                Node::Publisher(p) => p.start(&mut ctx, fx),
-                Node::AmqpConsumer(c) => c.start(&mut ctx, fx),
+                Node::Publisher(p) => p.start(&mut ctx, afx),
+                Node::AmqpConsumer(c) => c.start(&mut ctx, afx),
             }
             self.apply_effects(node);
         }

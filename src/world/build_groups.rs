@@ -158,7 +158,7 @@ impl Simulation {
         self.stats.add_consumer(node.0, Some(GroupRef(gi as u16)));
         self.dispatch(node, |n, ctx, fx| {
             if let Node::Consumer(c) = n {
-                c.start(ctx, fx)
+                c.start(ctx, &mut fx.kafka)
             }
         });
         self.fx.clear();

@@ -43,7 +43,7 @@ impl Simulation {
                     self.note_zk(true);
                     self.dispatch(NodeId(0), |n, ctx, fx| {
                         if let Node::ZooKeeper(z) = n {
-                            z.restart(ctx.now, fx)
+                            z.restart(ctx.now, &mut fx.kafka)
                         }
                     });
                 }
@@ -60,7 +60,7 @@ impl Simulation {
                 {
                     self.dispatch(id, |n, ctx, fx| {
                         if let Node::Consumer(c) = n {
-                            c.set_paused(pause, ctx, fx)
+                            c.set_paused(pause, ctx, &mut fx.kafka)
                         }
                     });
                 }
@@ -71,7 +71,7 @@ impl Simulation {
                 {
                     self.dispatch(id, |n, _, fx| {
                         if let Node::Rabbit(r) = n {
-                            r.stop(fx)
+                            r.stop(&mut fx.amqp)
                         }
                     });
                     self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
@@ -90,7 +90,7 @@ impl Simulation {
                     // The host closes a dead AMQP consumer's connection: the broker requeues.
                     self.dispatch(id, |n, _, fx| {
                         if let Node::AmqpConsumer(c) = n {
-                            c.stop(fx)
+                            c.stop(&mut fx.amqp)
                         }
                     });
                     self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
@@ -180,7 +180,7 @@ impl Simulation {
         }
         self.dispatch(NodeId(0), |n, _, fx| {
             if let Node::ZooKeeper(z) = n {
-                z.add_partitions(added, fx)
+                z.add_partitions(added, &mut fx.kafka)
             }
         });
     }
@@ -197,7 +197,7 @@ impl Simulation {
         // Effects of the shutdown (a clean one closes the session) go out first.
         self.dispatch(node, |n, _, fx| {
             if let Node::Broker(br) = n {
-                br.stop(how, fx)
+                br.stop(how, &mut fx.kafka)
             }
         });
         self.live[node.0 as usize] = Liveness::Down(how);
@@ -215,13 +215,13 @@ impl Simulation {
         let client =
             matches!(self.nodes[i], Node::Producer(_) | Node::Consumer(_) | Node::Publisher(_) | Node::AmqpConsumer(_));
         self.dispatch(node, |n, ctx, fx| match n {
-            Node::Broker(b) => b.start(ctx, None, fx),
-            Node::Producer(p) => p.start(ctx, fx),
-            Node::Consumer(c) => c.start(ctx, fx),
-            Node::ZooKeeper(z) => z.restart(ctx.now, fx),
+            Node::Broker(b) => b.start(ctx, None, &mut fx.kafka),
+            Node::Producer(p) => p.start(ctx, &mut fx.kafka),
+            Node::Consumer(c) => c.start(ctx, &mut fx.kafka),
+            Node::ZooKeeper(z) => z.restart(ctx.now, &mut fx.kafka),
             Node::Rabbit(_) => {}
-            Node::Publisher(p) => p.start(ctx, fx),
-            Node::AmqpConsumer(c) => c.start(ctx, fx),
+            Node::Publisher(p) => p.start(ctx, &mut fx.amqp),
+            Node::AmqpConsumer(c) => c.start(ctx, &mut fx.amqp),
         });
         if client {
             self.fx.clear();

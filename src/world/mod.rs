@@ -5,25 +5,29 @@
 mod build;
 pub mod build_amqp;
 mod build_groups;
+mod dispatch;
 mod inputs;
 mod narrate;
 mod roles;
 pub mod view;
+mod wire;
 
 pub use inputs::describe as describe_input;
 pub use narrate::Story;
+pub use wire::{Event, Msg, Timer};
 
 use crate::check::invariants::{Invariants, Violation};
 use crate::check::stats::Stats;
+use crate::kafka::ClusterCfg;
 use crate::kafka::broker::Broker;
 use crate::kafka::consumer::Consumer;
 use crate::kafka::producer::Producer;
 use crate::kafka::zookeeper::ZooKeeper;
-use crate::kafka::{ClusterCfg, Ctx, Fx, KTimer, Msg};
 use crate::scenario::{Action, FaultSpec, Scenario};
 use crate::sim::{Dur, EventQueue, Network, NodeId, NodeRng, SimTime};
 use crate::trace::{DownHow, Names, TraceLog};
 use std::sync::Arc;
+use wire::Fx;
 
 /// A node of the simulation.
 #[derive(Clone, Debug)]
@@ -42,17 +46,6 @@ pub enum Node {
     Publisher(crate::amqp::publisher::Publisher),
     /// An AMQP consumer.
     AmqpConsumer(crate::amqp::consumer::AmqpConsumer),
-}
-
-/// A scheduled event.
-#[derive(Clone, Debug)]
-pub enum Event {
-    /// A message arrives.
-    Deliver { from: NodeId, to: NodeId, sent_at: SimTime, msg: Msg },
-    /// A node's timer fires (ignored if the node restarted since: `incarnation`).
-    Timer { node: NodeId, incarnation: u32, timer: KTimer },
-    /// A fault or other input is applied.
-    Input(Action),
 }
 
 /// Whether a node runs, and how it went down.
@@ -137,7 +130,7 @@ impl Simulation {
             Event::Deliver { from, to, msg, .. } => self.deliver(from, to, msg),
             Event::Timer { node, incarnation, timer } => {
                 if self.live[node.0 as usize] == Liveness::Up && self.incarnation[node.0 as usize] == incarnation {
-                    self.dispatch(node, |n, ctx, fx| n.on_timer(ctx, timer, fx));
+                    self.on_timer(node, timer);
                 }
             }
             Event::Input(a) => self.apply_input(a),
@@ -237,70 +230,6 @@ impl Simulation {
         Ok(())
     }
 
-    fn deliver(&mut self, from: NodeId, to: NodeId, msg: Msg) {
-        let i = to.0 as usize;
-        if self.net.is_cut(from, to) {
-            self.dropped += 1;
-            return;
-        }
-        match self.live[i] {
-            Liveness::Up => self.dispatch(to, |n, ctx, fx| n.on_message(ctx, from, msg, fx)),
-            Liveness::Down(DownHow::PowerLoss) => self.dropped += 1,
-            Liveness::Down(DownHow::Clean | DownHow::Crash) => {
-                // The host is up but nothing listens: the connection is refused.
-                if let Some(req) = msg.request_id() {
-                    self.fx.clear();
-                    self.fx.send(from, Msg::Unreachable { req: Some(req) });
-                    self.apply_effects(to);
-                }
-            }
-        }
-    }
-
-    /// Runs a handler on a node with its own context and applies the effects.
-    fn dispatch(&mut self, node: NodeId, f: impl FnOnce(&mut Node, &mut Ctx, &mut Fx)) {
-        let i = node.0 as usize;
-        self.fx.clear();
-        let mut ctx = Ctx { now: self.now, me: node, rng: &mut self.rngs[i] };
-        f(&mut self.nodes[i], &mut ctx, &mut self.fx);
-        self.apply_effects(node);
-    }
-
-    /// Applies the collected effects of `node`: sends through the network, timers into
-    /// the queue, records into the trace and the statistics.
-    fn apply_effects(&mut self, node: NodeId) {
-        let i = node.0 as usize;
-        let mut fx = std::mem::take(&mut self.fx);
-        self.stats.now_us = self.now.0;
-        for r in fx.records.drain(..) {
-            self.stats.observe(&r);
-            if self.violation.is_none()
-                && let Err(mut v) = self.invariants.record(&self.names, self.cfg.offsets_topic, self.now.0, &r)
-            {
-                let rec = crate::trace::Record { t_us: self.now.0, seq: self.trace.count(), kind: r.clone() };
-                v.record = Some(crate::trace::jsonl::to_json(&rec, &self.names).to_string());
-                self.violation = Some(v);
-            }
-            self.trace.push(self.now.0, r);
-        }
-        for (to, msg) in fx.sends.drain(..) {
-            if to == node {
-                // Loopback (a coordinator appending to its own partition): no network.
-                self.queue.push(self.now, Event::Deliver { from: node, to, sent_at: self.now, msg });
-                continue;
-            }
-            match self.net.route(self.now, node, to, &mut self.net_rngs[i]) {
-                Ok(at) => self.queue.push(at, Event::Deliver { from: node, to, sent_at: self.now, msg }),
-                Err(_) => self.dropped += 1,
-            }
-        }
-        let inc = self.incarnation[i];
-        for (after, timer) in fx.timers.drain(..) {
-            self.queue.push(self.now + after, Event::Timer { node, incarnation: inc, timer });
-        }
-        self.fx = fx;
-    }
-
     /// Names for records and views.
     pub fn names(&self) -> &Arc<Names> {
         &self.names
@@ -309,37 +238,6 @@ impl Simulation {
     /// Cluster settings.
     pub fn cluster(&self) -> &Arc<ClusterCfg> {
         &self.cfg
-    }
-}
-
-impl Node {
-    fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Msg, fx: &mut Fx) {
-        match self {
-            Node::ZooKeeper(z) => z.on_message(ctx, from, msg, fx),
-            Node::Broker(b) => b.on_message(ctx, from, msg, fx),
-            Node::Producer(p) => p.on_message(ctx, msg, fx),
-            Node::Consumer(c) => c.on_message(ctx, msg, fx),
-            Node::Rabbit(r) => match msg.traffic() {
-                crate::kafka::protocol::Traffic::Amqp(a) => r.on_message(ctx, from, a, fx),
-                crate::kafka::protocol::Traffic::Bounce(Some(tag)) => r.on_bounce(ctx, tag, fx),
-                crate::kafka::protocol::Traffic::Bounce(None) | crate::kafka::protocol::Traffic::Kafka => {}
-            },
-            Node::Publisher(p) => p.on_message(ctx, msg, fx),
-            Node::AmqpConsumer(c) => c.on_message(msg, fx),
-        }
-    }
-
-    fn on_timer(&mut self, ctx: &mut Ctx, t: KTimer, fx: &mut Fx) {
-        match (self, t) {
-            (Node::ZooKeeper(z), KTimer::Zk(t)) => z.on_timer(ctx, t, fx),
-            (Node::Broker(b), KTimer::Broker(t)) => b.on_timer(ctx, t, fx),
-            (Node::Producer(p), KTimer::Producer(t)) => p.on_timer(ctx, t, fx),
-            (Node::Consumer(c), KTimer::Consumer(t)) => c.on_timer(ctx, t, fx),
-            (Node::Rabbit(r), KTimer::Amqp(t)) => r.on_timer(ctx, t, fx),
-            (Node::Publisher(p), KTimer::Amqp(t)) => p.on_timer(ctx, t, fx),
-            (Node::AmqpConsumer(c), KTimer::Amqp(t)) => c.on_timer(ctx, t, fx),
-            (n, t) => panic!("timer {t:?} scheduled for the wrong node kind {:?}", std::mem::discriminant(n)),
-        }
     }
 }
 

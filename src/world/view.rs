@@ -1,7 +1,6 @@
 //! Read-only views of the simulation for the checks, the CLI summary and the app.
 
-use super::{Event, Liveness, Node, Simulation};
-use crate::kafka::Msg;
+use super::{Event, Liveness, Msg, Node, Simulation};
 use crate::kafka::broker::Broker;
 use crate::kafka::consumer::Consumer;
 use crate::kafka::partition::Replica;
