@@ -12,9 +12,9 @@ pub use options::OpenArgs;
 #[cfg(feature = "gui")]
 mod app;
 #[cfg(feature = "gui")]
-pub mod banner;
-#[cfg(feature = "gui")]
 pub mod charts;
+#[cfg(feature = "gui")]
+pub mod colors;
 #[cfg(feature = "gui")]
 pub mod controls;
 #[cfg(feature = "gui")]
@@ -28,23 +28,15 @@ pub mod inspector;
 #[cfg(feature = "gui")]
 pub mod keys;
 #[cfg(feature = "gui")]
-pub mod labels;
-#[cfg(feature = "gui")]
-pub mod layout;
-#[cfg(feature = "gui")]
 pub mod legend;
 #[cfg(feature = "gui")]
 pub mod picker;
 #[cfg(feature = "gui")]
 pub mod playback;
 #[cfg(feature = "gui")]
-pub mod rabbit_scene;
+pub mod sample;
 #[cfg(feature = "gui")]
 pub mod scene;
-#[cfg(feature = "gui")]
-pub mod scene_clients;
-#[cfg(feature = "gui")]
-pub mod scene_kafka;
 #[cfg(feature = "gui")]
 pub mod screenshot;
 #[cfg(feature = "gui")]
