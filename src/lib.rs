@@ -7,7 +7,6 @@
 pub mod amqp;
 pub mod check;
 pub mod cli;
-#[cfg(feature = "gui")]
 pub mod gui;
 pub mod kafka;
 pub mod scenario;

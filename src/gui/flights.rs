@@ -6,7 +6,7 @@
 //! message keeps the look it had when it left (colour, shape, size) since the engine's copy
 //! is gone on delivery.
 
-use super::scene::PALETTE;
+use super::colors::*;
 use crate::kafka::Msg;
 use crate::kafka::protocol::FetchResult;
 use crate::sim::{NodeId, SimTime};
@@ -19,28 +19,6 @@ use std::collections::BTreeMap;
 pub const MIN_FLIGHT_S: f64 = 0.3;
 /// Most delivered messages kept finishing their flight (beyond, they vanish on delivery).
 const MAX_LINGERING: usize = 3_000;
-
-/// Colours of the scene's message kinds.
-pub mod colors {
-    use bevy_egui::egui::Color32;
-    /// A follower's fetch bringing records back.
-    pub const REPLICATION: Color32 = Color32::from_rgb(80, 200, 255);
-    /// Records or a delivery on the way to a consumer.
-    pub const TO_CONSUMER: Color32 = Color32::from_rgb(255, 200, 80);
-    /// An acknowledgement.
-    pub const ACK: Color32 = Color32::from_rgb(110, 230, 140);
-    /// Controller, ZooKeeper and group-protocol traffic.
-    pub const CONTROL: Color32 = Color32::from_rgb(190, 130, 255);
-    /// Errors, dead letters, poison.
-    pub const ERROR: Color32 = Color32::from_rgb(255, 80, 80);
-    /// Requests without records, metadata.
-    pub const DIM: Color32 = Color32::from_rgb(110, 110, 120);
-    /// Offset commits.
-    pub const COMMIT: Color32 = Color32::from_rgb(255, 230, 120);
-    /// A redelivered AMQP message.
-    pub const REDELIVERED: Color32 = Color32::from_rgb(255, 140, 60);
-}
-use colors::*;
 
 /// How a message is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,7 +222,7 @@ pub fn look(sim: &Simulation, to: NodeId, msg: &WireMsg) -> Look {
 
 fn amqp_look(sim: &Simulation, a: &crate::amqp::AmqpMsg) -> Look {
     use crate::amqp::AmqpMsg as A;
-    let row = sim.rabbit().and_then(|(_, r)| super::rabbit_scene::row_for(r, a));
+    let row = sim.rabbit().and_then(|(_, r)| super::scene::rabbit::row_for(r, a));
     let l = |color, radius, mark, msg| Look { color, radius, mark, msg, tp: None, row };
     match a {
         A::Publish { msg, .. } if !msg.deaths.is_empty() => l(ERROR, 5.0, Mark::Disc, Some(msg.value)),

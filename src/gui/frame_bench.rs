@@ -3,7 +3,7 @@
 //! and memory over a long run at 100× (chart samples and the kept trace are bounded).
 
 use super::playback::{Command, MAX_EVENTS_PER_FRAME, command, loaded_from, run_to};
-use super::scene;
+use super::scene::model::model as scene_model;
 use crate::sim::SimTime;
 use bevy_egui::egui::{Rect, pos2, vec2};
 use std::time::Instant;
@@ -57,7 +57,7 @@ pub fn run() {
         run_to(&mut l, target, MAX_EVENTS_PER_FRAME);
         let f1 = Instant::now();
         flights.update(&l.sim, frame as f64 / 60.0, true);
-        let m = scene::model(&l.sim, area, &flights);
+        let m = scene_model(&l.sim, area, &flights);
         in_flight = in_flight.max(m.dots.len());
         std::hint::black_box(&m.dots);
         engine.push((f1 - f0).as_secs_f64() * 1e3);
@@ -88,7 +88,7 @@ pub fn run() {
         run_to(&mut l, target, MAX_EVENTS_PER_FRAME);
         if i % 10 == 0 {
             flights.update(&l.sim, i as f64 / 60.0, true);
-            std::hint::black_box(scene::model(&l.sim, area, &flights).dots.len());
+            std::hint::black_box(scene_model(&l.sim, area, &flights).dots.len());
         }
         if (i + 1) % 3_600 == 0 {
             rss.push(format!("{:.0}", rss_mib()));

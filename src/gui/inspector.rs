@@ -1,7 +1,8 @@
 //! The right panel: the inspector for what is selected (a broker, a replica's log, a
-//! client, a message's whole life, ZooKeeper) and the narration so far.
+//! client, the RabbitMQ node, a message's whole life, ZooKeeper) and the narration so far.
 
 use super::state::{Loaded, Selection};
+use crate::amqp::broker::Rabbit;
 use crate::kafka::partition::Role;
 use crate::sim::NodeId;
 use crate::trace::text::describe;
@@ -143,7 +144,7 @@ fn client(ui: &mut egui::Ui, sim: &Simulation, n: u32) {
                 ));
             }
         }
-        Node::Rabbit(r) => super::rabbit_scene::inspect(ui, r),
+        Node::Rabbit(r) => rabbit(ui, r),
         Node::Publisher(p) => {
             ui.label(format!(
                 "exchange \"{}\" · keys {:?} · persistent {} · confirms {} ({} unconfirmed)",
@@ -166,6 +167,22 @@ fn client(ui: &mut egui::Ui, sim: &Simulation, n: u32) {
             ));
         }
         Node::Broker(_) | Node::ZooKeeper(_) => {}
+    }
+}
+
+/// The RabbitMQ node: its queues and their consumers.
+fn rabbit(ui: &mut egui::Ui, r: &Rabbit) {
+    for (name, q) in &r.queues {
+        ui.label(format!(
+            "queue {name}: {} ready, {} unacked, {} consumer(s){}",
+            q.depth(),
+            q.unacked.len(),
+            q.consumers.len(),
+            if q.cfg.durable { ", durable" } else { "" }
+        ));
+        for c in &q.consumers {
+            ui.label(format!("   consumer node {}: prefetch {}, {} in flight", c.node.0, c.prefetch, c.unacked));
+        }
     }
 }
 

@@ -1,8 +1,7 @@
 //! The legend (`?`): every colour, shape and marker of the scene in one window, and the
 //! keyboard shortcuts.
 
-use super::flights::colors::*;
-use super::scene::PALETTE;
+use super::colors::*;
 use bevy_egui::egui::{self, Color32, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, vec2};
 
 fn disc(c: Color32) -> impl Fn(&egui::Painter, Pos2) {

@@ -5,93 +5,45 @@
 // The app paces the engine by the wall clock and measures frames; the engine it draws does not.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
-pub mod banner;
+pub mod options;
+pub use options::OpenArgs;
+
+// The app itself needs bevy (the `gui` feature); the options above parse without it.
+#[cfg(feature = "gui")]
+mod app;
+#[cfg(feature = "gui")]
 pub mod charts;
+#[cfg(feature = "gui")]
+pub mod colors;
+#[cfg(feature = "gui")]
 pub mod controls;
+#[cfg(feature = "gui")]
 pub mod event_log;
+#[cfg(feature = "gui")]
 pub mod flights;
+#[cfg(feature = "gui")]
 pub mod frame_bench;
+#[cfg(feature = "gui")]
 pub mod inspector;
+#[cfg(feature = "gui")]
 pub mod keys;
-pub mod labels;
-pub mod layout;
+#[cfg(feature = "gui")]
 pub mod legend;
+#[cfg(feature = "gui")]
 pub mod picker;
+#[cfg(feature = "gui")]
 pub mod playback;
-pub mod rabbit_scene;
+#[cfg(feature = "gui")]
+pub mod sample;
+#[cfg(feature = "gui")]
 pub mod scene;
-pub mod scene_clients;
-pub mod scene_kafka;
+#[cfg(feature = "gui")]
 pub mod screenshot;
+#[cfg(feature = "gui")]
 pub mod state;
+#[cfg(feature = "gui")]
 pub mod ui;
+#[cfg(feature = "gui")]
 pub mod window;
-
-use crate::cli::OpenArgs;
-use crate::sim::{Dur, SimTime};
-use bevy::prelude::*;
-use bevy::window::WindowResolution;
-use bevy_egui::EguiPlugin;
-use state::Session;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-
-/// The session `open` starts with: the picker's catalogue, and the scenario (playing, or
-/// run to the screenshot time). A file that does not load, or a bad `--after`, is an error
-/// to print with exit code 2, window or not.
-pub fn prepare(args: &OpenArgs) -> Result<Session, String> {
-    let after = Dur::parse(&args.after).map_err(|e| format!("--after: {e}"))?;
-    let mut session = Session::default();
-    session.scan(&scenarios_dir(&args.scenarios));
-    if let Some(f) = &args.file {
-        session.open(f, args.seed);
-        if let Some(e) = session.load_error.take() {
-            return Err(e);
-        }
-    }
-    if let Some(l) = session.loaded.as_mut() {
-        session.view.picker_open = Some(false);
-        if args.screenshot.is_some() {
-            playback::run_to(l, SimTime(after.0), u64::MAX);
-        } else {
-            l.playing = true;
-        }
-    }
-    Ok(session)
-}
-
-/// The picker's folder: as asked; for the default "scenarios" outside the project folder,
-/// the one shipped beside the sources, so `cargo run` from anywhere shows a full picker.
-fn scenarios_dir(asked: &Path) -> PathBuf {
-    if asked.is_dir() || asked != Path::new("scenarios") {
-        return asked.to_path_buf();
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
-}
-
-/// Opens the app (blocks until the window closes).
-pub fn open(args: OpenArgs) -> ExitCode {
-    let session = match prepare(&args) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let (w, h) = args.window.unwrap_or((1600, 900));
-    let mut app = App::new();
-    let window = Window { title: "brokerlab".into(), resolution: WindowResolution::from((w, h)), ..default() };
-    app.add_plugins(DefaultPlugins.set(bevy::window::WindowPlugin { primary_window: Some(window), ..default() }))
-        .add_plugins(EguiPlugin::default())
-        .insert_resource(ClearColor(Color::srgb(0.09, 0.1, 0.12)))
-        .insert_resource(session)
-        .add_plugins((playback::PlaybackPlugin, ui::UiPlugin))
-        .add_plugins(window::FitPlugin { fit_to_screen: args.window.is_none(), shooting: args.screenshot.is_some() });
-    if let Some(p) = args.screenshot {
-        app.add_plugins(screenshot::ScreenshotPlugin(p));
-    }
-    match app.run() {
-        AppExit::Success => ExitCode::SUCCESS,
-        AppExit::Error(code) => ExitCode::from(code.get()),
-    }
-}
+#[cfg(feature = "gui")]
+pub use app::{open, prepare};

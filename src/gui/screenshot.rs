@@ -75,7 +75,7 @@ fn shoot(mut commands: Commands, mut req: ResMut<ShotRequest>, mut exit: Message
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::gui::screenshot::*;
 
     #[test]
     fn blank_detection() {

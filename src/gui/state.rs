@@ -2,6 +2,9 @@
 //! panels remember (selection, filters, chart samples, the inject form). Plain data: the
 //! plugins read and change it; tests drive it without a window.
 
+use super::event_log::lines::EventLog;
+use super::flights::Flights;
+use super::sample::Sample;
 use crate::scenario::{Scenario, load_file};
 use crate::sim::SimTime;
 use crate::trace::{BrokerId, MsgId, Tp};
@@ -52,8 +55,6 @@ pub enum Selection {
     ZooKeeper,
 }
 
-pub use super::charts::Sample;
-
 /// The inject form's choices.
 #[derive(Clone, Debug)]
 pub struct InjectForm {
@@ -101,7 +102,7 @@ pub struct Loaded {
     /// Inject form.
     pub inject: InjectForm,
     /// Messages on screen (each flies at least a moment of wall time).
-    pub flights: super::flights::Flights,
+    pub flights: Flights,
     /// When the learner first changed the run (time, what): later captions are only what
     /// the script said.
     pub off_script: Option<(SimTime, String)>,
@@ -112,7 +113,7 @@ pub struct Loaded {
     /// Inputs the learner applied in this run.
     pub changes: usize,
     /// The event log's notable records, for the whole run.
-    pub log: super::event_log::EventLog,
+    pub log: EventLog,
 }
 
 /// Which parts of the window show, and the frame-time readout.
@@ -225,6 +226,30 @@ impl Loaded {
             self.lost_cache = (self.sim.events(), crate::check::expect::acked_lost(&self.sim).len());
         }
         self.lost_cache.1
+    }
+
+    /// Records a chart sample now.
+    pub fn sample(&mut self) {
+        if self.samples.len() == MAX_SAMPLES {
+            self.samples.pop_front();
+        }
+        self.samples.push_back(Sample::of(&self.sim));
+        self.next_sample = SimTime((self.sim.now().0 / SAMPLE_US + 1) * SAMPLE_US);
+    }
+
+    /// Runs one event, first sampling every sample point before it (the state there is
+    /// the state now: nothing happens in between), then feeds the event log. Every way
+    /// of advancing the simulation goes through here, so charts and log miss nothing.
+    pub fn step_event(&mut self) -> bool {
+        if let Some(t) = self.sim.next_event_time() {
+            while t > self.next_sample {
+                self.sim.run_until(self.next_sample);
+                self.sample();
+            }
+        }
+        let ran = self.sim.step();
+        self.log.feed(&self.sim);
+        ran
     }
 }
 

@@ -134,7 +134,7 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
             egui::Panel::bottom("log")
                 .default_size(h)
                 .resizable(true)
-                .show(&mut root, |ui| super::event_log::event_log(ui, l));
+                .show(&mut root, |ui| super::event_log::panel::event_log(ui, l));
         }
     }
     let mut scene_ms = 0.0;
@@ -150,7 +150,7 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
         (Some(l), None) => {
             let t = std::time::Instant::now();
             let before = l.selection;
-            super::scene::draw(ui, l);
+            super::scene::paint::draw(ui, l);
             if l.selection != before && l.selection != super::state::Selection::None {
                 s.view.right = true;
             }

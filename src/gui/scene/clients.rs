@@ -4,17 +4,15 @@
 //! screen, and the footer (time, messages on screen, acknowledged-but-lost records, dead
 //! letters).
 
-use super::flights::Mark;
-use super::flights::colors::*;
 use super::labels::Labels;
 use super::layout::LINE_H;
-use super::scene::{PALETTE, SceneModel, Slot};
-use super::state::Selection;
+use super::model::{SceneModel, Slot};
+use crate::gui::colors::*;
+use crate::gui::flights::Mark;
+use crate::gui::state::Selection;
 use crate::sim::NodeId;
 use crate::world::{Node, Simulation};
 use bevy_egui::egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, StrokeKind, pos2, vec2};
-
-const SELECTED: Color32 = Color32::from_rgb(120, 200, 255);
 
 /// Paints group boxes and client cards.
 pub fn draw(w: &mut Labels, sim: &Simulation, m: &SceneModel, sel: Selection) {

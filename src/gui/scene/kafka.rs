@@ -4,18 +4,17 @@
 //! retention, each group's committed offset and each member's position as markers), and
 //! network cuts and slow links with labels that stay readable over the boxes.
 
-use super::flights::colors::*;
 use super::labels::Labels;
 use super::layout::{replica_row, rows_that_fit};
-use super::scene::{PALETTE, RowRole, RowView, SceneModel, anchor};
-use super::state::Selection;
+use super::model::{RowRole, RowView, SceneModel, anchor};
+use crate::gui::colors::*;
+use crate::gui::state::Selection;
 use crate::sim::NodeId;
 use crate::trace::{BrokerId, DownHow};
 use crate::world::{Liveness, Simulation};
 use bevy_egui::egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, StrokeKind, pos2, vec2};
 
 const CELL: f32 = 11.0;
-const SELECTED: Color32 = Color32::from_rgb(120, 200, 255);
 const MEMBER: Color32 = Color32::from_rgb(235, 235, 235);
 
 /// Paints links, ZooKeeper and the broker boxes.
@@ -40,7 +39,7 @@ pub fn draw(w: &mut Labels, sim: &Simulation, m: &SceneModel, sel: Selection) {
     }
     if let Some((id, r)) = sim.rabbit() {
         let i = m.layout.brokers.len() - 1;
-        super::rabbit_scene::draw(w, sim.is_up(id), r, m.layout.brokers[i], sel == Selection::Client(id.0));
+        super::rabbit::draw(w, sim.is_up(id), r, m.layout.brokers[i], sel == Selection::Client(id.0));
     }
 }
 

@@ -1,29 +1,14 @@
-//! The central scene, computed then painted. `model` turns the simulation into what is
-//! drawn — boxes, replica rows with their ISR, offsets and markers, consumer groups,
-//! messages on screen — as plain data that tests compare with the engine; `draw` paints
-//! it (`scene_kafka`, `scene_clients`, `rabbit_scene`) and handles clicks.
+//! What the scene shows, as plain data: `model` turns the simulation into boxes, replica
+//! rows with their ISR, offsets and markers, consumer groups and messages on screen, which
+//! tests compare with the engine and the painters (`kafka`, `clients`, `rabbit`) draw.
 
-use super::flights::{Flights, Look};
-use super::labels::{Labels, Placed};
 use super::layout::{SceneLayout, SceneShape, layout, replica_row, rows_that_fit};
-use super::state::{Loaded, Selection};
+use crate::gui::flights::{Flights, Look};
 use crate::kafka::partition::Role;
 use crate::sim::NodeId;
 use crate::trace::{BrokerId, GroupRef, Tp};
 use crate::world::Simulation;
-use bevy_egui::egui::{self, Color32, Pos2, Rect, Sense, Vec2, vec2};
-
-/// Producer colours, by producer number.
-pub const PALETTE: [Color32; 8] = [
-    Color32::from_rgb(86, 156, 255),
-    Color32::from_rgb(255, 170, 60),
-    Color32::from_rgb(120, 220, 120),
-    Color32::from_rgb(240, 100, 180),
-    Color32::from_rgb(180, 140, 255),
-    Color32::from_rgb(90, 220, 220),
-    Color32::from_rgb(230, 230, 100),
-    Color32::from_rgb(255, 120, 100),
-];
+use bevy_egui::egui::{Pos2, Rect, Vec2, vec2};
 
 /// Messages drawn one by one per path before they are binned into counted dots.
 const LANE_SINGLE_MAX: usize = 4;
@@ -242,7 +227,7 @@ pub fn model(sim: &Simulation, area: Rect, flights: &Flights) -> SceneModel {
         .collect();
     let mut boxes: Vec<usize> = rows.iter().map(|r| r.len()).collect();
     if let Some((_, r)) = sim.rabbit() {
-        boxes.push(super::rabbit_scene::rows(r));
+        boxes.push(super::rabbit::rows(r));
         rows.push(Vec::new());
     }
     let shape = SceneShape {
@@ -275,7 +260,7 @@ pub fn anchor(m: &SceneModel, n: NodeId, tp: Option<Tp>, row: Option<usize>) -> 
         Slot::Rabbit(i) => {
             let b = l.brokers[i];
             match row.filter(|r| *r < rows_that_fit(b)) {
-                Some(r) => super::rabbit_scene::row_rect(b, r).left_center() + vec2(40.0, 0.0),
+                Some(r) => super::rabbit::row_rect(b, r).left_center() + vec2(40.0, 0.0),
                 None => b.center(),
             }
         }
@@ -320,72 +305,4 @@ fn dots(m: &SceneModel, flights: &Flights) -> Vec<Dot> {
         y.look.radius.total_cmp(&x.look.radius).then(x.pos.x.total_cmp(&y.pos.x)).then(x.pos.y.total_cmp(&y.pos.y))
     });
     out
-}
-
-/// Paints the scene in the space left and handles clicks; returns the labels placed.
-pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) -> Vec<Placed> {
-    let (resp, painter) = ui.allocate_painter(ui.available_size(), Sense::click());
-    let full = resp.rect;
-    painter.rect_filled(full, 0.0, Color32::from_rgb(22, 24, 30));
-    let mut words = Labels::new(&painter);
-    let banner_h = super::banner::draw(&mut words, full, l);
-    let area = Rect::from_min_max(full.min + vec2(0.0, banner_h), full.max - vec2(0.0, 18.0));
-    let m = model(&l.sim, area, &l.flights);
-    let lost = l.acked_lost();
-    super::scene_kafka::draw(&mut words, &l.sim, &m, l.selection);
-    super::scene_clients::draw(&mut words, &l.sim, &m, l.selection);
-    let links = super::scene_kafka::draw_cuts(&mut words, &l.sim, &m);
-    super::scene_clients::draw_dots(&mut words, &m, l.selection);
-    let on_screen = m.dots.iter().map(|d| d.count).sum();
-    super::scene_clients::draw_footer(&mut words, &l.sim, full, on_screen, lost, links);
-    if resp.clicked()
-        && let Some(p) = resp.interact_pointer_pos()
-    {
-        l.selection = pick(&m, p);
-    }
-    words.placed
-}
-
-/// The client whose mark (left or right column) `hit` accepts, if any.
-fn client_at(m: &SceneModel, hit: impl Fn(&Pos2) -> bool) -> Option<Selection> {
-    let node = |want: Slot| m.slots.iter().position(|s| *s == want).map(|i| Selection::Client(i as u32));
-    if let Some(i) = m.layout.producers.iter().position(&hit) {
-        return Some(node(Slot::Producer(i)).unwrap_or(Selection::None));
-    }
-    m.layout.consumers.iter().position(&hit).map(|i| node(Slot::Consumer(i)).unwrap_or(Selection::None))
-}
-
-fn pick(m: &SceneModel, p: Pos2) -> Selection {
-    // A click on a client's mark selects the client, even with a message flying over it.
-    if let Some(s) = client_at(m, |c| c.distance(p) <= m.layout.client_radius + 2.0) {
-        return s;
-    }
-    if let Some(d) = m.dots.iter().rev().find(|d| d.look.msg.is_some() && d.pos.distance(p) <= d.look.radius + 6.0) {
-        return Selection::Message(d.look.msg.expect("filtered"));
-    }
-    if m.layout.zookeeper.is_some_and(|z| z.contains(p)) {
-        return Selection::ZooKeeper;
-    }
-    for (i, b) in m.layout.brokers.iter().enumerate() {
-        if !b.contains(p) {
-            continue;
-        }
-        if let Some(n) = m.slots.iter().position(|s| *s == Slot::Rabbit(i)) {
-            return Selection::Client(n as u32);
-        }
-        let id = BrokerId(i as u32 + 1);
-        for (r, row) in m.rows[i].iter().enumerate().take(rows_that_fit(*b)) {
-            if replica_row(*b, r).contains(p) {
-                return Selection::Replica(id, row.tp);
-            }
-        }
-        return Selection::Broker(id);
-    }
-    // Then anywhere on a client's card (its words too).
-    let r = m.layout.client_radius + 4.0;
-    client_at(m, |c| {
-        let (at, w) = m.layout.card_text(*c);
-        Rect::from_min_max(*c - vec2(r, r), at + vec2(w, 30.0)).contains(p)
-    })
-    .unwrap_or(Selection::None)
 }

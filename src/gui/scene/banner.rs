@@ -5,7 +5,7 @@
 //! show as "the script said …", since they describe a run that is no longer this one.
 
 use super::labels::{Labels, Placed};
-use super::state::Loaded;
+use crate::gui::state::Loaded;
 use bevy_egui::egui::text::{LayoutJob, TextWrapping};
 use bevy_egui::egui::{Color32, FontId, Rect, pos2, vec2};
 

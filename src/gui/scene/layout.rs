@@ -206,7 +206,7 @@ pub fn rows_that_fit(broker: Rect) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::gui::scene::layout::*;
 
     fn area(w: f32, h: f32) -> Rect {
         Rect::from_min_size(pos2(0.0, 0.0), vec2(w, h))

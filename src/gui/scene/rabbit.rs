@@ -1,14 +1,15 @@
 //! Drawing the RabbitMQ node in the scene: a box like a broker's, with a row per exchange
 //! (its type and bindings) and a row per queue (ready messages as filled cells,
-//! unacknowledged ones hollow, its limits and dead-letter exchange), plus the inspector
-//! text for it and for AMQP clients. Helpers of the scene, not a plugin.
+//! unacknowledged ones hollow, its limits and dead-letter exchange), and the row a message
+//! flies to or from.
 
+use super::labels::Labels;
+use super::layout::{HEADER_H, ROW_H, rows_that_fit};
 use crate::amqp::AmqpMsg;
 use crate::amqp::broker::Rabbit;
 use crate::amqp::exchange::{Dest, ExchangeKind};
-use crate::gui::labels::Labels;
-use crate::gui::layout::{HEADER_H, ROW_H};
-use bevy_egui::egui::{self, Align2, Color32, FontId, Rect, Stroke, StrokeKind, pos2, vec2};
+use crate::gui::colors::SELECTED;
+use bevy_egui::egui::{Align2, Color32, FontId, Rect, Stroke, StrokeKind, pos2, vec2};
 
 const READY: Color32 = Color32::from_rgb(90, 160, 255);
 const UNACKED: Color32 = Color32::from_rgb(255, 200, 80);
@@ -61,7 +62,7 @@ pub fn draw(w: &mut Labels, up: bool, r: &Rabbit, b: Rect, selected: bool) {
     let small = FontId::proportional(11.0);
     w.painter.rect_filled(b, 8.0, if up { Color32::from_rgb(48, 36, 30) } else { Color32::from_rgb(45, 45, 48) });
     let stroke = match (selected, up) {
-        (true, _) => Stroke::new(2.5, Color32::from_rgb(120, 200, 255)),
+        (true, _) => Stroke::new(2.5, SELECTED),
         (false, true) => Stroke::new(1.5, Color32::from_rgb(255, 140, 60)),
         (false, false) => Stroke::new(1.5, Color32::GRAY),
     };
@@ -75,7 +76,7 @@ pub fn draw(w: &mut Labels, up: bool, r: &Rabbit, b: Rect, selected: bool) {
         Color32::WHITE,
         b.width() - 20.0,
     );
-    let fit = crate::gui::layout::rows_that_fit(b);
+    let fit = rows_that_fit(b);
     let total = rows(r);
     let cut_at = |i: usize| i >= fit || (i + 1 == fit && total > fit);
     let more = |w: &mut Labels, i: usize| {
@@ -162,21 +163,5 @@ fn queue_row(w: &mut Labels, qc: &crate::amqp::queue::QueueCfg, q: &crate::amqp:
     {
         let x = strip.left() + (m as usize + unacked) as f32 * 11.0 - 1.0;
         w.painter.line_segment([pos2(x, strip.top() - 2.0), pos2(x, strip.bottom() + 2.0)], Stroke::new(2.0, LIMIT));
-    }
-}
-
-/// The inspector for the RabbitMQ node.
-pub fn inspect(ui: &mut egui::Ui, r: &Rabbit) {
-    for (name, q) in &r.queues {
-        ui.label(format!(
-            "queue {name}: {} ready, {} unacked, {} consumer(s){}",
-            q.depth(),
-            q.unacked.len(),
-            q.consumers.len(),
-            if q.cfg.durable { ", durable" } else { "" }
-        ));
-        for c in &q.consumers {
-            ui.label(format!("   consumer node {}: prefetch {}, {} in flight", c.node.0, c.prefetch, c.unacked));
-        }
     }
 }

@@ -1,0 +1,79 @@
+//! Painting the scene in the space the panels leave: the caption banner, then the Kafka
+//! side, the clients, network cuts, messages and the footer; a click selects what it hits
+//! (a client, a message, ZooKeeper, a replica row, a broker) for the inspector.
+
+use super::labels::{Labels, Placed};
+use super::layout::{replica_row, rows_that_fit};
+use super::model::{SceneModel, Slot, model};
+use super::{banner, clients, kafka};
+use crate::gui::state::{Loaded, Selection};
+use crate::trace::BrokerId;
+use bevy_egui::egui::{self, Color32, Pos2, Rect, Sense, vec2};
+
+/// Paints the scene in the space left and handles clicks; returns the labels placed.
+pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) -> Vec<Placed> {
+    let (resp, painter) = ui.allocate_painter(ui.available_size(), Sense::click());
+    let full = resp.rect;
+    painter.rect_filled(full, 0.0, Color32::from_rgb(22, 24, 30));
+    let mut words = Labels::new(&painter);
+    let banner_h = banner::draw(&mut words, full, l);
+    let area = Rect::from_min_max(full.min + vec2(0.0, banner_h), full.max - vec2(0.0, 18.0));
+    let m = model(&l.sim, area, &l.flights);
+    let lost = l.acked_lost();
+    kafka::draw(&mut words, &l.sim, &m, l.selection);
+    clients::draw(&mut words, &l.sim, &m, l.selection);
+    let links = kafka::draw_cuts(&mut words, &l.sim, &m);
+    clients::draw_dots(&mut words, &m, l.selection);
+    let on_screen = m.dots.iter().map(|d| d.count).sum();
+    clients::draw_footer(&mut words, &l.sim, full, on_screen, lost, links);
+    if resp.clicked()
+        && let Some(p) = resp.interact_pointer_pos()
+    {
+        l.selection = pick(&m, p);
+    }
+    words.placed
+}
+
+/// The client whose mark (left or right column) `hit` accepts, if any.
+fn client_at(m: &SceneModel, hit: impl Fn(&Pos2) -> bool) -> Option<Selection> {
+    let node = |want: Slot| m.slots.iter().position(|s| *s == want).map(|i| Selection::Client(i as u32));
+    if let Some(i) = m.layout.producers.iter().position(&hit) {
+        return Some(node(Slot::Producer(i)).unwrap_or(Selection::None));
+    }
+    m.layout.consumers.iter().position(&hit).map(|i| node(Slot::Consumer(i)).unwrap_or(Selection::None))
+}
+
+fn pick(m: &SceneModel, p: Pos2) -> Selection {
+    // A click on a client's mark selects the client, even with a message flying over it.
+    if let Some(s) = client_at(m, |c| c.distance(p) <= m.layout.client_radius + 2.0) {
+        return s;
+    }
+    if let Some(d) = m.dots.iter().rev().find(|d| d.look.msg.is_some() && d.pos.distance(p) <= d.look.radius + 6.0) {
+        return Selection::Message(d.look.msg.expect("filtered"));
+    }
+    if m.layout.zookeeper.is_some_and(|z| z.contains(p)) {
+        return Selection::ZooKeeper;
+    }
+    for (i, b) in m.layout.brokers.iter().enumerate() {
+        if !b.contains(p) {
+            continue;
+        }
+        if let Some(n) = m.slots.iter().position(|s| *s == Slot::Rabbit(i)) {
+            return Selection::Client(n as u32);
+        }
+        let id = BrokerId(i as u32 + 1);
+        for (r, row) in m.rows[i].iter().enumerate().take(rows_that_fit(*b)) {
+            if replica_row(*b, r).contains(p) {
+                return Selection::Replica(id, row.tp);
+            }
+        }
+        return Selection::Broker(id);
+    }
+    // Then anywhere on a client's card (its words too).
+    let r = m.layout.client_radius + 4.0;
+    client_at(m, |c| {
+        let (at, w) = m.layout.card_text(*c);
+        Rect::from_min_max(*c - vec2(r, r), at + vec2(w, 30.0)).contains(p)
+    })
+    .unwrap_or(Selection::None)
+}
