@@ -10,6 +10,7 @@ pub mod cli;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod kafka;
+pub mod runner;
 pub mod scenario;
 pub mod sim;
 pub mod trace;
