@@ -7,7 +7,7 @@
 // Reports the fuzz run's wall time.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
-use brokerlab::check::fuzz;
+use brokerlab::runner::fuzz;
 use std::path::PathBuf;
 use std::time::Instant;
 

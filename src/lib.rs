@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod gui;
 pub mod kafka;
+pub mod runner;
 pub mod scenario;
 pub mod sim;
 pub mod trace;

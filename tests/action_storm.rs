@@ -27,7 +27,7 @@
 
 #![cfg(feature = "gui")]
 
-use brokerlab::check::run_scenario;
+use brokerlab::runner::run_scenario;
 use brokerlab::gui::controls::{linkable, refusal};
 use brokerlab::gui::keys::SPEEDS;
 use brokerlab::gui::playback::{Command, MAX_EVENTS_PER_FRAME, command, loaded_from, run_to};

@@ -3,7 +3,7 @@
 // These tests bound how long a bad input may take, in wall time.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
-use brokerlab::check::run_scenario;
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::parse;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -4,7 +4,7 @@
 //! with `BROKERLAB_BLESS_DIGESTS=1 cargo test --test digests` to rewrite the file, and
 //! review its diff.
 
-use brokerlab::check::run_scenario;
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::{load_file, parse, scenario_files};
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 #![cfg(feature = "gui")]
 
 use bevy_egui::egui::{Rect, pos2, vec2};
-use brokerlab::check::run_scenario;
+use brokerlab::runner::run_scenario;
 use brokerlab::cli::open_args;
 use brokerlab::gui::controls::{linkable, refusal};
 use brokerlab::gui::flights::Flights;
@@ -353,7 +353,7 @@ fn acked_but_lost_is_counted_on_the_scene_after_an_unclean_election() {
     );
     run_to(&mut l, SimTime(45_000_000), u64::MAX);
     let lost = l.acked_lost();
-    assert_eq!(lost, brokerlab::check::expect::acked_lost(&l.sim).len());
+    assert_eq!(lost, brokerlab::world::checks::loss::acked_lost(&l.sim).len());
     assert!(lost >= 100, "the stale leader's log lacks acknowledged records: {lost}");
 }
 

@@ -2,7 +2,7 @@
 //! `examples/fuzz_scenarios.rs`): every mutated or generated input loads or is rejected
 //! with file:line:column; none panics, none takes a second.
 
-use brokerlab::check::fuzz;
+use brokerlab::runner::fuzz;
 
 #[test]
 fn mutated_and_generated_scenarios_load_or_fail_with_a_position() {

@@ -3,7 +3,7 @@
 //! their duplicates or losses, dead-letter headers, and saving a session that added a
 //! member.
 
-use brokerlab::check::run_scenario;
+use brokerlab::runner::run_scenario;
 use brokerlab::kafka::log::Meta;
 use brokerlab::scenario::{Action, parse, to_ron};
 use brokerlab::sim::{Dur, SimTime};

@@ -5,7 +5,7 @@
 
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
-use brokerlab::check::run_scenario;
+use brokerlab::runner::run_scenario;
 use brokerlab::gui::playback::{Command, PlaybackPlugin, command, loaded_from, run_to};
 use brokerlab::gui::state::Session;
 use brokerlab::gui::{charts, scene};

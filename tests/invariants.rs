@@ -5,7 +5,7 @@
 use brokerlab::sim::NodeId;
 use brokerlab::amqp::DeathReason;
 use brokerlab::check::invariants::Invariants;
-use brokerlab::check::run_scenario;
+use brokerlab::runner::run_scenario;
 use brokerlab::check::stats::Handled;
 use brokerlab::scenario::parse;
 use brokerlab::trace::{AmqpEvent, GroupEvent, GroupRef, MsgId, Names, QueueRef, RecordKind, TopicId, Tp};

@@ -2,8 +2,8 @@
 //! to the same digest and passes them, whether it stopped at the end or midway (even
 //! between two events of the same instant).
 
-use brokerlab::check::observed::{session_test, session_test_ron};
-use brokerlab::check::run_scenario;
+use brokerlab::runner::observed::{session_test, session_test_ron};
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::{Action, Expectation, load_file, parse};
 use brokerlab::sim::SimTime;
 use brokerlab::world::Simulation;

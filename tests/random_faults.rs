@@ -210,7 +210,7 @@ fn acks_all_with_min_isr_two_loses_no_acknowledged_write_without_power_loss() {
         }
         heal_and_restart(&mut sim, &[]);
         sim.run_until(SimTime(sim.now().0 + 30_000_000));
-        let lost = brokerlab::check::expect::acked_lost(&sim);
+        let lost = brokerlab::world::checks::loss::acked_lost(&sim);
         if let Some(&(m, tp, off)) = lost.first() {
             let names = sim.names().clone();
             for r in sim.trace.recent() {

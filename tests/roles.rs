@@ -1,7 +1,7 @@
 //! Faults and captions that follow roles: a scenario restarts whichever broker a fault
 //! crashed and names whichever broker won a race, so it tells the truth on any seed.
 
-use brokerlab::check::run_scenario;
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::{Action, Scenario, load_file, narration, parse, to_ron};
 use brokerlab::sim::{NodeId, SimTime};
 use brokerlab::world::Simulation;

@@ -1,7 +1,7 @@
 //! Every shipped scenario's expectations hold, and every scenario is deterministic: the
 //! same seed twice gives the same digest, another seed a different one.
 
-use brokerlab::check::run_scenario;
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::load_file;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,7 +45,7 @@ fn every_shipped_scenario_meets_its_expectations_on_derived_seeds_too() {
                 s.spawn(move || {
                     let sc = Arc::new(load_file(f).unwrap_or_else(|e| panic!("{e}")));
                     let mut out = Vec::new();
-                    for seed in brokerlab::check::seeds::derived(sc.seed, 2) {
+                    for seed in brokerlab::runner::seeds::derived(sc.seed, 2) {
                         let r = run_scenario(sc.clone(), seed, None, None);
                         for o in r.outcomes.iter().filter(|o| !o.passed) {
                             out.push(format!(

@@ -1,7 +1,7 @@
 //! Places where the engine used to disagree with real Kafka and RabbitMQ (issue 12),
 //! each run as a small scenario whose expectations hold only with the real rule.
 
-use brokerlab::check::{RunReport, run_scenario};
+use brokerlab::runner::{RunReport, run_scenario};
 use brokerlab::scenario::parse;
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! A session with inputs applied live (as the app does) and saved as a scenario replays
 //! headless to the same trace digest.
 
-use brokerlab::check::run_scenario;
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::{Action, load_file, parse, to_ron};
 use brokerlab::sim::SimTime;
 use brokerlab::world::Simulation;

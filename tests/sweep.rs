@@ -3,7 +3,7 @@
 //! catches what it is there to catch.
 
 use brokerlab::check::invariants::Invariants;
-use brokerlab::check::sweep::{random_faults, run_seed, shrink};
+use brokerlab::runner::sweep::{random_faults, run_seed, shrink};
 use brokerlab::scenario::load_file;
 use brokerlab::trace::{BrokerId, Election, RecordKind, TopicId, Tp};
 use brokerlab::world::Simulation;
@@ -65,8 +65,8 @@ fn metrics_rows_have_a_value_for_every_column() {
     let sc = scenario("27_kafka_vs_rabbitmq.ron");
     let mut sim = Simulation::new(sc, 27, 0);
     sim.run_until(brokerlab::sim::SimTime(10_000_000));
-    let h = brokerlab::check::metrics::header(&sim);
-    let r = brokerlab::check::metrics::row(&sim);
+    let h = brokerlab::runner::metrics::header(&sim);
+    let r = brokerlab::runner::metrics::row(&sim);
     assert_eq!(h.split(',').count(), r.split(',').count(), "{h}\n{r}");
     assert!(h.contains("group_lag_fulfil") && h.contains("queue_orders-q"), "{h}");
     assert!(r.starts_with("10.000,"), "{r}");
@@ -79,7 +79,7 @@ fn schedules_that_sweeps_found_failing_stay_fixed() {
     for entry in std::fs::read_dir("tests/regressions").expect("regressions dir") {
         let path = entry.expect("entry").path();
         let sc = Arc::new(brokerlab::scenario::load_file(&path).expect("a valid scenario"));
-        let r = brokerlab::check::run_scenario(sc.clone(), sc.seed, None, None);
+        let r = brokerlab::runner::run_scenario(sc.clone(), sc.seed, None, None);
         assert!(r.passed(), "{}: {:?}", path.display(), r.outcomes.iter().find(|o| !o.passed));
         n += 1;
     }
@@ -101,11 +101,11 @@ fn a_group_that_stops_working_off_its_lag_is_unhealthy() {
         format!("{}  expect: [{expect}],\n)\n", &sc[..i])
     };
     let stuck = brokerlab::scenario::parse(&with(&paused, "Healthy"), "stuck.ron").expect("valid");
-    let r = brokerlab::check::run_scenario(Arc::new(stuck), 11, None, None);
+    let r = brokerlab::runner::run_scenario(Arc::new(stuck), 11, None, None);
     assert!(!r.passed());
     assert!(r.outcomes[0].observed.contains("group billing has lag"), "{:?}", r.outcomes);
     let fine = brokerlab::scenario::parse(&with(&text, "Healthy"), "fine.ron").expect("valid");
-    assert!(brokerlab::check::run_scenario(Arc::new(fine), 11, None, None).passed());
+    assert!(brokerlab::runner::run_scenario(Arc::new(fine), 11, None, None).passed());
 }
 
 const STUCK: &str = r#"Scenario(
@@ -136,7 +136,7 @@ fn shrinking_keeps_the_fault_that_fails_the_same_way_and_simplifies_it() {
 }
 
 fn run_seed_with(sc: &brokerlab::scenario::Scenario, faults: &[brokerlab::scenario::FaultSpec]) -> String {
-    let full = Arc::new(brokerlab::check::sweep::with_faults(sc, 1, faults));
-    let r = brokerlab::check::run_scenario(full, 1, None, None);
+    let full = Arc::new(brokerlab::runner::sweep::with_faults(sc, 1, faults));
+    let r = brokerlab::runner::run_scenario(full, 1, None, None);
     r.outcomes.iter().find(|o| !o.passed).map(|o| o.observed.clone()).unwrap_or_default()
 }

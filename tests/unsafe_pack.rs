@@ -3,7 +3,7 @@
 //! must break the promise within 100 seeds, and on the seed that breaks it, the same run
 //! with the knob turned back must keep it: the checker catches the knob, not the faults.
 
-use brokerlab::check::sweep::{Verdict, run_seed_for};
+use brokerlab::runner::sweep::{Verdict, run_seed_for};
 use brokerlab::scenario::{CommitSpec, Scenario, load_file};
 use std::path::PathBuf;
 use std::sync::Arc;

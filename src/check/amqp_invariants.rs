@@ -3,9 +3,8 @@
 //! dead-lettered back into a queue it already died in without a client rejection on the
 //! way (R rabbit_dead_letter detect_cycles: such loops would run forever).
 
-use super::invariants::{Violation, violation};
-use crate::amqp::DeathReason;
-use crate::trace::{AmqpEvent, MsgId, Names, QueueRef};
+use super::violation::{Violation, violation};
+use crate::trace::{AmqpEvent, DeathReason, MsgId, Names, QueueRef};
 use std::collections::BTreeMap;
 
 /// What the AMQP checks remember.
@@ -88,22 +87,8 @@ impl AmqpLedger {
         Ok(())
     }
 
-    /// Compares the ledger with the queues as they are.
-    pub fn state(&self, sim: &crate::world::Simulation) -> Result<(), Violation> {
-        let Some((_, r)) = sim.rabbit() else { return Ok(()) };
-        for (name, q) in &r.queues {
-            let held = self.held.get(&r.qref(name)).copied().unwrap_or(0);
-            let has = (q.depth() + q.unacked.len()) as i64;
-            if held != has {
-                let d = format!(
-                    "queue {name} holds {has} messages ({} ready, {} unacked) but its records account for {held} \
-                     (entered minus acked, auto-acked, dead-lettered, dropped or lost)",
-                    q.depth(),
-                    q.unacked.len()
-                );
-                return Err(violation("messages_conserved", sim.now().0, d));
-            }
-        }
-        Ok(())
+    /// Messages `queue` should hold by its records: in minus out.
+    pub fn held(&self, queue: QueueRef) -> i64 {
+        self.held.get(&queue).copied().unwrap_or(0)
     }
 }

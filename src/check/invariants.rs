@@ -1,25 +1,13 @@
-//! Safety invariants checked while a run goes (cheap enough to stay on in `run`, `check`
-//! and `sweep`): most from the trace records as they are made, the rest from the state
-//! every few thousand events. A violation names the invariant, the record (or state) that
-//! broke it and the simulated time; the caller stops the run and prints the reproducer.
+//! Safety invariants checked from the trace records as they are made (cheap enough to stay
+//! on in `run`, `check` and `sweep`); the whole-state ones (every few thousand events and at
+//! the end) are in `world::checks` and share this memory. A violation names the invariant,
+//! the record that broke it and the simulated time; the caller stops the run.
 
+use super::amqp_invariants::AmqpLedger;
+use super::violation::{Violation, violation};
 use crate::sim::NodeId;
 use crate::trace::{BrokerId, GroupEvent, GroupRef, RecordKind, Tp};
-use crate::world::Simulation;
 use std::collections::BTreeMap;
-
-/// A broken invariant.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Violation {
-    /// Which one (a stable snake_case name).
-    pub invariant: &'static str,
-    /// Simulated time, µs.
-    pub t_us: u64,
-    /// What broke it, in words.
-    pub detail: String,
-    /// The trace record that broke it, as its JSON line (none for state checks).
-    pub record: Option<String>,
-}
 
 /// The checker's memory.
 #[derive(Clone, Debug, Default)]
@@ -39,7 +27,7 @@ pub struct Invariants {
     /// A power loss dropped unflushed records: acknowledged writes may be gone (Kafka
     /// relies on replication, not fsync), so the loss check stands down.
     pub power_loss_lost_records: bool,
-    amqp: super::amqp_invariants::AmqpLedger,
+    amqp: AmqpLedger,
     /// Checks done (records seen plus state sweeps), for the summary.
     pub checks: u64,
 }
@@ -47,11 +35,6 @@ pub struct Invariants {
 /// How long an OffsetCommit may be in flight: the Java consumer's default
 /// request.timeout.ms (30 s). A commit sent before an offset reset can land this much later.
 const COMMIT_IN_FLIGHT_MAX_US: u64 = 30_000_000;
-
-/// A violation of `invariant` at `t_us`.
-pub fn violation(invariant: &'static str, t_us: u64, detail: String) -> Violation {
-    Violation { invariant, t_us, detail, record: None }
-}
 
 use violation as v;
 
@@ -234,40 +217,8 @@ impl Invariants {
         Ok(())
     }
 
-    /// Checks the state (the caller does it every few thousand events): HW ≤ LEO on every
-    /// replica; a leader's ISR holds the leader and only assigned replicas; every queue holds
-    /// what its records account for.
-    pub fn state(&mut self, sim: &Simulation) -> Result<(), Violation> {
-        self.checks += 1;
-        self.amqp.state(sim)?;
-        let now = sim.now().0;
-        for b in sim.brokers() {
-            for (tp, r) in &b.rm.replicas {
-                if r.hw > r.log.end_offset() {
-                    let d = format!(
-                        "{} on broker-{}: HW {} > LEO {}",
-                        sim.names().tp(*tp),
-                        b.id.0,
-                        r.hw,
-                        r.log.end_offset()
-                    );
-                    return Err(v("hw_at_most_leo", now, d));
-                }
-                if r.is_leader() {
-                    let s = &r.state;
-                    if !s.isr.contains(&b.id) || s.isr.iter().any(|x| !s.replicas.contains(x)) {
-                        let d = format!(
-                            "{} led by broker-{}: ISR {:?}, replicas {:?}",
-                            sim.names().tp(*tp),
-                            b.id.0,
-                            s.isr,
-                            s.replicas
-                        );
-                        return Err(v("isr_holds_leader_within_replicas", now, d));
-                    }
-                }
-            }
-        }
-        Ok(())
+    /// The AMQP ledger (what each queue's records account for), for the state check.
+    pub fn amqp(&self) -> &AmqpLedger {
+        &self.amqp
     }
 }

@@ -1,18 +1,10 @@
-//! Checking runs: counters kept during the run, scenario expectations, acknowledged-write
-//! loss, and the runner that evaluates expectations at their times.
+//! Watching a run from below the world: counters and safety invariants fed by the trace
+//! records as they are made. Everything here reads records (trace) and plain ids (sim)
+//! only; the checks that read the whole simulation live in `world::checks`, the runner
+//! that evaluates expectations in `runner`.
 
 pub mod amqp_invariants;
-pub mod end_of_run;
-pub mod expect;
-pub mod fuzz;
-pub mod fuzz_gen;
 pub mod handled;
 pub mod invariants;
-pub mod metrics;
-pub mod observed;
-pub mod run;
-pub mod seeds;
 pub mod stats;
-pub mod sweep;
-
-pub use run::{RunReport, run_scenario};
+pub mod violation;

@@ -77,7 +77,7 @@ pub struct AmqpStats {
     /// Messages routed into each queue.
     pub routed: BTreeMap<crate::trace::QueueRef, u64>,
     /// Messages dead-lettered from each queue, by reason.
-    pub dead_lettered: BTreeMap<(crate::trace::QueueRef, crate::amqp::DeathReason), u64>,
+    pub dead_lettered: BTreeMap<(crate::trace::QueueRef, crate::trace::DeathReason), u64>,
     /// Deliveries flagged redelivered.
     pub redelivered: u64,
     /// Messages returned to publishers.

@@ -3,7 +3,7 @@
 //! the truth on any seed: each failing (file, seed) is listed with its reproducer.
 
 use super::run::{load, reproducer};
-use crate::check::{RunReport, run_scenario};
+use crate::runner::{RunReport, run_scenario};
 use crate::scenario::{Scenario, scenario_files};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -106,7 +106,7 @@ pub(super) fn check(a: CheckArgs) -> ExitCode {
     let loaded: Vec<Result<Arc<Scenario>, String>> = files.iter().map(|f| load(f).map_err(|e| e.to_string())).collect();
     let seeds: Vec<Vec<u64>> = loaded
         .iter()
-        .map(|l| l.as_ref().map(|sc| crate::check::seeds::with_derived(sc.seed, a.seeds as usize)).unwrap_or_default())
+        .map(|l| l.as_ref().map(|sc| crate::runner::seeds::with_derived(sc.seed, a.seeds as usize)).unwrap_or_default())
         .collect();
     let jobs: Vec<Job> =
         seeds.iter().enumerate().flat_map(|(file, ss)| ss.iter().map(move |&seed| Job { file, seed })).collect();

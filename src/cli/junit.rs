@@ -4,7 +4,7 @@
 //! as a suite with one erroring case. Failures carry the observed value and the
 //! reproducer command.
 
-use crate::check::RunReport;
+use crate::runner::RunReport;
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -1,11 +1,12 @@
 //! `brokerlab run`: one scenario headless, its story, summary and expectations.
 
-use crate::check::run::run_scenario_with_progress;
-use crate::check::{RunReport, run_scenario};
+use crate::runner::RunReport;
+use crate::runner::determinism::{Determinism, compare_runs};
+use crate::runner::run::run_scenario_with_progress;
 use crate::scenario::{Scenario, ScenarioError, load_file};
 use crate::sim::Dur;
 use crate::sim::SimTime;
-use crate::trace::{Names, Record, jsonl};
+use crate::trace::{Names, Record};
 use std::io::IsTerminal;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -61,6 +62,53 @@ fn print_report(r: &RunReport) {
     }
 }
 
+/// What `run` shows while it goes: the metrics rows, and progress on stderr for runs that
+/// take a while, when someone is watching.
+struct Progress {
+    metrics: Option<BufWriter<std::fs::File>>,
+    wrote_header: bool,
+    show: bool,
+    started: Instant,
+    last: Instant,
+}
+
+impl Progress {
+    fn new(metrics: Option<&Path>) -> Result<Progress, String> {
+        let metrics = match metrics.map(|p| (p, std::fs::File::create(p))) {
+            None => None,
+            Some((_, Ok(f))) => Some(BufWriter::new(f)),
+            Some((p, Err(e))) => return Err(format!("cannot write {}: {e}", p.display())),
+        };
+        let show = std::io::stderr().is_terminal();
+        Ok(Progress { metrics, wrote_header: false, show, started: Instant::now(), last: Instant::now() })
+    }
+
+    /// After every simulated second.
+    fn tick(&mut self, sim: &crate::world::Simulation, end: SimTime) {
+        if let Some(w) = self.metrics.as_mut() {
+            if !self.wrote_header {
+                self.wrote_header = true;
+                let _ = writeln!(w, "{}", crate::runner::metrics::header(sim));
+            }
+            let _ = writeln!(w, "{}", crate::runner::metrics::row(sim));
+        }
+        let (now, started) = (sim.now(), self.started);
+        if self.show && started.elapsed() > Duration::from_secs(1) && self.last.elapsed() > Duration::from_millis(200) {
+            self.last = Instant::now();
+            let pct = now.0 as f64 * 100.0 / end.0.max(1) as f64;
+            eprint!("\r  {pct:>3.0}%  simulated {now} of {end}  ({:.1}s)   ", started.elapsed().as_secs_f64());
+        }
+    }
+
+    /// Ends the progress line; flushes the metrics (dropping the writer).
+    fn finish(&mut self) {
+        self.metrics = None;
+        if self.show && self.started.elapsed() > Duration::from_secs(1) {
+            eprintln!();
+        }
+    }
+}
+
 pub(super) fn run(a: RunArgs) -> ExitCode {
     let sc = match load(&a.file) {
         Ok(s) => s,
@@ -81,31 +129,11 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
     if a.check_determinism {
         return check_determinism(&a.file, sc, seed, until);
     }
-    // Progress on stderr for runs that take a while, when someone is watching.
-    let show = std::io::stderr().is_terminal();
-    let (started, mut last) = (Instant::now(), Instant::now());
-    let mut metrics = match a.metrics.as_ref().map(std::fs::File::create) {
-        None => None,
-        Some(Ok(f)) => Some(BufWriter::new(f)),
-        Some(Err(e)) => {
-            eprintln!("error: cannot write {}: {e}", a.metrics.as_ref().expect("some").display());
+    let mut progress = match Progress::new(a.metrics.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
             return ExitCode::from(2);
-        }
-    };
-    let mut wrote_header = false;
-    let mut progress = |sim: &crate::world::Simulation, end: SimTime| {
-        if let Some(w) = metrics.as_mut() {
-            if !wrote_header {
-                wrote_header = true;
-                let _ = writeln!(w, "{}", crate::check::metrics::header(sim));
-            }
-            let _ = writeln!(w, "{}", crate::check::metrics::row(sim));
-        }
-        let now = sim.now();
-        if show && started.elapsed() > Duration::from_secs(1) && last.elapsed() > Duration::from_millis(200) {
-            last = Instant::now();
-            let pct = now.0 as f64 * 100.0 / end.0.max(1) as f64;
-            eprint!("\r  {pct:>3.0}%  simulated {now} of {end}  ({:.1}s)   ", started.elapsed().as_secs_f64());
         }
     };
     let mut out = match super::outputs::Outputs::open(a.trace.as_deref(), a.chrome_trace.as_deref()) {
@@ -117,17 +145,15 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
     };
     let report = if out.any() {
         let mut sink = |recs: &[Record], names: &Names| out.write(recs, names);
-        run_scenario_with_progress(sc, seed, until, Some(&mut sink), &mut progress)
+        run_scenario_with_progress(sc, seed, until, Some(&mut sink), &mut |sim, end| progress.tick(sim, end))
     } else {
-        run_scenario_with_progress(sc, seed, until, None, &mut progress)
+        run_scenario_with_progress(sc, seed, until, None, &mut |sim, end| progress.tick(sim, end))
     };
     if let Err(e) = out.finish() {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
-    if show && started.elapsed() > Duration::from_secs(1) {
-        eprintln!();
-    }
+    progress.finish();
     print_report(&report);
     if report.passed() {
         ExitCode::SUCCESS
@@ -137,30 +163,20 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
     }
 }
 
-fn collect(sc: Arc<Scenario>, seed: u64, until: Option<Dur>) -> (Vec<String>, RunReport) {
-    let mut lines = Vec::new();
-    let mut sink =
-        |recs: &[Record], names: &Names| lines.extend(recs.iter().map(|r| jsonl::to_json(r, names).to_string()));
-    let r = run_scenario(sc, seed, until, Some(&mut sink));
-    (lines, r)
-}
-
 fn check_determinism(file: &Path, sc: Arc<Scenario>, seed: u64, until: Option<Dur>) -> ExitCode {
-    let (a, ra) = collect(sc.clone(), seed, until);
-    let (b, rb) = collect(sc, seed, until);
-    match a.iter().zip(&b).position(|(x, y)| x != y).or((a.len() != b.len()).then(|| a.len().min(b.len()))) {
-        None if ra.digest == rb.digest => {
-            crate::outln!("deterministic: two runs gave {} identical records, digest {:016x}", a.len(), ra.digest);
+    match compare_runs(sc, seed, until) {
+        Determinism::Same { records, digest } => {
+            crate::outln!("deterministic: two runs gave {records} identical records, digest {digest:016x}");
             ExitCode::SUCCESS
         }
-        None => {
-            crate::outln!("NOT deterministic: same records but digests {:016x} and {:016x}", ra.digest, rb.digest);
+        Determinism::DigestsDiffer { first, second } => {
+            crate::outln!("NOT deterministic: same records but digests {first:016x} and {second:016x}");
             ExitCode::from(1)
         }
-        Some(i) => {
-            crate::outln!("NOT deterministic: first difference at record {i}");
-            crate::outln!("  run 1: {}", a.get(i).map(String::as_str).unwrap_or("(end of trace)"));
-            crate::outln!("  run 2: {}", b.get(i).map(String::as_str).unwrap_or("(end of trace)"));
+        Determinism::Differs { index, first, second } => {
+            crate::outln!("NOT deterministic: first difference at record {index}");
+            crate::outln!("  run 1: {}", first.as_deref().unwrap_or("(end of trace)"));
+            crate::outln!("  run 2: {}", second.as_deref().unwrap_or("(end of trace)"));
             eprintln!("reproduce: {} --check-determinism", reproducer(file, seed));
             ExitCode::from(1)
         }

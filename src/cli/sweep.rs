@@ -3,11 +3,11 @@
 //! written as scenario files. `--shard I/N` and `--json` split a big campaign across
 //! machines; `--merge` joins the shards' JSON Lines.
 
-use crate::check::sweep::{SeedResult, Verdict, random_faults, run_seed, run_seed_for, shrink, with_faults};
-use crate::scenario::{Scenario, load_file, to_ron};
+use crate::runner::sweep::campaign;
+use crate::runner::sweep::{SeedResult, Verdict, run_seed, run_seed_for};
+use crate::scenario::{Scenario, load_file};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -46,25 +46,6 @@ pub(super) struct SweepArgs {
     must_catch: bool,
 }
 
-fn parse_range(s: &str) -> Result<(u64, u64), String> {
-    let (a, b) = s.split_once("..").ok_or_else(|| format!("--seeds {s}: expected A..B"))?;
-    let a: u64 = a.parse().map_err(|_| format!("--seeds {s}: \"{a}\" is not a number"))?;
-    let b: u64 = b.parse().map_err(|_| format!("--seeds {s}: \"{b}\" is not a number"))?;
-    if b < a || b - a >= 10_000_000 {
-        return Err(format!("--seeds {s}: at most 10,000,000 seeds, A ≤ B"));
-    }
-    Ok((a, b))
-}
-
-fn parse_shard(s: &str) -> Result<(u64, u64), String> {
-    let (i, n) = s.split_once('/').ok_or_else(|| format!("--shard {s}: expected I/N"))?;
-    let (i, n): (u64, u64) = (i.parse().map_err(|_| "bad shard index")?, n.parse().map_err(|_| "bad shard count")?);
-    if n == 0 || i >= n {
-        return Err(format!("--shard {s}: need 0 ≤ I < N"));
-    }
-    Ok((i, n))
-}
-
 fn summarize(results: &[SeedResult]) -> ExitCode {
     let failed: Vec<&SeedResult> = results.iter().filter(|r| !r.ok).collect();
     for f in &failed {
@@ -76,25 +57,13 @@ fn summarize(results: &[SeedResult]) -> ExitCode {
 }
 
 fn merge(files: &[PathBuf]) -> ExitCode {
-    let mut all = Vec::new();
-    for f in files {
-        let Ok(text) = std::fs::read_to_string(f) else {
-            eprintln!("error: cannot read {}", f.display());
-            return ExitCode::from(2);
-        };
-        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            match serde_json::from_str::<SeedResult>(line) {
-                Ok(r) => all.push(r),
-                Err(e) => {
-                    eprintln!("error: {}:{}: not a sweep result: {e}", f.display(), i + 1);
-                    return ExitCode::from(2);
-                }
-            }
+    match campaign::merge(files) {
+        Ok(all) => summarize(&all),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
-    all.sort_by_key(|r| r.seed);
-    all.dedup_by_key(|r| r.seed);
-    summarize(&all)
 }
 
 pub(super) fn sweep(a: SweepArgs) -> ExitCode {
@@ -109,8 +78,7 @@ pub(super) fn sweep(a: SweepArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let parsed = parse_range(&a.seeds).and_then(|r| a.shard.as_deref().map(parse_shard).transpose().map(|s| (r, s)));
-    let ((lo, hi), shard) = match parsed {
+    let seeds = match campaign::seeds(&a.seeds, a.shard.as_deref()) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error: {e}");
@@ -125,24 +93,45 @@ pub(super) fn sweep(a: SweepArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let seeds: Vec<u64> = (lo..=hi).filter(|s| shard.is_none_or(|(i, n)| (s - lo) % n == i)).collect();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(a.jobs.unwrap_or(0)).build().expect("a thread pool");
     if a.must_catch {
         return must_catch(&pool, &sc, &file.display().to_string(), &seeds, random);
     }
+    let results = run_all(&pool, &sc, &file.display().to_string(), &seeds, random);
+    if let Some(path) = &a.json
+        && let Err(e) = campaign::write_json(path, &results)
+    {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    for r in results.iter().filter(|r| !r.ok).take(5) {
+        if let Some(s) = campaign::save_shrunk(&sc, &file, r.seed, random, &a.out) {
+            eprintln!(
+                "seed {}: shrunk to {} fault(s), written to {}\n     replay: brokerlab run {} (or open it in the app)",
+                r.seed,
+                s.faults,
+                s.path.display(),
+                s.path.display()
+            );
+        }
+    }
+    summarize(&results)
+}
+
+/// Runs every seed across the pool with a progress bar; results in seed order.
+fn run_all(pool: &rayon::ThreadPool, sc: &Arc<Scenario>, name: &str, seeds: &[u64], random: bool) -> Vec<SeedResult> {
     let bar = ProgressBar::new(seeds.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} seeds  {per_sec}  {msg}").expect("a valid template"),
     );
     let failures = std::sync::atomic::AtomicU64::new(0);
-    let name = file.display().to_string();
     let start = std::time::Instant::now();
     let mut results: Vec<SeedResult> = pool.install(|| {
         seeds
             .par_iter()
             .progress_with(bar.clone())
             .map(|&seed| {
-                let r = run_seed(&sc, &name, seed, random);
+                let r = run_seed(sc, name, seed, random);
                 if !r.ok {
                     let n = failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     bar.set_message(format!("{n} failing"));
@@ -155,36 +144,7 @@ pub(super) fn sweep(a: SweepArgs) -> ExitCode {
     results.sort_by_key(|r| r.seed);
     let wall = start.elapsed().as_secs_f64();
     eprintln!("{} seeds in {wall:.1}s ({:.1} seeds/s)", results.len(), results.len() as f64 / wall.max(1e-9));
-    if let Some(path) = &a.json {
-        let write = || -> std::io::Result<()> {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
-            for r in &results {
-                writeln!(f, "{}", serde_json::to_string(r).expect("serialisable"))?;
-            }
-            f.flush()
-        };
-        if let Err(e) = write() {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
-    }
-    for r in results.iter().filter(|r| !r.ok).take(5) {
-        let small = shrink(&sc, r.seed, if random { random_faults(&sc, r.seed) } else { Vec::new() }, 60);
-        let stem = file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "scenario".into());
-        let path = a.out.join(format!("{stem}-seed-{}.ron", r.seed));
-        let mut s = with_faults(&sc, r.seed, &small);
-        s.name = format!("{} (sweep seed {}, {} faults after shrinking)", sc.name, r.seed, small.len());
-        if std::fs::create_dir_all(&a.out).and_then(|_| std::fs::write(&path, to_ron(&s))).is_ok() {
-            eprintln!(
-                "seed {}: shrunk to {} fault(s), written to {}\n     replay: brokerlab run {} (or open it in the app)",
-                r.seed,
-                small.len(),
-                path.display(),
-                path.display()
-            );
-        }
-    }
-    summarize(&results)
+    results
 }
 
 /// `--must-catch`: runs seeds in order, a batch per round across the pool, and stops at the

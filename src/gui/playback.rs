@@ -175,7 +175,7 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
             }
         }
         Command::Save(path) => {
-            let text = crate::check::observed::session_test_ron(&l.sim);
+            let text = crate::runner::observed::session_test_ron(&l.sim);
             let header = format!(
                 "// Session saved from the brokerlab app at {} (seed {}).\n// Replay: brokerlab run {path}\n",
                 l.sim.now(),

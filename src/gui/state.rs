@@ -223,7 +223,7 @@ impl Loaded {
             return 0;
         }
         if self.lost_cache.0 != self.sim.events() {
-            self.lost_cache = (self.sim.events(), crate::check::expect::acked_lost(&self.sim).len());
+            self.lost_cache = (self.sim.events(), crate::world::checks::loss::acked_lost(&self.sim).len());
         }
         self.lost_cache.1
     }

@@ -5,6 +5,7 @@
 mod build;
 pub mod build_amqp;
 mod build_groups;
+pub mod checks;
 mod dispatch;
 mod inputs;
 mod narrate;
@@ -16,7 +17,8 @@ pub use inputs::describe as describe_input;
 pub use narrate::Story;
 pub use wire::{Event, Msg, Timer};
 
-use crate::check::invariants::{Invariants, Violation};
+use crate::check::invariants::Invariants;
+use crate::check::violation::Violation;
 use crate::check::stats::Stats;
 use crate::kafka::ClusterCfg;
 use crate::kafka::broker::Broker;
@@ -85,9 +87,9 @@ pub struct Simulation {
     /// Messages the network dropped (cuts and loss).
     pub dropped: u64,
     /// The safety invariants, checked as the run goes.
-    pub invariants: crate::check::invariants::Invariants,
+    pub invariants: Invariants,
     /// The first invariant broken, if any: the run stops there.
-    pub violation: Option<crate::check::invariants::Violation>,
+    pub violation: Option<Violation>,
     /// Nodes faults took down, in order (for `RestartCrashed` and `{crashed}`).
     crashed: Vec<NodeId>,
     /// The narration as this run tells it.
@@ -136,25 +138,9 @@ impl Simulation {
             Event::Input(a) => self.apply_input(a),
         }
         if self.events.is_multiple_of(4096) {
-            self.check_with(Invariants::state);
+            self.check_state();
         }
         true
-    }
-
-    /// The end-of-run invariants (they need the final logs); a violation stops the run.
-    pub fn check_end(&mut self) {
-        self.check_with(Invariants::at_end);
-    }
-
-    /// Runs a state check (the checker reads the whole simulation) unless one already broke.
-    fn check_with(&mut self, check: fn(&mut Invariants, &Simulation) -> Result<(), Violation>) {
-        if self.violation.is_none() {
-            let mut inv = std::mem::take(&mut self.invariants);
-            if let Err(v) = check(&mut inv, self) {
-                self.violation = Some(v);
-            }
-            self.invariants = inv;
-        }
     }
 
     /// Runs every event up to and including `t`, then sets the clock to `t`.

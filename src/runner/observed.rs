@@ -3,11 +3,11 @@
 //! and passes. The run ends where the session stopped; the scenario's own expectations are
 //! kept as comments (they were written for the script, not for this session).
 
-use super::expect::acked_lost;
 use crate::scenario::validate_groups::client_names;
 use crate::scenario::{Expectation, Scenario, to_ron};
 use crate::sim::{Dur, SimTime};
 use crate::world::Simulation;
+use crate::world::checks::loss::acked_lost;
 
 /// A session turned into a test.
 #[derive(Clone, Debug)]

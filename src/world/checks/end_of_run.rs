@@ -11,58 +11,60 @@
 //!   before processing (at-most-once) lose records by design and are not checked. Records at
 //!   or above the committed offset are pending; the AMQP side is checked as the run goes.
 
-use super::invariants::{Invariants, Violation, violation};
+use super::loss::acked_lost;
+use crate::check::invariants::Invariants;
+use crate::check::violation::{Violation, violation};
 use crate::kafka::consumer::CommitMode;
 use crate::kafka::protocol::Acks;
 use crate::sim::NodeId;
 use crate::trace::{GroupRef, Tp};
 use crate::world::Simulation;
 
-impl Invariants {
-    /// The end-of-run checks.
-    pub fn at_end(&mut self, sim: &Simulation) -> Result<(), Violation> {
-        self.checks += 1;
-        self.state(sim)?;
-        if !self.power_loss_lost_records {
-            acked_writes_kept(sim)?;
-        }
-        for g in sim.stats.groups.keys() {
-            self.group_conserved(sim, *g)?;
-        }
-        Ok(())
+/// The end-of-run checks.
+pub fn check(inv: &mut Invariants, sim: &Simulation) -> Result<(), Violation> {
+    inv.checks += 1;
+    super::state::check(inv, sim)?;
+    if !inv.power_loss_lost_records {
+        acked_writes_kept(sim)?;
     }
+    for g in sim.stats.groups.keys() {
+        group_conserved(inv, sim, *g)?;
+    }
+    Ok(())
+}
 
-    fn group_conserved(&self, sim: &Simulation, g: GroupRef) -> Result<(), Violation> {
-        let members: Vec<_> = sim
-            .consumers()
-            .filter_map(|(id, c)| c.cfg.group.as_ref().filter(|x| x.group == g).map(|x| (id, x.commit)))
-            .collect();
-        if members.iter().any(|&(_, commit)| commit == CommitMode::BeforeProcess) {
-            return Ok(());
-        }
-        let stats = &sim.stats.groups[&g];
-        let skipped = |tp: Tp, o: u64| {
-            members.iter().any(|(id, _)| {
-                let ranges = self.skipped.get(&(crate::trace::NodeId(id.0), tp));
-                ranges.is_some_and(|r| r.iter().any(|&(a, b)| (a..b).contains(&o)))
-            })
-        };
-        for (tp, &committed) in &stats.committed {
-            let Some(h) = stats.handled.get(tp) else { continue };
-            let Some(first) = h.first else { continue };
-            let end = sim.authoritative_replica(*tp).map(|r| r.log.end_offset()).unwrap_or(0);
-            let missing = (first..committed.min(end)).find(|&o| !h.has(o) && !skipped(*tp, o));
-            if let Some(o) = missing {
-                let d = format!(
-                    "group {} committed {} up to {committed} but never handled offset {o}",
-                    sim.names().group(g),
-                    sim.names().tp(*tp)
-                );
-                return Err(violation("messages_conserved", sim.now().0, d));
-            }
-        }
-        Ok(())
+/// Every record below group `g`'s committed offset was handled, skipped by a reset, or is
+/// no longer in the log.
+fn group_conserved(inv: &Invariants, sim: &Simulation, g: GroupRef) -> Result<(), Violation> {
+    let members: Vec<_> = sim
+        .consumers()
+        .filter_map(|(id, c)| c.cfg.group.as_ref().filter(|x| x.group == g).map(|x| (id, x.commit)))
+        .collect();
+    if members.iter().any(|&(_, commit)| commit == CommitMode::BeforeProcess) {
+        return Ok(());
     }
+    let stats = &sim.stats.groups[&g];
+    let skipped = |tp: Tp, o: u64| {
+        members.iter().any(|(id, _)| {
+            let ranges = inv.skipped.get(&(crate::trace::NodeId(id.0), tp));
+            ranges.is_some_and(|r| r.iter().any(|&(a, b)| (a..b).contains(&o)))
+        })
+    };
+    for (tp, &committed) in &stats.committed {
+        let Some(h) = stats.handled.get(tp) else { continue };
+        let Some(first) = h.first else { continue };
+        let end = sim.authoritative_replica(*tp).map(|r| r.log.end_offset()).unwrap_or(0);
+        let missing = (first..committed.min(end)).find(|&o| !h.has(o) && !skipped(*tp, o));
+        if let Some(o) = missing {
+            let d = format!(
+                "group {} committed {} up to {committed} but never handled offset {o}",
+                sim.names().group(g),
+                sim.names().tp(*tp)
+            );
+            return Err(violation("messages_conserved", sim.now().0, d));
+        }
+    }
+    Ok(())
 }
 
 /// The first acknowledged write of the safe configuration that is gone.
@@ -72,7 +74,7 @@ fn acked_writes_kept(sim: &Simulation) -> Result<(), Violation> {
         let t = &sim.cluster().topics[tp.topic.0 as usize];
         t.min_insync_replicas >= 2 && !t.unclean_leader_election
     };
-    let lost = super::expect::acked_lost(sim);
+    let lost = acked_lost(sim);
     // With every replica down the log is unknown, not lost. So it is with no leader while
     // every in-sync replica is down: the log of record is on their disks, and unclean
     // election is off, so a stale replica that is up (a broker stopped before the writes

@@ -1,13 +1,10 @@
-//! Seed sweeps (the VOPR idea): for each seed, a random fault schedule derived from the
-//! seed alone, swarm-style (each seed also draws which kinds of faults it uses and how
-//! many), a run with every invariant on, then a heal (cuts healed, everything restarted)
-//! and a liveness check. A failing schedule is shrunk by dropping faults while the
-//! failure persists.
+//! A seed's fault schedule: random faults derived from the seed alone, swarm-style (each
+//! seed also draws which kinds of faults it uses and how many), then at the end a heal
+//! (cuts healed, everything restarted) and a liveness check.
 
-use super::run::run_scenario;
+use crate::scenario::validate_groups::client_names;
 use crate::scenario::{Action, Expectation, FaultSpec, Scenario};
 use crate::sim::{Dur, NodeRng};
-use std::sync::Arc;
 
 /// How long after the healing inputs the liveness check waits: a minute, or as long as a
 /// group member may wait on a JoinGroup to a coordinator that vanished (the Java client
@@ -15,23 +12,6 @@ use std::sync::Arc;
 pub fn heal_time(sc: &Scenario) -> Dur {
     let groups = sc.consumer_groups.iter().map(|g| g.max_poll_interval.0 + g.session_timeout.0 + 15_000_000);
     Dur(groups.fold(60_000_000, u64::max))
-}
-
-/// One seed's verdict.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct SeedResult {
-    /// The seed.
-    pub seed: u64,
-    /// Passed: no invariant broken, healthy after healing.
-    pub ok: bool,
-    /// What failed, if anything.
-    pub failure: Option<String>,
-    /// Random faults injected.
-    pub faults: usize,
-    /// Trace digest (for comparing runs across jobs and machines).
-    pub digest: String,
-    /// The command that replays it.
-    pub reproducer: String,
 }
 
 fn pick<T: Clone>(rng: &mut NodeRng, v: &[T]) -> T {
@@ -54,11 +34,7 @@ const KINDS: usize = 12;
 pub fn random_faults(sc: &Scenario, seed: u64) -> Vec<FaultSpec> {
     let mut rng = NodeRng::new(seed, 0x5eed_fa17);
     let brokers = sc.cluster.brokers;
-    let clients: Vec<String> = crate::scenario::validate_groups::client_names(sc)
-        .into_iter()
-        .filter(|n| *n != "rabbit")
-        .map(String::from)
-        .collect();
+    let clients: Vec<String> = client_names(sc).into_iter().filter(|n| *n != "rabbit").map(String::from).collect();
     let mut nodes: Vec<String> = (1..=brokers).map(|b| format!("broker-{b}")).collect();
     nodes.extend(clients.iter().cloned());
     if brokers > 0 {
@@ -126,7 +102,7 @@ pub fn with_faults(sc: &Scenario, seed: u64, faults: &[FaultSpec]) -> Scenario {
     if sc.rabbitmq.is_some() {
         heal.push(Action::RestartRabbit);
     }
-    for c in crate::scenario::validate_groups::client_names(sc) {
+    for c in client_names(sc) {
         if c != "rabbit" {
             heal.push(Action::RestartClient(c.to_string()));
         }
@@ -150,103 +126,4 @@ pub fn with_faults(sc: &Scenario, seed: u64, faults: &[FaultSpec]) -> Scenario {
     s.expect = vec![Expectation::Healthy];
     s.narration.clear();
     s
-}
-
-/// What a seed is checked against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Invariants, then health after healing (the safe configuration must pass).
-    Health,
-    /// Invariants and the scenario's own expectations, read as promises (`NoAckedLoss`,
-    /// `Lost(max: 0)`, …) that an unsafe configuration must break on some seed.
-    Promises,
-}
-
-/// Runs one seed: its random faults (or none), invariants, heal, health.
-pub fn run_seed(sc: &Arc<Scenario>, file: &str, seed: u64, random: bool) -> SeedResult {
-    run_seed_for(sc, file, seed, random, Verdict::Health)
-}
-
-/// `run_seed`, judged by `verdict`.
-pub fn run_seed_for(sc: &Arc<Scenario>, file: &str, seed: u64, random: bool, verdict: Verdict) -> SeedResult {
-    let faults = if random { random_faults(sc, seed) } else { Vec::new() };
-    let mut full = with_faults(sc, seed, &faults);
-    if verdict == Verdict::Promises {
-        full.expect = sc.expect.clone();
-    }
-    let r = run_scenario(Arc::new(full), seed, None, None);
-    let failure = r.outcomes.iter().find(|o| !o.passed).map(|o| format!("{}: {}", o.what, o.observed));
-    SeedResult {
-        seed,
-        ok: failure.is_none(),
-        failure,
-        faults: faults.len(),
-        digest: format!("{:016x}", r.digest),
-        reproducer: format!(
-            "brokerlab sweep {file} --seeds {seed}..{seed}{}{}",
-            if random { "" } else { " --faults none" },
-            if verdict == Verdict::Promises { " --must-catch" } else { "" }
-        ),
-    }
-}
-
-/// Shrinks a failing schedule while it fails the same way (the same first failing check):
-/// drops faults one at a time, then simplifies the rest (a power loss becomes a process
-/// crash, a slow link half as slow, a time a whole second). At most `budget` runs.
-pub fn shrink(sc: &Scenario, seed: u64, faults: Vec<FaultSpec>, budget: usize) -> Vec<FaultSpec> {
-    let failure = |f: &[FaultSpec]| {
-        let r = run_scenario(Arc::new(with_faults(sc, seed, f)), seed, None, None);
-        r.outcomes.into_iter().find(|o| !o.passed).map(|o| o.what)
-    };
-    let Some(target) = failure(&faults) else { return faults };
-    let runs = std::cell::Cell::new(1);
-    let same = |f: &[FaultSpec]| {
-        runs.set(runs.get() + 1);
-        failure(f).as_ref() == Some(&target)
-    };
-    let mut cur = faults;
-    let mut progress = true;
-    while progress && runs.get() < budget {
-        progress = false;
-        let mut i = 0;
-        while i < cur.len() && runs.get() < budget {
-            let mut fewer = cur.clone();
-            fewer.remove(i);
-            if same(&fewer) {
-                cur = fewer;
-                progress = true;
-            } else {
-                i += 1;
-            }
-        }
-    }
-    for i in 0..cur.len() {
-        for simpler in simplifications(&cur[i]) {
-            if runs.get() >= budget {
-                return cur;
-            }
-            let mut t = cur.clone();
-            t[i] = simpler;
-            if same(&t) {
-                cur = t;
-            }
-        }
-    }
-    cur
-}
-
-/// Simpler versions of one fault, most useful first.
-fn simplifications(f: &FaultSpec) -> Vec<FaultSpec> {
-    let mut out = Vec::new();
-    match &f.action {
-        Action::PowerOffBroker(b) => out.push(FaultSpec { at: f.at, action: Action::CrashBroker(*b) }),
-        Action::SlowLink(x, y, d) if d.0 > 100_000 => {
-            out.push(FaultSpec { at: f.at, action: Action::SlowLink(x.clone(), y.clone(), Dur(d.0 / 2)) });
-        }
-        _ => {}
-    }
-    if !f.at.0.is_multiple_of(1_000_000) {
-        out.push(FaultSpec { at: Dur(f.at.0 / 1_000_000 * 1_000_000), action: f.action.clone() });
-    }
-    out
 }

@@ -1,0 +1,18 @@
+//! Running scenarios headless, above the world and beside the app: a run to each timed
+//! expectation and to the end, the expectations' verdicts, what a session observed, the
+//! metrics time series, derived seeds, seed sweeps and the scenario fuzzer. The command
+//! line (`cli`) is a thin front over these.
+
+pub mod determinism;
+pub mod expect;
+pub mod fuzz;
+pub mod fuzz_gen;
+pub mod metrics;
+pub mod observed;
+pub mod report;
+pub mod run;
+pub mod seeds;
+pub mod sweep;
+
+pub use report::RunReport;
+pub use run::run_scenario;

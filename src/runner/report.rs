@@ -1,0 +1,172 @@
+//! What a headless run reports: the verdicts, the digest, the story as told, and the run's
+//! numbers in a few readable lines.
+
+use super::expect::Outcome;
+use crate::sim::{Dur, SimTime};
+use crate::trace::QueueRef;
+use crate::world::Simulation;
+use crate::world::checks::loss::{acked_lost, group_loss};
+use std::fmt::Write as _;
+
+/// What a headless run reports.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// Scenario name.
+    pub name: String,
+    /// Seed used.
+    pub seed: u64,
+    /// Simulated time reached.
+    pub until: SimTime,
+    /// Expectation verdicts, in file order.
+    pub outcomes: Vec<Outcome>,
+    /// Trace digest.
+    pub digest: u64,
+    /// Trace records.
+    pub records: u64,
+    /// Events processed.
+    pub events: u64,
+    /// The summary lines.
+    pub summary: String,
+    /// The narration as this run told it, in time order: (time, caption with its
+    /// placeholders filled in).
+    pub story: Vec<(Dur, String)>,
+}
+
+impl RunReport {
+    /// True when every expectation passed.
+    pub fn passed(&self) -> bool {
+        self.outcomes.iter().all(|o| o.passed)
+    }
+}
+
+/// The narration as `sim` told it, in time order (lines it did not reach: roles in words).
+pub fn story(sim: &Simulation) -> Vec<(Dur, String)> {
+    let mut lines: Vec<(Dur, String)> =
+        sim.scenario.narration.iter().enumerate().map(|(i, n)| (n.at, sim.caption(i))).collect();
+    lines.sort_by_key(|(at, _)| *at); // stable: equal times keep file order
+    lines
+}
+
+/// The run's numbers in a few readable lines.
+pub fn summary(sim: &Simulation) -> String {
+    let mut out = String::new();
+    let kafka = sim.cluster().brokers > 0;
+    if kafka {
+        let s = &sim.stats;
+        let lost = acked_lost(sim).len();
+        let _ = writeln!(
+            out,
+            "  produced {}   acked {}   failed {}   acked but lost {}",
+            s.produced, s.acked_count, s.failed, lost
+        );
+    }
+    rabbit_lines(sim, &mut out);
+    consumer_lines(sim, &mut out);
+    if kafka {
+        cluster_lines(sim, &mut out);
+    }
+    out
+}
+
+/// The RabbitMQ broker, its queues and its consumers.
+fn rabbit_lines(sim: &Simulation, out: &mut String) {
+    let Some((_, r)) = sim.rabbit() else { return };
+    let s = &sim.stats;
+    let a = &s.amqp;
+    let _ = writeln!(
+        out,
+        "  rabbitmq: published {}   returned {}   redelivered {}   dead-lettered {}",
+        a.published,
+        a.returned,
+        a.redelivered,
+        a.dead_lettered.values().sum::<u64>()
+    );
+    for (name, q) in &r.queues {
+        let qi = QueueRef(r.cfg.queues.iter().position(|c| &c.name == name).unwrap_or(0) as u16);
+        let _ = writeln!(
+            out,
+            "  queue {name}: routed {}, ready {}, unacked {}",
+            a.routed.get(&qi).copied().unwrap_or(0),
+            q.depth(),
+            q.unacked.len()
+        );
+    }
+    for (id, _) in sim.amqp_consumers() {
+        let c = s.consumer_index(id.0).map(|i| &s.consumers[i]);
+        let _ = writeln!(
+            out,
+            "  consumer {}: processed {}, failed attempts {}, duplicates {}",
+            sim.names().node(id.0),
+            c.map(|c| c.consumed).unwrap_or(0),
+            c.map(|c| c.failures).unwrap_or(0),
+            c.map(|c| c.duplicates).unwrap_or(0)
+        );
+    }
+}
+
+/// Produce errors, Kafka consumers and groups, dead-letter topics and re-drives.
+fn consumer_lines(sim: &Simulation, out: &mut String) {
+    let s = &sim.stats;
+    if !s.errors.is_empty() {
+        let errs: Vec<String> = s.errors.iter().map(|(e, n)| format!("{} ×{n}", e.name())).collect();
+        let _ = writeln!(out, "  produce errors: {}", errs.join(", "));
+    }
+    for (i, (id, _)) in sim.consumers().enumerate() {
+        let c = &s.consumers[i];
+        let lag = if sim.is_up(id) { format!("lag {}", sim.lag(id)) } else { "down".into() };
+        let _ = writeln!(
+            out,
+            "  consumer {}: consumed {}, duplicates {}, {lag}",
+            sim.names().node(id.0),
+            c.consumed,
+            c.duplicates
+        );
+    }
+    for (g, gs) in &s.groups {
+        // In flight: committed before processing, still in a running member's hands.
+        let (lost, in_flight) = group_loss(sim, *g);
+        let _ = writeln!(
+            out,
+            "  group {}: {} rebalances, lag {}, duplicates {}, lost {}, in flight {}, {} partitions committed",
+            sim.names().group(*g),
+            gs.rebalances,
+            sim.group_lag(*g),
+            gs.duplicates,
+            lost,
+            in_flight,
+            gs.committed.len()
+        );
+    }
+    for (t, n) in &s.dead_lettered {
+        let _ = writeln!(out, "  dead-lettered to {}: {n}", sim.names().topics[t.0 as usize]);
+    }
+    if s.redriven > 0 {
+        let _ = writeln!(out, "  re-driven: {}", s.redriven);
+    }
+}
+
+/// The Kafka cluster: elections, truncations, losses, drops, and the leaders.
+fn cluster_lines(sim: &Simulation, out: &mut String) {
+    let s = &sim.stats;
+    let _ = writeln!(
+        out,
+        "  leader elections {}   records truncated {}   lost unflushed {}   network drops {}",
+        s.leader_changes, s.truncated, s.lost_unflushed, sim.dropped
+    );
+    let internal = sim.cluster().offsets_topic;
+    let leaders: Vec<String> = sim
+        .partitions()
+        .iter()
+        .filter(|tp| Some(tp.topic) != internal)
+        .map(|&tp| {
+            format!(
+                "{}→{}",
+                sim.names().tp(tp),
+                sim.leader_of(tp).map(|b| b.0.to_string()).unwrap_or_else(|| "none".into())
+            )
+        })
+        .collect();
+    if leaders.len() <= 24 {
+        let _ = writeln!(out, "  leaders: {}", leaders.join("  "));
+    }
+}
