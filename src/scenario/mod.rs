@@ -2,17 +2,19 @@
 //! with size bounds, and writing a scenario back (for "save session as scenario").
 
 pub mod derive;
+pub mod error;
 pub mod load;
 pub mod narration;
 pub mod schema;
 pub mod validate;
-pub mod validate_amqp;
-pub mod validate_groups;
-pub mod validate_rates;
-pub mod validate_story;
 
-pub use load::{ScenarioError, load_file, parse, parse_bytes, scenario_files};
+pub use error::ScenarioError;
+pub use load::{load_file, parse, parse_bytes, scenario_files};
 pub use schema::*;
+/// The validators' paths from before validate/ was a folder.
+pub use validate::{
+    amqp as validate_amqp, groups as validate_groups, rates as validate_rates, story as validate_story,
+};
 
 /// The scenario as RON text, readable and loadable again.
 pub fn to_ron(sc: &Scenario) -> String {

@@ -2,9 +2,9 @@
 //! publishers alike) must space its messages at least 1us apart, and all of them together
 //! stay under `limits::MESSAGES`, so no scenario can spin at one instant or exhaust memory.
 
-use super::load::ScenarioError;
-use super::schema::{KeySpec, Rate, Scenario};
-use super::validate::limits;
+use super::limits;
+use crate::scenario::error::ScenarioError;
+use crate::scenario::schema::{KeySpec, Rate, Scenario};
 use crate::sim::Dur;
 
 /// Largest rate, per second.

@@ -1,8 +1,9 @@
 //! Checks of what follows roles: narration placeholders name a topic, partition or group
 //! that exists, and every `RestartCrashed` has a crash fault before it to undo.
 
-use super::load::ScenarioError;
-use super::schema::{Action, Scenario};
+use crate::scenario::error::ScenarioError;
+use crate::scenario::narration;
+use crate::scenario::schema::{Action, Scenario};
 
 /// Whether an action takes a broker or client down (what `RestartCrashed` undoes).
 pub fn takes_down(a: &Action) -> bool {
@@ -37,7 +38,7 @@ pub fn takes_down(a: &Action) -> bool {
 /// the anchors.
 pub fn check_story(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError) -> Result<(), ScenarioError> {
     for n in &sc.narration {
-        if let Err(bad) = super::narration::check(sc, &n.text) {
+        if let Err(bad) = narration::check(sc, &n.text) {
             return Err(err(&["narration", &bad.written], format!("narration at {}: {}", n.at, bad.msg)));
         }
     }

@@ -1,8 +1,10 @@
 //! Semantic checks of the RabbitMQ side: exchanges, queues and bindings that must exist,
-//! names that must be unique, arguments in range.
+//! names that must be unique, arguments in range (the `rabbitmq`, `publishers` and
+//! `amqp_consumers` sections).
 
-use super::load::ScenarioError;
-use super::schema::Scenario;
+use super::limits;
+use crate::scenario::error::ScenarioError;
+use crate::scenario::schema::{RabbitSpec, Scenario};
 
 /// Upper bounds on the RabbitMQ topology.
 pub const MAX_QUEUES: usize = 64;
@@ -36,17 +38,42 @@ pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError)
             format!("at most {MAX_QUEUES} queues, {MAX_EXCHANGES} exchanges and {MAX_BINDINGS} bindings"),
         ));
     }
-    if sc.publishers.len() + sc.amqp_consumers.len() > super::validate::limits::CLIENTS {
+    if sc.publishers.len() + sc.amqp_consumers.len() > limits::CLIENTS {
         return Err(err(
             &["publishers"],
-            format!("at most {} publishers and AMQP consumers together", super::validate::limits::CLIENTS),
+            format!("at most {} publishers and AMQP consumers together", limits::CLIENTS),
         ));
     }
     check_short_strings(sc, r, err)?;
-    let exchange = |n: &str| r.exchanges.iter().any(|e| e.name == n);
-    let queue = |n: &str| r.queues.iter().any(|q| q.name == n);
-    let exchanges: Vec<&str> = r.exchanges.iter().map(|e| e.name.as_str()).collect();
-    let queues: Vec<&str> = r.queues.iter().map(|q| q.name.as_str()).collect();
+    check_exchanges(r, err)?;
+    check_queues(r, err)?;
+    check_bindings(r, err)?;
+    check_publishers(sc, r, err)?;
+    check_consumers(sc, r, err)
+}
+
+/// Whether `r` declares the exchange `n`.
+fn has_exchange(r: &RabbitSpec, n: &str) -> bool {
+    r.exchanges.iter().any(|e| e.name == n)
+}
+
+/// Whether `r` declares the queue `n`.
+fn has_queue(r: &RabbitSpec, n: &str) -> bool {
+    r.queues.iter().any(|q| q.name == n)
+}
+
+/// The declared exchanges, for error messages.
+fn exchange_names(r: &RabbitSpec) -> String {
+    r.exchanges.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The declared queues, for error messages.
+fn queue_names(r: &RabbitSpec) -> String {
+    r.queues.iter().map(|q| q.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Exchanges: named, unique, their alternate exchange declared.
+fn check_exchanges(r: &RabbitSpec, err: &dyn Fn(&[&str], String) -> ScenarioError) -> Result<(), ScenarioError> {
     for (i, e) in r.exchanges.iter().enumerate() {
         let at = format!("\"{}\"", e.name);
         if e.name.is_empty() || r.exchanges[..i].iter().any(|o| o.name == e.name) {
@@ -56,7 +83,7 @@ pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError)
             ));
         }
         if let Some(a) = &e.alternate
-            && !exchange(a)
+            && !has_exchange(r, a)
         {
             return Err(err(
                 &["exchanges", &at],
@@ -64,6 +91,11 @@ pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError)
             ));
         }
     }
+    Ok(())
+}
+
+/// Queues: named, unique, their dead-letter exchange declared, able to hold something.
+fn check_queues(r: &RabbitSpec, err: &dyn Fn(&[&str], String) -> ScenarioError) -> Result<(), ScenarioError> {
     for (i, q) in r.queues.iter().enumerate() {
         let at = format!("\"{}\"", q.name);
         if q.name.is_empty() || r.queues[..i].iter().any(|o| o.name == q.name) {
@@ -71,14 +103,14 @@ pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError)
         }
         if let Some(x) = &q.dead_letter_exchange
             && !x.is_empty()
-            && !exchange(x)
+            && !has_exchange(r, x)
         {
             return Err(err(
                 &["queues", &at],
                 format!(
                     "queue \"{}\": dead-letter exchange \"{x}\" is not defined (exchanges: {})",
                     q.name,
-                    exchanges.join(", ")
+                    exchange_names(r)
                 ),
             ));
         }
@@ -89,21 +121,26 @@ pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError)
             ));
         }
     }
+    Ok(())
+}
+
+/// Bindings: from a declared exchange to exactly one declared queue or exchange.
+fn check_bindings(r: &RabbitSpec, err: &dyn Fn(&[&str], String) -> ScenarioError) -> Result<(), ScenarioError> {
     for b in &r.bindings {
         let at = format!("\"{}\"", b.exchange);
-        if !exchange(&b.exchange) {
+        if !has_exchange(r, &b.exchange) {
             return Err(err(
                 &["bindings", &at],
-                format!("binding from \"{}\": no such exchange (exchanges: {})", b.exchange, exchanges.join(", ")),
+                format!("binding from \"{}\": no such exchange (exchanges: {})", b.exchange, exchange_names(r)),
             ));
         }
         match (&b.queue, &b.to_exchange) {
-            (Some(q), None) if queue(q) => {}
-            (None, Some(x)) if exchange(x) => {}
+            (Some(q), None) if has_queue(r, q) => {}
+            (None, Some(x)) if has_exchange(r, x) => {}
             (Some(q), None) => {
                 return Err(err(
                     &["bindings", &at],
-                    format!("binding to queue \"{q}\": no such queue (queues: {})", queues.join(", ")),
+                    format!("binding to queue \"{q}\": no such queue (queues: {})", queue_names(r)),
                 ));
             }
             (None, Some(x)) => {
@@ -114,8 +151,17 @@ pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError)
             }
         }
     }
+    Ok(())
+}
+
+/// Publishers: a declared exchange, headers that fit a frame, at least one routing key.
+fn check_publishers(
+    sc: &Scenario,
+    r: &RabbitSpec,
+    err: &dyn Fn(&[&str], String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
     for p in &sc.publishers {
-        if !p.exchange.is_empty() && !exchange(&p.exchange) {
+        if !p.exchange.is_empty() && !has_exchange(r, &p.exchange) {
             return Err(err(
                 &["publishers", &format!("\"{}\"", p.name)],
                 format!("publisher \"{}\": exchange \"{}\" is not defined", p.name, p.exchange),
@@ -138,17 +184,21 @@ pub fn check_amqp(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError)
             ));
         }
     }
+    Ok(())
+}
+
+/// AMQP consumers: a declared queue, a probability between 0 and 1.
+fn check_consumers(
+    sc: &Scenario,
+    r: &RabbitSpec,
+    err: &dyn Fn(&[&str], String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
     for c in &sc.amqp_consumers {
         let at = format!("\"{}\"", c.name);
-        if !queue(&c.queue) {
+        if !has_queue(r, &c.queue) {
             return Err(err(
                 &["amqp_consumers", &at],
-                format!(
-                    "consumer \"{}\": queue \"{}\" is not defined (queues: {})",
-                    c.name,
-                    c.queue,
-                    queues.join(", ")
-                ),
+                format!("consumer \"{}\": queue \"{}\" is not defined (queues: {})", c.name, c.queue, queue_names(r)),
             ));
         }
         if !(0.0..=1.0).contains(&c.transient_probability) {
@@ -168,7 +218,7 @@ pub const SHORT_STRING: usize = 255;
 /// Rejects any short string longer than the wire format allows; the error points at it.
 fn check_short_strings(
     sc: &Scenario,
-    r: &super::schema::RabbitSpec,
+    r: &RabbitSpec,
     err: &dyn Fn(&[&str], String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
     let mut all: Vec<(&str, &str)> = Vec::new();

@@ -1,0 +1,37 @@
+//! Semantic checks: names that must exist, sizes that must stay bounded (so a scenario can
+//! never exhaust memory or run forever), settings that must be positive. One file per
+//! section of docs/scenarios.md; `validate` runs them in a fixed order and the first
+//! error found is the one reported.
+
+pub mod amqp;
+mod cluster;
+mod consumers;
+mod expect;
+mod faults;
+pub mod groups;
+pub mod limits;
+mod names;
+mod producers;
+pub mod rates;
+pub mod story;
+
+pub use faults::check_action;
+pub use names::is_node_name;
+
+use crate::scenario::error::ScenarioError;
+use crate::scenario::schema::Scenario;
+
+/// Validates a parsed scenario against its source text (for error positions).
+pub fn validate(sc: &Scenario, src: &str, file: &str) -> Result<(), ScenarioError> {
+    let err = |anchors: &[&str], msg: String| ScenarioError::near(file, src, anchors, msg);
+    cluster::check_cluster(sc, &err)?;
+    cluster::check_topics(sc, &err)?;
+    producers::check_producers(sc, &err)?;
+    consumers::check_consumers(sc, &err)?;
+    faults::check_faults(sc, &err)?;
+    groups::check_groups(sc, &err)?;
+    amqp::check_amqp(sc, &err)?;
+    rates::check_budget(sc, &err)?;
+    story::check_story(sc, &err)?;
+    expect::check_expectations(sc, &err)
+}
