@@ -1,15 +1,11 @@
 //! Trace records of the RabbitMQ model: routing, queueing, push delivery, acks, nacks,
 //! dead-lettering, returns and expiry. `RecordKind::Amqp` wraps them.
 
+use super::ids::{MsgId, QueueRef};
 use super::names::Names;
-use super::record::MsgId;
 use super::vocab::DeathReason;
 use crate::sim::NodeId;
 use serde_json::{Map, Value, json};
-
-/// A queue, by index in the scenario's queue list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct QueueRef(pub u16);
 
 /// An AMQP event.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

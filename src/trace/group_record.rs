@@ -2,15 +2,11 @@
 //! commits, retries through retry topics, dead-lettering and re-drive. Kept apart from
 //! the data-path records so each file stays small; `RecordKind::Group` wraps them.
 
+use super::ids::{GroupRef, MsgId, Tp};
 use super::names::Names;
-use super::record::{ErrorCode, MsgId, Tp};
-use super::vocab::{GroupState, Strategy};
+use super::vocab::{ErrorCode, GroupState, Strategy};
 use crate::sim::NodeId;
 use serde_json::{Map, Value, json};
-
-/// A consumer group, by index in the scenario's group list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct GroupRef(pub u16);
 
 /// Why a member left its group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

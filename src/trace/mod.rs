@@ -8,6 +8,7 @@ pub mod cluster_record;
 pub mod consume_record;
 pub mod digest;
 pub mod group_record;
+pub mod ids;
 pub mod jsonl;
 pub mod names;
 pub mod produce_record;
@@ -16,14 +17,13 @@ pub mod replication_record;
 pub mod text;
 pub mod vocab;
 
-pub use amqp_record::{AmqpEvent, QueueRef};
+pub use amqp_record::AmqpEvent;
 pub use digest::{Digest, StableHasher};
-pub use group_record::{FailKind, GroupEvent, GroupRef, LeaveReason};
+pub use group_record::{FailKind, GroupEvent, LeaveReason};
+pub use ids::{BrokerId, GroupRef, KeyId, MsgId, NodeId, QueueRef, TopicId, Tp};
 pub use names::Names;
-pub use record::{
-    BrokerId, DownHow, Election, ErrorCode, KeyId, MsgId, NodeId, PartitionReason, Record, RecordKind, TopicId, Tp,
-};
-pub use vocab::{DeathReason, GroupState, Strategy};
+pub use record::{DownHow, Election, PartitionReason, Record, RecordKind};
+pub use vocab::{DeathReason, ErrorCode, GroupState, Strategy};
 
 use std::collections::VecDeque;
 

@@ -2,9 +2,7 @@
 //! queues): records stay small and hash fast, and `Names` turns them into words for JSON
 //! and for people.
 
-use super::amqp_record::QueueRef;
-use super::group_record::GroupRef;
-use super::record::{KeyId, MsgId, Tp};
+use super::ids::{GroupRef, KeyId, MsgId, QueueRef, Tp};
 use serde_json::{Map, Value, json};
 
 /// Names for the indices that records carry.

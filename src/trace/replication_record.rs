@@ -2,8 +2,9 @@
 //! leader elections, truncation and retention. As a sentence for the event log and as JSON
 //! fields; `text` and `jsonl` dispatch here.
 
+use super::ids::BrokerId;
 use super::names::{Names, put};
-use super::record::{BrokerId, Election, RecordKind};
+use super::record::{Election, RecordKind};
 use serde_json::{Map, Value, json};
 
 /// The record as a sentence.
