@@ -1,7 +1,7 @@
 //! Building a simulation from a scenario: names and key table, topics and replica
 //! placement, the initial (healthy, already running) cluster, clients, scheduled inputs.
 
-use super::Story;
+use super::story::Story;
 use super::{Event, Liveness, Node, Simulation};
 use crate::check::stats::Stats;
 use crate::kafka::broker::Broker;

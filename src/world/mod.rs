@@ -6,13 +6,15 @@ mod build;
 pub mod build_amqp;
 mod build_groups;
 pub mod checks;
+mod input_words;
 mod inputs;
 mod narrate;
 mod roles;
+mod story;
 pub mod view;
 
-pub use inputs::describe as describe_input;
-pub use narrate::Story;
+pub use input_words::describe as describe_input;
+pub use story::Story;
 
 use crate::check::invariants::Invariants;
 use crate::check::violation::Violation;
