@@ -267,6 +267,26 @@ impl Stats {
     /// Counts one record.
     pub fn observe(&mut self, r: &RecordKind) {
         match r {
+            RecordKind::Produce { .. } | RecordKind::Ack { .. } | RecordKind::ProduceError { .. } => {
+                self.observe_produce(r)
+            }
+            RecordKind::Leader { .. } => self.leader_changes += 1,
+            RecordKind::Truncate { removed, .. } => self.truncated += removed,
+            RecordKind::BrokerDown { lost_unflushed, .. } => self.lost_unflushed += lost_unflushed,
+            RecordKind::Group(e) => self.observe_group(e),
+            RecordKind::ClientState { node, up: false } => self.client_crashed(*node),
+            RecordKind::Amqp(e) => self.observe_amqp(e),
+            RecordKind::Fetch { .. }
+            | RecordKind::ProcessFail { .. }
+            | RecordKind::ProcessSkip { .. }
+            | RecordKind::ProcessOk { .. } => self.observe_consume(r),
+            _ => {}
+        }
+    }
+
+    /// Records produced, acknowledged, failed.
+    fn observe_produce(&mut self, r: &RecordKind) {
+        match r {
             RecordKind::Produce { value, key, tp, .. } => {
                 self.produced += 1;
                 *self.produced_to.entry(*tp).or_default() += 1;
@@ -289,20 +309,23 @@ impl Stats {
                     self.failed += 1;
                 }
             }
-            RecordKind::Leader { .. } => self.leader_changes += 1,
-            RecordKind::Truncate { removed, .. } => self.truncated += removed,
-            RecordKind::BrokerDown { lost_unflushed, .. } => self.lost_unflushed += lost_unflushed,
-            RecordKind::Group(e) => self.observe_group(e),
-            RecordKind::ClientState { node, up: false } => {
-                let pending = &mut self.amqp.auto_ack_pending;
-                let gone: Vec<(u32, MsgId)> =
-                    pending.range((node.0, MsgId(0))..=(node.0, MsgId(u64::MAX))).copied().collect();
-                for k in &gone {
-                    pending.remove(k);
-                }
-                self.amqp.auto_ack_lost += gone.len() as u64;
-            }
-            RecordKind::Amqp(e) => self.observe_amqp(e),
+            _ => unreachable!("observe() sends only producer records here"),
+        }
+    }
+
+    /// A client crashed: its auto-acked messages not yet processed are gone.
+    fn client_crashed(&mut self, node: NodeId) {
+        let pending = &mut self.amqp.auto_ack_pending;
+        let gone: Vec<(u32, MsgId)> = pending.range((node.0, MsgId(0))..=(node.0, MsgId(u64::MAX))).copied().collect();
+        for k in &gone {
+            pending.remove(k);
+        }
+        self.amqp.auto_ack_lost += gone.len() as u64;
+    }
+
+    /// Fetches and processing: handled offsets, duplicates, failures, key order.
+    fn observe_consume(&mut self, r: &RecordKind) {
+        match r {
             RecordKind::Fetch { consumer, tp, offset, .. } => {
                 if let Some(g) = self.group_of(*consumer) {
                     g.handled.entry(*tp).or_default().fetched_from(*offset);
@@ -345,7 +368,7 @@ impl Stats {
                     *last = (*last).max(value.seq());
                 }
             }
-            _ => {}
+            _ => unreachable!("observe() sends only consumer records here"),
         }
     }
 

@@ -100,80 +100,83 @@ fn parse_assign(strategy: &str, topics: &[String], members: &[String]) -> Result
 pub(super) fn explain(e: Explain) -> ExitCode {
     match e {
         Explain::Route(a) => super::explain_route::explain_route(a),
-        Explain::Assign { strategy, topics, members, json } => {
-            let (strategy, parts, members) = match parse_assign(&strategy, &topics, &members) {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let mut a = assign(strategy, &parts, &members);
-            let mut withheld = Vec::new();
-            if strategy.cooperative() {
-                let r = crate::kafka::sticky_assignor::assign(&parts, &members);
-                a = crate::kafka::sticky_assignor::cooperative_round(&r);
-                withheld = r.transferring.iter().map(|((t, p), to)| format!("{t}-{p} → {to}")).collect();
-            }
-            if json {
-                let v: serde_json::Map<String, serde_json::Value> = member_order(&members)
-                    .iter()
-                    .map(|m| {
-                        (
-                            m.id.clone(),
-                            serde_json::json!(a[&m.id].iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>()),
-                        )
-                    })
-                    .collect();
-                crate::outln!("{}", serde_json::Value::Object(v));
-            } else {
-                crate::outln!("{} assignment, members in the order the assignor uses:", strategy.name());
-                for m in member_order(&members) {
-                    let ps: Vec<String> = a[&m.id].iter().map(|(t, p)| format!("{t}-{p}")).collect();
-                    let who = match &m.instance_id {
-                        Some(i) => format!("{} ({i})", m.id),
-                        None => m.id.clone(),
-                    };
-                    crate::outln!("  {who:<24} {}", if ps.is_empty() { "(nothing)".to_string() } else { ps.join(" ") });
-                }
-                if !withheld.is_empty() {
-                    crate::outln!(
-                        "first cooperative round withholds {} (the old owner revokes them, then a second rebalance hands them over)",
-                        withheld.join(", ")
-                    );
-                }
-            }
-            ExitCode::SUCCESS
+        Explain::Assign { strategy, topics, members, json } => explain_assign(&strategy, &topics, &members, json),
+        Explain::Partition { partitions, json, keys } => explain_partition(partitions, json, keys),
+    }
+}
+
+/// `explain assign`: what the assignor gives each member.
+fn explain_assign(strategy: &str, topics: &[String], members: &[String], json: bool) -> ExitCode {
+    let (strategy, parts, members) = match parse_assign(strategy, topics, members) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
         }
-        Explain::Partition { partitions, json, keys } => {
-            if partitions == 0 {
-                eprintln!("error: --partitions must be at least 1");
-                return ExitCode::from(2);
-            }
-            let rows: Vec<(String, i32, u32, u32)> = keys
-                .into_iter()
-                .map(|k| {
-                    let h = murmur2(k.as_bytes());
-                    let pos = to_positive(h);
-                    (k, h, pos, pos % partitions)
-                })
-                .collect();
-            if json {
-                let v: Vec<serde_json::Value> = rows
-                    .iter()
-                    .map(|(k, h, pos, p)| serde_json::json!({"key": k, "murmur2": h, "positive": pos, "partition": p}))
-                    .collect();
-                crate::outln!("{}", serde_json::Value::Array(v));
-            } else {
-                crate::outln!("{:<24} {:>12} {:>12}  partition (of {partitions})", "key", "murmur2", "& 0x7fffffff");
-                for (k, h, pos, p) in rows {
-                    crate::outln!("{k:<24} {h:>12} {pos:>12}  {p}");
-                }
-                crate::outln!(
-                    "\npartition = (murmur2(key bytes) & 0x7fffffff) % {partitions}, as Kafka's Java client computes it"
-                );
-            }
-            ExitCode::SUCCESS
+    };
+    let mut a = assign(strategy, &parts, &members);
+    let mut withheld = Vec::new();
+    if strategy.cooperative() {
+        let r = crate::kafka::sticky_assignor::assign(&parts, &members);
+        a = crate::kafka::sticky_assignor::cooperative_round(&r);
+        withheld = r.transferring.iter().map(|((t, p), to)| format!("{t}-{p} → {to}")).collect();
+    }
+    if json {
+        let v: serde_json::Map<String, serde_json::Value> = member_order(&members)
+            .iter()
+            .map(|m| {
+                (m.id.clone(), serde_json::json!(a[&m.id].iter().map(|(t, p)| format!("{t}-{p}")).collect::<Vec<_>>()))
+            })
+            .collect();
+        crate::outln!("{}", serde_json::Value::Object(v));
+    } else {
+        crate::outln!("{} assignment, members in the order the assignor uses:", strategy.name());
+        for m in member_order(&members) {
+            let ps: Vec<String> = a[&m.id].iter().map(|(t, p)| format!("{t}-{p}")).collect();
+            let who = match &m.instance_id {
+                Some(i) => format!("{} ({i})", m.id),
+                None => m.id.clone(),
+            };
+            crate::outln!("  {who:<24} {}", if ps.is_empty() { "(nothing)".to_string() } else { ps.join(" ") });
+        }
+        if !withheld.is_empty() {
+            crate::outln!(
+                "first cooperative round withholds {} (the old owner revokes them, then a second rebalance hands them over)",
+                withheld.join(", ")
+            );
         }
     }
+    ExitCode::SUCCESS
+}
+
+/// `explain partition`: which partition each key goes to.
+fn explain_partition(partitions: u32, json: bool, keys: Vec<String>) -> ExitCode {
+    if partitions == 0 {
+        eprintln!("error: --partitions must be at least 1");
+        return ExitCode::from(2);
+    }
+    let rows: Vec<(String, i32, u32, u32)> = keys
+        .into_iter()
+        .map(|k| {
+            let h = murmur2(k.as_bytes());
+            let pos = to_positive(h);
+            (k, h, pos, pos % partitions)
+        })
+        .collect();
+    if json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(k, h, pos, p)| serde_json::json!({"key": k, "murmur2": h, "positive": pos, "partition": p}))
+            .collect();
+        crate::outln!("{}", serde_json::Value::Array(v));
+    } else {
+        crate::outln!("{:<24} {:>12} {:>12}  partition (of {partitions})", "key", "murmur2", "& 0x7fffffff");
+        for (k, h, pos, p) in rows {
+            crate::outln!("{k:<24} {h:>12} {pos:>12}  {p}");
+        }
+        crate::outln!(
+            "\npartition = (murmur2(key bytes) & 0x7fffffff) % {partitions}, as Kafka's Java client computes it"
+        );
+    }
+    ExitCode::SUCCESS
 }

@@ -1,14 +1,11 @@
 //! Trace records of the RabbitMQ model: routing, queueing, push delivery, acks, nacks,
 //! dead-lettering, returns and expiry. `RecordKind::Amqp` wraps them.
 
-use crate::sim::NodeId;
-use super::{MsgId, Names};
+use super::ids::{MsgId, QueueRef};
+use super::names::Names;
 use super::vocab::DeathReason;
+use crate::sim::NodeId;
 use serde_json::{Map, Value, json};
-
-/// A queue, by index in the scenario's queue list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct QueueRef(pub u16);
 
 /// An AMQP event.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -174,6 +171,24 @@ pub fn json_fields(e: &AmqpEvent, n: &Names, m: &mut Map<String, Value>) {
 
 /// The record as a sentence.
 pub fn describe(e: &AmqpEvent, n: &Names) -> String {
+    match e {
+        AmqpEvent::Route { .. }
+        | AmqpEvent::Return { .. }
+        | AmqpEvent::Confirm { .. }
+        | AmqpEvent::Enqueue { .. }
+        | AmqpEvent::Refuse { .. }
+        | AmqpEvent::Expire { .. }
+        | AmqpEvent::Lost { .. } => describe_publish(e, n),
+        AmqpEvent::Deliver { .. }
+        | AmqpEvent::Ack { .. }
+        | AmqpEvent::Nack { .. }
+        | AmqpEvent::DeadLetter { .. }
+        | AmqpEvent::Processed { .. } => describe_delivery(e, n),
+    }
+}
+
+/// `describe` for publishing and queueing records.
+fn describe_publish(e: &AmqpEvent, n: &Names) -> String {
     let node = |r: &NodeId| n.node(r.0).to_string();
     match e {
         AmqpEvent::Route { publisher, value, exchange, routing_key, queues, alternate } => {
@@ -196,6 +211,23 @@ pub fn describe(e: &AmqpEvent, n: &Names) -> String {
         AmqpEvent::Refuse { queue, value } => {
             format!("queue {} is full and refused {}", n.queue(*queue), n.msg(*value))
         }
+        AmqpEvent::Lost { queue, count } => {
+            format!("the broker restart lost {count} transient messages of queue {}", n.queue(*queue))
+        }
+        AmqpEvent::Expire { queue, value } => {
+            format!("{} expired at the head of queue {}", n.msg(*value), n.queue(*queue))
+        }
+        AmqpEvent::Confirm { publisher, value, ack } => {
+            format!("{} got a publisher {} for {}", node(publisher), if *ack { "ack" } else { "nack" }, n.msg(*value))
+        }
+        _ => unreachable!("describe sends only publishing and queueing records here"),
+    }
+}
+
+/// `describe` for delivery, acknowledgement and dead-letter records.
+fn describe_delivery(e: &AmqpEvent, n: &Names) -> String {
+    let node = |r: &NodeId| n.node(r.0).to_string();
+    match e {
         AmqpEvent::Deliver { queue, consumer, value, redelivered, auto_ack } => format!(
             "queue {} pushed {} to {}{}{}",
             n.queue(*queue),
@@ -204,9 +236,6 @@ pub fn describe(e: &AmqpEvent, n: &Names) -> String {
             if *redelivered { " (redelivered)" } else { "" },
             if *auto_ack { " (auto-ack: gone from the queue)" } else { "" }
         ),
-        AmqpEvent::Lost { queue, count } => {
-            format!("the broker restart lost {count} transient messages of queue {}", n.queue(*queue))
-        }
         AmqpEvent::Ack { queue, consumer, value } => {
             format!("{} acknowledged {} (queue {})", node(consumer), n.msg(*value), n.queue(*queue))
         }
@@ -216,9 +245,6 @@ pub fn describe(e: &AmqpEvent, n: &Names) -> String {
             n.msg(*value),
             if *requeue { format!("requeued to {}", n.queue(*queue)) } else { "not requeued".into() }
         ),
-        AmqpEvent::Expire { queue, value } => {
-            format!("{} expired at the head of queue {}", n.msg(*value), n.queue(*queue))
-        }
         AmqpEvent::DeadLetter { queue, value, reason, exchange, to } => match exchange {
             Some(x) => format!(
                 "{} was dead-lettered from {} ({}) through {x} to {}",
@@ -241,8 +267,6 @@ pub fn describe(e: &AmqpEvent, n: &Names) -> String {
             n.msg(*value),
             n.queue(*queue)
         ),
-        AmqpEvent::Confirm { publisher, value, ack } => {
-            format!("{} got a publisher {} for {}", node(publisher), if *ack { "ack" } else { "nack" }, n.msg(*value))
-        }
+        _ => unreachable!("describe sends only delivery, acknowledgement and dead-letter records here"),
     }
 }

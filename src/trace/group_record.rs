@@ -2,14 +2,11 @@
 //! commits, retries through retry topics, dead-lettering and re-drive. Kept apart from
 //! the data-path records so each file stays small; `RecordKind::Group` wraps them.
 
+use super::ids::{GroupRef, MsgId, Tp};
+use super::names::Names;
+use super::vocab::{ErrorCode, GroupState, Strategy};
 use crate::sim::NodeId;
-use super::{ErrorCode, MsgId, Names, Tp};
-use super::vocab::{GroupState, Strategy};
 use serde_json::{Map, Value, json};
-
-/// A consumer group, by index in the scenario's group list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct GroupRef(pub u16);
 
 /// Why a member left its group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -121,6 +118,25 @@ fn snake<T: std::fmt::Debug>(v: T) -> String {
 
 /// The record's fields as JSON (after t_us, seq, kind).
 pub fn json_fields(e: &GroupEvent, n: &Names, m: &mut Map<String, Value>) {
+    match e {
+        GroupEvent::Coordinator { .. }
+        | GroupEvent::State { .. }
+        | GroupEvent::Rebalance { .. }
+        | GroupEvent::Assignment { .. }
+        | GroupEvent::Revoke { .. }
+        | GroupEvent::MemberRemoved { .. }
+        | GroupEvent::PollTimeout { .. }
+        | GroupEvent::Lag { .. } => json_fields_membership(e, n, m),
+        GroupEvent::Commit { .. }
+        | GroupEvent::CommitFailed { .. }
+        | GroupEvent::RetryPublish { .. }
+        | GroupEvent::DeadLetter { .. }
+        | GroupEvent::Redrive { .. } => json_fields_handling(e, n, m),
+    }
+}
+
+/// `json_fields` for membership records.
+fn json_fields_membership(e: &GroupEvent, n: &Names, m: &mut Map<String, Value>) {
     let node = |r: &NodeId| json!(n.node(r.0));
     let mut put = |k: &str, v: Value| {
         m.insert(k.to_string(), v);
@@ -160,6 +176,25 @@ pub fn json_fields(e: &GroupEvent, n: &Names, m: &mut Map<String, Value>) {
             put("member", node(consumer));
             put("reason", json!(snake(reason)));
         }
+        GroupEvent::PollTimeout { consumer } => put("consumer", node(consumer)),
+        GroupEvent::Lag { group, consumer, partitions } => {
+            put("group", json!(n.group(*group)));
+            put("member", node(consumer));
+            put("lag", json!(partitions.iter().map(|p| p.1).sum::<u64>()));
+            let per: Map<String, Value> = partitions.iter().map(|(tp, l)| (n.tp(*tp), json!(l))).collect();
+            put("partitions", Value::Object(per));
+        }
+        _ => unreachable!("json_fields sends only membership records here"),
+    }
+}
+
+/// `json_fields` for commit and failure-handling records.
+fn json_fields_handling(e: &GroupEvent, n: &Names, m: &mut Map<String, Value>) {
+    let node = |r: &NodeId| json!(n.node(r.0));
+    let mut put = |k: &str, v: Value| {
+        m.insert(k.to_string(), v);
+    };
+    match e {
         GroupEvent::Commit { group, consumer, tp, offset } => {
             put("group", json!(n.group(*group)));
             put("member", node(consumer));
@@ -196,19 +231,31 @@ pub fn json_fields(e: &GroupEvent, n: &Names, m: &mut Map<String, Value>) {
             put("to", json!(n.tp(*to)));
             put("fixed", json!(fixed));
         }
-        GroupEvent::PollTimeout { consumer } => put("consumer", node(consumer)),
-        GroupEvent::Lag { group, consumer, partitions } => {
-            put("group", json!(n.group(*group)));
-            put("member", node(consumer));
-            put("lag", json!(partitions.iter().map(|p| p.1).sum::<u64>()));
-            let per: Map<String, Value> = partitions.iter().map(|(tp, l)| (n.tp(*tp), json!(l))).collect();
-            put("partitions", Value::Object(per));
-        }
+        _ => unreachable!("json_fields sends only commit and failure-handling records here"),
     }
 }
 
 /// The record as a sentence for the event log.
 pub fn describe(e: &GroupEvent, n: &Names) -> String {
+    match e {
+        GroupEvent::Coordinator { .. }
+        | GroupEvent::State { .. }
+        | GroupEvent::Rebalance { .. }
+        | GroupEvent::Assignment { .. }
+        | GroupEvent::Revoke { .. }
+        | GroupEvent::MemberRemoved { .. }
+        | GroupEvent::PollTimeout { .. }
+        | GroupEvent::Lag { .. } => describe_membership(e, n),
+        GroupEvent::Commit { .. }
+        | GroupEvent::CommitFailed { .. }
+        | GroupEvent::RetryPublish { .. }
+        | GroupEvent::DeadLetter { .. }
+        | GroupEvent::Redrive { .. } => describe_handling(e, n),
+    }
+}
+
+/// `describe` for membership records.
+fn describe_membership(e: &GroupEvent, n: &Names) -> String {
     let node = |r: &NodeId| n.node(r.0).to_string();
     match e {
         GroupEvent::Coordinator { group, broker, partition, offsets } => format!(
@@ -242,6 +289,23 @@ pub fn describe(e: &GroupEvent, n: &Names) -> String {
             };
             format!("the coordinator removed {} from group {} ({why})", node(consumer), n.group(*group))
         }
+        GroupEvent::PollTimeout { consumer } => {
+            format!("{} did not poll within max.poll.interval and leaves its group", node(consumer))
+        }
+        GroupEvent::Lag { group, consumer, partitions } => format!(
+            "{} (group {}) lags by {} record(s)",
+            node(consumer),
+            n.group(*group),
+            partitions.iter().map(|p| p.1).sum::<u64>()
+        ),
+        _ => unreachable!("describe sends only membership records here"),
+    }
+}
+
+/// `describe` for commit and failure-handling records.
+fn describe_handling(e: &GroupEvent, n: &Names) -> String {
+    let node = |r: &NodeId| n.node(r.0).to_string();
+    match e {
         GroupEvent::Commit { group, consumer, tp, offset } => {
             format!("group {} committed {} at offset {offset} (for {})", n.group(*group), n.tp(*tp), node(consumer))
         }
@@ -272,14 +336,6 @@ pub fn describe(e: &GroupEvent, n: &Names) -> String {
             n.tp(*to),
             if *fixed { " (fixed)" } else { " (unchanged)" }
         ),
-        GroupEvent::PollTimeout { consumer } => {
-            format!("{} did not poll within max.poll.interval and leaves its group", node(consumer))
-        }
-        GroupEvent::Lag { group, consumer, partitions } => format!(
-            "{} (group {}) lags by {} record(s)",
-            node(consumer),
-            n.group(*group),
-            partitions.iter().map(|p| p.1).sum::<u64>()
-        ),
+        _ => unreachable!("describe sends only commit and failure-handling records here"),
     }
 }

@@ -4,68 +4,28 @@
 
 pub mod amqp_record;
 pub mod chrome;
+pub mod cluster_record;
+pub mod consume_record;
 pub mod digest;
 pub mod group_record;
+pub mod ids;
 pub mod jsonl;
+pub mod names;
+pub mod produce_record;
 pub mod record;
+pub mod replication_record;
 pub mod text;
 pub mod vocab;
 
-pub use amqp_record::{AmqpEvent, QueueRef};
+pub use amqp_record::AmqpEvent;
 pub use digest::{Digest, StableHasher};
-pub use group_record::{FailKind, GroupEvent, GroupRef, LeaveReason};
-pub use vocab::{DeathReason, GroupState, Strategy};
-pub use record::{
-    BrokerId, DownHow, Election, ErrorCode, KeyId, MsgId, NodeId, PartitionReason, Record, RecordKind, TopicId, Tp,
-};
+pub use group_record::{FailKind, GroupEvent, LeaveReason};
+pub use ids::{BrokerId, GroupRef, KeyId, MsgId, NodeId, QueueRef, TopicId, Tp};
+pub use names::Names;
+pub use record::{DownHow, Election, PartitionReason, Record, RecordKind};
+pub use vocab::{DeathReason, ErrorCode, GroupState, Strategy};
 
 use std::collections::VecDeque;
-
-/// Names for the indices that records carry.
-#[derive(Clone, Debug, Default)]
-pub struct Names {
-    /// Node names by node index ("zookeeper", "broker-1", "s1", ...).
-    pub nodes: Vec<String>,
-    /// Topic names by topic index.
-    pub topics: Vec<String>,
-    /// Key strings by key index.
-    pub keys: Vec<String>,
-    /// Producer node index by producer number (for message ids).
-    pub producers: Vec<u32>,
-    /// Consumer group names by group index.
-    pub groups: Vec<String>,
-    /// RabbitMQ queue names by queue index.
-    pub queues: Vec<String>,
-}
-
-impl Names {
-    /// "orders-1".
-    pub fn tp(&self, tp: Tp) -> String {
-        format!("{}-{}", self.topics[tp.topic.0 as usize], tp.partition)
-    }
-    /// A node's name.
-    pub fn node(&self, n: u32) -> &str {
-        &self.nodes[n as usize]
-    }
-    /// A queue's name.
-    pub fn queue(&self, q: QueueRef) -> &str {
-        self.queues.get(q.0 as usize).map(String::as_str).unwrap_or("?")
-    }
-    /// A group's name.
-    pub fn group(&self, g: GroupRef) -> &str {
-        self.groups.get(g.0 as usize).map(String::as_str).unwrap_or("?")
-    }
-    /// A key's text.
-    pub fn key(&self, k: KeyId) -> &str {
-        &self.keys[k.0 as usize]
-    }
-    /// "s1#17": producer name and its sequence number.
-    pub fn msg(&self, m: MsgId) -> String {
-        let p = m.producer() as usize;
-        let name = self.producers.get(p).map(|&n| self.node(n)).unwrap_or("?");
-        format!("{}#{}", name, m.seq())
-    }
-}
 
 /// The trace as the simulation holds it: digest and count always, the most recent
 /// records for views, and optionally every record for a caller to drain (to a file).

@@ -1,47 +1,8 @@
 //! Trace record types (documented in docs/trace.md). Indices, not strings, so that a
 //! record is cheap to make and to hash; `jsonl` writes them with names.
 
-pub use crate::sim::NodeId;
-
-/// A topic, by index in the scenario's topic list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TopicId(pub u16);
-
-/// A topic partition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Tp {
-    /// The topic.
-    pub topic: TopicId,
-    /// The partition number within the topic.
-    pub partition: u32,
-}
-
-/// A Kafka broker id (1-based, as people number brokers).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct BrokerId(pub u32);
-
-/// A message key, by index in the simulation's key table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct KeyId(pub u32);
-
-/// A produced message's identity: producer number and that producer's sequence number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct MsgId(pub u64);
-
-impl MsgId {
-    /// Message `seq` of producer number `producer`.
-    pub fn new(producer: u32, seq: u32) -> MsgId {
-        MsgId(((producer as u64) << 32) | seq as u64)
-    }
-    /// The producer number.
-    pub fn producer(self) -> u32 {
-        (self.0 >> 32) as u32
-    }
-    /// The producer's sequence number.
-    pub fn seq(self) -> u32 {
-        self.0 as u32
-    }
-}
+use super::ids::{BrokerId, KeyId, MsgId, NodeId, Tp};
+use super::vocab::ErrorCode;
 
 /// Why a record went to its partition (the producer's partitioner decision).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,84 +15,6 @@ pub enum PartitionReason {
     Sticky,
     /// Null key, round robin.
     RoundRobin,
-}
-
-/// Protocol errors, as the Kafka error codes name them. They travel in responses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-pub enum ErrorCode {
-    /// The broker is not the leader (or a follower) for the partition.
-    NotLeaderOrFollower,
-    /// acks=all and the ISR is smaller than min.insync.replicas: nothing written.
-    NotEnoughReplicas,
-    /// Written, but the ISR shrank below min.insync.replicas before the ack.
-    NotEnoughReplicasAfterAppend,
-    /// No response within request.timeout.ms.
-    RequestTimedOut,
-    /// The batch waited longer than delivery.timeout.ms: given up.
-    DeliveryTimeout,
-    /// The fetch offset is outside the log.
-    OffsetOutOfRange,
-    /// The partition has no leader.
-    LeaderNotAvailable,
-    /// An idempotent batch arrived with a sequence gap.
-    OutOfOrderSequence,
-    /// The request carried a leader epoch older than the replica's.
-    FencedLeaderEpoch,
-    /// This broker is not the group's coordinator (any more).
-    NotCoordinator,
-    /// The group's __consumer_offsets partition has no leader.
-    CoordinatorNotAvailable,
-    /// KIP-394: a new member must rejoin with the id it was given.
-    MemberIdRequired,
-    /// The coordinator does not know this member (removed, or the coordinator moved).
-    UnknownMemberId,
-    /// The request's generation is not the group's current one.
-    IllegalGeneration,
-    /// The group is rebalancing: rejoin.
-    RebalanceInProgress,
-}
-
-impl ErrorCode {
-    /// Whether the producer retries on this error (Kafka's RetriableException).
-    pub fn retriable(self) -> bool {
-        match self {
-            ErrorCode::NotLeaderOrFollower
-            | ErrorCode::NotEnoughReplicas
-            | ErrorCode::NotEnoughReplicasAfterAppend
-            | ErrorCode::RequestTimedOut
-            | ErrorCode::LeaderNotAvailable
-            | ErrorCode::OutOfOrderSequence
-            | ErrorCode::FencedLeaderEpoch
-            | ErrorCode::NotCoordinator
-            | ErrorCode::CoordinatorNotAvailable => true,
-            ErrorCode::DeliveryTimeout
-            | ErrorCode::OffsetOutOfRange
-            | ErrorCode::MemberIdRequired
-            | ErrorCode::UnknownMemberId
-            | ErrorCode::IllegalGeneration
-            | ErrorCode::RebalanceInProgress => false,
-        }
-    }
-    /// snake_case name for the trace and people.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorCode::NotLeaderOrFollower => "not_leader_or_follower",
-            ErrorCode::NotEnoughReplicas => "not_enough_replicas",
-            ErrorCode::NotEnoughReplicasAfterAppend => "not_enough_replicas_after_append",
-            ErrorCode::RequestTimedOut => "request_timed_out",
-            ErrorCode::DeliveryTimeout => "delivery_timeout",
-            ErrorCode::OffsetOutOfRange => "offset_out_of_range",
-            ErrorCode::LeaderNotAvailable => "leader_not_available",
-            ErrorCode::OutOfOrderSequence => "out_of_order_sequence",
-            ErrorCode::FencedLeaderEpoch => "fenced_leader_epoch",
-            ErrorCode::NotCoordinator => "not_coordinator",
-            ErrorCode::CoordinatorNotAvailable => "coordinator_not_available",
-            ErrorCode::MemberIdRequired => "member_id_required",
-            ErrorCode::UnknownMemberId => "unknown_member_id",
-            ErrorCode::IllegalGeneration => "illegal_generation",
-            ErrorCode::RebalanceInProgress => "rebalance_in_progress",
-        }
-    }
 }
 
 /// How a leader was chosen.

@@ -1,7 +1,7 @@
 //! Building a simulation from a scenario: names and key table, topics and replica
 //! placement, the initial (healthy, already running) cluster, clients, scheduled inputs.
 
-use super::Story;
+use super::story::Story;
 use super::wire::Fx;
 use super::{Event, Liveness, Node, Simulation};
 use crate::check::stats::Stats;
@@ -13,12 +13,11 @@ use crate::kafka::zookeeper::ZooKeeper;
 use crate::kafka::{ClusterCfg, Ctx, PartitionState, TopicCfg};
 use crate::scenario::{ControllerSpec, Expectation, KeySpec, Rate, Scenario};
 use crate::sim::{Dur, EventQueue, Network, NodeId, NodeRng, SimTime};
-use crate::trace::{BrokerId, KeyId, Names, TopicId, Tp, TraceLog};
+use crate::trace::{BrokerId, GroupRef, KeyId, Names, TopicId, Tp, TraceLog};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Stream ids of the network's per-node streams start here, apart from the nodes' own.
-pub(super) const NET_STREAM_BASE: u64 = 1 << 32;
+use super::build_groups::NET_STREAM_BASE;
 
 struct KeyTable {
     keys: Vec<String>,
@@ -175,6 +174,62 @@ fn consumer_cfg(sc: &Scenario, i: usize) -> ConsumerCfg {
     }
 }
 
+/// The nodes a scenario starts with, in node-id order: ZooKeeper, brokers, producers,
+/// consumers, group members, re-drive consumers, then the RabbitMQ side.
+struct Nodes {
+    nodes: Vec<Node>,
+    node_names: Vec<String>,
+    /// Node of each producer (and publisher), by producer number.
+    producer_nodes: Vec<u32>,
+    group_of_node: BTreeMap<u32, GroupRef>,
+}
+
+fn nodes(sc: &Scenario, cfg: &Arc<ClusterCfg>, states: &[(Tp, PartitionState)], keys: &mut KeyTable) -> Nodes {
+    let mut nodes = vec![Node::ZooKeeper(ZooKeeper::new(cfg.zk_session_timeout, states.iter().cloned().collect()))];
+    let mut node_names = vec!["zookeeper".to_string()];
+    for b in 1..=cfg.brokers {
+        let mine: Vec<(Tp, PartitionState)> =
+            states.iter().filter(|(_, s)| s.replicas.contains(&BrokerId(b))).cloned().collect();
+        nodes.push(Node::Broker(Broker::new(BrokerId(b), cfg.clone(), &mine)));
+        node_names.push(format!("broker-{b}"));
+    }
+    let producer_cfgs: Vec<ProducerCfg> = (0..sc.producers.len()).map(|i| producer_cfg(sc, i, keys)).collect();
+    let key_hashes: Arc<Vec<i32>> =
+        Arc::new(keys.keys.iter().map(|k| crate::kafka::partitioner::murmur2(k.as_bytes())).collect());
+    let mut producer_nodes = Vec::new();
+    for (i, pc) in producer_cfgs.into_iter().enumerate() {
+        producer_nodes.push(nodes.len() as u32);
+        nodes.push(Node::Producer(Producer::new(Arc::new(pc), Arc::clone(&key_hashes), cfg.brokers)));
+        node_names.push(sc.producers[i].name.clone());
+    }
+    for i in 0..sc.consumers.len() {
+        nodes.push(Node::Consumer(Box::new(Consumer::new(Arc::new(consumer_cfg(sc, i)), cfg.brokers))));
+        node_names.push(sc.consumers[i].name.clone());
+    }
+    let mut group_of_node = BTreeMap::new();
+    for (gi, g) in sc.consumer_groups.iter().enumerate() {
+        for m in &g.members {
+            let producers: Vec<String> = sc.producers.iter().map(|p| p.name.clone()).collect();
+            let mc = super::build_groups::member_cfg(cfg, &keys.keys, &producers, gi, g, m);
+            group_of_node.insert(nodes.len() as u32, GroupRef(gi as u16));
+            nodes.push(Node::Consumer(Box::new(Consumer::new(Arc::new(mc), cfg.brokers))));
+            node_names.push(m.name.clone());
+        }
+    }
+    for r in &sc.redrive {
+        nodes.push(Node::Consumer(Box::new(Consumer::new(
+            Arc::new(super::build_groups::redrive_cfg(cfg, r)),
+            cfg.brokers,
+        ))));
+        node_names.push(r.name.clone());
+    }
+    let (amqp, amqp_names, publisher_nodes) = super::build_amqp::amqp_nodes(sc, nodes.len() as u32);
+    nodes.extend(amqp);
+    node_names.extend(amqp_names);
+    producer_nodes.extend(publisher_nodes);
+    Nodes { nodes, node_names, producer_nodes, group_of_node }
+}
+
 impl Simulation {
     /// Builds the world for a validated scenario and seed, at time zero, with the cluster
     /// running and every client started. `keep_recent` records stay in memory for views.
@@ -192,49 +247,7 @@ impl Simulation {
         let cfg = Arc::new(cluster_cfg(&sc));
         let states = initial_states(&cfg, sc.cluster.placement_start as usize);
         let mut keys = KeyTable { keys: Vec::new(), index: BTreeMap::new() };
-        let mut nodes = vec![Node::ZooKeeper(ZooKeeper::new(cfg.zk_session_timeout, states.iter().cloned().collect()))];
-        let mut node_names = vec!["zookeeper".to_string()];
-        for b in 1..=cfg.brokers {
-            let mine: Vec<(Tp, PartitionState)> =
-                states.iter().filter(|(_, s)| s.replicas.contains(&BrokerId(b))).cloned().collect();
-            nodes.push(Node::Broker(Broker::new(BrokerId(b), cfg.clone(), &mine)));
-            node_names.push(format!("broker-{b}"));
-        }
-        let producer_cfgs: Vec<ProducerCfg> =
-            (0..sc.producers.len()).map(|i| producer_cfg(&sc, i, &mut keys)).collect();
-        let key_hashes: Arc<Vec<i32>> =
-            Arc::new(keys.keys.iter().map(|k| crate::kafka::partitioner::murmur2(k.as_bytes())).collect());
-        let mut producer_nodes = Vec::new();
-        for (i, pc) in producer_cfgs.into_iter().enumerate() {
-            producer_nodes.push(nodes.len() as u32);
-            nodes.push(Node::Producer(Producer::new(Arc::new(pc), Arc::clone(&key_hashes), cfg.brokers)));
-            node_names.push(sc.producers[i].name.clone());
-        }
-        for i in 0..sc.consumers.len() {
-            nodes.push(Node::Consumer(Box::new(Consumer::new(Arc::new(consumer_cfg(&sc, i)), cfg.brokers))));
-            node_names.push(sc.consumers[i].name.clone());
-        }
-        let mut group_of_node = BTreeMap::new();
-        for (gi, g) in sc.consumer_groups.iter().enumerate() {
-            for m in &g.members {
-                let producers: Vec<String> = sc.producers.iter().map(|p| p.name.clone()).collect();
-                let mc = super::build_groups::member_cfg(&cfg, &keys.keys, &producers, gi, g, m);
-                group_of_node.insert(nodes.len() as u32, crate::trace::GroupRef(gi as u16));
-                nodes.push(Node::Consumer(Box::new(Consumer::new(Arc::new(mc), cfg.brokers))));
-                node_names.push(m.name.clone());
-            }
-        }
-        for r in &sc.redrive {
-            nodes.push(Node::Consumer(Box::new(Consumer::new(
-                Arc::new(super::build_groups::redrive_cfg(&cfg, r)),
-                cfg.brokers,
-            ))));
-            node_names.push(r.name.clone());
-        }
-        let (amqp, amqp_names, publisher_nodes) = super::build_amqp::amqp_nodes(&sc, nodes.len() as u32);
-        nodes.extend(amqp);
-        node_names.extend(amqp_names);
-        producer_nodes.extend(publisher_nodes);
+        let Nodes { nodes, node_names, producer_nodes, group_of_node } = nodes(&sc, &cfg, &states, &mut keys);
         let names = Arc::new(Names {
             nodes: node_names,
             topics: cfg.topics.iter().map(|t| t.name.clone()).collect(),

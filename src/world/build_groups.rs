@@ -25,6 +25,36 @@ fn ppm(p: f64) -> u32 {
     (p * 1_000_000.0).round() as u32
 }
 
+/// Stream ids of the network's per-node streams start here, apart from the nodes' own.
+pub(super) const NET_STREAM_BASE: u64 = 1 << 32;
+
+/// The failures a group's members simulate: poison keys and values (by name in the
+/// scenario, by id here), and the poison and transient failure rates.
+fn failure_cfg(g: &GroupSpec, keys: &[String], producers: &[String]) -> FailureCfg {
+    let poison_keys: Vec<KeyId> = g
+        .failures
+        .poison_keys
+        .iter()
+        .filter_map(|k| keys.iter().position(|x| x == k).map(|i| KeyId(i as u32)))
+        .collect();
+    let poison_values = g
+        .failures
+        .poison_values
+        .iter()
+        .filter_map(|v| {
+            let (p, n) = v.rsplit_once('#')?;
+            let producer = producers.iter().position(|x| x == p)?;
+            Some(crate::trace::MsgId::new(producer as u32, n.parse().ok()?))
+        })
+        .collect();
+    FailureCfg {
+        poison_keys,
+        poison_values,
+        poison_ppm: ppm(g.failures.poison_probability),
+        transient_ppm: ppm(g.failures.transient_probability),
+    }
+}
+
 /// A group member's settings.
 pub(super) fn member_cfg(
     cfg: &ClusterCfg,
@@ -59,22 +89,6 @@ pub(super) fn member_cfg(
         CommitSpec::Async => CommitMode::Async,
         CommitSpec::BeforeProcess => CommitMode::BeforeProcess,
     };
-    let poison_keys: Vec<KeyId> = g
-        .failures
-        .poison_keys
-        .iter()
-        .filter_map(|k| keys.iter().position(|x| x == k).map(|i| KeyId(i as u32)))
-        .collect();
-    let poison_values = g
-        .failures
-        .poison_values
-        .iter()
-        .filter_map(|v| {
-            let (p, n) = v.rsplit_once('#')?;
-            let producer = producers.iter().position(|x| x == p)?;
-            Some(crate::trace::MsgId::new(producer as u32, n.parse().ok()?))
-        })
-        .collect();
     ConsumerCfg {
         name: name.clone(),
         assignment: Vec::new(),
@@ -95,12 +109,7 @@ pub(super) fn member_cfg(
         request_timeout: g.request_timeout,
         auto_offset_reset: g.auto_offset_reset,
         start,
-        failures: FailureCfg {
-            poison_keys,
-            poison_values,
-            poison_ppm: ppm(g.failures.poison_probability),
-            transient_ppm: ppm(g.failures.transient_probability),
-        },
+        failures: failure_cfg(g, keys, producers),
         on_failure,
         redrive: None,
         topic_sizes: sizes(cfg),
@@ -150,7 +159,7 @@ impl Simulation {
         self.live.push(Liveness::Up);
         self.incarnation.push(0);
         self.rngs.push(NodeRng::new(self.seed, node.0 as u64));
-        self.net_rngs.push(NodeRng::new(self.seed, super::build::NET_STREAM_BASE + node.0 as u64));
+        self.net_rngs.push(NodeRng::new(self.seed, NET_STREAM_BASE + node.0 as u64));
         self.net.add_node();
         let mut names = (*self.names).clone();
         names.nodes.push(name.clone());

@@ -1,9 +1,10 @@
 //! Applying inputs: broker, ZooKeeper and client crashes and restarts, network cuts,
 //! heals and slow links. Each one leaves an `input` record in the trace.
 
+use super::input_words::describe;
 use super::{Liveness, Node, Simulation};
 use crate::scenario::Action;
-use crate::sim::NodeId;
+use crate::sim::{Dur, NodeId};
 use crate::trace::{BrokerId, DownHow, RecordKind};
 
 impl Simulation {
@@ -22,7 +23,6 @@ impl Simulation {
         // Which node RestartCrashed restarts depends on the run: the record names it.
         let what = if a == Action::RestartCrashed { self.describe_restart_crashed() } else { describe(&a) };
         self.note(what);
-        let a_kind = if matches!(a, Action::PauseConsumer(_)) { AKind::Pause } else { AKind::Other };
         match a {
             Action::CrashBroker(b) => self.broker_down(BrokerId(b), DownHow::Crash),
             Action::PowerOffBroker(b) => self.broker_down(BrokerId(b), DownHow::PowerLoss),
@@ -31,108 +31,128 @@ impl Simulation {
             Action::CrashController => self.crash_controller(),
             Action::CrashLeader { topic, partition } => self.crash_leader(&topic, partition),
             Action::RestartCrashed => self.restart_crashed(),
-            Action::CrashZooKeeper => {
-                self.live[0] = Liveness::Down(DownHow::PowerLoss);
-                self.incarnation[0] += 1;
-                self.note_zk(false);
-            }
-            Action::RestartZooKeeper => {
-                if !self.is_up(NodeId(0)) {
-                    self.live[0] = Liveness::Up;
-                    self.incarnation[0] += 1;
-                    self.note_zk(true);
-                    self.dispatch(NodeId(0), |n, ctx, fx| {
-                        if let Node::ZooKeeper(z) = n {
-                            z.restart(ctx.now, &mut fx.kafka)
-                        }
-                    });
-                }
-            }
+            Action::CrashZooKeeper => self.crash_zookeeper(),
+            Action::RestartZooKeeper => self.restart_zookeeper(),
             Action::AddPartitions { topic, count } => self.add_partitions(&topic, count),
             Action::CrashCoordinator(group) => self.crash_coordinator(&group),
             Action::AddConsumer { group, name, process_time } => {
                 self.add_consumer(&group, name, process_time);
             }
-            Action::PauseConsumer(name) | Action::ResumeConsumer(name) => {
-                let pause = matches!(a_kind, AKind::Pause);
-                if let Some(id) = self.node_by_name(&name)
-                    && self.is_up(id)
-                {
-                    self.dispatch(id, |n, ctx, fx| {
-                        if let Node::Consumer(c) = n {
-                            c.set_paused(pause, ctx, &mut fx.kafka)
-                        }
-                    });
-                }
-            }
-            Action::CrashRabbit => {
-                if let Some((id, _)) = self.rabbit()
-                    && self.is_up(id)
-                {
-                    self.dispatch(id, |n, _, fx| {
-                        if let Node::Rabbit(r) = n {
-                            r.stop(&mut fx.amqp)
-                        }
-                    });
-                    self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
-                    self.incarnation[id.0 as usize] += 1;
-                }
-            }
-            Action::RestartRabbit => {
-                if let Some((id, _)) = self.rabbit() {
-                    self.node_up(id);
-                }
-            }
-            Action::CrashClient(name) => {
-                if let Some(id) = self.node_by_name(&name)
-                    && self.is_up(id)
-                {
-                    // The host closes a dead AMQP consumer's connection: the broker requeues.
-                    self.dispatch(id, |n, _, fx| {
-                        if let Node::AmqpConsumer(c) = n {
-                            c.stop(&mut fx.amqp)
-                        }
-                    });
-                    self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
-                    self.incarnation[id.0 as usize] += 1;
-                    self.took_down(id);
-                    self.fx.clear();
-                    self.fx.record(RecordKind::ClientState { node: NodeId(id.0), up: false });
-                    self.apply_effects(id);
-                }
-            }
-            Action::RestartClient(name) => {
-                if let Some(id) = self.node_by_name(&name) {
-                    self.node_up(id);
-                }
-            }
-            Action::Cut(a, b) => {
-                let (a, b) = (self.ids(&a), self.ids(&b));
-                self.net.cut(a, b);
-            }
-            Action::Heal(a, b) => {
-                let (a, b) = (self.ids(&a), self.ids(&b));
-                self.net.heal(&a, &b);
-            }
+            Action::PauseConsumer(name) => self.set_paused(&name, true),
+            Action::ResumeConsumer(name) => self.set_paused(&name, false),
+            Action::CrashRabbit => self.crash_rabbit(),
+            Action::RestartRabbit => self.restart_rabbit(),
+            Action::CrashClient(name) => self.crash_client(&name),
+            Action::RestartClient(name) => self.restart_client(&name),
+            Action::Cut(a, b) => self.cut(&a, &b),
+            Action::Heal(a, b) => self.heal(&a, &b),
             Action::HealAll => self.net.heal(&[], &[]),
-            Action::PoisonMessage(name) => {
-                if let Some(id) = self.node_by_name(&name) {
-                    match &mut self.nodes[id.0 as usize] {
-                        Node::Producer(p) => p.poison_next += 1,
-                        Node::Publisher(p) => p.poison_next += 1,
-                        Node::ZooKeeper(_)
-                        | Node::Broker(_)
-                        | Node::Consumer(_)
-                        | Node::Rabbit(_)
-                        | Node::AmqpConsumer(_) => {}
-                    }
+            Action::PoisonMessage(name) => self.poison(&name),
+            Action::SlowLink(a, b, extra) => self.slow_link(&a, &b, extra),
+        }
+    }
+
+    fn crash_zookeeper(&mut self) {
+        self.live[0] = Liveness::Down(DownHow::PowerLoss);
+        self.incarnation[0] += 1;
+        self.note_zk(false);
+    }
+
+    fn restart_zookeeper(&mut self) {
+        if !self.is_up(NodeId(0)) {
+            self.live[0] = Liveness::Up;
+            self.incarnation[0] += 1;
+            self.note_zk(true);
+            self.dispatch(NodeId(0), |n, ctx, fx| {
+                if let Node::ZooKeeper(z) = n {
+                    z.restart(ctx.now, &mut fx.kafka)
                 }
-            }
-            Action::SlowLink(a, b, extra) => {
-                if let (Some(x), Some(y)) = (self.node_by_name(&a), self.node_by_name(&b)) {
-                    self.net.slow(x, y, extra);
+            });
+        }
+    }
+
+    /// Pauses or resumes a consumer's fetching (its own choice, not a fault).
+    fn set_paused(&mut self, name: &str, pause: bool) {
+        if let Some(id) = self.node_by_name(name)
+            && self.is_up(id)
+        {
+            self.dispatch(id, |n, ctx, fx| {
+                if let Node::Consumer(c) = n {
+                    c.set_paused(pause, ctx, &mut fx.kafka)
                 }
+            });
+        }
+    }
+
+    fn crash_rabbit(&mut self) {
+        if let Some((id, _)) = self.rabbit()
+            && self.is_up(id)
+        {
+            self.dispatch(id, |n, _, fx| {
+                if let Node::Rabbit(r) = n {
+                    r.stop(&mut fx.amqp)
+                }
+            });
+            self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
+            self.incarnation[id.0 as usize] += 1;
+        }
+    }
+
+    fn restart_rabbit(&mut self) {
+        if let Some((id, _)) = self.rabbit() {
+            self.node_up(id);
+        }
+    }
+
+    fn crash_client(&mut self, name: &str) {
+        if let Some(id) = self.node_by_name(name)
+            && self.is_up(id)
+        {
+            // The host closes a dead AMQP consumer's connection: the broker requeues.
+            self.dispatch(id, |n, _, fx| {
+                if let Node::AmqpConsumer(c) = n {
+                    c.stop(&mut fx.amqp)
+                }
+            });
+            self.live[id.0 as usize] = Liveness::Down(DownHow::Crash);
+            self.incarnation[id.0 as usize] += 1;
+            self.took_down(id);
+            self.fx.clear();
+            self.fx.record(RecordKind::ClientState { node: NodeId(id.0), up: false });
+            self.apply_effects(id);
+        }
+    }
+
+    fn restart_client(&mut self, name: &str) {
+        if let Some(id) = self.node_by_name(name) {
+            self.node_up(id);
+        }
+    }
+
+    fn cut(&mut self, a: &[String], b: &[String]) {
+        let (a, b) = (self.ids(a), self.ids(b));
+        self.net.cut(a, b);
+    }
+
+    fn heal(&mut self, a: &[String], b: &[String]) {
+        let (a, b) = (self.ids(a), self.ids(b));
+        self.net.heal(&a, &b);
+    }
+
+    /// The next record the producer or publisher `name` makes fails to process.
+    fn poison(&mut self, name: &str) {
+        if let Some(id) = self.node_by_name(name) {
+            match &mut self.nodes[id.0 as usize] {
+                Node::Producer(p) => p.poison_next += 1,
+                Node::Publisher(p) => p.poison_next += 1,
+                Node::ZooKeeper(_) | Node::Broker(_) | Node::Consumer(_) | Node::Rabbit(_) | Node::AmqpConsumer(_) => {}
             }
+        }
+    }
+
+    fn slow_link(&mut self, a: &str, b: &str, extra: Dur) {
+        if let (Some(x), Some(y)) = (self.node_by_name(a), self.node_by_name(b)) {
+            self.net.slow(x, y, extra);
         }
     }
 
@@ -228,44 +248,5 @@ impl Simulation {
             self.fx.record(RecordKind::ClientState { node: NodeId(node.0), up: true });
             self.apply_effects(node);
         }
-    }
-}
-
-enum AKind {
-    Pause,
-    Other,
-}
-
-/// An input in plain words.
-pub fn describe(a: &Action) -> String {
-    match a {
-        Action::CrashBroker(b) => format!("crash broker-{b} (process)"),
-        Action::PowerOffBroker(b) => format!("power off broker-{b} (unflushed data lost)"),
-        Action::StopBroker(b) => format!("stop broker-{b} cleanly"),
-        Action::RestartBroker(b) => format!("restart broker-{b}"),
-        Action::CrashController => "crash the controller".into(),
-        Action::CrashLeader { topic, partition: Some(p) } => format!("crash the leader of {topic}-{p}"),
-        Action::CrashLeader { topic, partition: None } => {
-            format!("crash a leader of {topic} that is not the controller")
-        }
-        Action::RestartCrashed => "restart the last node a fault took down".into(),
-        Action::CrashZooKeeper => "crash ZooKeeper".into(),
-        Action::RestartZooKeeper => "restart ZooKeeper".into(),
-        Action::CrashClient(n) => format!("crash {n}"),
-        Action::RestartClient(n) => format!("restart {n}"),
-        Action::Cut(a, b) => format!("cut the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
-        Action::Heal(a, b) => format!("heal the network between {{{}}} and {{{}}}", a.join(", "), b.join(", ")),
-        Action::HealAll => "heal every network cut".into(),
-        Action::PoisonMessage(p) => format!("{p}'s next message is a poison pill"),
-        Action::AddConsumer { group, name: Some(n), .. } => format!("add {n} to group {group}"),
-        Action::AddConsumer { group, name: None, .. } => format!("add a consumer to group {group}"),
-        Action::PauseConsumer(n) => format!("{n}'s application stops polling"),
-        Action::CrashCoordinator(g) => format!("crash the coordinator of group {g}"),
-        Action::AddPartitions { topic, count } => format!("grow {topic} to {count} partitions"),
-        Action::CrashRabbit => "crash the RabbitMQ node".into(),
-        Action::RestartRabbit => "restart the RabbitMQ node".into(),
-        Action::ResumeConsumer(n) => format!("{n}'s application carries on"),
-        Action::SlowLink(a, b, d) if d.0 == 0 => format!("restore the link {a} ↔ {b} to normal latency"),
-        Action::SlowLink(a, b, d) => format!("slow the link {a} ↔ {b} by {d}"),
     }
 }

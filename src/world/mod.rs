@@ -7,14 +7,16 @@ pub mod build_amqp;
 mod build_groups;
 pub mod checks;
 mod dispatch;
+mod input_words;
 mod inputs;
 mod narrate;
 mod roles;
+mod story;
 pub mod view;
 mod wire;
 
-pub use inputs::describe as describe_input;
-pub use narrate::Story;
+pub use input_words::describe as describe_input;
+pub use story::Story;
 pub use wire::{Event, Msg, Timer};
 
 use crate::check::invariants::Invariants;

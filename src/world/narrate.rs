@@ -4,30 +4,9 @@
 //! show the same words for the same seed, and they stay true whichever broker won a race.
 
 use super::Simulation;
-use crate::scenario::Scenario;
 use crate::scenario::narration::{Role, fill, in_words};
 use crate::sim::{NodeId, SimTime};
 use crate::trace::BrokerId;
-
-/// The captions resolved so far.
-#[derive(Clone, Debug, Default)]
-pub struct Story {
-    /// Narration indices by time (file order among equal times).
-    order: Vec<usize>,
-    /// How many of `order` are resolved.
-    next: usize,
-    /// Per narration line, its words once its time has passed.
-    told: Vec<Option<String>>,
-}
-
-impl Story {
-    /// The story of a scenario, nothing told yet.
-    pub fn new(sc: &Scenario) -> Story {
-        let mut order: Vec<usize> = (0..sc.narration.len()).collect();
-        order.sort_by_key(|&i| (sc.narration[i].at, i));
-        Story { order, next: 0, told: vec![None; sc.narration.len()] }
-    }
-}
 
 impl Simulation {
     /// Whether a caption's time comes before `t` (or at `t`, when `inclusive`).
