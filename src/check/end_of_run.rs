@@ -12,8 +12,8 @@
 //!   or above the committed offset are pending; the AMQP side is checked as the run goes.
 
 use super::invariants::{Invariants, Violation, violation};
-use crate::kafka::consumer::CommitMode;
-use crate::kafka::protocol::Acks;
+use crate::kafka::Acks;
+use crate::kafka::CommitMode;
 use crate::sim::NodeId;
 use crate::trace::{GroupRef, Tp};
 use crate::world::Simulation;

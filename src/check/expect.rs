@@ -48,7 +48,7 @@ fn health(sim: &Simulation) -> Vec<String> {
         let live = sim.consumers().any(|(id, c)| sim.is_up(id) && c.cfg.group.as_ref().is_some_and(|x| x.group == g));
         let stable = sim.brokers().any(|b| {
             sim.is_up(NodeId(b.id.0))
-                && b.coordinator.groups.get(&g).is_some_and(|x| x.state == crate::kafka::group::GroupState::Stable)
+                && b.coordinator.groups.get(&g).is_some_and(|x| x.state == crate::kafka::GroupState::Stable)
         });
         // A group that keeps rebalancing (members that time out by design) still progresses.
         let recent =

@@ -2,7 +2,7 @@
 //! client, a message's whole life, ZooKeeper) and the narration so far.
 
 use super::state::{Loaded, Selection};
-use crate::kafka::partition::Role;
+use crate::kafka::Role;
 use crate::sim::NodeId;
 use crate::trace::text::describe;
 use crate::trace::{BrokerId, MsgId, RecordKind, Tp};

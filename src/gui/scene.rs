@@ -7,7 +7,7 @@ use super::flights::{Flights, Look};
 use super::labels::{Labels, Placed};
 use super::layout::{SceneLayout, SceneShape, layout, replica_row, rows_that_fit};
 use super::state::{Loaded, Selection};
-use crate::kafka::partition::Role;
+use crate::kafka::Role;
 use crate::sim::NodeId;
 use crate::trace::{BrokerId, GroupRef, Tp};
 use crate::world::Simulation;

@@ -2,13 +2,16 @@
 //! hosts replicas (through the replica manager), answers metadata requests from its
 //! metadata cache, and runs the periodic ISR-expiration, flush and retention tasks.
 
-use super::config::ClusterCfg;
-use super::controller::ControllerState;
-use super::group_coordinator::{GroupCoordinator, GroupTimer, error_reply};
-use super::partition::{Here, Role, live_mask};
-use super::protocol::{GroupMsg, Msg, PartitionState};
-use super::replica_manager::ReplicaManager;
-use super::{Ctx, Fx, KTimer, ZK_NODE};
+use crate::kafka::config::ClusterCfg;
+use crate::kafka::controller::kafka_controller::ControllerState;
+use crate::kafka::coordinator::group_coordinator::{GroupCoordinator, error_reply};
+use crate::kafka::effects::BrokerTimer;
+use crate::kafka::effects::{Fx, KTimer, ZK_NODE};
+use crate::kafka::here::{Here, live_mask};
+use crate::kafka::protocol::{GroupMsg, Msg, PartitionState};
+use crate::kafka::replication::partition::Role;
+use crate::kafka::replication::replica_manager::ReplicaManager;
+use crate::sim::Ctx;
 use crate::sim::{Dur, NodeId};
 use crate::trace::{BrokerId, DownHow, ErrorCode, RecordKind, Tp};
 use std::collections::BTreeMap;
@@ -20,32 +23,6 @@ macro_rules! here {
     ($b:expr, $ctx:expr) => {
         Here { now: $ctx.now, me: $b.id, controller: $b.controller, cfg: &$b.cfg, live: $b.live_mask }
     };
-}
-
-/// A broker's timers.
-#[derive(Clone, Debug)]
-pub enum BrokerTimer {
-    /// Send the ZooKeeper session heartbeat.
-    ZkHeartbeat,
-    /// isr-expiration: propose removing followers that fell behind.
-    IsrCheck,
-    /// Dirty pages reach disk; HW checkpoint.
-    Flush,
-    /// Time-based retention.
-    RetentionCheck,
-    /// Expire parked fetches and delayed produces of `tp` due by `at`.
-    PurgatoryCheck { tp: Tp, at: crate::sim::SimTime },
-    /// An AlterPartition got no answer.
-    AlterPartitionTimeout { tp: Tp, partition_epoch: u32 },
-    /// The controller re-sends every partition state to every live broker (its request
-    /// queues retry until delivered; this also repairs state lost to cuts).
-    ControllerResync { epoch: u32 },
-    /// Send the next follower fetch.
-    FollowerFetch { tp: Tp, token: u64 },
-    /// Check whether the follower fetch of `tp` went unanswered too long.
-    FollowerFetchTimeout { tp: Tp, token: u64 },
-    /// A group coordinator timer.
-    Group(GroupTimer),
 }
 
 /// A broker.
@@ -78,7 +55,7 @@ impl Broker {
     pub fn new(id: BrokerId, cfg: Arc<ClusterCfg>, replicas: &[(Tp, PartitionState)]) -> Broker {
         let mut rm = ReplicaManager::default();
         for (tp, s) in replicas {
-            rm.replicas.insert(*tp, super::partition::Replica::new(*tp, s.clone()));
+            rm.replicas.insert(*tp, crate::kafka::replication::partition::Partition::new(*tp, s.clone()));
         }
         Broker {
             id,
@@ -289,7 +266,7 @@ impl Broker {
         now: crate::sim::SimTime,
         controller: Option<BrokerId>,
         epoch: u32,
-        won: Option<super::protocol::ControllerInit>,
+        won: Option<crate::kafka::protocol::ControllerInit>,
         fx: &mut Fx,
     ) {
         if epoch >= self.controller_epoch {

@@ -1,9 +1,9 @@
 //! The scenario file format (RON). Every struct denies unknown fields; omitted fields take
 //! Kafka's defaults. docs/scenarios.md shows every field.
 
-use crate::kafka::consumer::OffsetReset;
-use crate::kafka::partitioner::NullKeyPartitioner;
-use crate::kafka::protocol::Acks;
+use crate::kafka::Acks;
+use crate::kafka::NullKeyPartitioner;
+use crate::kafka::OffsetReset;
 use crate::sim::{Dur, LinkConfig};
 use crate::trace::ErrorCode;
 use serde::{Deserialize, Serialize};
@@ -338,7 +338,7 @@ pub struct GroupSpec {
     pub topics: Vec<String>,
     /// partition.assignment.strategy: Range, RoundRobin, Sticky, CooperativeSticky.
     #[serde(default)]
-    pub assignor: crate::kafka::assignor::Strategy,
+    pub assignor: crate::kafka::Strategy,
     /// The members at the start (more can be added while it runs).
     pub members: Vec<MemberSpec>,
     /// session.timeout.ms.

@@ -18,11 +18,11 @@ pub use wire::{Event, Msg, Timer};
 
 use crate::check::invariants::{Invariants, Violation};
 use crate::check::stats::Stats;
+use crate::kafka::Broker;
 use crate::kafka::ClusterCfg;
-use crate::kafka::broker::Broker;
-use crate::kafka::consumer::Consumer;
-use crate::kafka::producer::Producer;
-use crate::kafka::zookeeper::ZooKeeper;
+use crate::kafka::Consumer;
+use crate::kafka::Producer;
+use crate::kafka::ZooKeeper;
 use crate::scenario::{Action, FaultSpec, Scenario};
 use crate::sim::{Dur, EventQueue, Network, NodeId, NodeRng, SimTime};
 use crate::trace::{DownHow, Names, TraceLog};

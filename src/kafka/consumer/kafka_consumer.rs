@@ -6,11 +6,13 @@
 //! client). Its partitions come from the scenario (no group) or from its group
 //! (`group_member`); failures are handled in `retry`.
 
-use super::group_member::Membership;
-use super::log::LogEntry;
-use super::protocol::{FetchReq, FetchResult, Msg};
-use super::retry::{FailurePolicy, Publish};
-use super::{Ctx, Fx, KTimer, broker_node};
+use crate::kafka::consumer::membership::Membership;
+use crate::kafka::consumer::retry::{FailurePolicy, Publish};
+use crate::kafka::effects::ConsumerTimer;
+use crate::kafka::effects::{Fx, KTimer, broker_node};
+use crate::kafka::protocol::{FetchReq, FetchResult, Msg};
+use crate::kafka::replication::log::LogEntry;
+use crate::sim::Ctx;
 use crate::sim::NodeId;
 use crate::sim::{Dur, SimTime};
 use crate::trace::{BrokerId, ErrorCode, GroupRef, KeyId, RecordKind, TopicId, Tp};
@@ -48,7 +50,7 @@ pub struct GroupCfg {
     /// Subscribed topics: name, id, partition count.
     pub topics: Vec<(String, TopicId, u32)>,
     /// partition.assignment.strategy.
-    pub strategy: super::assignor::Strategy,
+    pub strategy: crate::trace::Strategy,
     /// session.timeout.ms.
     pub session_timeout: Dur,
     /// heartbeat.interval.ms.
@@ -102,30 +104,9 @@ pub struct ConsumerCfg {
     /// What it does when one fails.
     pub on_failure: FailurePolicy,
     /// A re-drive process: each record goes back to its original partition.
-    pub redrive: Option<super::retry::RedriveCfg>,
+    pub redrive: Option<crate::kafka::consumer::retry::RedriveCfg>,
     /// Partition counts of the topics it may publish to.
     pub topic_sizes: BTreeMap<TopicId, u32>,
-}
-
-/// Consumer timers.
-#[derive(Clone, Debug)]
-pub enum ConsumerTimer {
-    /// (Re)try fetching a partition.
-    Fetch { tp: Tp },
-    /// Check for fetches unanswered past request.timeout.ms.
-    FetchTimeoutCheck,
-    /// The record being processed is done (or failed).
-    ProcessDone,
-    /// Try the failed record again.
-    Retry,
-    /// A metadata request got no answer.
-    MetadataTimeout { req: u64 },
-    /// Look again for a due record (retry topics hold records until their delay passed).
-    Wake,
-    /// Group protocol timers.
-    Group(super::group_member::MemberTimer),
-    /// Re-send a publish (error handler or re-drive).
-    Publish { req: u64 },
 }
 
 /// Per-partition consumption state.
@@ -369,7 +350,7 @@ impl Consumer {
         fx.timer(Dur::ms(100), KTimer::Consumer(ConsumerTimer::Fetch { tp }));
     }
 
-    fn on_fetch_resp(&mut self, ctx: &mut Ctx, resp: super::protocol::FetchResp, fx: &mut Fx) {
+    fn on_fetch_resp(&mut self, ctx: &mut Ctx, resp: crate::kafka::protocol::FetchResp, fx: &mut Fx) {
         let Some(c) = self.cursors.iter_mut().find(|c| c.in_flight == Some(resp.req)) else {
             return;
         };
@@ -523,7 +504,7 @@ impl Consumer {
             {
                 self.poll_timer_armed = true;
                 let due = (self.last_poll + g.max_poll_interval).since(ctx.now);
-                let t = super::group_member::MemberTimer::PollTimeout;
+                let t = crate::kafka::effects::MemberTimer::PollTimeout;
                 fx.timer(due, KTimer::Consumer(ConsumerTimer::Group(t)));
             }
         } else if std::mem::take(&mut self.stalled) {

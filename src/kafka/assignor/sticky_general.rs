@@ -8,8 +8,9 @@
 //! Not reproduced: K AbstractStickyAssignor.maxGeneration lives in the assignor instance
 //! and never goes down across calls; here it is the maximum of this call's generations.
 
-use super::assignor::Member;
-use super::sticky_assignor::{StickyResult, java_hash};
+use crate::kafka::assignor::java_hash::java_hash;
+use crate::kafka::assignor::member::Member;
+use crate::kafka::assignor::member::StickyResult;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,10 +2,10 @@
 //! covers them, and fetches with nothing to return wait until data arrives. Deadlines share
 //! one armed check timer per partition instead of a timer per request.
 
-use super::broker::BrokerTimer;
-use super::partition::{Replica, Role};
-use super::protocol::{FetchReq, Msg};
-use super::{Fx, KTimer};
+use crate::kafka::effects::BrokerTimer;
+use crate::kafka::effects::{Fx, KTimer};
+use crate::kafka::protocol::{FetchReq, Msg};
+use crate::kafka::replication::partition::{Partition, Role};
 use crate::sim::{NodeId, SimTime};
 use crate::trace::ErrorCode;
 
@@ -37,7 +37,7 @@ pub struct ParkedFetch {
     pub deadline: SimTime,
 }
 
-impl Replica {
+impl Partition {
     /// Schedules a purgatory check at `at` unless an earlier one is pending. Parked fetches
     /// and delayed produces share one timer per partition, as Kafka's purgatories share a
     /// timing wheel, instead of one timer per request.

@@ -6,9 +6,9 @@
 //! controller's conditional znode updates are: with ZooKeeper unreachable nothing changes
 //! (an ISR cannot shrink, so acks=all requests wait rather than lose data).
 
-use super::config::ClusterCfg;
-use super::protocol::{Msg, PartitionState};
-use super::{Fx, ZK_NODE, broker_node};
+use crate::kafka::config::ClusterCfg;
+use crate::kafka::effects::{Fx, ZK_NODE, broker_node};
+use crate::kafka::protocol::{Msg, PartitionState};
 use crate::sim::{Dur, SimTime};
 use crate::trace::{BrokerId, Election, ErrorCode, RecordKind, Tp};
 use std::collections::{BTreeMap, BTreeSet};

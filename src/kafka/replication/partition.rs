@@ -3,11 +3,12 @@
 //! proposes ISR shrinks and expansions, parks acks=all produces until the HW covers them
 //! and parks fetches until there is something to return (K Partition.scala).
 
-use super::Fx;
-use super::config::{ClusterCfg, TopicCfg};
-use super::log::{LogEntry, Meta, NO_PRODUCER};
-use super::protocol::{Acks, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
-use super::purgatory::{DelayedProduce, ParkedFetch};
+use crate::kafka::config::{ClusterCfg, TopicCfg};
+use crate::kafka::effects::Fx;
+use crate::kafka::here::Here;
+use crate::kafka::protocol::{Acks, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
+use crate::kafka::replication::log::{LogEntry, Meta, NO_PRODUCER};
+use crate::kafka::replication::purgatory::{DelayedProduce, ParkedFetch};
 use crate::sim::{Dur, NodeId, SimTime};
 use crate::trace::{BrokerId, ErrorCode, RecordKind, Tp};
 use std::collections::{BTreeMap, VecDeque};
@@ -89,11 +90,11 @@ impl ProducerBatches {
 
 /// A partition replica.
 #[derive(Clone, Debug)]
-pub struct Replica {
+pub struct Partition {
     /// Which partition.
     pub tp: Tp,
     /// Its log.
-    pub log: super::log::Log,
+    pub log: crate::kafka::replication::log::Log,
     /// High watermark: offsets below it are committed.
     pub hw: u64,
     /// HW as last checkpointed to disk (restored after a restart).
@@ -106,37 +107,10 @@ pub struct Replica {
     pub producers: BTreeMap<u32, ProducerBatches>,
 }
 
-/// Where a replica method runs: the time, the broker, its view of the controller, config.
-pub struct Here<'a> {
-    /// Now.
-    pub now: SimTime,
-    /// This broker.
-    pub me: BrokerId,
-    /// The controller as this broker knows it.
-    pub controller: Option<BrokerId>,
-    /// Cluster settings.
-    pub cfg: &'a ClusterCfg,
-    /// Live brokers as this broker last heard (bit b = broker b): only live followers are
-    /// ISR-eligible (K Partition.isReplicaIsrEligible).
-    pub live: u64,
-}
-
-impl Here<'_> {
-    /// Whether broker `b` is alive as far as this broker knows.
-    pub fn is_live(&self, b: BrokerId) -> bool {
-        b.0 < 64 && self.live & (1 << b.0) != 0
-    }
-}
-
-/// The live-broker mask for a list of brokers.
-pub fn live_mask(live: &[BrokerId]) -> u64 {
-    live.iter().filter(|b| b.0 < 64).fold(0, |m, b| m | (1 << b.0))
-}
-
-impl Replica {
+impl Partition {
     /// A replica with an empty log.
-    pub fn new(tp: Tp, state: PartitionState) -> Replica {
-        Replica {
+    pub fn new(tp: Tp, state: PartitionState) -> Partition {
+        Partition {
             tp,
             log: Default::default(),
             hw: 0,

@@ -13,11 +13,15 @@
 //! - `Stable` → `Joining` at the next poll after a heartbeat or commit says rebalance
 //!   (or a cooperative round revoked something); → `Unjoined` when it leaves.
 
-use super::assignor::{Member, assign};
-use super::consumer::{CommitMode, Consumer, ConsumerTimer};
-use super::protocol::{GroupMsg, JoinReq, JoinResult, JoinedMember, Msg};
-use super::sticky_assignor::{assign as sticky, cooperative_round};
-use super::{Ctx, Fx, KTimer, broker_node};
+use crate::kafka::assignor::member::Member;
+use crate::kafka::assignor::range::assign;
+use crate::kafka::assignor::sticky::{assign as sticky, cooperative_round};
+use crate::kafka::consumer::kafka_consumer::{CommitMode, Consumer};
+use crate::kafka::effects::ConsumerTimer;
+use crate::kafka::effects::MemberTimer;
+use crate::kafka::effects::{Fx, KTimer, broker_node};
+use crate::kafka::protocol::{GroupMsg, JoinReq, JoinResult, JoinedMember, Msg};
+use crate::sim::Ctx;
 use crate::sim::Dur;
 use crate::trace::{BrokerId, ErrorCode, GroupEvent, RecordKind, Tp};
 use std::collections::BTreeMap;
@@ -64,19 +68,6 @@ pub struct Membership {
     /// A rejoin waits for its commitSync (K onJoinPrepare).
     pub(super) join_after_commit: bool,
     pub(super) next_metadata_refresh: crate::sim::SimTime,
-}
-
-/// Member timers.
-#[derive(Clone, Debug)]
-pub enum MemberTimer {
-    /// Send a heartbeat.
-    Heartbeat,
-    /// Check the max.poll.interval.ms deadline (one such timer at a time).
-    PollTimeout,
-    /// A group request got no answer.
-    RequestTimeout { req: u64 },
-    /// Try finding the coordinator again.
-    Retry,
 }
 
 impl Consumer {

@@ -4,10 +4,12 @@
 //! Republishing is a small acks=all producer inside the consumer: the record counts as
 //! handled only once the target partition acknowledged it (as Spring's recoverer waits).
 
-use super::consumer::{Consumer, ConsumerTimer};
-use super::log::{LogEntry, Meta};
-use super::protocol::{Acks, Msg, ProduceReq, ProducedRecord};
-use super::{Ctx, Fx, KTimer, broker_node};
+use crate::kafka::consumer::kafka_consumer::Consumer;
+use crate::kafka::effects::ConsumerTimer;
+use crate::kafka::effects::{Fx, KTimer, broker_node};
+use crate::kafka::protocol::{Acks, Msg, ProduceReq, ProducedRecord};
+use crate::kafka::replication::log::{LogEntry, Meta};
+use crate::sim::Ctx;
 use crate::sim::{Dur, SimTime};
 use crate::trace::{ErrorCode, FailKind, GroupEvent, RecordKind, TopicId, Tp};
 
