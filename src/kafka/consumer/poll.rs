@@ -3,7 +3,8 @@
 //! rebalance, and restart the max.poll.interval.ms clock, as the Java client does inside
 //! `poll()`.
 
-use crate::kafka::consumer::kafka_consumer::{CommitMode, Consumer, Processing};
+use crate::kafka::consumer::config::CommitMode;
+use crate::kafka::consumer::kafka_consumer::{Consumer, Processing};
 use crate::kafka::effects::ConsumerTimer;
 use crate::kafka::effects::MemberTimer;
 use crate::kafka::effects::{Fx, KTimer};

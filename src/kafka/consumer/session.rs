@@ -3,7 +3,7 @@
 //! timeouts, and leaving the group.
 
 use crate::kafka::consumer::kafka_consumer::Consumer;
-use crate::kafka::consumer::membership::MemberState;
+use crate::kafka::consumer::member_state::MemberState;
 use crate::kafka::effects::ConsumerTimer;
 use crate::kafka::effects::MemberTimer;
 use crate::kafka::effects::{Fx, KTimer};

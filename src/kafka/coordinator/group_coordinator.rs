@@ -6,7 +6,7 @@
 //! members of a moved group rejoin; pending member ids do not expire on their own.
 
 use crate::kafka::coordinator::group::{Group, MemberMeta};
-use crate::kafka::coordinator::offset_manager::PendingCommit;
+use crate::kafka::coordinator::pending_commit::PendingCommit;
 use crate::kafka::effects::GroupTimer;
 use crate::kafka::effects::{Fx, KTimer};
 use crate::kafka::here::Here;

@@ -4,3 +4,4 @@
 pub mod group;
 pub mod group_coordinator;
 pub mod offset_manager;
+pub mod pending_commit;

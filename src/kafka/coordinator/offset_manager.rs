@@ -5,6 +5,7 @@
 
 use crate::kafka::coordinator::group::Group;
 use crate::kafka::coordinator::group_coordinator::GroupCoordinator;
+use crate::kafka::coordinator::pending_commit::PendingCommit;
 use crate::kafka::effects::{Fx, broker_node};
 use crate::kafka::here::Here;
 use crate::kafka::protocol::{Acks, GroupMsg, Msg, ProduceReq, ProducedRecord};
@@ -17,21 +18,6 @@ use std::collections::BTreeMap;
 
 /// offsets.commit.timeout.ms.
 const OFFSETS_COMMIT_TIMEOUT_US: u64 = 5_000_000;
-
-/// An offset commit waiting for its append to reach the ISR.
-#[derive(Clone, Debug)]
-pub struct PendingCommit {
-    /// Who asked.
-    pub from: NodeId,
-    /// Their correlation id.
-    pub req: u64,
-    /// The group.
-    pub group: GroupRef,
-    /// The committing member's node.
-    pub consumer: NodeId,
-    /// What to commit.
-    pub offsets: Vec<(Tp, u64)>,
-}
 
 /// The value id internal records carry (they are nobody's message).
 const INTERNAL: MsgId = MsgId(u64::MAX);

@@ -6,7 +6,8 @@ use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer};
 use crate::kafka::here::Here;
 use crate::kafka::protocol::{Msg, PartitionState};
-use crate::kafka::replication::partition::{Partition, RemoteReplica, Role};
+use crate::kafka::replication::partition::Partition;
+use crate::kafka::replication::role::{RemoteReplica, Role};
 use crate::sim::{Dur, SimTime};
 use crate::trace::{BrokerId, ErrorCode, RecordKind};
 

@@ -7,86 +7,13 @@ use crate::kafka::config::{ClusterCfg, TopicCfg};
 use crate::kafka::effects::Fx;
 use crate::kafka::here::Here;
 use crate::kafka::protocol::{Acks, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
+use crate::kafka::replication::delayed::{DelayedProduce, ParkedFetch};
 use crate::kafka::replication::log::{LogEntry, Meta, NO_PRODUCER};
-use crate::kafka::replication::purgatory::{DelayedProduce, ParkedFetch};
+use crate::kafka::replication::producer_state::ProducerBatches;
+use crate::kafka::replication::role::{FollowerState, LeaderState, RemoteReplica, Role};
 use crate::sim::{Dur, NodeId, SimTime};
 use crate::trace::{BrokerId, ErrorCode, RecordKind, Tp};
-use std::collections::{BTreeMap, VecDeque};
-
-/// A follower as the leader sees it (K Replica.scala).
-#[derive(Clone, Debug)]
-pub struct RemoteReplica {
-    /// Its LEO as of its last fetch; None until it fetched from this leader.
-    pub leo: Option<u64>,
-    /// Last time it was caught up with the leader's LEO.
-    pub last_caught_up: SimTime,
-    pub(super) last_fetch_leader_leo: u64,
-    pub(super) last_fetch_time: SimTime,
-}
-
-/// Leader-only state.
-#[derive(Clone, Debug, Default)]
-pub struct LeaderState {
-    /// Followers by broker id.
-    pub followers: BTreeMap<BrokerId, RemoteReplica>,
-    /// Offset where the current leader epoch starts.
-    pub epoch_start: u64,
-    /// ISR proposed by AlterPartition, awaiting the controller.
-    pub isr_pending: Option<Vec<BrokerId>>,
-    /// acks=all produces waiting for the HW.
-    pub delayed: VecDeque<DelayedProduce>,
-    /// Fetches waiting for data.
-    pub parked: Vec<ParkedFetch>,
-    /// Time of the earliest pending purgatory check timer, if any.
-    pub check_at: Option<SimTime>,
-}
-
-/// Follower-only state.
-#[derive(Clone, Debug)]
-pub struct FollowerState {
-    /// Who it fetches from.
-    pub leader: BrokerId,
-    /// Bumped on every role change; stale fetch timers and responses carry an old one.
-    pub token: u64,
-    /// Correlation id of the fetch in flight.
-    pub in_flight: Option<u64>,
-    /// When that fetch was sent.
-    pub sent_at: SimTime,
-    /// Time of the pending timeout check, if one is armed.
-    pub timeout_at: Option<SimTime>,
-}
-
-/// The replica's role.
-#[derive(Clone, Debug)]
-pub enum Role {
-    /// Leader: serves produce and fetch.
-    Leader(LeaderState),
-    /// Follower: fetches from the leader.
-    Follower(FollowerState),
-    /// Neither (offline partition, or not yet told by the controller).
-    None,
-}
-
-/// Idempotent producer state per partition: the last five batches (K ProducerStateEntry).
-#[derive(Clone, Debug, Default)]
-pub struct ProducerBatches {
-    /// Latest producer epoch seen (None: unknown, e.g. rebuilt from the log).
-    pub epoch: Option<u16>,
-    /// (first seq, last seq, first offset), oldest first, at most five.
-    pub batches: VecDeque<(u32, u32, u64)>,
-}
-
-impl ProducerBatches {
-    fn last_seq(&self) -> Option<u32> {
-        self.batches.back().map(|b| b.1)
-    }
-    fn push(&mut self, first: u32, last: u32, offset: u64) {
-        if self.batches.len() == 5 {
-            self.batches.pop_front();
-        }
-        self.batches.push_back((first, last, offset));
-    }
-}
+use std::collections::BTreeMap;
 
 /// A partition replica.
 #[derive(Clone, Debug)]

@@ -4,38 +4,12 @@
 
 use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer};
-use crate::kafka::protocol::{FetchReq, Msg};
-use crate::kafka::replication::partition::{Partition, Role};
-use crate::sim::{NodeId, SimTime};
+use crate::kafka::protocol::Msg;
+use crate::kafka::replication::delayed::ParkedFetch;
+use crate::kafka::replication::partition::Partition;
+use crate::kafka::replication::role::Role;
+use crate::sim::SimTime;
 use crate::trace::ErrorCode;
-
-/// An acks=all produce waiting for the HW.
-#[derive(Clone, Debug)]
-pub struct DelayedProduce {
-    /// Id for its timeout timer.
-    pub id: u64,
-    /// Who to answer.
-    pub from: NodeId,
-    /// Their correlation id.
-    pub req: u64,
-    /// Offset of the first record.
-    pub base_offset: u64,
-    /// The HW must reach this (last offset + 1).
-    pub required: u64,
-    /// When it times out (request.timeout.ms after arrival).
-    pub deadline: SimTime,
-}
-
-/// A fetch held until data arrives or its wait expires.
-#[derive(Clone, Debug)]
-pub struct ParkedFetch {
-    /// Who to answer.
-    pub from: NodeId,
-    /// The request.
-    pub req: FetchReq,
-    /// When its wait runs out.
-    pub deadline: SimTime,
-}
 
 impl Partition {
     /// Schedules a purgatory check at `at` unless an earlier one is pending. Parked fetches

@@ -5,8 +5,9 @@ use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer, broker_node};
 use crate::kafka::here::Here;
 use crate::kafka::protocol::{FetchReq, FetchResp, FetchResult, Msg, PartitionState};
-use crate::kafka::replication::log::NO_PRODUCER;
-use crate::kafka::replication::partition::{Partition, ProducerBatches, Role, error_resp};
+use crate::kafka::replication::partition::{Partition, error_resp};
+use crate::kafka::replication::producer_state::track_producer;
+use crate::kafka::replication::role::Role;
 use crate::sim::{Dur, NodeId};
 use crate::trace::{BrokerId, ErrorCode, RecordKind, Tp};
 use std::collections::BTreeMap;
@@ -284,32 +285,6 @@ pub fn truncate(r: &mut Partition, me: BrokerId, to: u64, fx: &mut Fx) {
             for (o, e) in entries {
                 track_producer(&mut r.producers, &e, o);
             }
-        }
-    }
-}
-
-/// Updates idempotence state from one appended record (followers and log rebuilds).
-pub fn track_producer(
-    producers: &mut BTreeMap<u32, ProducerBatches>,
-    e: &crate::kafka::replication::log::LogEntry,
-    offset: u64,
-) {
-    if e.producer_id == NO_PRODUCER {
-        return;
-    }
-    let pb = producers.entry(e.producer_id).or_default();
-    if pb.epoch != Some(e.producer_epoch) {
-        // A new producer epoch starts its sequences afresh (K ProducerStateEntry).
-        pb.batches.clear();
-        pb.epoch = Some(e.producer_epoch);
-    }
-    match pb.batches.back_mut() {
-        Some(last) if e.seq != e.batch_base_seq && last.0 == e.batch_base_seq => last.1 = e.seq,
-        _ => {
-            if pb.batches.len() == 5 {
-                pb.batches.pop_front();
-            }
-            pb.batches.push_back((e.seq, e.seq, offset));
         }
     }
 }

@@ -1,0 +1,49 @@
+//! Idempotent-producer state per partition (K ProducerStateManager, ProducerStateEntry):
+//! the last five batches of each producer id, kept by leaders as they append and by
+//! followers and log rebuilds as they replay.
+
+use crate::kafka::replication::log::{LogEntry, NO_PRODUCER};
+use std::collections::{BTreeMap, VecDeque};
+
+/// Idempotent producer state per partition: the last five batches (K ProducerStateEntry).
+#[derive(Clone, Debug, Default)]
+pub struct ProducerBatches {
+    /// Latest producer epoch seen (None: unknown, e.g. rebuilt from the log).
+    pub epoch: Option<u16>,
+    /// (first seq, last seq, first offset), oldest first, at most five.
+    pub batches: VecDeque<(u32, u32, u64)>,
+}
+
+impl ProducerBatches {
+    pub(super) fn last_seq(&self) -> Option<u32> {
+        self.batches.back().map(|b| b.1)
+    }
+    pub(super) fn push(&mut self, first: u32, last: u32, offset: u64) {
+        if self.batches.len() == 5 {
+            self.batches.pop_front();
+        }
+        self.batches.push_back((first, last, offset));
+    }
+}
+
+/// Updates idempotence state from one appended record (followers and log rebuilds).
+pub fn track_producer(producers: &mut BTreeMap<u32, ProducerBatches>, e: &LogEntry, offset: u64) {
+    if e.producer_id == NO_PRODUCER {
+        return;
+    }
+    let pb = producers.entry(e.producer_id).or_default();
+    if pb.epoch != Some(e.producer_epoch) {
+        // A new producer epoch starts its sequences afresh (K ProducerStateEntry).
+        pb.batches.clear();
+        pb.epoch = Some(e.producer_epoch);
+    }
+    match pb.batches.back_mut() {
+        Some(last) if e.seq != e.batch_base_seq && last.0 == e.batch_base_seq => last.1 = e.seq,
+        _ => {
+            if pb.batches.len() == 5 {
+                pb.batches.pop_front();
+            }
+            pb.batches.push_back((e.seq, e.seq, offset));
+        }
+    }
+}
