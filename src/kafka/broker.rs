@@ -203,25 +203,7 @@ impl Broker {
                 }
             }
             Msg::LeaderAndIsr { controller, controller_epoch, states, live } => {
-                if controller_epoch < self.controller_epoch {
-                    return; // a stale controller: fenced
-                }
-                self.controller = Some(controller);
-                self.controller_epoch = controller_epoch;
-                self.live_mask = live_mask(&live);
-                self.live = live;
-                for (tp, s) in &states {
-                    let newer = self
-                        .metadata
-                        .get(tp)
-                        .is_none_or(|m| (s.leader_epoch, s.partition_epoch) >= (m.leader_epoch, m.partition_epoch));
-                    if newer {
-                        self.metadata.insert(*tp, s.clone());
-                    }
-                }
-                let h = here!(self, ctx);
-                self.rm.apply(&h, &states, fx);
-                self.coordinator.sync_leadership(&h, &self.rm, fx);
+                self.on_leader_and_isr(ctx, controller, controller_epoch, states, live, fx)
             }
             Msg::Group(m) => self.on_group(ctx, from, m, fx),
             Msg::ProduceResp { req, result, .. } => {
@@ -233,19 +215,7 @@ impl Broker {
                     cs.on_alter_partition(self.id, ctx.now, tp, leader, leader_epoch, partition_epoch, isr, fx);
                 }
             }
-            Msg::AlterPartitionResp { tp, result } => {
-                let h = here!(self, ctx);
-                if let Some(r) = self.rm.replicas.get_mut(&tp) {
-                    match result {
-                        Ok(s) => r.update_state(&h, s, fx),
-                        Err(_) => {
-                            if let Role::Leader(ls) = &mut r.role {
-                                ls.isr_pending = None;
-                            }
-                        }
-                    }
-                }
-            }
+            Msg::AlterPartitionResp { tp, result } => self.on_alter_partition_resp(ctx, tp, result, fx),
             // Not addressed to brokers: ignored.
             Msg::Unreachable { req: None }
             | Msg::MetadataResp { .. }
@@ -256,6 +226,58 @@ impl Broker {
             Msg::ZkWriteResult { op, ok } => {
                 if let Some(cs) = &mut self.controller_state {
                     cs.on_write_result(self.id, op, ok, fx);
+                }
+            }
+        }
+    }
+
+    /// LeaderAndIsr from the controller: partition states (leadership, ISR) and live brokers.
+    fn on_leader_and_isr(
+        &mut self,
+        ctx: &mut Ctx,
+        controller: BrokerId,
+        controller_epoch: u32,
+        states: Vec<(Tp, PartitionState)>,
+        live: Vec<BrokerId>,
+        fx: &mut Fx,
+    ) {
+        if controller_epoch < self.controller_epoch {
+            return; // a stale controller: fenced
+        }
+        self.controller = Some(controller);
+        self.controller_epoch = controller_epoch;
+        self.live_mask = live_mask(&live);
+        self.live = live;
+        for (tp, s) in &states {
+            let newer = self
+                .metadata
+                .get(tp)
+                .is_none_or(|m| (s.leader_epoch, s.partition_epoch) >= (m.leader_epoch, m.partition_epoch));
+            if newer {
+                self.metadata.insert(*tp, s.clone());
+            }
+        }
+        let h = here!(self, ctx);
+        self.rm.apply(&h, &states, fx);
+        self.coordinator.sync_leadership(&h, &self.rm, fx);
+    }
+
+    /// The controller's answer to our AlterPartition: the new state, or why not.
+    fn on_alter_partition_resp(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: Tp,
+        result: Result<PartitionState, ErrorCode>,
+        fx: &mut Fx,
+    ) {
+        let h = here!(self, ctx);
+        if let Some(r) = self.rm.replicas.get_mut(&tp) {
+            match result {
+                Ok(s) => r.update_state(&h, s, fx),
+                Err(_) => {
+                    if let Role::Leader(ls) = &mut r.role {
+                        ls.isr_pending = None;
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Unit tests of `sticky_general`.
 
 use super::*;
+use crate::kafka::assignor::java_hash::{java_hash, tp_hash};
 
 #[test]
 fn topic_partition_hash_matches_java() {
