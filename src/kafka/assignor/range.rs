@@ -2,7 +2,7 @@
 //! (and `brokerlab explain assign`) hand out the same partitions Kafka would.
 //! Member order (K AbstractPartitionAssignor.MemberInfo.compareTo): members with a
 //! group.instance.id first, by instance id; then the rest by member id.
-//! Sticky and cooperative-sticky live in `sticky_assignor`.
+//! Sticky and cooperative-sticky live in `sticky`.
 
 use std::collections::BTreeMap;
 
@@ -27,7 +27,7 @@ pub fn member_order(members: &[Member]) -> Vec<&Member> {
 /// Runs the assignor. `partitions` maps topic → partition count; topics nobody knows
 /// about are skipped, as the Java assignors skip topics without metadata.
 /// Sticky assignors return their own order (the lists Kafka's tests compare); for
-/// cooperative-sticky this is the eager result, before `sticky_assignor::cooperative_round`.
+/// cooperative-sticky this is the eager result, before `sticky::cooperative_round`.
 pub fn assign(strategy: Strategy, partitions: &BTreeMap<String, u32>, members: &[Member]) -> Assignment {
     if matches!(strategy, Strategy::Sticky | Strategy::CooperativeSticky) {
         return crate::kafka::assignor::sticky::assign(partitions, members).assignment;

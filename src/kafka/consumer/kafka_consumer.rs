@@ -4,7 +4,7 @@
 //! `process_time` each. Between batches it "polls": that is when auto-commit runs, when a
 //! pending rebalance is joined, and what max.poll.interval.ms measures (as in the Java
 //! client). Its partitions come from the scenario (no group) or from its group
-//! (`group_member`); failures are handled in `retry`.
+//! (`membership`, `session`, `offsets`); failures are handled in `retry`.
 
 use crate::kafka::consumer::config::ConsumerCfg;
 use crate::kafka::consumer::config::OffsetReset;
