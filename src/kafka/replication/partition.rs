@@ -164,24 +164,9 @@ impl Partition {
         if let Some(id) = req.idempotence {
             let last = id.base_seq.wrapping_add(n - 1);
             if let Some(pb) = self.producers.get_mut(&id.producer_id) {
-                // K ProducerAppendInfo.checkProducerEpoch / checkSequence.
-                match pb.epoch {
-                    Some(e) if id.producer_epoch < e => {
-                        return Some(Err(ErrorCode::OutOfOrderSequence));
-                    }
-                    Some(e) if id.producer_epoch > e => {
-                        if id.base_seq != 0 {
-                            return Some(Err(ErrorCode::OutOfOrderSequence));
-                        }
-                        pb.batches.clear();
-                    }
-                    Some(_) | None => {}
-                }
-                pb.epoch = Some(id.producer_epoch);
-                if let Some(&(_, _, off)) = pb.batches.iter().find(|b| b.0 == id.base_seq && b.1 == last) {
-                    duplicate_of = Some(off);
-                } else if pb.last_seq().is_some_and(|l| id.base_seq != l.wrapping_add(1)) {
-                    return Some(Err(ErrorCode::OutOfOrderSequence));
+                match pb.check(&id, last) {
+                    Ok(dup) => duplicate_of = dup,
+                    Err(e) => return Some(Err(e)),
                 }
             }
         }

@@ -2,7 +2,9 @@
 //! the last five batches of each producer id, kept by leaders as they append and by
 //! followers and log rebuilds as they replay.
 
+use crate::kafka::protocol::ProducerIdSeq;
 use crate::kafka::replication::log::{LogEntry, NO_PRODUCER};
+use crate::trace::ErrorCode;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Idempotent producer state per partition: the last five batches (K ProducerStateEntry).
@@ -15,6 +17,30 @@ pub struct ProducerBatches {
 }
 
 impl ProducerBatches {
+    /// K ProducerAppendInfo.checkProducerEpoch / checkSequence for a batch whose last
+    /// sequence number is `last`: the offset of the batch it duplicates, None for a new
+    /// batch, or why it is refused. A newer producer epoch starts the sequences afresh.
+    pub fn check(&mut self, id: &ProducerIdSeq, last: u32) -> Result<Option<u64>, ErrorCode> {
+        match self.epoch {
+            Some(e) if id.producer_epoch < e => return Err(ErrorCode::OutOfOrderSequence),
+            Some(e) if id.producer_epoch > e => {
+                if id.base_seq != 0 {
+                    return Err(ErrorCode::OutOfOrderSequence);
+                }
+                self.batches.clear();
+            }
+            Some(_) | None => {}
+        }
+        self.epoch = Some(id.producer_epoch);
+        if let Some(&(_, _, off)) = self.batches.iter().find(|b| b.0 == id.base_seq && b.1 == last) {
+            return Ok(Some(off));
+        }
+        if self.last_seq().is_some_and(|l| id.base_seq != l.wrapping_add(1)) {
+            return Err(ErrorCode::OutOfOrderSequence);
+        }
+        Ok(None)
+    }
+
     pub(super) fn last_seq(&self) -> Option<u32> {
         self.batches.back().map(|b| b.1)
     }
