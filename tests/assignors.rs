@@ -2,7 +2,7 @@
 //! properties for any input: every subscribed partition is assigned exactly once, only to
 //! a subscriber; with equal subscriptions round robin is balanced within one.
 
-use brokerlab::kafka::assignor::{Member, Strategy as Assignor, assign};
+use brokerlab::kafka::{Member, Strategy as Assignor, assign};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -131,7 +131,7 @@ fn names(v: &[(String, u32)]) -> Vec<String> {
 
 #[test]
 fn sticky_assignor_matches_kafka_sticky_assignor_tests() {
-    use brokerlab::kafka::sticky_assignor::{assign as sticky, cooperative_round};
+    use brokerlab::kafka::assignor::sticky::{assign as sticky, cooperative_round};
     let v = vector("kafka_sticky_assignor.json");
     let cases = v["cases"].as_array().unwrap();
     let mut exact = 0;
@@ -182,7 +182,7 @@ fn equal_group() -> impl Strategy<Value = (BTreeMap<String, u32>, Vec<Member>)> 
 proptest! {
     #[test]
     fn sticky_is_balanced_within_one_and_keeps_owned_partitions_after_a_member_leaves((parts, members) in equal_group()) {
-        use brokerlab::kafka::sticky_assignor::assign as sticky;
+        use brokerlab::kafka::assignor::sticky::assign as sticky;
         let first = sticky(&parts, &members);
         let sizes: Vec<usize> = first.assignment.values().map(|v| v.len()).collect();
         prop_assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1, "{:?}", sizes);

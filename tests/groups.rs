@@ -4,7 +4,7 @@
 //! member.
 
 use brokerlab::runner::run_scenario;
-use brokerlab::kafka::log::Meta;
+use brokerlab::kafka::Meta;
 use brokerlab::scenario::{Action, parse, to_ron};
 use brokerlab::sim::{Dur, SimTime};
 use brokerlab::trace::{GroupEvent, Record, RecordKind};

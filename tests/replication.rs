@@ -2,13 +2,13 @@
 //! the ISR, never moves backwards, stops below min.insync.replicas; acks=all waits for
 //! the ISR; ISR shrink and expand; followers truncate where their log diverges (KIP-320).
 
-use brokerlab::kafka::broker::BrokerTimer;
-use brokerlab::kafka::config::{ClusterCfg, TopicCfg};
-use brokerlab::kafka::log::{LogEntry, NO_PRODUCER};
-use brokerlab::kafka::partition::{Here, Replica};
-use brokerlab::kafka::protocol::{Acks, FetchReq, FetchResult, Msg, PartitionState, ProduceReq, ProducedRecord};
-use brokerlab::kafka::replica_manager::ReplicaManager;
+use brokerlab::kafka::BrokerTimer;
+use brokerlab::kafka::ReplicaManager;
+use brokerlab::kafka::{Acks, FetchReq, FetchResult, Msg, PartitionState, ProduceReq, ProducedRecord};
+use brokerlab::kafka::{ClusterCfg, TopicCfg};
 use brokerlab::kafka::{Fx, KTimer};
+use brokerlab::kafka::{Here, Partition};
+use brokerlab::kafka::{LogEntry, NO_PRODUCER};
 use brokerlab::sim::{Dur, NodeId, SimTime};
 use brokerlab::trace::{BrokerId, ErrorCode, MsgId, TopicId, Tp};
 
@@ -56,13 +56,20 @@ fn here(c: &ClusterCfg, t: u64) -> Here<'_> {
     Here { now: SimTime(t), me: BrokerId(1), controller: Some(BrokerId(1)), cfg: c, live: 0b1110 }
 }
 
-fn produce(r: &mut Replica, c: &ClusterCfg, t: u64, n: u32, acks: Acks, fx: &mut Fx) -> Option<Result<u64, ErrorCode>> {
+fn produce(
+    r: &mut Partition,
+    c: &ClusterCfg,
+    t: u64,
+    n: u32,
+    acks: Acks,
+    fx: &mut Fx,
+) -> Option<Result<u64, ErrorCode>> {
     let records = (0..n)
         .map(|i| ProducedRecord {
             value: MsgId::new(0, i),
             key: None,
             poison: false,
-            meta: brokerlab::kafka::log::Meta::None,
+            meta: brokerlab::kafka::Meta::None,
         })
         .collect();
     let req = ProduceReq { req: 1, tp: TP, acks, records, idempotence: None, timeout_us: 30_000_000 };
@@ -70,7 +77,7 @@ fn produce(r: &mut Replica, c: &ClusterCfg, t: u64, n: u32, acks: Acks, fx: &mut
     r.produce(&here(c, t), NodeId(9), &req, &mut id, fx)
 }
 
-fn follower_fetch(r: &mut Replica, c: &ClusterCfg, t: u64, from: u32, offset: u64, fx: &mut Fx) {
+fn follower_fetch(r: &mut Partition, c: &ClusterCfg, t: u64, from: u32, offset: u64, fx: &mut Fx) {
     let req = FetchReq {
         req: 7,
         replica: Some(BrokerId(from)),
@@ -84,9 +91,9 @@ fn follower_fetch(r: &mut Replica, c: &ClusterCfg, t: u64, from: u32, offset: u6
     r.fetch(&here(c, t), NodeId(from), &req, fx);
 }
 
-fn leader(isr: &[u32], min_isr: u32) -> (Replica, ClusterCfg, Fx) {
+fn leader(isr: &[u32], min_isr: u32) -> (Partition, ClusterCfg, Fx) {
     let c = cfg(min_isr);
-    let mut r = Replica::new(TP, state(isr, 0));
+    let mut r = Partition::new(TP, state(isr, 0));
     let mut fx = Fx::default();
     r.become_leader(SimTime(0), state(isr, 0), BrokerId(1), &mut fx);
     (r, c, fx)
@@ -200,7 +207,7 @@ fn entry(epoch: u32, i: u32) -> LogEntry {
         seq: 0,
         batch_base_seq: 0,
         poison: false,
-        meta: brokerlab::kafka::log::Meta::None,
+        meta: brokerlab::kafka::Meta::None,
     }
 }
 
@@ -216,7 +223,7 @@ fn follower_truncates_to_where_its_log_diverges_from_the_leaders() {
     ldr.log.append(entry(2, 101));
     // Follower: epoch 0 for 0..5, then epoch 1 (a leader that lost) for 5..8.
     let mut rm = ReplicaManager::default();
-    let mut f = Replica::new(TP, state(&[1, 2], 2));
+    let mut f = Partition::new(TP, state(&[1, 2], 2));
     for i in 0..5 {
         f.log.append(entry(0, i));
     }

@@ -2,9 +2,9 @@
 //! against test vectors taken from Kafka's own test suites (tests/vectors/, see
 //! SEMANTICS.md §5 of the project's reference).
 
-use brokerlab::kafka::log::EpochCache;
-use brokerlab::kafka::partitioner::{murmur2, partition_for_key};
-use brokerlab::kafka::placement::assign_replicas;
+use brokerlab::kafka::EpochCache;
+use brokerlab::kafka::assign_replicas;
+use brokerlab::kafka::{murmur2, partition_for_key};
 use brokerlab::trace::BrokerId;
 use serde_json::Value;
 

@@ -5,8 +5,9 @@
 //! CooperativeStickyAssignorTest's follow-up rebalances), and the exact output of Kafka's
 //! own AbstractStickyAssignor on the same inputs.
 
-use brokerlab::kafka::assignor::Member;
-use brokerlab::kafka::sticky_assignor::{StickyResult, assign, cooperative_round};
+use brokerlab::kafka::Member;
+use brokerlab::kafka::StickyResult;
+use brokerlab::kafka::assignor::sticky::{assign, cooperative_round};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -38,7 +38,7 @@ fn caught_and_safe_twin_survives(name: &str, turn_back: impl Fn(&mut Scenario)) 
 #[test]
 fn acks_one_loses_acknowledged_writes_that_acks_all_keeps() {
     caught_and_safe_twin_survives("acks1.ron", |s| {
-        s.producers[0].acks = brokerlab::kafka::protocol::Acks::All;
+        s.producers[0].acks = brokerlab::kafka::Acks::All;
     });
 }
 

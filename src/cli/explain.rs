@@ -1,8 +1,8 @@
 //! `brokerlab explain`: the engine's own partitioner, assignors and AMQP routing, answering
 //! "where does this key go?", "who gets which partition?", "which queues get this message?".
 
-use crate::kafka::assignor::{Member, Strategy, assign, member_order};
-use crate::kafka::partitioner::{murmur2, to_positive};
+use crate::kafka::{Member, Strategy, assign, member_order};
+use crate::kafka::{murmur2, to_positive};
 use clap::Subcommand;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -117,8 +117,8 @@ fn explain_assign(strategy: &str, topics: &[String], members: &[String], json: b
     let mut a = assign(strategy, &parts, &members);
     let mut withheld = Vec::new();
     if strategy.cooperative() {
-        let r = crate::kafka::sticky_assignor::assign(&parts, &members);
-        a = crate::kafka::sticky_assignor::cooperative_round(&r);
+        let r = crate::kafka::assignor::sticky::assign(&parts, &members);
+        a = crate::kafka::assignor::sticky::cooperative_round(&r);
         withheld = r.transferring.iter().map(|((t, p), to)| format!("{t}-{p} → {to}")).collect();
     }
     if json {

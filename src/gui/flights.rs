@@ -8,7 +8,7 @@
 
 use super::colors::*;
 use crate::kafka::Msg;
-use crate::kafka::protocol::FetchResult;
+use crate::kafka::FetchResult;
 use crate::sim::{NodeId, SimTime};
 use crate::trace::{MsgId, Tp};
 use crate::world::{Msg as WireMsg, Simulation};
@@ -174,8 +174,8 @@ pub fn look(sim: &Simulation, to: NodeId, msg: &WireMsg) -> Look {
             let first = p.records.first();
             let color = match first.map(|r| r.meta) {
                 // Republished by an error handler (retry topic, DLQ) flies red; re-driven, green.
-                Some(crate::kafka::log::Meta::Origin { fixed: false, .. }) => ERROR,
-                Some(crate::kafka::log::Meta::Origin { fixed: true, .. }) => ACK,
+                Some(crate::kafka::Meta::Origin { fixed: false, .. }) => ERROR,
+                Some(crate::kafka::Meta::Origin { fixed: true, .. }) => ACK,
                 _ => first.map(|r| PALETTE[r.value.producer() as usize % PALETTE.len()]).unwrap_or(DIM),
             };
             let radius = 4.5 + (p.records.len() as f32).sqrt().min(3.0);
@@ -200,7 +200,7 @@ pub fn look(sim: &Simulation, to: NodeId, msg: &WireMsg) -> Look {
         }
         Msg::Unreachable { .. } => l(ERROR, 3.0, Mark::Disc),
         Msg::Group(
-            crate::kafka::protocol::GroupMsg::Commit { .. } | crate::kafka::protocol::GroupMsg::CommitResp { .. },
+            crate::kafka::GroupMsg::Commit { .. } | crate::kafka::GroupMsg::CommitResp { .. },
         ) => l(COMMIT, 3.0, Mark::Disc),
         Msg::Group(_) => l(CONTROL, 2.5, Mark::Disc),
         Msg::MetadataReq { .. } | Msg::MetadataResp { .. } => l(DIM, 2.0, Mark::Disc),

@@ -3,7 +3,7 @@
 
 use super::state::{Loaded, Selection};
 use crate::amqp::broker::Rabbit;
-use crate::kafka::partition::Role;
+use crate::kafka::Role;
 use crate::sim::NodeId;
 use crate::trace::text::describe;
 use crate::trace::{BrokerId, MsgId, RecordKind, Tp};

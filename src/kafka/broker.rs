@@ -2,13 +2,16 @@
 //! hosts replicas (through the replica manager), answers metadata requests from its
 //! metadata cache, and runs the periodic ISR-expiration, flush and retention tasks.
 
-use super::config::ClusterCfg;
-use super::controller::ControllerState;
-use super::group_coordinator::{GroupCoordinator, GroupTimer, error_reply};
-use super::partition::{Here, Role, live_mask};
-use super::protocol::{GroupMsg, Msg, PartitionState};
-use super::replica_manager::ReplicaManager;
-use super::{Ctx, Fx, KTimer, ZK_NODE};
+use crate::kafka::config::ClusterCfg;
+use crate::kafka::controller::kafka_controller::ControllerState;
+use crate::kafka::coordinator::group_coordinator::{GroupCoordinator, error_reply};
+use crate::kafka::effects::BrokerTimer;
+use crate::kafka::effects::{Fx, KTimer, ZK_NODE};
+use crate::kafka::here::{Here, live_mask};
+use crate::kafka::protocol::{GroupMsg, Msg, PartitionState};
+use crate::kafka::replication::replica_manager::ReplicaManager;
+use crate::kafka::replication::role::Role;
+use crate::sim::Ctx;
 use crate::sim::{Dur, NodeId};
 use crate::trace::{BrokerId, DownHow, ErrorCode, RecordKind, Tp};
 use std::collections::BTreeMap;
@@ -20,32 +23,6 @@ macro_rules! here {
     ($b:expr, $ctx:expr) => {
         Here { now: $ctx.now, me: $b.id, controller: $b.controller, cfg: &$b.cfg, live: $b.live_mask }
     };
-}
-
-/// A broker's timers.
-#[derive(Clone, Debug)]
-pub enum BrokerTimer {
-    /// Send the ZooKeeper session heartbeat.
-    ZkHeartbeat,
-    /// isr-expiration: propose removing followers that fell behind.
-    IsrCheck,
-    /// Dirty pages reach disk; HW checkpoint.
-    Flush,
-    /// Time-based retention.
-    RetentionCheck,
-    /// Expire parked fetches and delayed produces of `tp` due by `at`.
-    PurgatoryCheck { tp: Tp, at: crate::sim::SimTime },
-    /// An AlterPartition got no answer.
-    AlterPartitionTimeout { tp: Tp, partition_epoch: u32 },
-    /// The controller re-sends every partition state to every live broker (its request
-    /// queues retry until delivered; this also repairs state lost to cuts).
-    ControllerResync { epoch: u32 },
-    /// Send the next follower fetch.
-    FollowerFetch { tp: Tp, token: u64 },
-    /// Check whether the follower fetch of `tp` went unanswered too long.
-    FollowerFetchTimeout { tp: Tp, token: u64 },
-    /// A group coordinator timer.
-    Group(GroupTimer),
 }
 
 /// A broker.
@@ -78,7 +55,7 @@ impl Broker {
     pub fn new(id: BrokerId, cfg: Arc<ClusterCfg>, replicas: &[(Tp, PartitionState)]) -> Broker {
         let mut rm = ReplicaManager::default();
         for (tp, s) in replicas {
-            rm.replicas.insert(*tp, super::partition::Replica::new(*tp, s.clone()));
+            rm.replicas.insert(*tp, crate::kafka::replication::partition::Partition::new(*tp, s.clone()));
         }
         Broker {
             id,
@@ -226,25 +203,7 @@ impl Broker {
                 }
             }
             Msg::LeaderAndIsr { controller, controller_epoch, states, live } => {
-                if controller_epoch < self.controller_epoch {
-                    return; // a stale controller: fenced
-                }
-                self.controller = Some(controller);
-                self.controller_epoch = controller_epoch;
-                self.live_mask = live_mask(&live);
-                self.live = live;
-                for (tp, s) in &states {
-                    let newer = self
-                        .metadata
-                        .get(tp)
-                        .is_none_or(|m| (s.leader_epoch, s.partition_epoch) >= (m.leader_epoch, m.partition_epoch));
-                    if newer {
-                        self.metadata.insert(*tp, s.clone());
-                    }
-                }
-                let h = here!(self, ctx);
-                self.rm.apply(&h, &states, fx);
-                self.coordinator.sync_leadership(&h, &self.rm, fx);
+                self.on_leader_and_isr(ctx, controller, controller_epoch, states, live, fx)
             }
             Msg::Group(m) => self.on_group(ctx, from, m, fx),
             Msg::ProduceResp { req, result, .. } => {
@@ -256,19 +215,7 @@ impl Broker {
                     cs.on_alter_partition(self.id, ctx.now, tp, leader, leader_epoch, partition_epoch, isr, fx);
                 }
             }
-            Msg::AlterPartitionResp { tp, result } => {
-                let h = here!(self, ctx);
-                if let Some(r) = self.rm.replicas.get_mut(&tp) {
-                    match result {
-                        Ok(s) => r.update_state(&h, s, fx),
-                        Err(_) => {
-                            if let Role::Leader(ls) = &mut r.role {
-                                ls.isr_pending = None;
-                            }
-                        }
-                    }
-                }
-            }
+            Msg::AlterPartitionResp { tp, result } => self.on_alter_partition_resp(ctx, tp, result, fx),
             // Not addressed to brokers: ignored.
             Msg::Unreachable { req: None }
             | Msg::MetadataResp { .. }
@@ -284,12 +231,64 @@ impl Broker {
         }
     }
 
+    /// LeaderAndIsr from the controller: partition states (leadership, ISR) and live brokers.
+    fn on_leader_and_isr(
+        &mut self,
+        ctx: &mut Ctx,
+        controller: BrokerId,
+        controller_epoch: u32,
+        states: Vec<(Tp, PartitionState)>,
+        live: Vec<BrokerId>,
+        fx: &mut Fx,
+    ) {
+        if controller_epoch < self.controller_epoch {
+            return; // a stale controller: fenced
+        }
+        self.controller = Some(controller);
+        self.controller_epoch = controller_epoch;
+        self.live_mask = live_mask(&live);
+        self.live = live;
+        for (tp, s) in &states {
+            let newer = self
+                .metadata
+                .get(tp)
+                .is_none_or(|m| (s.leader_epoch, s.partition_epoch) >= (m.leader_epoch, m.partition_epoch));
+            if newer {
+                self.metadata.insert(*tp, s.clone());
+            }
+        }
+        let h = here!(self, ctx);
+        self.rm.apply(&h, &states, fx);
+        self.coordinator.sync_leadership(&h, &self.rm, fx);
+    }
+
+    /// The controller's answer to our AlterPartition: the new state, or why not.
+    fn on_alter_partition_resp(
+        &mut self,
+        ctx: &mut Ctx,
+        tp: Tp,
+        result: Result<PartitionState, ErrorCode>,
+        fx: &mut Fx,
+    ) {
+        let h = here!(self, ctx);
+        if let Some(r) = self.rm.replicas.get_mut(&tp) {
+            match result {
+                Ok(s) => r.update_state(&h, s, fx),
+                Err(_) => {
+                    if let Role::Leader(ls) = &mut r.role {
+                        ls.isr_pending = None;
+                    }
+                }
+            }
+        }
+    }
+
     fn on_zk_controller(
         &mut self,
         now: crate::sim::SimTime,
         controller: Option<BrokerId>,
         epoch: u32,
-        won: Option<super::protocol::ControllerInit>,
+        won: Option<crate::kafka::protocol::ControllerInit>,
         fx: &mut Fx,
     ) {
         if epoch >= self.controller_epoch {

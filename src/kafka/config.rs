@@ -72,7 +72,7 @@ impl ClusterCfg {
     pub fn offsets_partition_for(&self, group: GroupRef) -> Option<Tp> {
         let topic = self.offsets_topic?;
         let n = self.topic(topic).partitions;
-        let h = super::sticky_assignor::java_hash(&self.groups[group.0 as usize]);
+        let h = crate::kafka::assignor::java_hash::java_hash(&self.groups[group.0 as usize]);
         let abs = if h == i32::MIN { 0 } else { h.unsigned_abs() };
         Some(Tp { topic, partition: abs % n })
     }

@@ -1,60 +1,40 @@
 //! The Kafka model: brokers hosting partition replicas, a ZooKeeper node with broker
 //! sessions and the /controller znode, the controller, producers and consumers. Every
 //! node is a state machine: `(now, input, &mut Fx)` in, sends/timers/records out.
+//!
+//! The wings mirror Kafka's own modules: `replication` (the log, a replica of a partition,
+//! the ISR, purgatories, the replica manager, placement), `controller` (the controller and
+//! ZooKeeper), `coordinator` (the group coordinator and the offset manager), `assignor`,
+//! `producer` and `consumer`. Code outside kafka/ imports the names re-exported here.
 
 pub mod assignor;
 pub mod broker;
 pub mod config;
 pub mod consumer;
-pub mod consumer_poll;
 pub mod controller;
-pub mod group;
-pub mod group_coordinator;
-pub mod group_member;
-pub mod isr;
-pub mod log;
-pub mod member_offsets;
-pub mod member_session;
-pub mod offset_manager;
-pub mod partition;
-pub mod partitioner;
-pub mod placement;
+pub mod coordinator;
+pub mod effects;
+pub mod here;
 pub mod producer;
 pub mod protocol;
-pub mod purgatory;
-pub mod replica_manager;
-pub mod retry;
-pub mod sticky_assignor;
-mod sticky_general;
-pub mod zookeeper;
+pub mod replication;
 
+pub use assignor::member::{Assignment, Member, StickyResult};
+pub use assignor::range::{Strategy, assign, member_order};
+pub use assignor::sticky::cooperative_round;
+pub use broker::Broker;
 pub use config::{ClusterCfg, TopicCfg};
-pub use protocol::{Acks, Msg, PartitionState};
-
-pub use crate::sim::Ctx;
-use crate::sim::{Effects, NodeId};
-use crate::trace::{BrokerId, RecordKind};
-
-/// What a Kafka handler may ask of the loop.
-pub type Fx = Effects<Msg, KTimer, RecordKind>;
-
-/// The ZooKeeper node's id.
-pub const ZK_NODE: NodeId = NodeId(0);
-
-/// A broker's node id (brokers are nodes 1..=N, numbered like their broker ids).
-pub fn broker_node(b: BrokerId) -> NodeId {
-    NodeId(b.0)
-}
-
-/// Timers of every Kafka node kind.
-#[derive(Clone, Debug)]
-pub enum KTimer {
-    /// Broker timers.
-    Broker(broker::BrokerTimer),
-    /// ZooKeeper timers.
-    Zk(zookeeper::ZkTimer),
-    /// Producer timers.
-    Producer(producer::ProducerTimer),
-    /// Consumer timers.
-    Consumer(consumer::ConsumerTimer),
-}
+pub use consumer::config::{CommitMode, ConsumerCfg, FailureCfg, FailurePolicy, GroupCfg, OffsetReset, RedriveCfg};
+pub use consumer::kafka_consumer::Consumer;
+pub use controller::zookeeper::ZooKeeper;
+pub use coordinator::group::GroupState;
+pub use effects::{BrokerTimer, Fx, KTimer};
+pub use here::Here;
+pub use producer::kafka_producer::{Keys, Producer, ProducerCfg};
+pub use producer::partitioner::{NullKeyPartitioner, murmur2, partition_for_key, to_positive};
+pub use protocol::{Acks, FetchReq, FetchResult, GroupMsg, Msg, PartitionState, ProduceReq, ProducedRecord};
+pub use replication::log::{EpochCache, LogEntry, Meta, NO_PRODUCER};
+pub use replication::partition::Partition;
+pub use replication::placement::assign_replicas;
+pub use replication::replica_manager::ReplicaManager;
+pub use replication::role::Role;

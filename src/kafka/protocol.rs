@@ -2,8 +2,8 @@
 //! Fetch (followers and consumers alike), Metadata, LeaderAndIsr, AlterPartition, and the
 //! ZooKeeper session and controller-election traffic.
 
-use super::assignor::Strategy;
-use super::log::{LogEntry, Meta};
+use crate::kafka::replication::log::{LogEntry, Meta};
+use crate::trace::Strategy;
 use crate::trace::{BrokerId, ErrorCode, GroupRef, KeyId, MsgId, Tp};
 
 /// A partition's replication state as the controller records it in ZooKeeper.

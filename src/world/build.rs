@@ -5,13 +5,14 @@ use super::story::Story;
 use super::wire::Fx;
 use super::{Event, Liveness, Node, Simulation};
 use crate::check::stats::Stats;
-use crate::kafka::broker::Broker;
-use crate::kafka::consumer::{Consumer, ConsumerCfg};
-use crate::kafka::placement::assign_replicas;
-use crate::kafka::producer::{Keys, Producer, ProducerCfg};
-use crate::kafka::zookeeper::ZooKeeper;
-use crate::kafka::{ClusterCfg, Ctx, PartitionState, TopicCfg};
+use crate::kafka::Broker;
+use crate::kafka::ZooKeeper;
+use crate::kafka::assign_replicas;
+use crate::kafka::{ClusterCfg, PartitionState, TopicCfg};
+use crate::kafka::{Consumer, ConsumerCfg};
+use crate::kafka::{Keys, Producer, ProducerCfg};
 use crate::scenario::{ControllerSpec, Expectation, KeySpec, Rate, Scenario};
+use crate::sim::Ctx;
 use crate::sim::{Dur, EventQueue, Network, NodeId, NodeRng, SimTime};
 use crate::trace::{BrokerId, GroupRef, KeyId, Names, TopicId, Tp, TraceLog};
 use std::collections::BTreeMap;
@@ -161,8 +162,8 @@ fn consumer_cfg(sc: &Scenario, i: usize) -> ConsumerCfg {
         request_timeout: c.request_timeout,
         auto_offset_reset: c.auto_offset_reset,
         start: c.start,
-        failures: crate::kafka::consumer::FailureCfg::default(),
-        on_failure: crate::kafka::retry::FailurePolicy::InPlace {
+        failures: crate::kafka::FailureCfg::default(),
+        on_failure: crate::kafka::FailurePolicy::InPlace {
             max_attempts: c.retries.map(|r| r.saturating_add(1)),
             backoff: c.retry_backoff,
             dead_letter: None,
@@ -195,7 +196,7 @@ fn nodes(sc: &Scenario, cfg: &Arc<ClusterCfg>, states: &[(Tp, PartitionState)], 
     }
     let producer_cfgs: Vec<ProducerCfg> = (0..sc.producers.len()).map(|i| producer_cfg(sc, i, keys)).collect();
     let key_hashes: Arc<Vec<i32>> =
-        Arc::new(keys.keys.iter().map(|k| crate::kafka::partitioner::murmur2(k.as_bytes())).collect());
+        Arc::new(keys.keys.iter().map(|k| crate::kafka::murmur2(k.as_bytes())).collect());
     let mut producer_nodes = Vec::new();
     for (i, pc) in producer_cfgs.into_iter().enumerate() {
         producer_nodes.push(nodes.len() as u32);

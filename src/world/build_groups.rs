@@ -3,9 +3,9 @@
 
 use super::{Liveness, Node, Simulation};
 use crate::kafka::ClusterCfg;
-use crate::kafka::assignor::Strategy;
-use crate::kafka::consumer::{CommitMode, Consumer, ConsumerCfg, FailureCfg, GroupCfg, OffsetReset};
-use crate::kafka::retry::{FailurePolicy, RedriveCfg};
+use crate::kafka::Strategy;
+use crate::kafka::{CommitMode, Consumer, ConsumerCfg, FailureCfg, GroupCfg, OffsetReset};
+use crate::kafka::{FailurePolicy, RedriveCfg};
 use crate::scenario::derive::retry_topic;
 use crate::scenario::{Action, CommitSpec, GroupSpec, MemberSpec, OnFailureSpec, RedriveSpec, Scenario};
 use crate::sim::{Dur, NodeId, NodeRng};

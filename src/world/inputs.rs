@@ -175,7 +175,7 @@ impl Simulation {
         let brokers: Vec<BrokerId> = (1..=self.cfg.brokers).map(BrokerId).collect();
         let start = self.scenario.cluster.placement_start as usize;
         let rf = self.cfg.topics[t].replication_factor;
-        let placed = crate::kafka::placement::assign_replicas(&brokers, count, rf, start, start).expect("validated");
+        let placed = crate::kafka::assign_replicas(&brokers, count, rf, start, start).expect("validated");
         let id = self.cfg.topics[t].id;
         let added: Vec<(crate::trace::Tp, crate::kafka::PartitionState)> = (old..count)
             .map(|p| {

@@ -1,11 +1,11 @@
 //! Read-only views of the simulation for the checks, the CLI summary and the app.
 
 use super::{Event, Liveness, Msg, Node, Simulation};
-use crate::kafka::broker::Broker;
-use crate::kafka::consumer::Consumer;
-use crate::kafka::partition::Replica;
-use crate::kafka::producer::Producer;
-use crate::kafka::zookeeper::ZooKeeper;
+use crate::kafka::Broker;
+use crate::kafka::Consumer;
+use crate::kafka::Partition;
+use crate::kafka::Producer;
+use crate::kafka::ZooKeeper;
 use crate::sim::{Cut, Dur, NodeId, SimTime};
 use crate::trace::{BrokerId, TopicId, Tp};
 
@@ -98,7 +98,7 @@ impl Simulation {
     }
 
     /// The replica of `tp` on broker `b`, if it hosts one.
-    pub fn replica(&self, b: BrokerId, tp: Tp) -> Option<&Replica> {
+    pub fn replica(&self, b: BrokerId, tp: Tp) -> Option<&Partition> {
         self.broker(b).rm.replicas.get(&tp)
     }
 
@@ -123,7 +123,7 @@ impl Simulation {
 
     /// The replica that is the partition's log of record: the leader's, or with no
     /// leader the longest log among live replicas.
-    pub fn authoritative_replica(&self, tp: Tp) -> Option<&Replica> {
+    pub fn authoritative_replica(&self, tp: Tp) -> Option<&Partition> {
         if let Some(b) = self.leader_of(tp) {
             return self.replica(b, tp);
         }

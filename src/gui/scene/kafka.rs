@@ -203,8 +203,8 @@ fn strip_cells(w: &mut Labels, sim: &Simulation, row: &RowView, strip: Rect, up:
     }
 }
 
-fn cell_color(rep: &crate::kafka::partition::Replica, off: u64) -> Color32 {
-    use crate::kafka::log::Meta;
+fn cell_color(rep: &crate::kafka::Partition, off: u64) -> Color32 {
+    use crate::kafka::Meta;
     rep.log
         .get(off)
         .map(|e| match e.meta {

@@ -4,7 +4,7 @@
 
 use super::layout::{SceneLayout, SceneShape, layout, replica_row, rows_that_fit};
 use crate::gui::flights::{Flights, Look};
-use crate::kafka::partition::Role;
+use crate::kafka::Role;
 use crate::sim::NodeId;
 use crate::trace::{BrokerId, GroupRef, Tp};
 use crate::world::Simulation;

@@ -1,7 +1,7 @@
 //! The `consumers` section: Kafka consumers with assigned partitions (no group).
 
 use super::defaults::{d, max_poll};
-use crate::kafka::consumer::OffsetReset;
+use crate::kafka::OffsetReset;
 use crate::sim::Dur;
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 //! topic), and the re-drive processes that send dead letters back.
 
 use super::defaults::{d, max_poll, yes};
-use crate::kafka::consumer::OffsetReset;
+use crate::kafka::OffsetReset;
 use crate::sim::Dur;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +17,7 @@ pub struct GroupSpec {
     pub topics: Vec<String>,
     /// partition.assignment.strategy: Range, RoundRobin, Sticky, CooperativeSticky.
     #[serde(default)]
-    pub assignor: crate::kafka::assignor::Strategy,
+    pub assignor: crate::kafka::Strategy,
     /// The members at the start (more can be added while it runs).
     pub members: Vec<MemberSpec>,
     /// session.timeout.ms.

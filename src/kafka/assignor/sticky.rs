@@ -4,48 +4,12 @@
 //! which owner keeps a partition; unequal subscriptions follow `GeneralAssignmentBuilder`
 //! (`sticky_general`). Racks are not modelled, so the rack-aware variants never apply.
 
-use super::assignor::{Assignment, Member};
+use crate::kafka::assignor::member::{Assignment, Member};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-type Tp = (String, u32);
-
-/// The result: the assignment and the partitions that change owner (partition → new owner).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct StickyResult {
-    /// Partitions per member id.
-    pub assignment: Assignment,
-    /// K partitionsTransferringOwnership (for unequal subscriptions, as K
-    /// CooperativeStickyAssignor.computePartitionsTransferringOwnership derives it).
-    pub transferring: BTreeMap<Tp, String>,
-    /// K AbstractStickyAssignor.isSticky: no partition of a topic moved both ways between two
-    /// members while balancing (the equal-subscription path records no moves: always true).
-    pub sticky: bool,
-}
-
-/// Java `String.hashCode` over UTF-16 code units.
-pub fn java_hash(s: &str) -> i32 {
-    s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
-}
-
-/// `keys` in the order a `java.util.HashMap` with these keys inserted in this order
-/// iterates them: bucket index `(h ^ h >>> 16) & (capacity − 1)`, insertion order within a
-/// bucket (simplified: no treeified buckets, which need eight collisions in one bucket).
-pub fn java_hashmap_order(keys: &[String]) -> Vec<String> {
-    let mut cap = 16usize;
-    while keys.len() * 4 > cap * 3 {
-        cap *= 2;
-    }
-    let mut order: Vec<(usize, usize)> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            let h = java_hash(k) as u32;
-            (((h ^ (h >> 16)) as usize) & (cap - 1), i)
-        })
-        .collect();
-    order.sort();
-    order.into_iter().map(|(_, i)| keys[i].clone()).collect()
-}
+use crate::kafka::assignor::java_hash::java_hashmap_order;
+use crate::kafka::assignor::member::StickyResult;
+use crate::kafka::assignor::member::Tp;
 
 /// Owned partitions after dropping unsubscribed topics and resolving conflicting claims
 /// (K `allSubscriptionsEqual`): the higher generation keeps a partition; equal generations
@@ -116,7 +80,7 @@ pub fn assign(partitions: &BTreeMap<String, u32>, members: &[Member]) -> StickyR
     if equal {
         constrained(&topics, &order, owned, &multiply)
     } else {
-        super::sticky_general::general(&topics, members, &order, owned)
+        crate::kafka::assignor::sticky_general::general(&topics, members, &order, owned)
     }
 }
 
@@ -216,6 +180,7 @@ pub fn cooperative_round(r: &StickyResult) -> Assignment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kafka::assignor::java_hash::java_hash;
 
     #[test]
     fn hashmap_order_of_consumer_ids_matches_java() {

@@ -2,37 +2,12 @@
 //! (and `brokerlab explain assign`) hand out the same partitions Kafka would.
 //! Member order (K AbstractPartitionAssignor.MemberInfo.compareTo): members with a
 //! group.instance.id first, by instance id; then the rest by member id.
-//! Sticky and cooperative-sticky live in `sticky_assignor`.
+//! Sticky and cooperative-sticky live in `sticky`.
 
 use std::collections::BTreeMap;
 
-/// A group member's subscription.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Member {
-    /// Member id.
-    pub id: String,
-    /// group.instance.id (static membership), if any.
-    pub instance_id: Option<String>,
-    /// Subscribed topics.
-    pub topics: Vec<String>,
-    /// Partitions it owned before this rebalance (sticky assignors read them).
-    pub owned: Vec<(String, u32)>,
-    /// Generation those partitions belong to (-1: none).
-    pub generation: i32,
-}
-
-impl Member {
-    /// A fresh member: no owned partitions.
-    pub fn new(id: &str, instance_id: Option<String>, topics: Vec<String>) -> Member {
-        Member { id: id.to_string(), instance_id, topics, owned: Vec::new(), generation: -1 }
-    }
-}
-
+use crate::kafka::assignor::member::{Assignment, Member};
 pub use crate::trace::Strategy;
-
-/// Partitions per member id (every member present, possibly with none), each list in
-/// (topic name, partition) order.
-pub type Assignment = BTreeMap<String, Vec<(String, u32)>>;
 
 /// Members in the order the Java assignors use.
 pub fn member_order(members: &[Member]) -> Vec<&Member> {
@@ -52,10 +27,10 @@ pub fn member_order(members: &[Member]) -> Vec<&Member> {
 /// Runs the assignor. `partitions` maps topic → partition count; topics nobody knows
 /// about are skipped, as the Java assignors skip topics without metadata.
 /// Sticky assignors return their own order (the lists Kafka's tests compare); for
-/// cooperative-sticky this is the eager result, before `sticky_assignor::cooperative_round`.
+/// cooperative-sticky this is the eager result, before `sticky::cooperative_round`.
 pub fn assign(strategy: Strategy, partitions: &BTreeMap<String, u32>, members: &[Member]) -> Assignment {
     if matches!(strategy, Strategy::Sticky | Strategy::CooperativeSticky) {
-        return super::sticky_assignor::assign(partitions, members).assignment;
+        return crate::kafka::assignor::sticky::assign(partitions, members).assignment;
     }
     let mut out: Assignment = members.iter().map(|m| (m.id.clone(), Vec::new())).collect();
     let ordered = member_order(members);

@@ -2,10 +2,13 @@
 //! revoke only what moved and rejoin if anything did, KIP-429), heartbeats, request
 //! timeouts, and leaving the group.
 
-use super::consumer::{Consumer, ConsumerTimer};
-use super::group_member::{MemberState, MemberTimer};
-use super::protocol::GroupMsg;
-use super::{Ctx, Fx, KTimer};
+use crate::kafka::consumer::kafka_consumer::Consumer;
+use crate::kafka::consumer::member_state::MemberState;
+use crate::kafka::effects::ConsumerTimer;
+use crate::kafka::effects::MemberTimer;
+use crate::kafka::effects::{Fx, KTimer};
+use crate::kafka::protocol::GroupMsg;
+use crate::sim::Ctx;
 use crate::trace::{ErrorCode, GroupEvent, RecordKind, Tp};
 
 impl Consumer {

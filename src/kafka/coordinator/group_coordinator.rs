@@ -5,25 +5,16 @@
 //! Simplified: member lists are not reloaded on failover (generation and offsets are), so
 //! members of a moved group rejoin; pending member ids do not expire on their own.
 
-use super::group::{Group, GroupState, MemberMeta};
-use super::offset_manager::PendingCommit;
-use super::partition::Here;
-use super::protocol::{GroupMsg, JoinReq, JoinResult, JoinedMember, Msg};
-use super::{Fx, KTimer};
+use crate::kafka::coordinator::group::{Group, MemberMeta};
+use crate::kafka::coordinator::pending_commit::PendingCommit;
+use crate::kafka::effects::GroupTimer;
+use crate::kafka::effects::{Fx, KTimer};
+use crate::kafka::here::Here;
+use crate::kafka::protocol::{GroupMsg, JoinReq, JoinResult, JoinedMember, Msg};
 use crate::sim::{Dur, NodeId, NodeRng};
+use crate::trace::GroupState;
 use crate::trace::{ErrorCode, GroupEvent, GroupRef, LeaveReason, RecordKind};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Coordinator timers (they carry the round or heartbeat count they were set for).
-#[derive(Clone, Debug)]
-pub enum GroupTimer {
-    /// The join phase ends: rebalance timeout, or the (extended) initial delay.
-    Join { group: GroupRef, round: u64, initial_remaining: Option<Dur> },
-    /// The leader's SyncGroup did not come in time.
-    Sync { group: GroupRef, round: u64 },
-    /// A member's session may have expired.
-    Expiry { group: GroupRef, member: String, seq: u64 },
-}
 
 /// The groups this broker coordinates.
 #[derive(Clone, Debug, Default)]
@@ -202,7 +193,7 @@ impl GroupCoordinator {
             let initial_remaining = Some(Dur(timeout.0 - delay.0));
             fx.timer(
                 delay,
-                KTimer::Broker(super::broker::BrokerTimer::Group(GroupTimer::Join {
+                KTimer::Broker(crate::kafka::effects::BrokerTimer::Group(GroupTimer::Join {
                     group: g,
                     round,
                     initial_remaining,
@@ -211,7 +202,7 @@ impl GroupCoordinator {
         } else {
             group.initial_delay_active = false;
             let t = GroupTimer::Join { group: g, round, initial_remaining: None };
-            fx.timer(timeout, KTimer::Broker(super::broker::BrokerTimer::Group(t)));
+            fx.timer(timeout, KTimer::Broker(crate::kafka::effects::BrokerTimer::Group(t)));
         }
     }
 
@@ -302,7 +293,10 @@ impl GroupCoordinator {
         for id in answered {
             self.touch(g, &id, fx);
         }
-        fx.timer(timeout, KTimer::Broker(super::broker::BrokerTimer::Group(GroupTimer::Sync { group: g, round })));
+        fx.timer(
+            timeout,
+            KTimer::Broker(crate::kafka::effects::BrokerTimer::Group(GroupTimer::Sync { group: g, round })),
+        );
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -400,7 +394,12 @@ impl GroupCoordinator {
     }
 
     /// Appends the queued group-metadata records.
-    pub fn flush_stores(&mut self, h: &Here, rm: &mut super::replica_manager::ReplicaManager, fx: &mut Fx) {
+    pub fn flush_stores(
+        &mut self,
+        h: &Here,
+        rm: &mut crate::kafka::replication::replica_manager::ReplicaManager,
+        fx: &mut Fx,
+    ) {
         for g in std::mem::take(&mut self.to_store) {
             self.store_group_with(h, rm, g, fx);
         }
@@ -413,7 +412,7 @@ impl GroupCoordinator {
         };
         m.heartbeat_seq += 1;
         let t = GroupTimer::Expiry { group: g, member: member_id.to_string(), seq: m.heartbeat_seq };
-        fx.timer(m.session_timeout, KTimer::Broker(super::broker::BrokerTimer::Group(t)));
+        fx.timer(m.session_timeout, KTimer::Broker(crate::kafka::effects::BrokerTimer::Group(t)));
     }
 
     /// Removes a member (left, expired) and rebalances the rest.
@@ -444,7 +443,7 @@ impl GroupCoordinator {
                     group.new_member_added = false;
                     let delay = h.cfg.group_initial_rebalance_delay.min(rem);
                     let t = GroupTimer::Join { group: g, round, initial_remaining: Some(Dur(rem.0 - delay.0)) };
-                    fx.timer(delay, KTimer::Broker(super::broker::BrokerTimer::Group(t)));
+                    fx.timer(delay, KTimer::Broker(crate::kafka::effects::BrokerTimer::Group(t)));
                     return;
                 }
                 group.initial_delay_active = false;

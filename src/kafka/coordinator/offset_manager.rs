@@ -3,34 +3,21 @@
 //! OffsetFetch reads the loaded map; a broker that becomes leader of an offsets partition
 //! loads its groups from the log, and unloads them when it loses the leadership.
 
-use super::group::{Group, GroupState};
-use super::group_coordinator::GroupCoordinator;
-use super::log::Meta;
-use super::partition::Here;
-use super::protocol::{Acks, GroupMsg, Msg, ProduceReq, ProducedRecord};
-use super::replica_manager::ReplicaManager;
-use super::{Fx, broker_node};
+use crate::kafka::coordinator::group::Group;
+use crate::kafka::coordinator::group_coordinator::GroupCoordinator;
+use crate::kafka::coordinator::pending_commit::PendingCommit;
+use crate::kafka::effects::{Fx, broker_node};
+use crate::kafka::here::Here;
+use crate::kafka::protocol::{Acks, GroupMsg, Msg, ProduceReq, ProducedRecord};
+use crate::kafka::replication::log::Meta;
+use crate::kafka::replication::replica_manager::ReplicaManager;
 use crate::sim::NodeId;
+use crate::trace::GroupState;
 use crate::trace::{ErrorCode, GroupEvent, GroupRef, MsgId, RecordKind, Tp};
 use std::collections::BTreeMap;
 
 /// offsets.commit.timeout.ms.
 const OFFSETS_COMMIT_TIMEOUT_US: u64 = 5_000_000;
-
-/// An offset commit waiting for its append to reach the ISR.
-#[derive(Clone, Debug)]
-pub struct PendingCommit {
-    /// Who asked.
-    pub from: NodeId,
-    /// Their correlation id.
-    pub req: u64,
-    /// The group.
-    pub group: GroupRef,
-    /// The committing member's node.
-    pub consumer: NodeId,
-    /// What to commit.
-    pub offsets: Vec<(Tp, u64)>,
-}
 
 /// The value id internal records carry (they are nobody's message).
 const INTERNAL: MsgId = MsgId(u64::MAX);
@@ -214,7 +201,7 @@ impl GroupCoordinator {
             let group = self.groups.remove(&g).expect("listed");
             for m in group.members.values() {
                 if let Some(req) = m.awaiting_join {
-                    let result = super::protocol::JoinResult::Error(ErrorCode::NotCoordinator);
+                    let result = crate::kafka::protocol::JoinResult::Error(ErrorCode::NotCoordinator);
                     fx.send(m.node, Msg::Group(GroupMsg::JoinResp { req, result }));
                 }
                 if let Some(req) = m.awaiting_sync {

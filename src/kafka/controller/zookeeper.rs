@@ -5,18 +5,13 @@
 //! /controller disappears; partition states are stored for a new controller to read.
 //! Simplified: one ZooKeeper server, not an ensemble.
 
-use super::protocol::{ControllerInit, Msg, PartitionState};
-use super::{Ctx, Fx, KTimer, broker_node};
+use crate::kafka::effects::ZkTimer;
+use crate::kafka::effects::{Fx, KTimer, broker_node};
+use crate::kafka::protocol::{ControllerInit, Msg, PartitionState};
+use crate::sim::Ctx;
 use crate::sim::{Dur, NodeId, SimTime};
 use crate::trace::{BrokerId, RecordKind, Tp};
 use std::collections::BTreeMap;
-
-/// ZooKeeper's timers.
-#[derive(Clone, Debug)]
-pub enum ZkTimer {
-    /// Check whether `broker`'s session has expired.
-    SessionCheck { broker: BrokerId },
-}
 
 /// A broker's session: its id and last heartbeat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

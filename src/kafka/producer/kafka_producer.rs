@@ -4,9 +4,11 @@
 //! retries retriable errors with exponential backoff until `delivery_timeout`, and with
 //! idempotence stamps batches with (producer id, sequence) so retries are not appended twice.
 
-use super::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_hash};
-use super::protocol::{Acks, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
-use super::{Ctx, Fx, KTimer, broker_node};
+use crate::kafka::effects::ProducerTimer;
+use crate::kafka::effects::{Fx, KTimer, broker_node};
+use crate::kafka::producer::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_hash};
+use crate::kafka::protocol::{Acks, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
+use crate::sim::Ctx;
 use crate::sim::NodeId;
 use crate::sim::{Dur, NodeRng, SimTime};
 use crate::trace::{BrokerId, ErrorCode, KeyId, MsgId, PartitionReason, RecordKind, TopicId, Tp};
@@ -75,21 +77,6 @@ pub struct ProducerCfg {
     pub stop: Option<Dur>,
     /// How many records at most.
     pub max_messages: Option<u64>,
-}
-
-/// Producer timers.
-#[derive(Clone, Debug)]
-pub enum ProducerTimer {
-    /// Create the next record.
-    Tick,
-    /// Expire old batches, refresh metadata, drain.
-    Housekeeping,
-    /// Try sending partition `p`'s batches (after linger or backoff).
-    Drain { p: u32 },
-    /// Check for produce requests unanswered past request.timeout.ms.
-    TimeoutCheck,
-    /// A metadata request got no answer.
-    MetadataTimeout { req: u64 },
 }
 
 #[derive(Clone, Debug)]
@@ -270,7 +257,7 @@ impl Producer {
         let q = &mut self.queues[p as usize];
         let poison = self.poison_next > 0;
         self.poison_next = self.poison_next.saturating_sub(1);
-        let rec = ProducedRecord { value, key, poison, meta: crate::kafka::log::Meta::None };
+        let rec = ProducedRecord { value, key, poison, meta: crate::kafka::replication::log::Meta::None };
         match q.back_mut() {
             Some(b) if !b.sealed && b.records.len() < c.batch_records as usize => b.records.push(rec),
             _ => {

@@ -3,10 +3,12 @@
 //! auto.offset.reset decides), and what a failed commit means (CommitFailedException:
 //! rejoin; the records since the last commit will be processed again by someone).
 
-use super::consumer::{Consumer, ConsumerTimer};
-use super::group_member::MemberTimer;
-use super::protocol::GroupMsg;
-use super::{Ctx, Fx, KTimer};
+use crate::kafka::consumer::kafka_consumer::Consumer;
+use crate::kafka::effects::ConsumerTimer;
+use crate::kafka::effects::MemberTimer;
+use crate::kafka::effects::{Fx, KTimer};
+use crate::kafka::protocol::GroupMsg;
+use crate::sim::Ctx;
 use crate::trace::{ErrorCode, GroupEvent, RecordKind, Tp};
 
 impl Consumer {

@@ -4,129 +4,22 @@
 //! `process_time` each. Between batches it "polls": that is when auto-commit runs, when a
 //! pending rebalance is joined, and what max.poll.interval.ms measures (as in the Java
 //! client). Its partitions come from the scenario (no group) or from its group
-//! (`group_member`); failures are handled in `retry`.
+//! (`membership`, `session`, `offsets`); failures are handled in `retry`.
 
-use super::group_member::Membership;
-use super::log::LogEntry;
-use super::protocol::{FetchReq, FetchResult, Msg};
-use super::retry::{FailurePolicy, Publish};
-use super::{Ctx, Fx, KTimer, broker_node};
+use crate::kafka::consumer::config::ConsumerCfg;
+use crate::kafka::consumer::config::OffsetReset;
+use crate::kafka::consumer::member_state::Membership;
+use crate::kafka::consumer::republish::Publish;
+use crate::kafka::effects::ConsumerTimer;
+use crate::kafka::effects::{Fx, KTimer, broker_node};
+use crate::kafka::protocol::{FetchReq, FetchResult, Msg};
+use crate::kafka::replication::log::LogEntry;
+use crate::sim::Ctx;
 use crate::sim::NodeId;
 use crate::sim::{Dur, SimTime};
-use crate::trace::{BrokerId, ErrorCode, GroupRef, KeyId, RecordKind, TopicId, Tp};
+use crate::trace::{BrokerId, ErrorCode, RecordKind, TopicId, Tp};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
-
-/// Where a consumer without a committed position starts (auto.offset.reset).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum OffsetReset {
-    /// The oldest retained record.
-    #[default]
-    Earliest,
-    /// Only records produced from now on.
-    Latest,
-}
-
-/// When a group member commits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CommitMode {
-    /// enable.auto.commit: at a poll once the interval has passed, and before rejoining.
-    Auto { interval: Dur },
-    /// commitSync after each poll batch is processed (waits for the answer).
-    Sync,
-    /// commitAsync after each poll batch is processed.
-    Async,
-    /// Commit a batch's end before processing it: at-most-once.
-    BeforeProcess,
-}
-
-/// Group settings of a member.
-#[derive(Clone, Debug)]
-pub struct GroupCfg {
-    /// The group.
-    pub group: GroupRef,
-    /// Subscribed topics: name, id, partition count.
-    pub topics: Vec<(String, TopicId, u32)>,
-    /// partition.assignment.strategy.
-    pub strategy: super::assignor::Strategy,
-    /// session.timeout.ms.
-    pub session_timeout: Dur,
-    /// heartbeat.interval.ms.
-    pub heartbeat_interval: Dur,
-    /// max.poll.interval.ms (also the rebalance timeout it sends).
-    pub max_poll_interval: Dur,
-    /// Commit policy.
-    pub commit: CommitMode,
-    /// metadata.max.age.ms.
-    pub metadata_max_age: Dur,
-    /// group.instance.id (static membership).
-    pub instance_id: Option<String>,
-}
-
-/// Which records fail processing.
-#[derive(Clone, Debug, Default)]
-pub struct FailureCfg {
-    /// Records with these keys always fail.
-    pub poison_keys: Vec<KeyId>,
-    /// These records always fail.
-    pub poison_values: Vec<crate::trace::MsgId>,
-    /// This share of records (by value id, parts per million) always fails.
-    pub poison_ppm: u32,
-    /// Each attempt fails with this probability (parts per million).
-    pub transient_ppm: u32,
-}
-
-/// A consumer's resolved settings.
-#[derive(Clone, Debug)]
-pub struct ConsumerCfg {
-    /// client.id.
-    pub name: String,
-    /// Partitions it reads without a group.
-    pub assignment: Vec<Tp>,
-    /// Its group, if it is a member of one.
-    pub group: Option<GroupCfg>,
-    /// Time to process one record.
-    pub process_time: Dur,
-    /// max.poll.records: most records per fetch.
-    pub max_poll_records: u32,
-    /// fetch.max.wait.ms.
-    pub fetch_max_wait: Dur,
-    /// request.timeout.ms.
-    pub request_timeout: Dur,
-    /// auto.offset.reset.
-    pub auto_offset_reset: OffsetReset,
-    /// When it starts.
-    pub start: Dur,
-    /// Which records fail.
-    pub failures: FailureCfg,
-    /// What it does when one fails.
-    pub on_failure: FailurePolicy,
-    /// A re-drive process: each record goes back to its original partition.
-    pub redrive: Option<super::retry::RedriveCfg>,
-    /// Partition counts of the topics it may publish to.
-    pub topic_sizes: BTreeMap<TopicId, u32>,
-}
-
-/// Consumer timers.
-#[derive(Clone, Debug)]
-pub enum ConsumerTimer {
-    /// (Re)try fetching a partition.
-    Fetch { tp: Tp },
-    /// Check for fetches unanswered past request.timeout.ms.
-    FetchTimeoutCheck,
-    /// The record being processed is done (or failed).
-    ProcessDone,
-    /// Try the failed record again.
-    Retry,
-    /// A metadata request got no answer.
-    MetadataTimeout { req: u64 },
-    /// Look again for a due record (retry topics hold records until their delay passed).
-    Wake,
-    /// Group protocol timers.
-    Group(super::group_member::MemberTimer),
-    /// Re-send a publish (error handler or re-drive).
-    Publish { req: u64 },
-}
 
 /// Per-partition consumption state.
 #[derive(Clone, Debug)]
@@ -369,7 +262,7 @@ impl Consumer {
         fx.timer(Dur::ms(100), KTimer::Consumer(ConsumerTimer::Fetch { tp }));
     }
 
-    fn on_fetch_resp(&mut self, ctx: &mut Ctx, resp: super::protocol::FetchResp, fx: &mut Fx) {
+    fn on_fetch_resp(&mut self, ctx: &mut Ctx, resp: crate::kafka::protocol::FetchResp, fx: &mut Fx) {
         let Some(c) = self.cursors.iter_mut().find(|c| c.in_flight == Some(resp.req)) else {
             return;
         };
@@ -523,7 +416,7 @@ impl Consumer {
             {
                 self.poll_timer_armed = true;
                 let due = (self.last_poll + g.max_poll_interval).since(ctx.now);
-                let t = super::group_member::MemberTimer::PollTimeout;
+                let t = crate::kafka::effects::MemberTimer::PollTimeout;
                 fx.timer(due, KTimer::Consumer(ConsumerTimer::Group(t)));
             }
         } else if std::mem::take(&mut self.stalled) {

@@ -10,9 +10,9 @@
 //! - `Stable`: assignment handed out. → `PreparingRebalance` on a join, leave or failure.
 //! - `Dead`: the coordinator moved away (the group is unloaded). Terminal.
 
-use super::assignor::Strategy;
 use crate::sim::{Dur, NodeId};
 pub use crate::trace::GroupState;
+use crate::trace::Strategy;
 use crate::trace::Tp;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,10 +3,13 @@
 //! rebalance, and restart the max.poll.interval.ms clock, as the Java client does inside
 //! `poll()`.
 
-use super::consumer::{CommitMode, Consumer, ConsumerTimer, Processing};
-use super::group_member::MemberTimer;
-use super::log::Meta;
-use super::{Ctx, Fx, KTimer};
+use crate::kafka::consumer::config::CommitMode;
+use crate::kafka::consumer::kafka_consumer::{Consumer, Processing};
+use crate::kafka::effects::ConsumerTimer;
+use crate::kafka::effects::MemberTimer;
+use crate::kafka::effects::{Fx, KTimer};
+use crate::kafka::replication::log::Meta;
+use crate::sim::Ctx;
 use crate::sim::SimTime;
 use crate::trace::{GroupEvent, RecordKind};
 

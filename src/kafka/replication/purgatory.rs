@@ -2,42 +2,16 @@
 //! covers them, and fetches with nothing to return wait until data arrives. Deadlines share
 //! one armed check timer per partition instead of a timer per request.
 
-use super::broker::BrokerTimer;
-use super::partition::{Replica, Role};
-use super::protocol::{FetchReq, Msg};
-use super::{Fx, KTimer};
-use crate::sim::{NodeId, SimTime};
+use crate::kafka::effects::BrokerTimer;
+use crate::kafka::effects::{Fx, KTimer};
+use crate::kafka::protocol::Msg;
+use crate::kafka::replication::delayed::ParkedFetch;
+use crate::kafka::replication::partition::Partition;
+use crate::kafka::replication::role::Role;
+use crate::sim::SimTime;
 use crate::trace::ErrorCode;
 
-/// An acks=all produce waiting for the HW.
-#[derive(Clone, Debug)]
-pub struct DelayedProduce {
-    /// Id for its timeout timer.
-    pub id: u64,
-    /// Who to answer.
-    pub from: NodeId,
-    /// Their correlation id.
-    pub req: u64,
-    /// Offset of the first record.
-    pub base_offset: u64,
-    /// The HW must reach this (last offset + 1).
-    pub required: u64,
-    /// When it times out (request.timeout.ms after arrival).
-    pub deadline: SimTime,
-}
-
-/// A fetch held until data arrives or its wait expires.
-#[derive(Clone, Debug)]
-pub struct ParkedFetch {
-    /// Who to answer.
-    pub from: NodeId,
-    /// The request.
-    pub req: FetchReq,
-    /// When its wait runs out.
-    pub deadline: SimTime,
-}
-
-impl Replica {
+impl Partition {
     /// Schedules a purgatory check at `at` unless an earlier one is pending. Parked fetches
     /// and delayed produces share one timer per partition, as Kafka's purgatories share a
     /// timing wheel, instead of one timer per request.

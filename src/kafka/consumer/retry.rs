@@ -4,56 +4,16 @@
 //! Republishing is a small acks=all producer inside the consumer: the record counts as
 //! handled only once the target partition acknowledged it (as Spring's recoverer waits).
 
-use super::consumer::{Consumer, ConsumerTimer};
-use super::log::{LogEntry, Meta};
-use super::protocol::{Acks, Msg, ProduceReq, ProducedRecord};
-use super::{Ctx, Fx, KTimer, broker_node};
+use crate::kafka::consumer::config::{FailurePolicy, RedriveCfg};
+use crate::kafka::consumer::kafka_consumer::Consumer;
+use crate::kafka::consumer::republish::{Publish, PublishKind};
+use crate::kafka::effects::ConsumerTimer;
+use crate::kafka::effects::{Fx, KTimer, broker_node};
+use crate::kafka::protocol::{Acks, Msg, ProduceReq, ProducedRecord};
+use crate::kafka::replication::log::{LogEntry, Meta};
+use crate::sim::Ctx;
 use crate::sim::{Dur, SimTime};
 use crate::trace::{ErrorCode, FailKind, GroupEvent, RecordKind, TopicId, Tp};
-
-/// What a consumer does when processing fails.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FailurePolicy {
-    /// Blocking: try the same record again after `backoff`, up to `max_attempts` in all
-    /// (None: forever); then publish it to `dead_letter`, or log and skip it.
-    InPlace { max_attempts: Option<u32>, backoff: Dur, dead_letter: Option<TopicId> },
-    /// Non-blocking: publish it to the next retry topic (each with its delay), and after
-    /// the last one to the dead-letter topic (Spring's @RetryableTopic).
-    RetryTopics { topics: Vec<(TopicId, Dur)>, dead_letter: TopicId },
-}
-
-/// A re-drive process's settings.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RedriveCfg {
-    /// The scenario's fix is applied: re-driven records process normally.
-    pub fix: bool,
-}
-
-/// Why a record is being republished.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PublishKind {
-    /// To a retry topic, for attempt `attempt + 1`.
-    Retry { attempt: u32 },
-    /// To the dead-letter topic after `attempts`.
-    DeadLetter { attempts: u32, reason: FailKind },
-    /// Back to its original partition.
-    Redrive { fixed: bool },
-}
-
-/// A republish in flight.
-#[derive(Clone, Debug)]
-pub struct Publish {
-    /// Correlation id of the current attempt.
-    pub req: u64,
-    /// Target partition.
-    pub to: Tp,
-    /// The record as published.
-    pub record: ProducedRecord,
-    /// Why.
-    pub kind: PublishKind,
-    /// Where it was read from.
-    pub from: (Tp, u64),
-}
 
 fn mix(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);

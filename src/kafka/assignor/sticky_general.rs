@@ -8,8 +8,9 @@
 //! Not reproduced: K AbstractStickyAssignor.maxGeneration lives in the assignor instance
 //! and never goes down across calls; here it is the maximum of this call's generations.
 
-use super::assignor::Member;
-use super::sticky_assignor::{StickyResult, java_hash};
+use crate::kafka::assignor::java_hash::JavaHashSet;
+use crate::kafka::assignor::member::Member;
+use crate::kafka::assignor::member::StickyResult;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,53 +19,6 @@ type Tp = (String, u32);
 /// Java `String.compareTo` (UTF-16 code units).
 fn jcmp(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
-}
-
-/// K TopicPartition.hashCode.
-fn tp_hash(tp: &Tp) -> i32 {
-    31i32.wrapping_mul(31i32.wrapping_add(tp.1 as i32)).wrapping_add(java_hash(&tp.0))
-}
-
-/// The iteration order of a `java.util.HashSet<TopicPartition>` (default capacity 16, load
-/// factor 0.75): by bucket `(h ^ h >>> 16) & (capacity − 1)`, then by insertion within a
-/// bucket (resizes keep that order; removal does not shrink the table). A bucket reaching
-/// nine entries doubles a table under 64; treeified buckets (at 64 and more) are not modelled.
-#[derive(Clone, Debug)]
-struct JavaHashSet {
-    cap: usize,
-    seq: u64,
-    entries: Vec<(Tp, u64)>,
-}
-
-impl JavaHashSet {
-    fn new() -> JavaHashSet {
-        JavaHashSet { cap: 16, seq: 0, entries: Vec::new() }
-    }
-    fn bucket(&self, tp: &Tp) -> usize {
-        let h = tp_hash(tp) as u32;
-        ((h ^ (h >> 16)) as usize) & (self.cap - 1)
-    }
-    fn insert(&mut self, tp: Tp) {
-        if self.entries.iter().any(|(p, _)| *p == tp) {
-            return;
-        }
-        let b = self.bucket(&tp);
-        let chain = self.entries.iter().filter(|(p, _)| self.bucket(p) == b).count() + 1;
-        self.seq += 1;
-        self.entries.push((tp, self.seq));
-        if chain >= 9 && self.cap < 64 {
-            self.cap *= 2; // K HashMap.treeifyBin resizes small tables instead
-        }
-        if self.entries.len() * 4 > self.cap * 3 {
-            self.cap *= 2;
-        }
-    }
-    fn remove(&mut self, tp: &Tp) {
-        self.entries.retain(|(p, _)| p != tp);
-    }
-    fn first(&self) -> Option<&Tp> {
-        self.entries.iter().min_by_key(|(p, s)| (self.bucket(p), *s)).map(|(p, _)| p)
-    }
 }
 
 /// (source member, destination member): K ConsumerPair.
@@ -410,18 +364,4 @@ fn balance_score(a: &BTreeMap<String, Vec<Tp>>) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn topic_partition_hash_matches_java() {
-        // new TopicPartition("topic", 0).hashCode() == 961 + "topic".hashCode()
-        assert_eq!(tp_hash(&("topic".into(), 0)), 961i32.wrapping_add(java_hash("topic")));
-        let mut s = JavaHashSet::new();
-        for p in [0, 2, 1] {
-            s.insert(("t".into(), p));
-        }
-        // "t".hashCode() = 116: buckets (961 + 31p + 116) & 15 = 5, 4, 3 for p = 0, 1, 2.
-        assert_eq!(s.first(), Some(&("t".to_string(), 2)));
-    }
-}
+mod tests;

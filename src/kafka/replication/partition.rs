@@ -3,97 +3,25 @@
 //! proposes ISR shrinks and expansions, parks acks=all produces until the HW covers them
 //! and parks fetches until there is something to return (K Partition.scala).
 
-use super::Fx;
-use super::config::{ClusterCfg, TopicCfg};
-use super::log::{LogEntry, Meta, NO_PRODUCER};
-use super::protocol::{Acks, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
-use super::purgatory::{DelayedProduce, ParkedFetch};
+use crate::kafka::config::{ClusterCfg, TopicCfg};
+use crate::kafka::effects::Fx;
+use crate::kafka::here::Here;
+use crate::kafka::protocol::{Acks, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
+use crate::kafka::replication::delayed::{DelayedProduce, ParkedFetch};
+use crate::kafka::replication::log::{LogEntry, Meta, NO_PRODUCER};
+use crate::kafka::replication::producer_state::ProducerBatches;
+use crate::kafka::replication::role::{FollowerState, LeaderState, RemoteReplica, Role};
 use crate::sim::{Dur, NodeId, SimTime};
 use crate::trace::{BrokerId, ErrorCode, RecordKind, Tp};
-use std::collections::{BTreeMap, VecDeque};
-
-/// A follower as the leader sees it (K Replica.scala).
-#[derive(Clone, Debug)]
-pub struct RemoteReplica {
-    /// Its LEO as of its last fetch; None until it fetched from this leader.
-    pub leo: Option<u64>,
-    /// Last time it was caught up with the leader's LEO.
-    pub last_caught_up: SimTime,
-    pub(super) last_fetch_leader_leo: u64,
-    pub(super) last_fetch_time: SimTime,
-}
-
-/// Leader-only state.
-#[derive(Clone, Debug, Default)]
-pub struct LeaderState {
-    /// Followers by broker id.
-    pub followers: BTreeMap<BrokerId, RemoteReplica>,
-    /// Offset where the current leader epoch starts.
-    pub epoch_start: u64,
-    /// ISR proposed by AlterPartition, awaiting the controller.
-    pub isr_pending: Option<Vec<BrokerId>>,
-    /// acks=all produces waiting for the HW.
-    pub delayed: VecDeque<DelayedProduce>,
-    /// Fetches waiting for data.
-    pub parked: Vec<ParkedFetch>,
-    /// Time of the earliest pending purgatory check timer, if any.
-    pub check_at: Option<SimTime>,
-}
-
-/// Follower-only state.
-#[derive(Clone, Debug)]
-pub struct FollowerState {
-    /// Who it fetches from.
-    pub leader: BrokerId,
-    /// Bumped on every role change; stale fetch timers and responses carry an old one.
-    pub token: u64,
-    /// Correlation id of the fetch in flight.
-    pub in_flight: Option<u64>,
-    /// When that fetch was sent.
-    pub sent_at: SimTime,
-    /// Time of the pending timeout check, if one is armed.
-    pub timeout_at: Option<SimTime>,
-}
-
-/// The replica's role.
-#[derive(Clone, Debug)]
-pub enum Role {
-    /// Leader: serves produce and fetch.
-    Leader(LeaderState),
-    /// Follower: fetches from the leader.
-    Follower(FollowerState),
-    /// Neither (offline partition, or not yet told by the controller).
-    None,
-}
-
-/// Idempotent producer state per partition: the last five batches (K ProducerStateEntry).
-#[derive(Clone, Debug, Default)]
-pub struct ProducerBatches {
-    /// Latest producer epoch seen (None: unknown, e.g. rebuilt from the log).
-    pub epoch: Option<u16>,
-    /// (first seq, last seq, first offset), oldest first, at most five.
-    pub batches: VecDeque<(u32, u32, u64)>,
-}
-
-impl ProducerBatches {
-    fn last_seq(&self) -> Option<u32> {
-        self.batches.back().map(|b| b.1)
-    }
-    fn push(&mut self, first: u32, last: u32, offset: u64) {
-        if self.batches.len() == 5 {
-            self.batches.pop_front();
-        }
-        self.batches.push_back((first, last, offset));
-    }
-}
+use std::collections::BTreeMap;
 
 /// A partition replica.
 #[derive(Clone, Debug)]
-pub struct Replica {
+pub struct Partition {
     /// Which partition.
     pub tp: Tp,
     /// Its log.
-    pub log: super::log::Log,
+    pub log: crate::kafka::replication::log::Log,
     /// High watermark: offsets below it are committed.
     pub hw: u64,
     /// HW as last checkpointed to disk (restored after a restart).
@@ -106,37 +34,10 @@ pub struct Replica {
     pub producers: BTreeMap<u32, ProducerBatches>,
 }
 
-/// Where a replica method runs: the time, the broker, its view of the controller, config.
-pub struct Here<'a> {
-    /// Now.
-    pub now: SimTime,
-    /// This broker.
-    pub me: BrokerId,
-    /// The controller as this broker knows it.
-    pub controller: Option<BrokerId>,
-    /// Cluster settings.
-    pub cfg: &'a ClusterCfg,
-    /// Live brokers as this broker last heard (bit b = broker b): only live followers are
-    /// ISR-eligible (K Partition.isReplicaIsrEligible).
-    pub live: u64,
-}
-
-impl Here<'_> {
-    /// Whether broker `b` is alive as far as this broker knows.
-    pub fn is_live(&self, b: BrokerId) -> bool {
-        b.0 < 64 && self.live & (1 << b.0) != 0
-    }
-}
-
-/// The live-broker mask for a list of brokers.
-pub fn live_mask(live: &[BrokerId]) -> u64 {
-    live.iter().filter(|b| b.0 < 64).fold(0, |m, b| m | (1 << b.0))
-}
-
-impl Replica {
+impl Partition {
     /// A replica with an empty log.
-    pub fn new(tp: Tp, state: PartitionState) -> Replica {
-        Replica {
+    pub fn new(tp: Tp, state: PartitionState) -> Partition {
+        Partition {
             tp,
             log: Default::default(),
             hw: 0,
@@ -263,24 +164,9 @@ impl Replica {
         if let Some(id) = req.idempotence {
             let last = id.base_seq.wrapping_add(n - 1);
             if let Some(pb) = self.producers.get_mut(&id.producer_id) {
-                // K ProducerAppendInfo.checkProducerEpoch / checkSequence.
-                match pb.epoch {
-                    Some(e) if id.producer_epoch < e => {
-                        return Some(Err(ErrorCode::OutOfOrderSequence));
-                    }
-                    Some(e) if id.producer_epoch > e => {
-                        if id.base_seq != 0 {
-                            return Some(Err(ErrorCode::OutOfOrderSequence));
-                        }
-                        pb.batches.clear();
-                    }
-                    Some(_) | None => {}
-                }
-                pb.epoch = Some(id.producer_epoch);
-                if let Some(&(_, _, off)) = pb.batches.iter().find(|b| b.0 == id.base_seq && b.1 == last) {
-                    duplicate_of = Some(off);
-                } else if pb.last_seq().is_some_and(|l| id.base_seq != l.wrapping_add(1)) {
-                    return Some(Err(ErrorCode::OutOfOrderSequence));
+                match pb.check(&id, last) {
+                    Ok(dup) => duplicate_of = dup,
+                    Err(e) => return Some(Err(e)),
                 }
             }
         }

@@ -1,11 +1,13 @@
 //! A broker's replicas (K ReplicaManager): applies the controller's LeaderAndIsr, serves
 //! produce and fetch, and runs the follower fetch loop with KIP-320 divergence handling.
 
-use super::broker::BrokerTimer;
-use super::log::NO_PRODUCER;
-use super::partition::{Here, ProducerBatches, Replica, Role, error_resp};
-use super::protocol::{FetchReq, FetchResp, FetchResult, Msg, PartitionState};
-use super::{Fx, KTimer, broker_node};
+use crate::kafka::effects::BrokerTimer;
+use crate::kafka::effects::{Fx, KTimer, broker_node};
+use crate::kafka::here::Here;
+use crate::kafka::protocol::{FetchReq, FetchResp, FetchResult, Msg, PartitionState};
+use crate::kafka::replication::partition::{Partition, error_resp};
+use crate::kafka::replication::producer_state::track_producer;
+use crate::kafka::replication::role::Role;
 use crate::sim::{Dur, NodeId};
 use crate::trace::{BrokerId, ErrorCode, RecordKind, Tp};
 use std::collections::BTreeMap;
@@ -14,7 +16,7 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Default)]
 pub struct ReplicaManager {
     /// Replicas by partition.
-    pub replicas: BTreeMap<Tp, Replica>,
+    pub replicas: BTreeMap<Tp, Partition>,
     next_token: u64,
     next_id: u64,
 }
@@ -33,7 +35,7 @@ impl ReplicaManager {
             if !self.replicas.contains_key(tp) && s.replicas.contains(&h.me) {
                 // A partition added after the start: this broker hosts a replica (empty log).
                 let fresh = PartitionState { leader: None, leader_epoch: 0, isr: Vec::new(), ..s.clone() };
-                self.replicas.insert(*tp, Replica::new(*tp, fresh));
+                self.replicas.insert(*tp, Partition::new(*tp, fresh));
             }
             let Some(r) = self.replicas.get_mut(tp) else {
                 continue;
@@ -70,7 +72,7 @@ impl ReplicaManager {
     }
 
     /// Handles a ProduceRequest.
-    pub fn produce(&mut self, h: &Here, from: NodeId, req: &super::protocol::ProduceReq, fx: &mut Fx) {
+    pub fn produce(&mut self, h: &Here, from: NodeId, req: &crate::kafka::protocol::ProduceReq, fx: &mut Fx) {
         let mut next = self.next_id;
         let result = match self.replicas.get_mut(&req.tp) {
             Some(r) => r.produce(h, from, req, &mut next, fx),
@@ -272,7 +274,7 @@ impl ReplicaManager {
 }
 
 /// Truncates a replica's log and rebuilds what depends on its tail.
-pub fn truncate(r: &mut Replica, me: BrokerId, to: u64, fx: &mut Fx) {
+pub fn truncate(r: &mut Partition, me: BrokerId, to: u64, fx: &mut Fx) {
     let removed = r.log.truncate_to(to);
     if removed > 0 {
         fx.record(RecordKind::Truncate { broker: me, tp: r.tp, to_offset: r.log.end_offset(), removed });
@@ -283,28 +285,6 @@ pub fn truncate(r: &mut Replica, me: BrokerId, to: u64, fx: &mut Fx) {
             for (o, e) in entries {
                 track_producer(&mut r.producers, &e, o);
             }
-        }
-    }
-}
-
-/// Updates idempotence state from one appended record (followers and log rebuilds).
-pub fn track_producer(producers: &mut BTreeMap<u32, ProducerBatches>, e: &super::log::LogEntry, offset: u64) {
-    if e.producer_id == NO_PRODUCER {
-        return;
-    }
-    let pb = producers.entry(e.producer_id).or_default();
-    if pb.epoch != Some(e.producer_epoch) {
-        // A new producer epoch starts its sequences afresh (K ProducerStateEntry).
-        pb.batches.clear();
-        pb.epoch = Some(e.producer_epoch);
-    }
-    match pb.batches.back_mut() {
-        Some(last) if e.seq != e.batch_base_seq && last.0 == e.batch_base_seq => last.1 = e.seq,
-        _ => {
-            if pb.batches.len() == 5 {
-                pb.batches.pop_front();
-            }
-            pb.batches.push_back((e.seq, e.seq, offset));
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The leader's view of its followers (K Partition.scala): the high-watermark rule, follower
 //! fetch state, and ISR shrink and expand proposals sent to the controller (KIP-497).
 
-use super::broker::BrokerTimer;
-use super::config::ClusterCfg;
-use super::partition::{Here, RemoteReplica, Replica, Role};
-use super::protocol::{Msg, PartitionState};
-use super::{Fx, KTimer};
+use crate::kafka::config::ClusterCfg;
+use crate::kafka::effects::BrokerTimer;
+use crate::kafka::effects::{Fx, KTimer};
+use crate::kafka::here::Here;
+use crate::kafka::protocol::{Msg, PartitionState};
+use crate::kafka::replication::partition::Partition;
+use crate::kafka::replication::role::{RemoteReplica, Role};
 use crate::sim::{Dur, SimTime};
 use crate::trace::{BrokerId, ErrorCode, RecordKind};
 
@@ -13,7 +15,7 @@ fn is_caught_up(r: &RemoteReplica, leader_leo: u64, now: SimTime, lag_max: Dur) 
     r.leo == Some(leader_leo) || now.since(r.last_caught_up) <= lag_max
 }
 
-impl Replica {
+impl Partition {
     /// K Partition.maybeIncrementLeaderHW: the HW moves to the smallest LEO among the
     /// maximal ISR and caught-up eligible followers; never backwards; not at all while the
     /// ISR is below min.insync.replicas (Kafka ≥ 3.7, KAFKA-15583).
@@ -121,7 +123,7 @@ impl Replica {
             Dur::secs(3),
             KTimer::Broker(BrokerTimer::AlterPartitionTimeout { tp: self.tp, partition_epoch: s.partition_epoch }),
         );
-        fx.send(super::broker_node(controller), msg);
+        fx.send(crate::kafka::effects::broker_node(controller), msg);
     }
 
     /// Applies a partition state from the controller that keeps this replica's role and

@@ -13,71 +13,20 @@
 //! - `Stable` → `Joining` at the next poll after a heartbeat or commit says rebalance
 //!   (or a cooperative round revoked something); → `Unjoined` when it leaves.
 
-use super::assignor::{Member, assign};
-use super::consumer::{CommitMode, Consumer, ConsumerTimer};
-use super::protocol::{GroupMsg, JoinReq, JoinResult, JoinedMember, Msg};
-use super::sticky_assignor::{assign as sticky, cooperative_round};
-use super::{Ctx, Fx, KTimer, broker_node};
+use crate::kafka::assignor::member::Member;
+use crate::kafka::assignor::range::assign;
+use crate::kafka::assignor::sticky::{assign as sticky, cooperative_round};
+use crate::kafka::consumer::config::CommitMode;
+use crate::kafka::consumer::kafka_consumer::Consumer;
+use crate::kafka::consumer::member_state::{MemberState, Membership};
+use crate::kafka::effects::ConsumerTimer;
+use crate::kafka::effects::MemberTimer;
+use crate::kafka::effects::{Fx, KTimer, broker_node};
+use crate::kafka::protocol::{GroupMsg, JoinReq, JoinResult, JoinedMember, Msg};
+use crate::sim::Ctx;
 use crate::sim::Dur;
 use crate::trace::{BrokerId, ErrorCode, GroupEvent, RecordKind, Tp};
 use std::collections::BTreeMap;
-
-/// Where a member is in the protocol.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum MemberState {
-    /// Not in the group.
-    #[default]
-    Unjoined,
-    /// Asking a broker who the coordinator is.
-    FindingCoordinator,
-    /// JoinGroup sent.
-    Joining,
-    /// SyncGroup sent.
-    Syncing,
-    /// Has its assignment; heartbeating.
-    Stable,
-}
-
-/// A member's group state.
-#[derive(Clone, Debug, Default)]
-pub struct Membership {
-    /// Protocol state.
-    pub state: MemberState,
-    /// The coordinator, when known.
-    pub coordinator: Option<BrokerId>,
-    /// Member id ("" until the coordinator gives one).
-    pub member_id: String,
-    /// Generation of the current assignment (-1: none).
-    pub generation: i32,
-    /// Rejoin at the next poll.
-    pub rejoin_needed: bool,
-    /// The join/sync/find request in flight.
-    pub(super) inflight: Option<u64>,
-    pub(super) heartbeat_inflight: Option<u64>,
-    /// Commits in flight: request id → (waits for it, offsets).
-    pub(super) commits: BTreeMap<u64, (bool, Vec<(Tp, u64)>)>,
-    pub(super) offset_fetch: Option<u64>,
-    /// Offsets this member committed successfully.
-    pub committed: BTreeMap<Tp, u64>,
-    /// Partition counts the last assignment used, when this member led it (K assignmentSnapshot).
-    pub(super) assigned_counts: Option<BTreeMap<crate::trace::TopicId, u32>>,
-    /// A rejoin waits for its commitSync (K onJoinPrepare).
-    pub(super) join_after_commit: bool,
-    pub(super) next_metadata_refresh: crate::sim::SimTime,
-}
-
-/// Member timers.
-#[derive(Clone, Debug)]
-pub enum MemberTimer {
-    /// Send a heartbeat.
-    Heartbeat,
-    /// Check the max.poll.interval.ms deadline (one such timer at a time).
-    PollTimeout,
-    /// A group request got no answer.
-    RequestTimeout { req: u64 },
-    /// Try finding the coordinator again.
-    Retry,
-}
 
 impl Consumer {
     pub(super) fn m(&mut self) -> &mut Membership {

@@ -1,0 +1,13 @@
+//! The consumer (K org.apache.kafka.clients.consumer): the client, its poll loop and
+//! fetches, its group membership, session and offset commits, and failure handling (retry
+//! topics, dead letters, re-drive).
+
+pub mod config;
+pub mod kafka_consumer;
+pub mod member_state;
+pub mod membership;
+pub mod offsets;
+pub mod poll;
+pub mod republish;
+pub mod retry;
+pub mod session;
