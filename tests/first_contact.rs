@@ -263,7 +263,7 @@ fn the_drawn_isr_and_offsets_are_the_engines() {
     let mut leaders = 0;
     for row in m.rows.iter().flatten() {
         let rep = l.sim.replica(row.broker, row.tp).unwrap();
-        assert_eq!(row.isr, rep.state.isr.iter().copied().collect::<Vec<_>>());
+        assert_eq!(row.isr, rep.state.isr.to_vec());
         assert_eq!((row.hw, row.leo, row.start), (rep.hw, rep.log.end_offset(), rep.log.start_offset()));
         if let RowRole::Leader(e) = row.role {
             assert_eq!(e, rep.state.leader_epoch);
