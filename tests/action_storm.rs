@@ -24,7 +24,8 @@
 //! replayed, 247 of them also to the scenario's end; 11 to 24 s in the debug profile on
 //! 2 shared cores, about three quarters of it in replays. Should it grow too slow, raise
 //! `FULL_REPLAY_EVERY` or shorten the runs between commands, not the command count.
-
+// The storm reports how long it took, in wall time.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 #![cfg(feature = "gui")]
 
 use brokerlab::runner::run_scenario;
@@ -66,7 +67,7 @@ impl Dice {
 /// those 56 as in flight (an open bug in how the saved expectation is observed).
 fn shipped() -> Vec<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    brokerlab::scenario::scenario_files(&[root.clone()])
+    brokerlab::scenario::scenario_files(std::slice::from_ref(&root))
         .into_iter()
         .filter(|p| !p.starts_with(root.join("unsafe")))
         .collect()

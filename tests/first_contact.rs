@@ -10,9 +10,9 @@ use brokerlab::cli::open_args;
 use brokerlab::gui::controls::{linkable, refusal};
 use brokerlab::gui::flights::Flights;
 use brokerlab::gui::playback::{Command, command, loaded_from, run_to};
+use brokerlab::gui::scene::banner;
 use brokerlab::gui::scene::{RowRole, model};
 use brokerlab::gui::state::Loaded;
-use brokerlab::gui::scene::banner;
 use brokerlab::gui::{inspector, prepare, window};
 use brokerlab::scenario::{Action, load_file};
 use brokerlab::sim::{Dur, SimTime};
@@ -263,7 +263,7 @@ fn the_drawn_isr_and_offsets_are_the_engines() {
     let mut leaders = 0;
     for row in m.rows.iter().flatten() {
         let rep = l.sim.replica(row.broker, row.tp).unwrap();
-        assert_eq!(row.isr, rep.state.isr.iter().copied().collect::<Vec<_>>());
+        assert_eq!(row.isr, rep.state.isr.to_vec());
         assert_eq!((row.hw, row.leo, row.start), (rep.hw, rep.log.end_offset(), rep.log.start_offset()));
         if let RowRole::Leader(e) = row.role {
             assert_eq!(e, rep.state.leader_epoch);

@@ -4,9 +4,9 @@
 #![cfg(feature = "gui")]
 
 use bevy_egui::egui::{self, Pos2, Rect, vec2};
-use brokerlab::gui::scene::labels::{Placed, overlaps};
 use brokerlab::gui::playback::{loaded_from, run_to};
 use brokerlab::gui::scene;
+use brokerlab::gui::scene::labels::{Placed, overlaps};
 use brokerlab::gui::state::Loaded;
 use brokerlab::sim::SimTime;
 use std::path::PathBuf;

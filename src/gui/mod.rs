@@ -1,7 +1,11 @@
 //! The desktop app (bevy + bevy_egui): a thin layer that paces the engine and draws its
-//! state and trace. Plugins: `PlaybackPlugin` (pacing), `UiPlugin` (the window's panels and
-//! scene, keys, legend), `FitPlugin` (fits the window to the screen, redraws only when
-//! needed), `ScreenshotPlugin` (headless pictures for CI and docs).
+//! state and trace. Read top-down: `options` (what it is opened with) and `app` (the bevy
+//! app); its plugins `PlaybackPlugin` (pacing, `playback`), `UiPlugin` (the window's panels
+//! and scene, `ui`), `FitPlugin` (fits the window to the screen, redraws only when needed,
+//! `window`), `ScreenshotPlugin` (headless pictures for CI and docs, `screenshot`); the
+//! panels (`picker`, `controls`, `keys`, `inspector`, `charts`, `event_log`, `legend`); the
+//! central `scene`; and below them the session they share (`state`, with its chart
+//! `sample`s, the `flights` on screen and the event log's lines) and the `colors`.
 // The app paces the engine by the wall clock and measures frames; the engine it draws does not.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 

@@ -4,7 +4,7 @@
 use super::controls::{self, Asked};
 use super::inspector;
 use super::playback::command;
-use super::state::Session;
+use super::state::{Loaded, Session};
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, RichText};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
@@ -93,41 +93,10 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
         s.view.right = wide;
         s.view.fitted = true;
     }
-    let nothing = s.loaded.is_none();
-    if s.view.left || nothing {
-        // Its own panel id while nothing is loaded, so the wide picker does not stay wide.
-        let (id, w) = if nothing {
-            ("picker-full", 420.0)
-        } else if wide {
-            ("controls", 290.0)
-        } else {
-            ("controls", 250.0)
-        };
-        egui::Panel::left(id).default_size(w).resizable(true).show(&mut root, |ui| {
-            egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
-                super::picker::picker(ui, s, &mut asked);
-                if let Some(l) = s.loaded.as_mut() {
-                    controls::playback(ui, l, &mut asked);
-                    controls::inject(ui, l, &mut asked);
-                }
-                if let Some(st) = &s.status {
-                    ui.add(egui::Label::new(RichText::new(st).small().color(Color32::from_rgb(150, 220, 255))).wrap());
-                }
-            });
-        });
-    }
+    left_panel(&mut root, s, wide, &mut asked);
     if let Some(l) = s.loaded.as_mut() {
         if s.view.right {
-            let w = if wide { 340.0 } else { 280.0 };
-            egui::Panel::right("inspector").default_size(w).resizable(true).show(&mut root, |ui| {
-                egui::ScrollArea::vertical().id_salt("right").show(ui, |ui| {
-                    inspector::inspector(ui, l);
-                    ui.separator();
-                    super::charts::charts(ui, l);
-                    ui.separator();
-                    inspector::narration(ui, l);
-                });
-            });
+            right_panel(&mut root, l, wide);
         }
         if s.view.log {
             let h = if ctx.content_rect().height() < 800.0 { 130.0 } else { 170.0 };
@@ -137,8 +106,67 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
                 .show(&mut root, |ui| super::event_log::panel::event_log(ui, l));
         }
     }
+    let scene_ms = central(&mut root, s);
+    super::legend::legend(ctx, &mut s.view.legend);
+    dialog.0.update(ctx);
+    if let Some(p) = dialog.0.take_picked() {
+        asked.open = Some(p);
+    }
+    if asked.browse {
+        dialog.0.pick_file();
+    }
+    apply(s, asked);
+    s.view.ms[1] = scene_ms;
+    s.view.ms[2] = t0.elapsed().as_secs_f64() * 1e3;
+    Ok(())
+}
+
+/// The left panel: the picker, then playback and faults for the loaded scenario.
+fn left_panel(root: &mut egui::Ui, s: &mut Session, wide: bool, asked: &mut Asked) {
+    let nothing = s.loaded.is_none();
+    if !(s.view.left || nothing) {
+        return;
+    }
+    // Its own panel id while nothing is loaded, so the wide picker does not stay wide.
+    let (id, w) = if nothing {
+        ("picker-full", 420.0)
+    } else if wide {
+        ("controls", 290.0)
+    } else {
+        ("controls", 250.0)
+    };
+    egui::Panel::left(id).default_size(w).resizable(true).show(root, |ui| {
+        egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
+            super::picker::picker(ui, s, asked);
+            if let Some(l) = s.loaded.as_mut() {
+                controls::playback(ui, l, asked);
+                controls::inject(ui, l, asked);
+            }
+            if let Some(st) = &s.status {
+                ui.add(egui::Label::new(RichText::new(st).small().color(Color32::from_rgb(150, 220, 255))).wrap());
+            }
+        });
+    });
+}
+
+/// The right panel: the inspector, the charts and the story.
+fn right_panel(root: &mut egui::Ui, l: &mut Loaded, wide: bool) {
+    let w = if wide { 340.0 } else { 280.0 };
+    egui::Panel::right("inspector").default_size(w).resizable(true).show(root, |ui| {
+        egui::ScrollArea::vertical().id_salt("right").show(ui, |ui| {
+            inspector::inspector(ui, l);
+            ui.separator();
+            super::charts::charts(ui, l);
+            ui.separator();
+            inspector::narration(ui, l);
+        });
+    });
+}
+
+/// The middle: the load error, the scene, or the welcome; returns the scene's milliseconds.
+fn central(root: &mut egui::Ui, s: &mut Session) -> f64 {
     let mut scene_ms = 0.0;
-    egui::CentralPanel::no_frame().show(&mut root, |ui| match (s.loaded.as_mut(), &s.load_error) {
+    egui::CentralPanel::no_frame().show(root, |ui| match (s.loaded.as_mut(), &s.load_error) {
         (_, Some(err)) => {
             ui.add_space(20.0);
             ui.label(RichText::new("This scenario did not load:").heading().color(Color32::from_rgb(255, 120, 120)));
@@ -163,14 +191,11 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
             ui.label("Pick a scenario on the left (\"Start here\" is the gentlest) — it starts playing at once. Press ? for the legend and keys.");
         }
     });
-    super::legend::legend(ctx, &mut s.view.legend);
-    dialog.0.update(ctx);
-    if let Some(p) = dialog.0.take_picked() {
-        asked.open = Some(p);
-    }
-    if asked.browse {
-        dialog.0.pick_file();
-    }
+    scene_ms
+}
+
+/// Applies what the frame asked for: open a file (and play it), then the commands in order.
+fn apply(s: &mut Session, asked: Asked) {
     if let Some(p) = asked.open {
         s.open(&p, None);
         if let Some(l) = s.loaded.as_mut()
@@ -187,7 +212,4 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
             }
         }
     }
-    s.view.ms[1] = scene_ms;
-    s.view.ms[2] = t0.elapsed().as_secs_f64() * 1e3;
-    Ok(())
 }

@@ -203,7 +203,7 @@ fn row_view(sim: &Simulation, id: BrokerId, tp: Tp, groups: &[GroupView]) -> Opt
         label,
         role,
         offline: sim.leader_of(tp).is_none(),
-        isr: rep.state.isr.iter().copied().collect(),
+        isr: rep.state.isr.to_vec(),
         start: rep.log.start_offset(),
         hw: rep.hw,
         leo: rep.log.end_offset(),
@@ -269,9 +269,12 @@ pub fn anchor(m: &SceneModel, n: NodeId, tp: Option<Tp>, row: Option<usize>) -> 
     }
 }
 
+/// The messages on one path (sender, receiver): where each is, its direction, look and progress.
+type Lane = Vec<(Pos2, Vec2, Look, f32)>;
+
 /// Messages placed on their paths; a busy path is binned into a few counted dots.
 fn dots(m: &SceneModel, flights: &Flights) -> Vec<Dot> {
-    let mut lanes: std::collections::BTreeMap<(u32, u32), Vec<(Pos2, Vec2, Look, f32)>> = Default::default();
+    let mut lanes: std::collections::BTreeMap<(u32, u32), Lane> = Default::default();
     for (f, p) in flights.iter() {
         let a = anchor(m, f.from, f.look.tp, f.look.row);
         let b = anchor(m, f.to, f.look.tp, f.look.row);
