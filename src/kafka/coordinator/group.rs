@@ -1,5 +1,8 @@
 //! A consumer group as its coordinator holds it: state, generation, members and their
 //! subscriptions, the chosen assignor, the assignment, and committed offsets.
+//! The steps of a rebalance that touch one group only (K GroupMetadata and the member
+//! handling of K onCompleteJoin: who is dropped, who leads, who is answered) live here;
+//! the group coordinator sequences them.
 //!
 //! States and their transitions (K GroupMetadata.scala):
 //! - `Empty`: no members (offsets may remain). → `PreparingRebalance` on the first JoinGroup.
