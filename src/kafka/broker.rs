@@ -7,21 +7,21 @@ use crate::kafka::controller::kafka_controller::ControllerState;
 use crate::kafka::coordinator::group_coordinator::{GroupCoordinator, error_reply};
 use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer, ZK_NODE};
-use crate::kafka::here::{Here, live_mask};
+use crate::kafka::here::Here;
+use crate::kafka::metadata_cache::MetadataCache;
 use crate::kafka::protocol::{GroupMsg, Msg, PartitionState};
 use crate::kafka::replication::replica_manager::ReplicaManager;
 use crate::kafka::replication::role::Role;
 use crate::sim::Ctx;
 use crate::sim::{Dur, NodeId};
 use crate::trace::{BrokerId, DownHow, ErrorCode, RecordKind, Tp};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The replica context of a broker, built from its fields (a macro, so the borrow of
 /// `cfg` stays disjoint from the replica manager's).
 macro_rules! here {
     ($b:expr, $ctx:expr) => {
-        Here { now: $ctx.now, me: $b.id, controller: $b.controller, cfg: &$b.cfg, live: $b.live_mask }
+        Here { now: $ctx.now, me: $b.id, controller: $b.controller, cfg: &$b.cfg, live: $b.metadata.live_mask }
     };
 }
 
@@ -32,11 +32,8 @@ pub struct Broker {
     pub id: BrokerId,
     /// Its replicas.
     pub rm: ReplicaManager,
-    /// Metadata cache: the latest partition states it was told.
-    pub metadata: BTreeMap<Tp, PartitionState>,
-    /// Live brokers as last told.
-    pub live: Vec<BrokerId>,
-    live_mask: u64,
+    /// Metadata cache: the latest partition states and live brokers it was told.
+    pub metadata: MetadataCache,
     /// This process's ZooKeeper session id: a restart opens a new session.
     pub session: u64,
     /// The controller as this broker knows it.
@@ -60,9 +57,7 @@ impl Broker {
         Broker {
             id,
             rm,
-            metadata: BTreeMap::new(),
-            live: vec![],
-            live_mask: 0,
+            metadata: MetadataCache::default(),
             session: 0,
             controller: None,
             controller_epoch: 0,
@@ -80,15 +75,13 @@ impl Broker {
             r.role = Role::None;
             r.hw = r.hw_checkpoint.min(r.log.end_offset());
         }
-        self.metadata.clear();
+        self.metadata.partitions.clear();
         self.controller = None;
         self.controller_state = None;
         self.coordinator = GroupCoordinator::default();
         self.session += 1;
         if let Some(states) = initial {
-            self.live = (1..=cfg.brokers).map(BrokerId).collect();
-            self.live_mask = live_mask(&self.live);
-            self.metadata = states.iter().map(|(t, s)| (*t, s.clone())).collect();
+            self.metadata.load_initial(cfg.brokers, states);
             let h = here!(self, ctx);
             self.rm.apply(&h, states, fx);
             self.coordinator.sync_leadership(&h, &self.rm, fx);
@@ -163,8 +156,7 @@ impl Broker {
     pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Msg, fx: &mut Fx) {
         match msg {
             Msg::MetadataReq { req } => {
-                let leaders = self.metadata.iter().map(|(tp, s)| (*tp, s.leader, s.leader_epoch)).collect();
-                fx.send(from, Msg::MetadataResp { req, leaders });
+                fx.send(from, Msg::MetadataResp { req, leaders: self.metadata.leaders() });
             }
             Msg::Produce(req) => {
                 let h = here!(self, ctx);
@@ -246,17 +238,7 @@ impl Broker {
         }
         self.controller = Some(controller);
         self.controller_epoch = controller_epoch;
-        self.live_mask = live_mask(&live);
-        self.live = live;
-        for (tp, s) in &states {
-            let newer = self
-                .metadata
-                .get(tp)
-                .is_none_or(|m| (s.leader_epoch, s.partition_epoch) >= (m.leader_epoch, m.partition_epoch));
-            if newer {
-                self.metadata.insert(*tp, s.clone());
-            }
-        }
+        self.metadata.update(&states, live);
         let h = here!(self, ctx);
         self.rm.apply(&h, &states, fx);
         self.coordinator.sync_leadership(&h, &self.rm, fx);
@@ -368,9 +350,7 @@ impl Broker {
         let h = here!(self, ctx);
         let group = match &m {
             GroupMsg::FindCoordinator { req, group } => {
-                let leader =
-                    h.cfg.offsets_partition_for(*group).and_then(|tp| self.metadata.get(&tp)).and_then(|s| s.leader);
-                let result = leader.ok_or(ErrorCode::CoordinatorNotAvailable);
+                let result = self.metadata.coordinator_for(h.cfg, *group).ok_or(ErrorCode::CoordinatorNotAvailable);
                 fx.send(from, Msg::Group(GroupMsg::FindCoordinatorResp { req: *req, result }));
                 return;
             }

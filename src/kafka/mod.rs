@@ -15,6 +15,7 @@ pub mod controller;
 pub mod coordinator;
 pub mod effects;
 pub mod here;
+pub mod metadata_cache;
 pub mod producer;
 pub mod protocol;
 pub mod replication;

@@ -88,7 +88,7 @@ pub fn assign(partitions: &BTreeMap<String, u32>, members: &[Member]) -> StickyR
 fn constrained(
     topics: &BTreeMap<String, u32>,
     order: &[String],
-    mut owned: BTreeMap<String, Vec<Tp>>,
+    owned: BTreeMap<String, Vec<Tp>>,
     multiply: &BTreeSet<Tp>,
 ) -> StickyResult {
     let mut out = StickyResult { sticky: true, ..StickyResult::default() };
@@ -97,36 +97,80 @@ fn constrained(
     if m == 0 {
         return out;
     }
-    let (min_q, max_q) = (total / m, total.div_ceil(m));
-    let expected_max = total % m;
+    let quota = Quota { min: total / m, max: total.div_ceil(m), expected_max: total % m };
+    let kept = keep_owned(order, owned, multiply, &quota, &mut out);
+    assign_unassigned(topics, multiply, &quota, kept, &mut out);
+    out
+}
+
+/// K ConstrainedAssignmentBuilder's quotas: every member gets `min` or `max` partitions,
+/// and `expected_max` members get `max`.
+struct Quota {
+    min: usize,
+    max: usize,
+    expected_max: usize,
+}
+
+/// What `keep_owned` leaves for `assign_unassigned`.
+struct Kept {
+    /// Members below the minimum quota (K unfilledMembersWithUnderMinQuotaPartitions).
+    unfilled: Vec<String>,
+    /// Members at the minimum quota that may still take one more
+    /// (K unfilledMembersWithExactlyMinQuotaPartitions).
+    at_min: VecDeque<String>,
+    /// Owned partitions over quota, given up by their owner.
+    revoked: BTreeSet<Tp>,
+    /// Partitions kept by their owner.
+    assigned: BTreeSet<Tp>,
+}
+
+/// K assignOwnedPartitions: each member keeps its owned partitions up to its quota.
+fn keep_owned(
+    order: &[String],
+    mut owned: BTreeMap<String, Vec<Tp>>,
+    multiply: &BTreeSet<Tp>,
+    q: &Quota,
+    out: &mut StickyResult,
+) -> Kept {
     let mut current_max = 0usize;
-    let mut unfilled: Vec<String> = Vec::new();
-    let mut at_min: VecDeque<String> = VecDeque::new();
-    let mut revoked: BTreeSet<Tp> = BTreeSet::new();
-    let mut assigned: BTreeSet<Tp> = BTreeSet::new();
+    let mut kept =
+        Kept { unfilled: Vec::new(), at_min: VecDeque::new(), revoked: BTreeSet::new(), assigned: BTreeSet::new() };
     for id in order {
         let mut mine = owned.remove(id).unwrap_or_default();
         mine.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
         mine.retain(|tp| !multiply.contains(tp));
-        let keep = if mine.len() < min_q {
-            unfilled.push(id.clone());
+        let keep = if mine.len() < q.min {
+            kept.unfilled.push(id.clone());
             mine.len()
-        } else if mine.len() >= max_q && current_max < expected_max {
+        } else if mine.len() >= q.max && current_max < q.expected_max {
             current_max += 1;
-            if current_max == expected_max {
-                at_min.clear();
+            if current_max == q.expected_max {
+                kept.at_min.clear();
             }
-            max_q
+            q.max
         } else {
-            if current_max < expected_max {
-                at_min.push_back(id.clone());
+            if current_max < q.expected_max {
+                kept.at_min.push_back(id.clone());
             }
-            min_q
+            q.min
         };
-        revoked.extend(mine.drain(keep..));
-        assigned.extend(mine.iter().cloned());
+        kept.revoked.extend(mine.drain(keep..));
+        kept.assigned.extend(mine.iter().cloned());
         out.assignment.insert(id.clone(), mine);
     }
+    kept
+}
+
+/// K assignNewPartitions: the partitions nobody kept go round-robin to the members under
+/// quota, then one each to members at the minimum.
+fn assign_unassigned(
+    topics: &BTreeMap<String, u32>,
+    multiply: &BTreeSet<Tp>,
+    q: &Quota,
+    kept: Kept,
+    out: &mut StickyResult,
+) {
+    let Kept { mut unfilled, mut at_min, revoked, assigned } = kept;
     let unassigned: Vec<Tp> = topics
         .iter()
         .flat_map(|(t, &n)| (0..n).map(move |p| (t.clone(), p)))
@@ -155,13 +199,12 @@ fn constrained(
         }
         let count = list.len();
         // (Java also counts members reaching maxQuota here, only to log a warning.)
-        if count == min_q && from_iter {
+        if count == q.min && from_iter {
             cursor -= 1;
             unfilled.remove(cursor);
             at_min.push_back(id);
         }
     }
-    out
 }
 
 /// K CooperativeStickyAssignor.adjustAssignment: partitions changing owner are withheld

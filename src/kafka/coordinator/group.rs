@@ -1,5 +1,8 @@
 //! A consumer group as its coordinator holds it: state, generation, members and their
 //! subscriptions, the chosen assignor, the assignment, and committed offsets.
+//! The steps of a rebalance that touch one group only (K GroupMetadata and the member
+//! handling of K onCompleteJoin: who is dropped, who leads, who is answered) live here;
+//! the group coordinator sequences them.
 //!
 //! States and their transitions (K GroupMetadata.scala):
 //! - `Empty`: no members (offsets may remain). → `PreparingRebalance` on the first JoinGroup.
@@ -10,10 +13,13 @@
 //! - `Stable`: assignment handed out. → `PreparingRebalance` on a join, leave or failure.
 //! - `Dead`: the coordinator moved away (the group is unloaded). Terminal.
 
+use crate::kafka::effects::Fx;
+use crate::kafka::protocol::{GroupMsg, JoinReq, JoinResult, JoinedMember, Msg};
 use crate::sim::{Dur, NodeId};
 pub use crate::trace::GroupState;
 use crate::trace::Strategy;
 use crate::trace::Tp;
+use crate::trace::{ErrorCode, GroupEvent, GroupRef, LeaveReason, RecordKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A member as the coordinator knows it.
@@ -45,6 +51,28 @@ pub struct MemberMeta {
     pub heartbeat_seq: u64,
     /// Order of joining (the first member to join leads).
     pub joined_seq: u64,
+}
+
+impl MemberMeta {
+    /// The member as its JoinGroup describes it, waiting for the join phase to end; a
+    /// known member (`previous`) keeps its assignment, session count and joining order.
+    pub fn from_join(node: NodeId, j: &JoinReq, previous: Option<&MemberMeta>, join_seq: u64) -> MemberMeta {
+        MemberMeta {
+            node,
+            instance_id: j.instance_id.clone(),
+            topics: j.topics.clone(),
+            protocols: j.protocols.clone(),
+            owned: j.owned.clone(),
+            owned_generation: j.owned_generation,
+            session_timeout: Dur(j.session_timeout_us),
+            rebalance_timeout: Dur(j.rebalance_timeout_us),
+            awaiting_join: Some(j.req),
+            awaiting_sync: None,
+            assignment: previous.map(|m| m.assignment.clone()).unwrap_or_default(),
+            heartbeat_seq: previous.map(|m| m.heartbeat_seq).unwrap_or(0),
+            joined_seq: previous.map(|m| m.joined_seq).unwrap_or(join_seq),
+        }
+    }
 }
 
 /// One group on its coordinator.
@@ -133,5 +161,96 @@ impl Group {
     /// A member's node as a trace reference.
     pub fn node_ref(&self, id: &str) -> Option<NodeId> {
         self.members.get(id).map(|m| NodeId(m.node.0))
+    }
+
+    /// KIP-345: a restarted static member takes the old member id's place (and its
+    /// leadership) under its new id.
+    pub fn replace_member(&mut self, old: &str, id: &str, node: NodeId) {
+        let mut meta = self.members.remove(old).expect("present");
+        meta.node = node;
+        meta.heartbeat_seq += 1;
+        self.members.insert(id.to_string(), meta);
+        if self.leader.as_deref() == Some(old) {
+            self.leader = Some(id.to_string());
+        }
+    }
+
+    /// End of the join phase: dynamic members that did not rejoin are dropped.
+    pub fn remove_unjoined(&mut self, g: GroupRef, fx: &mut Fx) {
+        let gone: Vec<String> = self
+            .members
+            .iter()
+            .filter(|(_, m)| m.awaiting_join.is_none() && m.instance_id.is_none())
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in gone {
+            let m = self.members.remove(&id).expect("listed");
+            let ev = GroupEvent::MemberRemoved {
+                group: g,
+                consumer: NodeId(m.node.0),
+                reason: LeaveReason::RebalanceTimeout,
+            };
+            fx.record(RecordKind::Group(ev));
+        }
+    }
+
+    /// The leader stays if it rejoined; otherwise the earliest member to join leads.
+    pub fn elect_leader(&mut self) -> String {
+        if self.leader.as_ref().is_none_or(|l| self.members.get(l).is_none_or(|m| m.awaiting_join.is_none())) {
+            self.leader = self
+                .members
+                .iter()
+                .filter(|(_, m)| m.awaiting_join.is_some())
+                .min_by_key(|(_, m)| m.joined_seq)
+                .map(|(id, _)| id.clone());
+        }
+        self.leader.clone().expect("a joined member")
+    }
+
+    /// Answers every waiting JoinGroup with the new generation (the leader also gets the
+    /// members and their subscriptions); returns the members answered.
+    pub fn answer_joins(&mut self, leader: &str, fx: &mut Fx) -> Vec<String> {
+        let all: Vec<JoinedMember> = self
+            .members
+            .iter()
+            .map(|(id, m)| JoinedMember {
+                member_id: id.clone(),
+                node: m.node.0,
+                instance_id: m.instance_id.clone(),
+                topics: m.topics.clone(),
+                owned: m.owned.clone(),
+                owned_generation: m.owned_generation,
+            })
+            .collect();
+        let (generation, protocol) = (self.generation, self.protocol.expect("selected"));
+        let mut answered = Vec::new();
+        for (id, m) in self.members.iter_mut() {
+            if let Some(req) = m.awaiting_join.take() {
+                let members = if id == leader { all.clone() } else { Vec::new() };
+                let leader = leader.to_string();
+                let result = JoinResult::Joined { generation, member_id: id.clone(), leader, protocol, members };
+                fx.send(m.node, Msg::Group(GroupMsg::JoinResp { req, result }));
+                answered.push(id.clone());
+            }
+        }
+        answered
+    }
+
+    /// Answers every waiting SyncGroup with its member's assignment.
+    pub fn answer_syncs(&mut self, fx: &mut Fx) {
+        for m in self.members.values_mut() {
+            if let Some(req) = m.awaiting_sync.take() {
+                fx.send(m.node, Msg::Group(GroupMsg::SyncResp { req, result: Ok(m.assignment.clone()) }));
+            }
+        }
+    }
+
+    /// Answers every waiting SyncGroup with an error.
+    pub fn fail_syncs(&mut self, e: ErrorCode, fx: &mut Fx) {
+        for m in self.members.values_mut() {
+            if let Some(req) = m.awaiting_sync.take() {
+                fx.send(m.node, Msg::Group(GroupMsg::SyncResp { req, result: Err(e) }));
+            }
+        }
     }
 }

@@ -8,9 +8,9 @@
 use crate::kafka::coordinator::group::{Group, MemberMeta};
 use crate::kafka::coordinator::pending_commit::PendingCommit;
 use crate::kafka::effects::GroupTimer;
-use crate::kafka::effects::{Fx, KTimer};
+use crate::kafka::effects::{BrokerTimer, Fx, KTimer};
 use crate::kafka::here::Here;
-use crate::kafka::protocol::{GroupMsg, JoinReq, JoinResult, JoinedMember, Msg};
+use crate::kafka::protocol::{GroupMsg, JoinReq, JoinResult, Msg};
 use crate::sim::{Dur, NodeId, NodeRng};
 use crate::trace::GroupState;
 use crate::trace::{ErrorCode, GroupEvent, GroupRef, LeaveReason, RecordKind};
@@ -114,21 +114,7 @@ impl GroupCoordinator {
             return;
         }
         self.join_seq += 1;
-        let meta = MemberMeta {
-            node: from,
-            instance_id: j.instance_id.clone(),
-            topics: j.topics.clone(),
-            protocols: j.protocols.clone(),
-            owned: j.owned.clone(),
-            owned_generation: j.owned_generation,
-            session_timeout: Dur(j.session_timeout_us),
-            rebalance_timeout: Dur(j.rebalance_timeout_us),
-            awaiting_join: Some(j.req),
-            awaiting_sync: None,
-            assignment: group.members.get(&j.member_id).map(|m| m.assignment.clone()).unwrap_or_default(),
-            heartbeat_seq: group.members.get(&j.member_id).map(|m| m.heartbeat_seq).unwrap_or(0),
-            joined_seq: group.members.get(&j.member_id).map(|m| m.joined_seq).unwrap_or(self.join_seq),
-        };
+        let meta = MemberMeta::from_join(from, &j, group.members.get(&j.member_id), self.join_seq);
         group.members.insert(j.member_id.clone(), meta);
         if !known {
             group.new_member_added = true;
@@ -149,13 +135,7 @@ impl GroupCoordinator {
     fn replace_static(&mut self, h: &Here, from: NodeId, old: String, id: String, j: JoinReq, fx: &mut Fx) {
         let g = j.group;
         let group = self.groups.get_mut(&g).expect("present");
-        let mut meta = group.members.remove(&old).expect("present");
-        meta.node = from;
-        meta.heartbeat_seq += 1;
-        group.members.insert(id.clone(), meta);
-        if group.leader.as_deref() == Some(old.as_str()) {
-            group.leader = Some(id.clone());
-        }
+        group.replace_member(&old, &id, from);
         if group.state == GroupState::Stable {
             let result = JoinResult::Joined {
                 generation: group.generation,
@@ -175,11 +155,7 @@ impl GroupCoordinator {
     fn prepare_rebalance(&mut self, h: &Here, g: GroupRef, fx: &mut Fx) {
         let group = self.groups.get_mut(&g).expect("present");
         if group.state == GroupState::CompletingRebalance {
-            for m in group.members.values_mut() {
-                if let Some(req) = m.awaiting_sync.take() {
-                    send(fx, m.node, GroupMsg::SyncResp { req, result: Err(ErrorCode::RebalanceInProgress) });
-                }
-            }
+            group.fail_syncs(ErrorCode::RebalanceInProgress, fx);
         }
         let initial = group.state == GroupState::Empty;
         group.state = GroupState::PreparingRebalance;
@@ -193,16 +169,12 @@ impl GroupCoordinator {
             let initial_remaining = Some(Dur(timeout.0 - delay.0));
             fx.timer(
                 delay,
-                KTimer::Broker(crate::kafka::effects::BrokerTimer::Group(GroupTimer::Join {
-                    group: g,
-                    round,
-                    initial_remaining,
-                })),
+                KTimer::Broker(BrokerTimer::Group(GroupTimer::Join { group: g, round, initial_remaining })),
             );
         } else {
             group.initial_delay_active = false;
             let t = GroupTimer::Join { group: g, round, initial_remaining: None };
-            fx.timer(timeout, KTimer::Broker(crate::kafka::effects::BrokerTimer::Group(t)));
+            fx.timer(timeout, KTimer::Broker(BrokerTimer::Group(t)));
         }
     }
 
@@ -217,21 +189,7 @@ impl GroupCoordinator {
     /// answer every waiting JoinGroup (the leader gets the subscriptions).
     fn complete_join(&mut self, h: &Here, g: GroupRef, fx: &mut Fx) {
         let group = self.groups.get_mut(&g).expect("present");
-        let gone: Vec<String> = group
-            .members
-            .iter()
-            .filter(|(_, m)| m.awaiting_join.is_none() && m.instance_id.is_none())
-            .map(|(id, _)| id.clone())
-            .collect();
-        for id in gone {
-            let m = group.members.remove(&id).expect("listed");
-            let ev = GroupEvent::MemberRemoved {
-                group: g,
-                consumer: NodeId(m.node.0),
-                reason: LeaveReason::RebalanceTimeout,
-            };
-            fx.record(RecordKind::Group(ev));
-        }
+        group.remove_unjoined(g, fx);
         group.pending.clear();
         group.generation += 1;
         if group.members.is_empty() {
@@ -248,28 +206,8 @@ impl GroupCoordinator {
         }
         let protocol = group.select_protocol();
         group.protocol = Some(protocol);
-        if group.leader.as_ref().is_none_or(|l| group.members.get(l).is_none_or(|m| m.awaiting_join.is_none())) {
-            group.leader = group
-                .members
-                .iter()
-                .filter(|(_, m)| m.awaiting_join.is_some())
-                .min_by_key(|(_, m)| m.joined_seq)
-                .map(|(id, _)| id.clone());
-        }
-        let leader = group.leader.clone().expect("a joined member");
+        let leader = group.elect_leader();
         group.state = GroupState::CompletingRebalance;
-        let all: Vec<JoinedMember> = group
-            .members
-            .iter()
-            .map(|(id, m)| JoinedMember {
-                member_id: id.clone(),
-                node: m.node.0,
-                instance_id: m.instance_id.clone(),
-                topics: m.topics.clone(),
-                owned: m.owned.clone(),
-                owned_generation: m.owned_generation,
-            })
-            .collect();
         let generation = group.generation;
         fx.record(RecordKind::Group(GroupEvent::Rebalance {
             group: g,
@@ -279,24 +217,12 @@ impl GroupCoordinator {
             protocol,
         }));
         fx.record(RecordKind::Group(GroupEvent::State { group: g, state: group.state, generation }));
-        let mut answered = Vec::new();
-        for (id, m) in group.members.iter_mut() {
-            if let Some(req) = m.awaiting_join.take() {
-                let members = if *id == leader { all.clone() } else { Vec::new() };
-                let result =
-                    JoinResult::Joined { generation, member_id: id.clone(), leader: leader.clone(), protocol, members };
-                send(fx, m.node, GroupMsg::JoinResp { req, result });
-                answered.push(id.clone());
-            }
-        }
+        let answered = group.answer_joins(&leader, fx);
         let (round, timeout) = (group.round, group.rebalance_timeout());
         for id in answered {
             self.touch(g, &id, fx);
         }
-        fx.timer(
-            timeout,
-            KTimer::Broker(crate::kafka::effects::BrokerTimer::Group(GroupTimer::Sync { group: g, round })),
-        );
+        fx.timer(timeout, KTimer::Broker(BrokerTimer::Group(GroupTimer::Sync { group: g, round })));
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -372,19 +298,11 @@ impl GroupCoordinator {
             return; // the group moved on meanwhile
         }
         if !ok {
-            for m in group.members.values_mut() {
-                if let Some(r) = m.awaiting_sync.take() {
-                    send(fx, m.node, GroupMsg::SyncResp { req: r, result: Err(ErrorCode::NotCoordinator) });
-                }
-            }
+            group.fail_syncs(ErrorCode::NotCoordinator, fx);
             return self.prepare_rebalance(h, g, fx);
         }
         group.state = GroupState::Stable;
-        for m in group.members.values_mut() {
-            if let Some(r) = m.awaiting_sync.take() {
-                send(fx, m.node, GroupMsg::SyncResp { req: r, result: Ok(m.assignment.clone()) });
-            }
-        }
+        group.answer_syncs(fx);
         fx.record(RecordKind::Group(GroupEvent::State { group: g, state: group.state, generation }));
     }
 
@@ -412,7 +330,7 @@ impl GroupCoordinator {
         };
         m.heartbeat_seq += 1;
         let t = GroupTimer::Expiry { group: g, member: member_id.to_string(), seq: m.heartbeat_seq };
-        fx.timer(m.session_timeout, KTimer::Broker(crate::kafka::effects::BrokerTimer::Group(t)));
+        fx.timer(m.session_timeout, KTimer::Broker(BrokerTimer::Group(t)));
     }
 
     /// Removes a member (left, expired) and rebalances the rest.
@@ -443,7 +361,7 @@ impl GroupCoordinator {
                     group.new_member_added = false;
                     let delay = h.cfg.group_initial_rebalance_delay.min(rem);
                     let t = GroupTimer::Join { group: g, round, initial_remaining: Some(Dur(rem.0 - delay.0)) };
-                    fx.timer(delay, KTimer::Broker(crate::kafka::effects::BrokerTimer::Group(t)));
+                    fx.timer(delay, KTimer::Broker(BrokerTimer::Group(t)));
                     return;
                 }
                 group.initial_delay_active = false;
