@@ -3,12 +3,15 @@
 //! response is one poll batch; the application processes its records one at a time,
 //! `process_time` each. Between batches it "polls": that is when auto-commit runs, when a
 //! pending rebalance is joined, and what max.poll.interval.ms measures (as in the Java
-//! client). Its partitions come from the scenario (no group) or from its group
-//! (`membership`, `session`, `offsets`); failures are handled in `retry`.
+//! client). Positions per partition live in `fetcher`, leaders in `metadata`. Its partitions
+//! come from the scenario (no group) or from its group (`membership`, `session`,
+//! `offsets`); failures are handled in `retry`.
 
 use crate::kafka::consumer::config::ConsumerCfg;
 use crate::kafka::consumer::config::OffsetReset;
+use crate::kafka::consumer::fetcher::{Batch, PartitionCursor};
 use crate::kafka::consumer::member_state::Membership;
+use crate::kafka::consumer::metadata::ConsumerMetadata;
 use crate::kafka::consumer::republish::Publish;
 use crate::kafka::effects::ConsumerTimer;
 use crate::kafka::effects::{Fx, KTimer, broker_node};
@@ -17,39 +20,9 @@ use crate::kafka::replication::log::LogEntry;
 use crate::sim::Ctx;
 use crate::sim::NodeId;
 use crate::sim::{Dur, SimTime};
-use crate::trace::{BrokerId, ErrorCode, RecordKind, TopicId, Tp};
-use std::collections::{BTreeMap, VecDeque};
+use crate::trace::{ErrorCode, RecordKind, Tp};
+use std::collections::VecDeque;
 use std::sync::Arc;
-
-/// Per-partition consumption state.
-#[derive(Clone, Debug)]
-pub struct PartitionCursor {
-    /// The partition.
-    pub tp: Tp,
-    /// Next offset to fetch (None: use auto.offset.reset).
-    pub fetch_offset: Option<u64>,
-    /// Next offset to process: everything below is handled.
-    pub processed: u64,
-    /// Waiting for the committed offset (OffsetFetch).
-    pub awaiting_offset: bool,
-    /// Fetch in flight.
-    pub in_flight: Option<u64>,
-    /// When it was sent.
-    pub sent_at: SimTime,
-    /// Records buffered, not yet processed.
-    pub buffered: u32,
-    /// HW seen in the last fetch response.
-    pub hw_seen: u64,
-}
-
-/// One fetch response's records: a poll batch.
-#[derive(Clone, Debug)]
-pub struct Batch {
-    /// Its partition.
-    pub tp: Tp,
-    /// (offset, record), in order.
-    pub records: VecDeque<(u64, LogEntry)>,
-}
 
 /// The record being processed.
 #[derive(Clone, Copy, Debug)]
@@ -69,7 +42,6 @@ pub struct Processing {
 pub struct Consumer {
     /// Settings.
     pub cfg: Arc<ConsumerCfg>,
-    pub(super) brokers: u32,
     /// Owned partitions.
     pub cursors: Vec<PartitionCursor>,
     /// Fetched batches not started.
@@ -82,12 +54,8 @@ pub struct Consumer {
     pub membership: Option<Membership>,
     /// A record being republished (retry topic, DLT, re-drive); processing waits for it.
     pub publish: Option<Publish>,
-    /// Partition leaders as last learned.
-    pub(super) leaders: BTreeMap<Tp, (BrokerId, u32)>,
-    /// Partition counts per topic as metadata last said.
-    pub(super) known_partitions: BTreeMap<TopicId, u32>,
-    metadata_req: Option<u64>,
-    bootstrap: u32,
+    /// Partition leaders and counts as last learned.
+    pub(super) metadata: ConsumerMetadata,
     timeout_armed: bool,
     pub(super) next_req: u64,
     /// When the application last polled (started a batch).
@@ -107,17 +75,13 @@ impl Consumer {
         let membership = cfg.group.as_ref().map(|_| Membership::default());
         let mut c = Consumer {
             cfg: cfg.clone(),
-            brokers,
             cursors: Vec::new(),
             buffer: VecDeque::new(),
             current: None,
             processing: None,
             membership,
             publish: None,
-            leaders: BTreeMap::new(),
-            known_partitions: BTreeMap::new(),
-            metadata_req: None,
-            bootstrap: 0,
+            metadata: ConsumerMetadata::new(brokers),
             timeout_armed: false,
             next_req: 0,
             last_poll: SimTime::ZERO,
@@ -135,21 +99,12 @@ impl Consumer {
     }
 
     pub(super) fn add_cursor(&mut self, tp: Tp, awaiting_offset: bool) {
-        self.cursors.push(PartitionCursor {
-            tp,
-            fetch_offset: None,
-            processed: 0,
-            awaiting_offset,
-            in_flight: None,
-            sent_at: SimTime::ZERO,
-            buffered: 0,
-            hw_seen: 0,
-        });
+        self.cursors.push(PartitionCursor::new(tp, awaiting_offset));
     }
 
     /// Starts, or restarts with no memory of its positions.
     pub fn start(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
-        *self = Consumer::new(self.cfg.clone(), self.brokers);
+        *self = Consumer::new(self.cfg.clone(), self.metadata.brokers());
         let first = Dur(self.cfg.start.0.saturating_sub(ctx.now.0));
         fx.timer(first, KTimer::Consumer(ConsumerTimer::Wake));
     }
@@ -183,23 +138,12 @@ impl Consumer {
         self.cursors.iter_mut().find(|c| c.tp == tp)
     }
 
-    pub(super) fn next_bootstrap(&mut self) -> BrokerId {
-        self.bootstrap = self.bootstrap % self.brokers + 1;
-        BrokerId(self.bootstrap)
-    }
-
-    /// Partitions of `topic`: what metadata said, at least what the scenario started with.
-    pub(super) fn partition_count(&self, topic: TopicId, configured: u32) -> u32 {
-        self.known_partitions.get(&topic).copied().unwrap_or(0).max(configured)
-    }
-
     pub(super) fn request_metadata(&mut self, fx: &mut Fx) {
-        if self.metadata_req.is_some() {
+        if self.metadata.requesting() {
             return;
         }
         self.next_req += 1;
-        self.metadata_req = Some(self.next_req);
-        let b = self.next_bootstrap();
+        let b = self.metadata.request(self.next_req);
         fx.send(broker_node(b), Msg::MetadataReq { req: self.next_req });
         fx.timer(Dur::secs(1), KTimer::Consumer(ConsumerTimer::MetadataTimeout { req: self.next_req }));
     }
@@ -208,23 +152,18 @@ impl Consumer {
         if ctx.now.0 < self.cfg.start.0 {
             return;
         }
-        let leader = self.leaders.get(&tp).copied();
+        let leader = self.metadata.leader(tp);
         let (max_records, max_wait_us) = (self.cfg.max_poll_records, self.cfg.fetch_max_wait.0);
         let reset = self.cfg.auto_offset_reset;
         let Some(c) = self.cursor(tp) else { return };
-        if c.in_flight.is_some() || c.buffered > 0 || c.awaiting_offset {
+        if !c.may_fetch() {
             return;
         }
         let Some((leader, epoch)) = leader else {
             self.request_metadata(fx);
             return;
         };
-        // Unknown position: ask from offset 0 (earliest) or past the end (latest); the
-        // leader answers OffsetOutOfRange with its bounds and we reset (K Fetcher).
-        let offset = c.fetch_offset.unwrap_or(match reset {
-            OffsetReset::Earliest => 0,
-            OffsetReset::Latest => u64::MAX,
-        });
+        let offset = c.position(reset);
         self.next_req += 1;
         let req = FetchReq {
             req: self.next_req,
@@ -257,7 +196,7 @@ impl Consumer {
         if let Some(c) = self.cursor(tp) {
             c.in_flight = None;
         }
-        self.leaders.remove(&tp);
+        self.metadata.forget_leader(tp);
         self.request_metadata(fx);
         fx.timer(Dur::ms(100), KTimer::Consumer(ConsumerTimer::Fetch { tp }));
     }
@@ -272,11 +211,7 @@ impl Consumer {
         match resp.result {
             FetchResult::Records { base_offset, records } => {
                 let n = records.len() as u32;
-                c.fetch_offset = Some(base_offset + n as u64);
-                c.buffered += n;
-                if c.processed < base_offset {
-                    c.processed = base_offset;
-                }
+                c.on_records(base_offset, n);
                 if n == 0 {
                     self.fetch(ctx, tp, fx);
                     return;
@@ -291,9 +226,7 @@ impl Consumer {
                     OffsetReset::Earliest => resp.log_start_offset,
                     OffsetReset::Latest => resp.high_watermark,
                 };
-                let from = c.fetch_offset.unwrap_or(c.processed);
-                c.fetch_offset = Some(to);
-                c.processed = to;
+                let from = c.reset_to(to);
                 fx.record(RecordKind::OffsetReset { consumer: NodeId(ctx.me.0), tp, from, to });
                 self.fetch(ctx, tp, fx);
             }
@@ -306,26 +239,17 @@ impl Consumer {
         match msg {
             Msg::FetchResp(resp) => self.on_fetch_resp(ctx, resp, fx),
             Msg::MetadataResp { req, leaders } => {
-                if self.metadata_req != Some(req) {
+                if !self.metadata.take(req) {
                     return;
                 }
-                self.metadata_req = None;
-                for (tp, leader, epoch) in leaders {
-                    let n = self.known_partitions.entry(tp.topic).or_default();
-                    *n = (*n).max(tp.partition + 1);
-                    match leader {
-                        Some(l) => self.leaders.insert(tp, (l, epoch)),
-                        None => self.leaders.remove(&tp),
-                    };
-                }
+                self.metadata.update(leaders);
                 self.check_metadata_change(ctx, fx);
                 self.fetch_all(ctx, fx);
             }
             Msg::ProduceResp { req, result, .. } => self.on_publish_result(ctx, req, result, fx),
             Msg::Group(m) => self.on_group(ctx, m, fx),
             Msg::Unreachable { req: Some(req) } => {
-                if self.metadata_req == Some(req) {
-                    self.metadata_req = None;
+                if self.metadata.take(req) {
                     self.request_metadata(fx);
                 } else if let Some(tp) = self.cursors.iter().find(|c| c.in_flight == Some(req)).map(|c| c.tp) {
                     self.fetch_failed(tp, fx);
@@ -378,8 +302,7 @@ impl Consumer {
                 }
             }
             ConsumerTimer::MetadataTimeout { req } => {
-                if self.metadata_req == Some(req) {
-                    self.metadata_req = None;
+                if self.metadata.take(req) {
                     self.request_metadata(fx);
                 }
             }

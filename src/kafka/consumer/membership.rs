@@ -95,7 +95,7 @@ impl Consumer {
     pub(super) fn find_coordinator(&mut self, _ctx: &mut Ctx, fx: &mut Fx) {
         let group = self.cfg.group.as_ref().expect("member").group;
         let req = self.new_req();
-        let b = self.next_bootstrap();
+        let b = self.metadata.next_bootstrap();
         let m = self.m();
         if m.state != MemberState::Stable {
             m.state = MemberState::FindingCoordinator;
@@ -143,7 +143,7 @@ impl Consumer {
             g.topics.iter().map(|(n, id, p)| (n.as_str(), (*id, *p))).collect();
         let name_of = |tp: &Tp| g.topics.iter().find(|t| t.1 == tp.topic).map(|t| t.0.clone());
         let parts: BTreeMap<String, u32> =
-            g.topics.iter().map(|(n, id, p)| (n.clone(), self.partition_count(*id, *p))).collect();
+            g.topics.iter().map(|(n, id, p)| (n.clone(), self.metadata.partition_count(*id, *p))).collect();
         let subs: Vec<Member> = members
             .iter()
             .map(|jm| Member {
@@ -166,7 +166,7 @@ impl Consumer {
 
     fn subscribed_counts(&self) -> BTreeMap<crate::trace::TopicId, u32> {
         let g = self.cfg.group.as_ref().expect("member");
-        g.topics.iter().map(|(_, id, p)| (*id, self.partition_count(*id, *p))).collect()
+        g.topics.iter().map(|(_, id, p)| (*id, self.metadata.partition_count(*id, *p))).collect()
     }
 
     /// The leader rejoins when metadata shows subscribed topics changed since it assigned

@@ -144,7 +144,7 @@ impl Consumer {
             return;
         }
         let to = p.to;
-        let Some(&(leader, _)) = self.leaders.get(&to) else {
+        let Some((leader, _)) = self.metadata.leader(to) else {
             self.request_metadata(fx);
             self.next_req += 1;
             let r = self.next_req;
@@ -173,7 +173,7 @@ impl Consumer {
     pub(super) fn on_publish_result(&mut self, ctx: &mut Ctx, req: u64, result: Result<u64, ErrorCode>, fx: &mut Fx) {
         let Some(p) = self.publish.clone().filter(|p| p.req == req) else { return };
         if result.is_err() {
-            self.leaders.remove(&p.to);
+            self.metadata.forget_leader(p.to);
             self.request_metadata(fx);
             self.next_req += 1;
             let r = self.next_req;

@@ -1,100 +1,22 @@
-//! A Kafka producer (K KafkaProducer, RecordAccumulator, Sender): creates records at a
-//! rate, picks partitions (explicit, murmur2 of the key, or the null-key partitioner),
-//! batches them per partition, keeps at most `max_in_flight` requests per partition,
-//! retries retriable errors with exponential backoff until `delivery_timeout`, and with
-//! idempotence stamps batches with (producer id, sequence) so retries are not appended twice.
+//! A Kafka producer (K KafkaProducer): creates records at a rate, picks partitions
+//! (explicit, murmur2 of the key, or the null-key partitioner), appends them to the
+//! `accumulator`, and sends ready batches to partition leaders through its `sender` state;
+//! retriable errors are retried until `delivery_timeout`, and with idempotence
+//! (`idempotence`) batches carry (producer id, epoch, sequence) so retries are not appended twice.
 
 use crate::kafka::effects::ProducerTimer;
 use crate::kafka::effects::{Fx, KTimer, broker_node};
+use crate::kafka::producer::accumulator::{ProducerBatch, RecordAccumulator};
+use crate::kafka::producer::config::{Keys, ProducerCfg};
+use crate::kafka::producer::idempotence::TransactionManager;
 use crate::kafka::producer::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_hash};
+use crate::kafka::producer::sender::{InFlight, InFlightRequests, retry_backoff};
 use crate::kafka::protocol::{Acks, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
 use crate::sim::Ctx;
 use crate::sim::NodeId;
 use crate::sim::{Dur, NodeRng, SimTime};
-use crate::trace::{BrokerId, ErrorCode, KeyId, MsgId, PartitionReason, RecordKind, TopicId, Tp};
-use std::collections::{BTreeMap, VecDeque};
+use crate::trace::{BrokerId, ErrorCode, KeyId, MsgId, PartitionReason, RecordKind, Tp};
 use std::sync::Arc;
-
-/// How keys are chosen.
-#[derive(Clone, Debug)]
-pub enum Keys {
-    /// No key.
-    None,
-    /// Uniformly at random from a list.
-    Random(Vec<KeyId>),
-    /// Cycling through a list in order (also "N distinct keys", e.g. car ids).
-    Cycle(Vec<KeyId>),
-}
-
-/// A producer's resolved settings (names as in ProducerConfig, units last).
-#[derive(Clone, Debug)]
-pub struct ProducerCfg {
-    /// Producer number (message ids carry it).
-    pub number: u32,
-    /// Target topic.
-    pub topic: TopicId,
-    /// Its partition count at the start.
-    pub partitions: u32,
-    /// metadata.max.age.ms: how often metadata is refreshed even without errors.
-    pub metadata_max_age: Dur,
-    /// Mean time between records.
-    pub interval: Dur,
-    /// Poisson arrivals instead of a constant rate.
-    pub poisson: bool,
-    /// Key choice.
-    pub keys: Keys,
-    /// Explicit partition for every record.
-    pub partition: Option<u32>,
-    /// Null-key partitioner.
-    pub null_key: NullKeyPartitioner,
-    /// acks.
-    pub acks: Acks,
-    /// retries.
-    pub retries: u32,
-    /// retry.backoff.ms and retry.backoff.max.ms.
-    pub retry_backoff: Dur,
-    /// Cap of the exponential backoff.
-    pub retry_backoff_max: Dur,
-    /// request.timeout.ms.
-    pub request_timeout: Dur,
-    /// delivery.timeout.ms.
-    pub delivery_timeout: Dur,
-    /// enable.idempotence.
-    pub idempotent: bool,
-    /// max.in.flight.requests.per.connection (per partition here).
-    pub max_in_flight: u32,
-    /// linger.ms.
-    pub linger: Dur,
-    /// Records per batch at most.
-    pub batch_records: u32,
-    /// Bytes per record (the sticky partitioner switches after batch.size bytes).
-    pub record_bytes: u32,
-    /// batch.size.
-    pub batch_bytes: u32,
-    /// When it starts producing.
-    pub start: Dur,
-    /// When it stops producing.
-    pub stop: Option<Dur>,
-    /// How many records at most.
-    pub max_messages: Option<u64>,
-}
-
-#[derive(Clone, Debug)]
-struct Batch {
-    records: Vec<ProducedRecord>,
-    created: SimTime,
-    attempts: u32,
-    base_seq: Option<u32>,
-    epoch: u16,
-    sealed: bool,
-}
-
-#[derive(Clone, Debug)]
-struct InFlight {
-    p: u32,
-    sent_at: SimTime,
-    batch: Batch,
-}
 
 /// A producer node.
 #[derive(Clone, Debug)]
@@ -112,15 +34,11 @@ pub struct Producer {
     pub leaders: Vec<Option<BrokerId>>,
     metadata_req: Option<u64>,
     bootstrap: u32,
-    queues: Vec<VecDeque<Batch>>,
-    in_flight: BTreeMap<u64, InFlight>,
-    in_flight_count: Vec<u32>,
-    backoff_until: Vec<SimTime>,
-    idem_next: Vec<u32>,
-    epoch: u16,
+    accumulator: RecordAccumulator,
+    in_flight: InFlightRequests,
+    txn: TransactionManager,
     /// The next this-many records are poison pills (an input from the app or scenario).
     pub poison_next: u32,
-    timeout_armed: bool,
     next_req: u64,
     /// Partitions of its topic as metadata last said (grows when partitions are added).
     pub partitions: u32,
@@ -141,14 +59,10 @@ impl Producer {
             leaders: vec![None; n],
             metadata_req: None,
             bootstrap: 0,
-            queues: vec![VecDeque::new(); n],
-            in_flight: BTreeMap::new(),
-            in_flight_count: vec![0; n],
-            backoff_until: vec![SimTime::ZERO; n],
-            idem_next: vec![0; n],
-            epoch: 0,
+            accumulator: RecordAccumulator::new(n),
+            in_flight: InFlightRequests::new(n),
+            txn: TransactionManager::new(n),
             poison_next: 0,
-            timeout_armed: false,
             next_req: 0,
             partitions: n as u32,
             next_metadata_refresh: SimTime::ZERO,
@@ -162,27 +76,22 @@ impl Producer {
         }
         let n = n as usize;
         self.leaders.resize(n, None);
-        self.queues.resize(n, VecDeque::new());
-        self.in_flight_count.resize(n, 0);
-        self.backoff_until.resize(n, SimTime::ZERO);
-        self.idem_next.resize(n, 0);
+        self.accumulator.grow(n);
+        self.in_flight.grow(n);
+        self.txn.grow(n);
         self.partitions = n as u32;
     }
 
     /// Records waiting in the accumulator or in flight (for views).
     pub fn pending(&self) -> usize {
-        self.queues.iter().flatten().map(|b| b.records.len()).sum::<usize>()
-            + self.in_flight.values().map(|f| f.batch.records.len()).sum::<usize>()
+        self.accumulator.pending() + self.in_flight.pending()
     }
 
     /// Starts (or restarts, with an empty accumulator) the producer.
     pub fn start(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
-        let fresh = Producer::new(self.cfg.clone(), self.key_hashes.clone(), self.brokers);
-        let created = self.created;
-        // A restarted producer gets a new epoch (as InitProducerId would give it), so the
-        // brokers do not mistake its first batches for retries of the old process's.
-        let epoch = self.epoch.wrapping_add(1);
-        *self = Producer { created, key_cursor: self.key_cursor, epoch, ..fresh };
+        let mut fresh = Producer::new(self.cfg.clone(), self.key_hashes.clone(), self.brokers);
+        fresh.txn.follow(&self.txn);
+        *self = Producer { created: self.created, key_cursor: self.key_cursor, ..fresh };
         self.request_metadata(fx);
         let first = self.cfg.start.0.saturating_sub(ctx.now.0);
         fx.timer(Dur(first), KTimer::Producer(ProducerTimer::Tick));
@@ -254,25 +163,11 @@ impl Producer {
         self.created += 1;
         let tp = Tp { topic: c.topic, partition: p };
         fx.record(RecordKind::Produce { producer: self.me(ctx), value, key, tp, reason });
-        let q = &mut self.queues[p as usize];
         let poison = self.poison_next > 0;
         self.poison_next = self.poison_next.saturating_sub(1);
         let rec = ProducedRecord { value, key, poison, meta: crate::kafka::replication::log::Meta::None };
-        match q.back_mut() {
-            Some(b) if !b.sealed && b.records.len() < c.batch_records as usize => b.records.push(rec),
-            _ => {
-                q.push_back(Batch {
-                    records: vec![rec],
-                    created: ctx.now,
-                    attempts: 0,
-                    base_seq: None,
-                    epoch: 0,
-                    sealed: false,
-                });
-                if c.linger > Dur::ZERO {
-                    fx.timer(c.linger, KTimer::Producer(ProducerTimer::Drain { p }));
-                }
-            }
+        if self.accumulator.append(p, rec, ctx.now, c.batch_records) && c.linger > Dur::ZERO {
+            fx.timer(c.linger, KTimer::Producer(ProducerTimer::Drain { p }));
         }
         if c.linger == Dur::ZERO {
             self.drain(ctx, p, fx);
@@ -284,25 +179,16 @@ impl Producer {
     fn drain(&mut self, ctx: &mut Ctx, p: u32, fx: &mut Fx) {
         let c = self.cfg.clone();
         let pi = p as usize;
-        while self.in_flight_count[pi] < c.max_in_flight
-            && ctx.now >= self.backoff_until[pi]
-            && !self.queues[pi].is_empty()
-        {
+        while self.in_flight.can_send(pi, ctx.now, c.max_in_flight) && self.accumulator.has_batches(pi) {
             let Some(leader) = self.leaders[pi] else {
                 self.request_metadata(fx);
                 return;
             };
-            let ready =
-                self.queues[pi].front().is_some_and(|b| b.sealed || b.attempts > 0 || ctx.now >= b.created + c.linger);
-            if !ready {
+            let Some(mut batch) = self.accumulator.pop_ready(pi, ctx.now, c.linger) else {
                 return;
-            }
-            let mut batch = self.queues[pi].pop_front().expect("non-empty");
-            batch.sealed = true;
-            if c.idempotent && (batch.base_seq.is_none() || batch.epoch != self.epoch) {
-                batch.epoch = self.epoch;
-                batch.base_seq = Some(self.idem_next[pi]);
-                self.idem_next[pi] = self.idem_next[pi].wrapping_add(batch.records.len() as u32);
+            };
+            if c.idempotent {
+                self.txn.stamp(pi, &mut batch);
             }
             self.next_req += 1;
             let req = self.next_req;
@@ -321,13 +207,8 @@ impl Producer {
                 timeout_us: c.request_timeout.0,
             };
             fx.send(broker_node(leader), Msg::Produce(msg));
-            if c.acks != Acks::Zero {
-                self.in_flight.insert(req, InFlight { p, sent_at: ctx.now, batch });
-                self.in_flight_count[pi] += 1;
-                if !self.timeout_armed {
-                    self.timeout_armed = true;
-                    fx.timer(c.request_timeout, KTimer::Producer(ProducerTimer::TimeoutCheck));
-                }
+            if c.acks != Acks::Zero && self.in_flight.add(req, InFlight { p, sent_at: ctx.now, batch }) {
+                fx.timer(c.request_timeout, KTimer::Producer(ProducerTimer::TimeoutCheck));
             }
         }
     }
@@ -335,7 +216,6 @@ impl Producer {
     fn fail(&mut self, ctx: &mut Ctx, f: InFlight, e: ErrorCode, fx: &mut Fx) {
         let c = self.cfg.clone();
         let pi = f.p as usize;
-        self.in_flight_count[pi] -= 1;
         if matches!(e, ErrorCode::NotLeaderOrFollower | ErrorCode::LeaderNotAvailable | ErrorCode::FencedLeaderEpoch) {
             self.leaders[pi] = None;
             self.request_metadata(fx);
@@ -344,11 +224,8 @@ impl Producer {
         let tp = Tp { topic: c.topic, partition: f.p };
         let retriable = e.retriable();
         if e == ErrorCode::OutOfOrderSequence && self.is_oldest(f.p, &b) {
-            // A real gap: the broker lost records it had acknowledged (truncation). The
-            // idempotent producer retries every OUT_OF_ORDER_SEQUENCE (K TransactionManager
-            // canRetry), bumping the epoch first (KIP-360): sequences restart at 0.
-            self.epoch = self.epoch.wrapping_add(1);
-            self.idem_next.iter_mut().for_each(|s| *s = 0);
+            // A real gap: the broker lost records it had acknowledged (truncation).
+            self.txn.bump_epoch();
         }
         let retry = retriable && b.attempts < c.retries && ctx.now.since(b.created) < c.delivery_timeout;
         for r in &b.records {
@@ -364,35 +241,27 @@ impl Producer {
             return;
         }
         b.attempts += 1;
-        let shift = (b.attempts - 1).min(20);
-        let base = c.retry_backoff.0.saturating_mul(1 << shift).min(c.retry_backoff_max.0);
-        let jittered = base * (800 + ctx.rng.below(401)) / 1000; // ±20 %
-        self.backoff_until[pi] = ctx.now + Dur(jittered);
-        // Retried batches go back in sequence order, ahead of newer ones.
-        let key = |b: &Batch| (b.base_seq.map(|s| s as u64).unwrap_or(u64::MAX), b.records[0].value);
-        let q = &mut self.queues[pi];
-        let at = q.iter().position(|x| !x.sealed && x.attempts == 0 || key(x) > key(&b)).unwrap_or(q.len());
-        q.insert(at, b);
-        fx.timer(Dur(jittered), KTimer::Producer(ProducerTimer::Drain { p: f.p }));
+        let backoff = retry_backoff(b.attempts, c.retry_backoff, c.retry_backoff_max, ctx.rng);
+        self.in_flight.back_off(pi, ctx.now + backoff);
+        self.accumulator.reenqueue(pi, b);
+        fx.timer(backoff, KTimer::Producer(ProducerTimer::Drain { p: f.p }));
     }
 
     /// True when no earlier batch of `p` is queued or in flight (its error is not caused
     /// by a predecessor's failure).
-    fn is_oldest(&self, p: u32, b: &Batch) -> bool {
-        let earlier = |x: &Batch| x.epoch == b.epoch && x.base_seq.zip(b.base_seq).is_some_and(|(xs, bs)| xs < bs);
-        !self.queues[p as usize].iter().any(earlier) && !self.in_flight.values().any(|f| f.p == p && earlier(&f.batch))
+    fn is_oldest(&self, p: u32, b: &ProducerBatch) -> bool {
+        !self.accumulator.holds_earlier(p as usize, b) && !self.in_flight.holds_earlier(p, b)
     }
 
     /// Handles a message.
     pub fn on_message(&mut self, ctx: &mut Ctx, msg: Msg, fx: &mut Fx) {
         match msg {
             Msg::ProduceResp { req, tp, result } => {
-                let Some(f) = self.in_flight.remove(&req) else {
+                let Some(f) = self.in_flight.complete(req) else {
                     return;
                 };
                 match result {
                     Ok(base) => {
-                        self.in_flight_count[f.p as usize] -= 1;
                         for (i, r) in f.batch.records.iter().enumerate() {
                             fx.record(RecordKind::Ack {
                                 producer: self.me(ctx),
@@ -426,7 +295,7 @@ impl Producer {
                 if self.metadata_req == Some(req) {
                     self.metadata_req = None;
                     self.request_metadata(fx);
-                } else if let Some(f) = self.in_flight.remove(&req) {
+                } else if let Some(f) = self.in_flight.complete(req) {
                     self.fail(ctx, f, ErrorCode::NotLeaderOrFollower, fx);
                 }
             }
@@ -458,22 +327,15 @@ impl Producer {
             ProducerTimer::Tick => self.tick(ctx, fx),
             ProducerTimer::Drain { p } => self.drain(ctx, p, fx),
             ProducerTimer::TimeoutCheck => {
-                self.timeout_armed = false;
                 let timeout = self.cfg.request_timeout;
-                let expired: Vec<u64> =
-                    self.in_flight.iter().filter(|(_, f)| f.sent_at + timeout <= ctx.now).map(|(r, _)| *r).collect();
-                for req in expired {
-                    let f = self.in_flight.remove(&req).expect("listed");
+                for req in self.in_flight.expired(ctx.now, timeout) {
+                    let f = self.in_flight.complete(req).expect("listed");
                     let p = f.p;
                     self.fail(ctx, f, ErrorCode::RequestTimedOut, fx);
                     self.drain(ctx, p, fx);
                 }
-                // Re-arm for the oldest request still waiting (one timer, not one per request).
-                if let Some(oldest) = self.in_flight.values().map(|f| f.sent_at).min()
-                    && !self.timeout_armed
-                {
-                    self.timeout_armed = true;
-                    fx.timer((oldest + timeout).since(ctx.now), KTimer::Producer(ProducerTimer::TimeoutCheck));
+                if let Some(due) = self.in_flight.rearm(ctx.now, timeout) {
+                    fx.timer(due, KTimer::Producer(ProducerTimer::TimeoutCheck));
                 }
             }
             ProducerTimer::MetadataTimeout { req } => {
@@ -497,9 +359,7 @@ impl Producer {
             self.next_metadata_refresh = ctx.now + c.metadata_max_age;
         }
         for p in 0..self.partitions {
-            let q = &mut self.queues[p as usize];
-            while q.front().is_some_and(|b| ctx.now.since(b.created) >= c.delivery_timeout) {
-                let b = q.pop_front().expect("checked");
+            while let Some(b) = self.accumulator.pop_expired(p as usize, ctx.now, c.delivery_timeout) {
                 let tp = Tp { topic: c.topic, partition: p };
                 for r in &b.records {
                     fx.record(RecordKind::ProduceError {
