@@ -4,7 +4,9 @@
 
 use brokerlab::kafka::BrokerTimer;
 use brokerlab::kafka::ReplicaManager;
-use brokerlab::kafka::{Acks, FetchReq, FetchResult, Msg, PartitionState, ProduceReq, ProducedRecord};
+use brokerlab::kafka::{
+    Acks, ClientMsg, ControlMsg, FetchReq, FetchResult, Msg, PartitionState, ProduceReq, ProducedRecord,
+};
 use brokerlab::kafka::{ClusterCfg, TopicCfg};
 use brokerlab::kafka::{Fx, KTimer};
 use brokerlab::kafka::{Here, Partition};
@@ -143,7 +145,9 @@ fn hw_stands_still_while_the_isr_is_below_min_insync_replicas() {
 fn acks_all_waits_for_every_isr_member() {
     let (mut r, c, mut fx) = leader(&[1, 2, 3], 2);
     assert_eq!(produce(&mut r, &c, 1, 2, Acks::All, &mut fx), None, "parked until the HW covers it");
-    let acks = |fx: &Fx| fx.sends.iter().filter(|(_, m)| matches!(m, Msg::ProduceResp { result: Ok(0), .. })).count();
+    let acks = |fx: &Fx| {
+        fx.sends.iter().filter(|(_, m)| matches!(m, Msg::Client(ClientMsg::ProduceResp { result: Ok(0), .. }))).count()
+    };
     follower_fetch(&mut r, &c, 2, 2, 2, &mut fx);
     assert_eq!(acks(&fx), 0, "broker-3 has not fetched yet");
     follower_fetch(&mut r, &c, 3, 3, 2, &mut fx);
@@ -157,7 +161,9 @@ fn an_acks_all_produce_times_out_when_a_follower_never_fetches() {
     assert_eq!(produce(&mut r, &c, 1, 1, Acks::All, &mut fx), None);
     follower_fetch(&mut r, &c, 2, 2, 1, &mut fx);
     let timed_out = |fx: &Fx| {
-        fx.sends.iter().any(|(_, m)| matches!(m, Msg::ProduceResp { result: Err(ErrorCode::RequestTimedOut), .. }))
+        fx.sends.iter().any(|(_, m)| {
+            matches!(m, Msg::Client(ClientMsg::ProduceResp { result: Err(ErrorCode::RequestTimedOut), .. }))
+        })
     };
     let at = fx
         .timers
@@ -189,10 +195,9 @@ fn a_follower_that_stops_fetching_falls_out_of_sync_and_a_caught_up_one_is_propo
     produce(&mut r, &c, 1, 2, Acks::One, &mut fx);
     follower_fetch(&mut r, &c, 2, 2, 2, &mut fx);
     follower_fetch(&mut r, &c, 3, 3, 2, &mut fx);
-    let proposed = fx
-        .sends
-        .iter()
-        .find_map(|(_, m)| if let Msg::AlterPartition { isr, .. } = m { Some(isr.clone()) } else { None });
+    let proposed = fx.sends.iter().find_map(|(_, m)| {
+        if let Msg::Control(ControlMsg::AlterPartition { isr, .. }) = m { Some(isr.clone()) } else { None }
+    });
     assert_eq!(proposed, Some(vec![BrokerId(1), BrokerId(2), BrokerId(3)]));
 }
 
@@ -234,8 +239,12 @@ fn follower_truncates_to_where_its_log_diverges_from_the_leaders() {
     rm.replicas.insert(TP, f);
     let hf = Here { now: SimTime(5), me: BrokerId(2), controller: None, cfg: &c, live: 0b1110 };
     rm.follower_fetch(&hf, TP, 1, &mut fx);
-    let req =
-        fx.sends.iter().rev().find_map(|(_, m)| if let Msg::Fetch(r) = m { Some(*r) } else { None }).expect("a fetch");
+    let req = fx
+        .sends
+        .iter()
+        .rev()
+        .find_map(|(_, m)| if let Msg::Client(ClientMsg::Fetch(r)) = m { Some(*r) } else { None })
+        .expect("a fetch");
     assert_eq!((req.offset, req.last_fetched_epoch), (8, Some(1)));
     let resp = ldr.fetch(&here(&c, 6), NodeId(2), &req, &mut fx).expect("answered now");
     assert!(matches!(resp.result, FetchResult::Diverging { epoch: 0, end_offset: 5 }), "{:?}", resp.result);

@@ -7,8 +7,8 @@
 //! is gone on delivery.
 
 use super::colors::*;
-use crate::kafka::Msg;
 use crate::kafka::FetchResult;
+use crate::kafka::{ClientMsg, ControlMsg, Msg, ZkMsg};
 use crate::sim::{NodeId, SimTime};
 use crate::trace::{MsgId, Tp};
 use crate::world::{Msg as WireMsg, Simulation};
@@ -170,7 +170,7 @@ pub fn look(sim: &Simulation, to: NodeId, msg: &WireMsg) -> Look {
     let to_broker = to.0 >= 1 && to.0 <= sim.cluster().brokers;
     let l = |color, radius, mark| Look { color, radius, mark, msg: None, tp: None, row: None };
     match msg {
-        Msg::Produce(p) => {
+        Msg::Client(ClientMsg::Produce(p)) => {
             let first = p.records.first();
             let color = match first.map(|r| r.meta) {
                 // Republished by an error handler (retry topic, DLQ) flies red; re-driven, green.
@@ -181,7 +181,7 @@ pub fn look(sim: &Simulation, to: NodeId, msg: &WireMsg) -> Look {
             let radius = 4.5 + (p.records.len() as f32).sqrt().min(3.0);
             Look { msg: first.map(|r| r.value), tp: Some(p.tp), ..l(color, radius, Mark::Disc) }
         }
-        Msg::FetchResp(r) => match &r.result {
+        Msg::Client(ClientMsg::FetchResp(r)) => match &r.result {
             FetchResult::Records { records, .. } if !records.is_empty() => {
                 let color = if to_broker { REPLICATION } else { TO_CONSUMER };
                 let radius = 4.5 + (records.len() as f32).sqrt().min(3.0);
@@ -192,10 +192,10 @@ pub fn look(sim: &Simulation, to: NodeId, msg: &WireMsg) -> Look {
                 Look { tp: Some(r.tp), ..l(ERROR, 3.0, Mark::Disc) }
             }
         },
-        Msg::ProduceResp { tp, result, .. } => {
+        Msg::Client(ClientMsg::ProduceResp { tp, result, .. }) => {
             Look { tp: Some(*tp), ..l(if result.is_ok() { ACK } else { ERROR }, 3.0, Mark::Disc) }
         }
-        Msg::Fetch(f) => {
+        Msg::Client(ClientMsg::Fetch(f)) => {
             Look { tp: Some(f.tp), ..l(if to_broker { REPLICATION } else { TO_CONSUMER }, 3.5, Mark::Ring) }
         }
         Msg::Unreachable { .. } => l(ERROR, 3.0, Mark::Disc),
@@ -203,20 +203,13 @@ pub fn look(sim: &Simulation, to: NodeId, msg: &WireMsg) -> Look {
             crate::kafka::GroupMsg::Commit { .. } | crate::kafka::GroupMsg::CommitResp { .. },
         ) => l(COMMIT, 3.0, Mark::Disc),
         Msg::Group(_) => l(CONTROL, 2.5, Mark::Disc),
-        Msg::MetadataReq { .. } | Msg::MetadataResp { .. } => l(DIM, 2.0, Mark::Disc),
-        Msg::ZkHeartbeat { .. } => l(Color32::from_rgb(150, 120, 200), 2.0, Mark::Disc),
-        Msg::AlterPartition { tp, .. } | Msg::AlterPartitionResp { tp, .. } => {
+        Msg::Client(ClientMsg::MetadataReq { .. } | ClientMsg::MetadataResp { .. }) => l(DIM, 2.0, Mark::Disc),
+        Msg::Zk(ZkMsg::Heartbeat { .. }) => l(Color32::from_rgb(150, 120, 200), 2.0, Mark::Disc),
+        Msg::Zk(_) => l(CONTROL, 3.5, Mark::Disc),
+        Msg::Control(ControlMsg::AlterPartition { tp, .. } | ControlMsg::AlterPartitionResp { tp, .. }) => {
             Look { tp: Some(*tp), ..l(CONTROL, 3.5, Mark::Disc) }
         }
-        Msg::ZkClose { .. }
-        | Msg::ZkTryController { .. }
-        | Msg::ZkController { .. }
-        | Msg::ZkBrokersChanged { .. }
-        | Msg::ZkControllerGone
-        | Msg::ZkPartitionsAdded { .. }
-        | Msg::ZkWrite { .. }
-        | Msg::ZkWriteResult { .. }
-        | Msg::LeaderAndIsr { .. } => l(CONTROL, 3.5, Mark::Disc),
+        Msg::Control(ControlMsg::LeaderAndIsr { .. }) => l(CONTROL, 3.5, Mark::Disc),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer, ZK_NODE};
 use crate::kafka::here::Here;
 use crate::kafka::metadata_cache::MetadataCache;
-use crate::kafka::protocol::{GroupMsg, Msg, PartitionState};
+use crate::kafka::protocol::{ClientMsg, ControlMsg, GroupMsg, Msg, PartitionState, ZkMsg};
 use crate::kafka::replication::replica_manager::ReplicaManager;
 use crate::kafka::replication::role::Role;
 use crate::sim::Ctx;
@@ -86,8 +86,8 @@ impl Broker {
             self.rm.apply(&h, states, fx);
             self.coordinator.sync_leadership(&h, &self.rm, fx);
         }
-        fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id, session: self.session });
-        fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id, session: self.session });
+        fx.send(ZK_NODE, Msg::Zk(ZkMsg::Heartbeat { broker: self.id, session: self.session }));
+        fx.send(ZK_NODE, Msg::Zk(ZkMsg::TryController { broker: self.id, session: self.session }));
         fx.timer(Dur(cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
         fx.timer(Dur(cfg.replica_lag_time_max.0 / 2), KTimer::Broker(BrokerTimer::IsrCheck));
         fx.timer(cfg.flush_interval, KTimer::Broker(BrokerTimer::Flush));
@@ -104,7 +104,7 @@ impl Broker {
         match how {
             DownHow::Clean => {
                 self.rm.flush_all();
-                fx.send(ZK_NODE, Msg::ZkClose { broker: self.id, session: self.session });
+                fx.send(ZK_NODE, Msg::Zk(ZkMsg::Close { broker: self.id, session: self.session }));
             }
             DownHow::Crash => {}
             DownHow::PowerLoss => {
@@ -155,18 +155,18 @@ impl Broker {
     /// Handles a message.
     pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Msg, fx: &mut Fx) {
         match msg {
-            Msg::MetadataReq { req } => {
-                fx.send(from, Msg::MetadataResp { req, leaders: self.metadata.leaders() });
+            Msg::Client(ClientMsg::MetadataReq { req }) => {
+                fx.send(from, Msg::Client(ClientMsg::MetadataResp { req, leaders: self.metadata.leaders() }));
             }
-            Msg::Produce(req) => {
+            Msg::Client(ClientMsg::Produce(req)) => {
                 let h = here!(self, ctx);
                 self.rm.produce(&h, from, &req, fx);
             }
-            Msg::Fetch(req) => {
+            Msg::Client(ClientMsg::Fetch(req)) => {
                 let h = here!(self, ctx);
                 self.rm.fetch(&h, from, &req, fx);
             }
-            Msg::FetchResp(resp) => {
+            Msg::Client(ClientMsg::FetchResp(resp)) => {
                 let h = here!(self, ctx);
                 self.rm.on_follower_response(&h, resp, fx);
             }
@@ -176,46 +176,47 @@ impl Broker {
                     self.rm.follower_fetch_failed(&h, tp, req, fx);
                 }
             }
-            Msg::ZkController { controller, controller_epoch, won } => {
+            Msg::Zk(ZkMsg::Controller { controller, controller_epoch, won }) => {
                 self.on_zk_controller(ctx.now, controller, controller_epoch, won, fx)
             }
-            Msg::ZkPartitionsAdded { states } => {
+            Msg::Zk(ZkMsg::PartitionsAdded { states }) => {
                 let cfg = self.cfg.clone();
                 if let Some(cs) = &mut self.controller_state {
                     cs.on_partitions_added(self.id, ctx.now, states, &cfg, fx);
                 }
             }
-            Msg::ZkControllerGone => {
+            Msg::Zk(ZkMsg::ControllerGone) => {
                 self.controller = None;
-                fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id, session: self.session });
+                fx.send(ZK_NODE, Msg::Zk(ZkMsg::TryController { broker: self.id, session: self.session }));
             }
-            Msg::ZkBrokersChanged { live } => {
+            Msg::Zk(ZkMsg::BrokersChanged { live }) => {
                 if let Some(cs) = &mut self.controller_state {
                     cs.on_brokers_changed(self.id, ctx.now, &live, &self.cfg, fx);
                 }
             }
-            Msg::LeaderAndIsr { controller, controller_epoch, states, live } => {
+            Msg::Control(ControlMsg::LeaderAndIsr { controller, controller_epoch, states, live }) => {
                 self.on_leader_and_isr(ctx, controller, controller_epoch, states, live, fx)
             }
             Msg::Group(m) => self.on_group(ctx, from, m, fx),
-            Msg::ProduceResp { req, result, .. } => {
+            Msg::Client(ClientMsg::ProduceResp { req, result, .. }) => {
                 let h = here!(self, ctx);
                 self.coordinator.on_append_result(&h, req, result, fx)
             }
-            Msg::AlterPartition { tp, leader, leader_epoch, partition_epoch, isr } => {
+            Msg::Control(ControlMsg::AlterPartition { tp, leader, leader_epoch, partition_epoch, isr }) => {
                 if let Some(cs) = &mut self.controller_state {
                     cs.on_alter_partition(self.id, ctx.now, tp, leader, leader_epoch, partition_epoch, isr, fx);
                 }
             }
-            Msg::AlterPartitionResp { tp, result } => self.on_alter_partition_resp(ctx, tp, result, fx),
+            Msg::Control(ControlMsg::AlterPartitionResp { tp, result }) => {
+                self.on_alter_partition_resp(ctx, tp, result, fx)
+            }
             // Not addressed to brokers: ignored.
             Msg::Unreachable { req: None }
-            | Msg::MetadataResp { .. }
-            | Msg::ZkHeartbeat { .. }
-            | Msg::ZkClose { .. }
-            | Msg::ZkTryController { .. }
-            | Msg::ZkWrite { .. } => {}
-            Msg::ZkWriteResult { op, ok } => {
+            | Msg::Client(ClientMsg::MetadataResp { .. })
+            | Msg::Zk(
+                ZkMsg::Heartbeat { .. } | ZkMsg::Close { .. } | ZkMsg::TryController { .. } | ZkMsg::Write { .. },
+            ) => {}
+            Msg::Zk(ZkMsg::WriteResult { op, ok }) => {
                 if let Some(cs) = &mut self.controller_state {
                     cs.on_write_result(self.id, op, ok, fx);
                 }
@@ -291,7 +292,7 @@ impl Broker {
                 self.controller_state = None; // resigned: someone else holds /controller
             }
             if controller.is_none() || (controller == Some(self.id) && self.controller_state.is_none()) {
-                fx.send(ZK_NODE, Msg::ZkTryController { broker: self.id, session: self.session });
+                fx.send(ZK_NODE, Msg::Zk(ZkMsg::TryController { broker: self.id, session: self.session }));
             }
         }
     }
@@ -301,7 +302,7 @@ impl Broker {
         let h = here!(self, ctx);
         match t {
             BrokerTimer::ZkHeartbeat => {
-                fx.send(ZK_NODE, Msg::ZkHeartbeat { broker: self.id, session: self.session });
+                fx.send(ZK_NODE, Msg::Zk(ZkMsg::Heartbeat { broker: self.id, session: self.session }));
                 fx.timer(Dur(h.cfg.zk_session_timeout.0 / 3), KTimer::Broker(BrokerTimer::ZkHeartbeat));
             }
             BrokerTimer::IsrCheck => {

@@ -34,7 +34,10 @@ pub use here::Here;
 pub use producer::config::{Keys, ProducerCfg};
 pub use producer::kafka_producer::Producer;
 pub use producer::partitioner::{NullKeyPartitioner, murmur2, partition_for_key, to_positive};
-pub use protocol::{Acks, FetchReq, FetchResult, GroupMsg, Msg, PartitionState, ProduceReq, ProducedRecord};
+pub use protocol::{
+    Acks, ClientMsg, ControlMsg, FetchReq, FetchResult, GroupMsg, Msg, PartitionState, ProduceReq, ProducedRecord,
+    ZkMsg,
+};
 pub use replication::log::{EpochCache, LogEntry, Meta, NO_PRODUCER};
 pub use replication::partition::Partition;
 pub use replication::placement::assign_replicas;

@@ -1,6 +1,7 @@
 //! The messages Kafka nodes exchange, closely following the real requests: Produce,
 //! Fetch (followers and consumers alike), Metadata, LeaderAndIsr, AlterPartition, and the
-//! ZooKeeper session and controller-election traffic.
+//! ZooKeeper session and controller-election traffic. `Msg` nests them by role (client,
+//! control, ZooKeeper, group) so each node matches only the families it handles.
 
 use crate::kafka::replication::log::{LogEntry, Meta};
 use crate::trace::Strategy;
@@ -229,9 +230,25 @@ impl GroupMsg {
     }
 }
 
-/// Every message in the Kafka model.
+/// Every message in the Kafka model, nested by role so a node matches only the families
+/// it handles.
 #[derive(Clone, Debug)]
 pub enum Msg {
+    /// ZooKeeper session and znode traffic (brokers and the controller ↔ ZooKeeper).
+    Zk(ZkMsg),
+    /// Controller ↔ brokers: LeaderAndIsr and AlterPartition.
+    Control(ControlMsg),
+    /// Client requests served by partition leaders (followers fetch too).
+    Client(ClientMsg),
+    /// Consumer-group traffic.
+    Group(GroupMsg),
+    /// The network bounced a request: the destination's process is down (connection refused).
+    Unreachable { req: Option<u64> },
+}
+
+/// Client requests (Metadata, Produce, Fetch) and their responses.
+#[derive(Clone, Debug)]
+pub enum ClientMsg {
     /// Client asks a broker for partition leaders.
     MetadataReq { req: u64 },
     /// A broker's metadata cache: leader and epoch of every partition.
@@ -244,34 +261,40 @@ pub enum Msg {
     Fetch(FetchReq),
     /// FetchResponse.
     FetchResp(FetchResp),
-    /// The network bounced a request: the destination's process is down (connection refused).
-    Unreachable { req: Option<u64> },
+}
+
+/// ZooKeeper session and znode traffic.
+#[derive(Clone, Debug)]
+pub enum ZkMsg {
     /// Broker → ZooKeeper: session heartbeat (a first heartbeat registers the broker).
-    ZkHeartbeat { broker: BrokerId, session: u64 },
+    Heartbeat { broker: BrokerId, session: u64 },
     /// Broker → ZooKeeper: close the session now (clean shutdown).
-    ZkClose { broker: BrokerId, session: u64 },
+    Close { broker: BrokerId, session: u64 },
     /// Broker → ZooKeeper: create the /controller znode if absent.
-    ZkTryController { broker: BrokerId, session: u64 },
+    TryController { broker: BrokerId, session: u64 },
     /// ZooKeeper → broker: who the controller is; the winner also gets the cluster state.
-    ZkController { controller: Option<BrokerId>, controller_epoch: u32, won: Option<ControllerInit> },
+    Controller { controller: Option<BrokerId>, controller_epoch: u32, won: Option<ControllerInit> },
     /// ZooKeeper → controller: the set of live brokers changed (watch on /brokers/ids).
-    ZkBrokersChanged { live: Vec<(BrokerId, u64)> },
+    BrokersChanged { live: Vec<(BrokerId, u64)> },
     /// ZooKeeper → brokers: the /controller znode was deleted (watch).
-    ZkControllerGone,
+    ControllerGone,
     /// ZooKeeper → controller: partitions were added to a topic (watch on /brokers/topics).
-    ZkPartitionsAdded { states: Vec<(Tp, PartitionState)> },
+    PartitionsAdded { states: Vec<(Tp, PartitionState)> },
     /// Controller → ZooKeeper: write partition states (fenced by controller epoch).
-    ZkWrite { controller_epoch: u32, states: Vec<(Tp, PartitionState)>, op: u64 },
+    Write { controller_epoch: u32, states: Vec<(Tp, PartitionState)>, op: u64 },
     /// ZooKeeper → controller: the write was applied (or refused: a stale controller epoch).
-    ZkWriteResult { op: u64, ok: bool },
+    WriteResult { op: u64, ok: bool },
+}
+
+/// Controller ↔ brokers.
+#[derive(Clone, Debug)]
+pub enum ControlMsg {
     /// Controller → brokers: partition states (leadership, ISR) and live brokers.
     LeaderAndIsr { controller: BrokerId, controller_epoch: u32, states: Vec<(Tp, PartitionState)>, live: Vec<BrokerId> },
     /// Leader → controller: propose a new ISR (KIP-497).
     AlterPartition { tp: Tp, leader: BrokerId, leader_epoch: u32, partition_epoch: u32, isr: Vec<BrokerId> },
     /// Controller → leader: the new state, or why not.
     AlterPartitionResp { tp: Tp, result: Result<PartitionState, ErrorCode> },
-    /// Consumer-group traffic.
-    Group(GroupMsg),
 }
 
 /// What the new controller reads from ZooKeeper.
@@ -287,26 +310,21 @@ impl Msg {
     /// The correlation id of a request, so a bounced request can be matched.
     pub fn request_id(&self) -> Option<u64> {
         match self {
-            Msg::MetadataReq { req } => Some(*req),
-            Msg::Produce(p) => Some(p.req),
-            Msg::Fetch(f) => Some(f.req),
+            Msg::Client(c) => c.request_id(),
             Msg::Group(g) => g.request_id(),
-            Msg::MetadataResp { .. }
-            | Msg::ProduceResp { .. }
-            | Msg::FetchResp(_)
-            | Msg::Unreachable { .. }
-            | Msg::ZkHeartbeat { .. }
-            | Msg::ZkClose { .. }
-            | Msg::ZkTryController { .. }
-            | Msg::ZkController { .. }
-            | Msg::ZkBrokersChanged { .. }
-            | Msg::ZkControllerGone
-            | Msg::ZkPartitionsAdded { .. }
-            | Msg::ZkWrite { .. }
-            | Msg::ZkWriteResult { .. }
-            | Msg::LeaderAndIsr { .. }
-            | Msg::AlterPartition { .. }
-            | Msg::AlterPartitionResp { .. } => None,
+            Msg::Zk(_) | Msg::Control(_) | Msg::Unreachable { .. } => None,
+        }
+    }
+}
+
+impl ClientMsg {
+    /// The correlation id of a request.
+    pub fn request_id(&self) -> Option<u64> {
+        match self {
+            ClientMsg::MetadataReq { req } => Some(*req),
+            ClientMsg::Produce(p) => Some(p.req),
+            ClientMsg::Fetch(f) => Some(f.req),
+            ClientMsg::MetadataResp { .. } | ClientMsg::ProduceResp { .. } | ClientMsg::FetchResp(_) => None,
         }
     }
 }

@@ -195,8 +195,7 @@ fn nodes(sc: &Scenario, cfg: &Arc<ClusterCfg>, states: &[(Tp, PartitionState)], 
         node_names.push(format!("broker-{b}"));
     }
     let producer_cfgs: Vec<ProducerCfg> = (0..sc.producers.len()).map(|i| producer_cfg(sc, i, keys)).collect();
-    let key_hashes: Arc<Vec<i32>> =
-        Arc::new(keys.keys.iter().map(|k| crate::kafka::murmur2(k.as_bytes())).collect());
+    let key_hashes: Arc<Vec<i32>> = Arc::new(keys.keys.iter().map(|k| crate::kafka::murmur2(k.as_bytes())).collect());
     let mut producer_nodes = Vec::new();
     for (i, pc) in producer_cfgs.into_iter().enumerate() {
         producer_nodes.push(nodes.len() as u32);
@@ -312,7 +311,7 @@ impl Simulation {
                         z.on_message(
                             &mut ctx,
                             node,
-                            crate::kafka::Msg::ZkHeartbeat { broker: BrokerId(b), session: 1 },
+                            crate::kafka::Msg::Zk(crate::kafka::ZkMsg::Heartbeat { broker: BrokerId(b), session: 1 }),
                             fx,
                         );
                     }

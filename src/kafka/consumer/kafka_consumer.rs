@@ -15,7 +15,7 @@ use crate::kafka::consumer::metadata::ConsumerMetadata;
 use crate::kafka::consumer::republish::Publish;
 use crate::kafka::effects::ConsumerTimer;
 use crate::kafka::effects::{Fx, KTimer, broker_node};
-use crate::kafka::protocol::{FetchReq, FetchResult, Msg};
+use crate::kafka::protocol::{ClientMsg, FetchReq, FetchResult, Msg};
 use crate::kafka::replication::log::LogEntry;
 use crate::sim::Ctx;
 use crate::sim::NodeId;
@@ -144,7 +144,7 @@ impl Consumer {
         }
         self.next_req += 1;
         let b = self.metadata.request(self.next_req);
-        fx.send(broker_node(b), Msg::MetadataReq { req: self.next_req });
+        fx.send(broker_node(b), Msg::Client(ClientMsg::MetadataReq { req: self.next_req }));
         fx.timer(Dur::secs(1), KTimer::Consumer(ConsumerTimer::MetadataTimeout { req: self.next_req }));
     }
 
@@ -178,7 +178,7 @@ impl Consumer {
         let c = self.cursor(tp).expect("checked");
         c.in_flight = Some(req.req);
         c.sent_at = ctx.now;
-        fx.send(broker_node(leader), Msg::Fetch(req));
+        fx.send(broker_node(leader), Msg::Client(ClientMsg::Fetch(req)));
         if !self.timeout_armed {
             self.timeout_armed = true;
             fx.timer(self.cfg.request_timeout, KTimer::Consumer(ConsumerTimer::FetchTimeoutCheck));
@@ -237,8 +237,8 @@ impl Consumer {
     /// Handles a message.
     pub fn on_message(&mut self, ctx: &mut Ctx, msg: Msg, fx: &mut Fx) {
         match msg {
-            Msg::FetchResp(resp) => self.on_fetch_resp(ctx, resp, fx),
-            Msg::MetadataResp { req, leaders } => {
+            Msg::Client(ClientMsg::FetchResp(resp)) => self.on_fetch_resp(ctx, resp, fx),
+            Msg::Client(ClientMsg::MetadataResp { req, leaders }) => {
                 if !self.metadata.take(req) {
                     return;
                 }
@@ -246,7 +246,7 @@ impl Consumer {
                 self.check_metadata_change(ctx, fx);
                 self.fetch_all(ctx, fx);
             }
-            Msg::ProduceResp { req, result, .. } => self.on_publish_result(ctx, req, result, fx),
+            Msg::Client(ClientMsg::ProduceResp { req, result, .. }) => self.on_publish_result(ctx, req, result, fx),
             Msg::Group(m) => self.on_group(ctx, m, fx),
             Msg::Unreachable { req: Some(req) } => {
                 if self.metadata.take(req) {
@@ -259,23 +259,11 @@ impl Consumer {
                     self.on_group_unreachable(ctx, req, fx);
                 }
             }
-            // Not addressed to consumers.
+            // Requests: not addressed to consumers.
             Msg::Unreachable { req: None }
-            | Msg::MetadataReq { .. }
-            | Msg::Produce(_)
-            | Msg::Fetch(_)
-            | Msg::ZkHeartbeat { .. }
-            | Msg::ZkClose { .. }
-            | Msg::ZkTryController { .. }
-            | Msg::ZkController { .. }
-            | Msg::ZkBrokersChanged { .. }
-            | Msg::ZkControllerGone
-            | Msg::ZkPartitionsAdded { .. }
-            | Msg::ZkWrite { .. }
-            | Msg::ZkWriteResult { .. }
-            | Msg::LeaderAndIsr { .. }
-            | Msg::AlterPartition { .. }
-            | Msg::AlterPartitionResp { .. } => {}
+            | Msg::Client(ClientMsg::MetadataReq { .. } | ClientMsg::Produce(_) | ClientMsg::Fetch(_)) => {}
+            Msg::Zk(_) => {}
+            Msg::Control(_) => {}
         }
     }
 

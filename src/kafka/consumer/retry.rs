@@ -9,7 +9,7 @@ use crate::kafka::consumer::kafka_consumer::Consumer;
 use crate::kafka::consumer::republish::{Publish, PublishKind};
 use crate::kafka::effects::ConsumerTimer;
 use crate::kafka::effects::{Fx, KTimer, broker_node};
-use crate::kafka::protocol::{Acks, Msg, ProduceReq, ProducedRecord};
+use crate::kafka::protocol::{Acks, ClientMsg, Msg, ProduceReq, ProducedRecord};
 use crate::kafka::replication::log::{LogEntry, Meta};
 use crate::sim::Ctx;
 use crate::sim::{Dur, SimTime};
@@ -165,7 +165,7 @@ impl Consumer {
             idempotence: None,
             timeout_us: timeout.0,
         };
-        fx.send(broker_node(leader), Msg::Produce(req));
+        fx.send(broker_node(leader), Msg::Client(ClientMsg::Produce(req)));
         fx.timer(Dur(timeout.0 + 100_000), KTimer::Consumer(ConsumerTimer::Publish { req: r }));
     }
 

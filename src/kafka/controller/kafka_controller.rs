@@ -8,7 +8,7 @@
 
 use crate::kafka::config::ClusterCfg;
 use crate::kafka::effects::{Fx, ZK_NODE, broker_node};
-use crate::kafka::protocol::{Msg, PartitionState};
+use crate::kafka::protocol::{ControlMsg, Msg, PartitionState, ZkMsg};
 use crate::sim::{Dur, SimTime};
 use crate::trace::{BrokerId, Election, ErrorCode, RecordKind, Tp};
 use std::collections::{BTreeMap, BTreeSet};
@@ -181,7 +181,7 @@ impl ControllerState {
         }
         self.next_op += 1;
         let op = self.next_op;
-        fx.send(ZK_NODE, Msg::ZkWrite { controller_epoch: self.epoch, states: changes.clone(), op });
+        fx.send(ZK_NODE, Msg::Zk(ZkMsg::Write { controller_epoch: self.epoch, states: changes.clone(), op }));
         self.pending.insert(op, Pending { changes, records, then, sent_at: now });
     }
 
@@ -195,7 +195,10 @@ impl ControllerState {
                 if let Then::AlterReply { tp, leader } = t {
                     fx.send(
                         broker_node(*leader),
-                        Msg::AlterPartitionResp { tp: *tp, result: Err(ErrorCode::NotLeaderOrFollower) },
+                        Msg::Control(ControlMsg::AlterPartitionResp {
+                            tp: *tp,
+                            result: Err(ErrorCode::NotLeaderOrFollower),
+                        }),
                     );
                 }
             }
@@ -220,7 +223,7 @@ impl ControllerState {
                 Then::Everything(to) => self.send_all(me, &to, fx),
                 Then::AlterReply { tp, leader } => {
                     let state = self.states.get(&tp).cloned().ok_or(ErrorCode::NotLeaderOrFollower);
-                    fx.send(broker_node(leader), Msg::AlterPartitionResp { tp, result: state });
+                    fx.send(broker_node(leader), Msg::Control(ControlMsg::AlterPartitionResp { tp, result: state }));
                     let others: Vec<BrokerId> = live.iter().copied().filter(|&b| b != leader).collect();
                     self.send_changes(me, &p.changes, &others, fx);
                 }
@@ -256,12 +259,12 @@ impl ControllerState {
     fn send_changes(&self, me: BrokerId, changes: &[(Tp, PartitionState)], to: &[BrokerId], fx: &mut Fx) {
         let live: Vec<BrokerId> = self.live.iter().copied().collect();
         for &b in to {
-            let msg = Msg::LeaderAndIsr {
+            let msg = Msg::Control(ControlMsg::LeaderAndIsr {
                 controller: me,
                 controller_epoch: self.epoch,
                 states: changes.to_vec(),
                 live: live.clone(),
-            };
+            });
             fx.send(broker_node(b), msg);
         }
     }
@@ -353,7 +356,7 @@ impl ControllerState {
             None
         };
         if let Some(e) = error {
-            fx.send(broker_node(leader), Msg::AlterPartitionResp { tp, result: Err(e) });
+            fx.send(broker_node(leader), Msg::Control(ControlMsg::AlterPartitionResp { tp, result: Err(e) }));
             return;
         }
         s.isr = isr;

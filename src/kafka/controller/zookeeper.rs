@@ -7,7 +7,7 @@
 
 use crate::kafka::effects::ZkTimer;
 use crate::kafka::effects::{Fx, KTimer, broker_node};
-use crate::kafka::protocol::{ControllerInit, Msg, PartitionState};
+use crate::kafka::protocol::{ControllerInit, Msg, PartitionState, ZkMsg};
 use crate::sim::Ctx;
 use crate::sim::{Dur, NodeId, SimTime};
 use crate::trace::{BrokerId, RecordKind, Tp};
@@ -50,7 +50,7 @@ impl ZooKeeper {
             self.states.entry(*tp).or_insert_with(|| s.clone());
         }
         if let Some(c) = self.controller {
-            fx.send(broker_node(c), Msg::ZkPartitionsAdded { states: added });
+            fx.send(broker_node(c), Msg::Zk(ZkMsg::PartitionsAdded { states: added }));
         }
     }
 
@@ -60,7 +60,7 @@ impl ZooKeeper {
 
     /// Who holds /controller, as a reply to `broker` (with the cluster state if it won).
     fn controller_reply(&self, won: Option<ControllerInit>) -> Msg {
-        Msg::ZkController { controller: self.controller, controller_epoch: self.controller_epoch, won }
+        Msg::Zk(ZkMsg::Controller { controller: self.controller, controller_epoch: self.controller_epoch, won })
     }
 
     fn init(&self) -> ControllerInit {
@@ -69,14 +69,14 @@ impl ZooKeeper {
 
     fn notify_controller(&self, fx: &mut Fx) {
         if let Some(c) = self.controller {
-            fx.send(broker_node(c), Msg::ZkBrokersChanged { live: self.live() });
+            fx.send(broker_node(c), Msg::Zk(ZkMsg::BrokersChanged { live: self.live() }));
         }
     }
 
     /// Handles a message.
     pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Msg, fx: &mut Fx) {
         match msg {
-            Msg::ZkHeartbeat { broker, session } => match self.sessions.get_mut(&broker) {
+            Msg::Zk(ZkMsg::Heartbeat { broker, session }) => match self.sessions.get_mut(&broker) {
                 Some(s) if s.id == session => {
                     s.last_heartbeat = ctx.now;
                     // The reply tells the broker who the controller is, so a lost watch
@@ -95,12 +95,12 @@ impl ZooKeeper {
                     self.notify_controller(fx);
                 }
             },
-            Msg::ZkClose { broker, session } => {
+            Msg::Zk(ZkMsg::Close { broker, session }) => {
                 if self.sessions.get(&broker).is_some_and(|s| s.id == session) {
                     self.expire(broker, fx);
                 }
             }
-            Msg::ZkTryController { broker, session } => {
+            Msg::Zk(ZkMsg::TryController { broker, session }) => {
                 let live = self.sessions.get(&broker).is_some_and(|s| s.id == session);
                 // Asking again while holding /controller (its first answer was lost) wins again.
                 let again = live && self.controller == Some(broker);
@@ -117,31 +117,26 @@ impl ZooKeeper {
                 let init = won.then(|| self.init());
                 fx.send(broker_node(broker), self.controller_reply(init));
             }
-            Msg::ZkWrite { controller_epoch, states, op } => {
+            Msg::Zk(ZkMsg::Write { controller_epoch, states, op }) => {
                 // Conditional on the controller epoch, as Kafka's zkVersion-checked updates are.
                 let ok = controller_epoch == self.controller_epoch;
                 if ok {
                     self.states.extend(states);
                 }
-                fx.send(from, Msg::ZkWriteResult { op, ok });
+                fx.send(from, Msg::Zk(ZkMsg::WriteResult { op, ok }));
             }
             // Messages ZooKeeper never receives: ignored, as a server ignores junk.
-            Msg::MetadataReq { .. }
-            | Msg::MetadataResp { .. }
-            | Msg::Produce(_)
-            | Msg::ProduceResp { .. }
-            | Msg::Fetch(_)
-            | Msg::FetchResp(_)
-            | Msg::Unreachable { .. }
-            | Msg::ZkController { .. }
-            | Msg::ZkWriteResult { .. }
-            | Msg::ZkBrokersChanged { .. }
-            | Msg::ZkControllerGone
-            | Msg::ZkPartitionsAdded { .. }
-            | Msg::LeaderAndIsr { .. }
-            | Msg::AlterPartition { .. }
-            | Msg::AlterPartitionResp { .. }
-            | Msg::Group(_) => {}
+            Msg::Zk(
+                ZkMsg::Controller { .. }
+                | ZkMsg::WriteResult { .. }
+                | ZkMsg::BrokersChanged { .. }
+                | ZkMsg::ControllerGone
+                | ZkMsg::PartitionsAdded { .. },
+            ) => {}
+            Msg::Client(_) => {}
+            Msg::Control(_) => {}
+            Msg::Group(_) => {}
+            Msg::Unreachable { .. } => {}
         }
     }
 
@@ -170,7 +165,7 @@ impl ZooKeeper {
         if self.controller == Some(broker) {
             self.controller = None;
             for (b, _) in self.live() {
-                fx.send(broker_node(b), Msg::ZkControllerGone);
+                fx.send(broker_node(b), Msg::Zk(ZkMsg::ControllerGone));
             }
         } else {
             self.notify_controller(fx);

@@ -11,7 +11,7 @@ use crate::kafka::producer::config::{Keys, ProducerCfg};
 use crate::kafka::producer::idempotence::TransactionManager;
 use crate::kafka::producer::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_hash};
 use crate::kafka::producer::sender::{InFlight, InFlightRequests, retry_backoff};
-use crate::kafka::protocol::{Acks, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
+use crate::kafka::protocol::{Acks, ClientMsg, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
 use crate::sim::Ctx;
 use crate::sim::NodeId;
 use crate::sim::{Dur, NodeRng, SimTime};
@@ -110,7 +110,7 @@ impl Producer {
         let req = self.next_req;
         self.metadata_req = Some(req);
         self.bootstrap = self.bootstrap % self.brokers + 1;
-        fx.send(broker_node(BrokerId(self.bootstrap)), Msg::MetadataReq { req });
+        fx.send(broker_node(BrokerId(self.bootstrap)), Msg::Client(ClientMsg::MetadataReq { req }));
         fx.timer(Dur::secs(1), KTimer::Producer(ProducerTimer::MetadataTimeout { req }));
     }
 
@@ -206,7 +206,7 @@ impl Producer {
                 idempotence,
                 timeout_us: c.request_timeout.0,
             };
-            fx.send(broker_node(leader), Msg::Produce(msg));
+            fx.send(broker_node(leader), Msg::Client(ClientMsg::Produce(msg)));
             if c.acks != Acks::Zero && self.in_flight.add(req, InFlight { p, sent_at: ctx.now, batch }) {
                 fx.timer(c.request_timeout, KTimer::Producer(ProducerTimer::TimeoutCheck));
             }
@@ -256,7 +256,7 @@ impl Producer {
     /// Handles a message.
     pub fn on_message(&mut self, ctx: &mut Ctx, msg: Msg, fx: &mut Fx) {
         match msg {
-            Msg::ProduceResp { req, tp, result } => {
+            Msg::Client(ClientMsg::ProduceResp { req, tp, result }) => {
                 let Some(f) = self.in_flight.complete(req) else {
                     return;
                 };
@@ -275,7 +275,7 @@ impl Producer {
                 }
                 self.drain(ctx, tp.partition, fx);
             }
-            Msg::MetadataResp { req, leaders } => {
+            Msg::Client(ClientMsg::MetadataResp { req, leaders }) => {
                 if self.metadata_req != Some(req) {
                     return;
                 }
@@ -299,25 +299,14 @@ impl Producer {
                     self.fail(ctx, f, ErrorCode::NotLeaderOrFollower, fx);
                 }
             }
-            // Not addressed to producers.
+            // Requests and fetches: not addressed to producers.
             Msg::Unreachable { req: None }
-            | Msg::MetadataReq { .. }
-            | Msg::Produce(_)
-            | Msg::Fetch(_)
-            | Msg::FetchResp(_)
-            | Msg::ZkHeartbeat { .. }
-            | Msg::ZkClose { .. }
-            | Msg::ZkTryController { .. }
-            | Msg::ZkController { .. }
-            | Msg::ZkBrokersChanged { .. }
-            | Msg::ZkControllerGone
-            | Msg::ZkPartitionsAdded { .. }
-            | Msg::ZkWrite { .. }
-            | Msg::ZkWriteResult { .. }
-            | Msg::LeaderAndIsr { .. }
-            | Msg::AlterPartition { .. }
-            | Msg::AlterPartitionResp { .. }
-            | Msg::Group(_) => {}
+            | Msg::Client(
+                ClientMsg::MetadataReq { .. } | ClientMsg::Produce(_) | ClientMsg::Fetch(_) | ClientMsg::FetchResp(_),
+            ) => {}
+            Msg::Zk(_) => {}
+            Msg::Control(_) => {}
+            Msg::Group(_) => {}
         }
     }
 

@@ -5,7 +5,7 @@ use crate::kafka::config::ClusterCfg;
 use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer};
 use crate::kafka::here::Here;
-use crate::kafka::protocol::{Msg, PartitionState};
+use crate::kafka::protocol::{ClientMsg, ControlMsg, Msg, PartitionState};
 use crate::kafka::replication::partition::Partition;
 use crate::kafka::replication::role::{RemoteReplica, Role};
 use crate::sim::{Dur, SimTime};
@@ -46,7 +46,7 @@ impl Partition {
         while ls.delayed.front().is_some_and(|d| d.required <= new_hw) {
             let d = ls.delayed.pop_front().expect("checked");
             let result = if isr_ok { Ok(d.base_offset) } else { Err(ErrorCode::NotEnoughReplicasAfterAppend) };
-            fx.send(d.from, Msg::ProduceResp { req: d.req, tp: self.tp, result });
+            fx.send(d.from, Msg::Client(ClientMsg::ProduceResp { req: d.req, tp: self.tp, result }));
         }
         self.answer_parked(fx, false);
     }
@@ -112,13 +112,13 @@ impl Partition {
         }
         ls.isr_pending = Some(isr.clone());
         let s = &self.state;
-        let msg = Msg::AlterPartition {
+        let msg = Msg::Control(ControlMsg::AlterPartition {
             tp: self.tp,
             leader: h.me,
             leader_epoch: s.leader_epoch,
             partition_epoch: s.partition_epoch,
             isr,
-        };
+        });
         fx.timer(
             Dur::secs(3),
             KTimer::Broker(BrokerTimer::AlterPartitionTimeout { tp: self.tp, partition_epoch: s.partition_epoch }),

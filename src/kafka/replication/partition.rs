@@ -6,7 +6,7 @@
 use crate::kafka::config::{ClusterCfg, TopicCfg};
 use crate::kafka::effects::Fx;
 use crate::kafka::here::Here;
-use crate::kafka::protocol::{Acks, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
+use crate::kafka::protocol::{Acks, ClientMsg, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
 use crate::kafka::replication::delayed::{DelayedProduce, ParkedFetch};
 use crate::kafka::replication::log::{LogEntry, Meta, NO_PRODUCER};
 use crate::kafka::replication::producer_state::ProducerBatches;
@@ -131,11 +131,15 @@ impl Partition {
             for d in ls.delayed.drain(..) {
                 fx.send(
                     d.from,
-                    Msg::ProduceResp { req: d.req, tp: self.tp, result: Err(ErrorCode::NotLeaderOrFollower) },
+                    Msg::Client(ClientMsg::ProduceResp {
+                        req: d.req,
+                        tp: self.tp,
+                        result: Err(ErrorCode::NotLeaderOrFollower),
+                    }),
                 );
             }
             for p in ls.parked.drain(..) {
-                fx.send(p.from, Msg::FetchResp(error_resp(p.req, ErrorCode::NotLeaderOrFollower)));
+                fx.send(p.from, Msg::Client(ClientMsg::FetchResp(error_resp(p.req, ErrorCode::NotLeaderOrFollower))));
             }
         }
         self.role = Role::None;

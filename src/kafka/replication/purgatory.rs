@@ -4,7 +4,7 @@
 
 use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer};
-use crate::kafka::protocol::Msg;
+use crate::kafka::protocol::{ClientMsg, Msg};
 use crate::kafka::replication::delayed::ParkedFetch;
 use crate::kafka::replication::partition::Partition;
 use crate::kafka::replication::role::Role;
@@ -43,10 +43,13 @@ impl Partition {
         });
         let next = ls.parked.iter().map(|p| p.deadline).chain(ls.delayed.iter().map(|d| d.deadline)).min();
         for (from, req) in timed_out {
-            fx.send(from, Msg::ProduceResp { req, tp: self.tp, result: Err(ErrorCode::RequestTimedOut) });
+            fx.send(
+                from,
+                Msg::Client(ClientMsg::ProduceResp { req, tp: self.tp, result: Err(ErrorCode::RequestTimedOut) }),
+            );
         }
         for p in expired {
-            fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
+            fx.send(p.from, Msg::Client(ClientMsg::FetchResp(self.read_for(&p.req))));
         }
         if let Some(n) = next {
             self.arm_check(now, n, fx);
@@ -68,7 +71,7 @@ impl Partition {
         for p in parked {
             let limit = if p.req.replica.is_some() { leo } else { hw };
             if expire || p.req.offset < limit {
-                fx.send(p.from, Msg::FetchResp(self.read_for(&p.req)));
+                fx.send(p.from, Msg::Client(ClientMsg::FetchResp(self.read_for(&p.req))));
             } else {
                 keep.push(p);
             }

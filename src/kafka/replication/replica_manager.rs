@@ -4,7 +4,7 @@
 use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer, broker_node};
 use crate::kafka::here::Here;
-use crate::kafka::protocol::{FetchReq, FetchResp, FetchResult, Msg, PartitionState};
+use crate::kafka::protocol::{ClientMsg, FetchReq, FetchResp, FetchResult, Msg, PartitionState};
 use crate::kafka::replication::partition::{Partition, error_resp};
 use crate::kafka::replication::producer_state::track_producer;
 use crate::kafka::replication::role::Role;
@@ -80,7 +80,7 @@ impl ReplicaManager {
         };
         self.next_id = next;
         if let Some(result) = result {
-            fx.send(from, Msg::ProduceResp { req: req.req, tp: req.tp, result });
+            fx.send(from, Msg::Client(ClientMsg::ProduceResp { req: req.req, tp: req.tp, result }));
         }
     }
 
@@ -91,7 +91,7 @@ impl ReplicaManager {
             None => Some(error_resp(*req, ErrorCode::NotLeaderOrFollower)),
         };
         if let Some(resp) = resp {
-            fx.send(from, Msg::FetchResp(resp));
+            fx.send(from, Msg::Client(ClientMsg::FetchResp(resp)));
         }
     }
 
@@ -119,7 +119,7 @@ impl ReplicaManager {
             max_records: h.cfg.replica_fetch_max_records,
             max_wait_us: h.cfg.replica_fetch_wait_max.0,
         };
-        fx.send(broker_node(f.leader), Msg::Fetch(req));
+        fx.send(broker_node(f.leader), Msg::Client(ClientMsg::Fetch(req)));
         if f.timeout_at.is_none() {
             // One armed check per fetch loop, not a timer per fetch.
             f.timeout_at = Some(h.now + h.cfg.replica_socket_timeout);
