@@ -69,8 +69,7 @@ fn layer_breaks(edges: &BTreeSet<Edge>) -> Vec<String> {
 
 #[test]
 fn the_layer_order_in_the_docs_is_the_one_checked_here() {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ARCHITECTURE.md"))
-        .expect("docs/ARCHITECTURE.md");
+    let doc = architecture_doc();
     let line = layers_line();
     assert!(doc.contains(&line), "docs/ARCHITECTURE.md must state the layers as `{line}`");
 }
@@ -148,4 +147,41 @@ fn the_checker_catches_what_it_forbids() {
     let long: Vec<(&str, bool)> =
         funcs.iter().filter(|f| f.lines > MAX_FUNCTION_LINES).map(|f| (f.name.as_str(), f.dispatch_only)).collect();
     assert_eq!(long, vec![("long", false), ("d", true)]);
+}
+
+fn architecture_doc() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ARCHITECTURE.md"))
+        .expect("docs/ARCHITECTURE.md")
+}
+
+/// The docs stay true to the tree: every `folder/file.rs` they name exists.
+#[test]
+fn the_architecture_doc_names_only_files_that_exist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = architecture_doc();
+    let named: Vec<&str> = doc
+        .lines()
+        .filter(|l| !l.starts_with("```"))
+        .flat_map(|l| l.split('`').skip(1).step_by(2))
+        .filter(|t| t.contains('/') && t.ends_with(".rs") && !t.contains([' ', '*']))
+        .collect();
+    assert!(named.len() > 30, "the doc names only {} files: is the scan broken?", named.len());
+    let missing: Vec<&&str> =
+        named.iter().filter(|t| !root.join("src").join(t).exists() && !root.join(t).exists()).collect();
+    assert!(missing.is_empty(), "docs/ARCHITECTURE.md names files that do not exist: {missing:?}");
+}
+
+/// Each concept of the chapter has a row in the doc's concept table, naming a source file.
+#[test]
+fn every_concept_of_the_chapter_has_a_file() {
+    const CONCEPTS: &[&str] = &[
+        "producer", "consumer", "consumer group", "topic", "partition", "offset", "committed offset", "broker",
+        "cluster", "ZooKeeper", "controller", "replica", "leader, follower", "ISR", "high watermark", "retry",
+        "dead-letter queue", "exchange, binding", "queue",
+    ];
+    let doc = architecture_doc();
+    for c in CONCEPTS {
+        let row = doc.lines().find(|l| l.starts_with(&format!("| {c} | `")));
+        assert!(row.is_some_and(|r| r.contains(".rs`")), "no row naming a file for \"{c}\" in docs/ARCHITECTURE.md");
+    }
 }
