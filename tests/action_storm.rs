@@ -28,11 +28,11 @@
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 #![cfg(feature = "gui")]
 
-use brokerlab::runner::run_scenario;
 use brokerlab::gui::controls::{linkable, refusal};
 use brokerlab::gui::keys::SPEEDS;
 use brokerlab::gui::playback::{Command, MAX_EVENTS_PER_FRAME, command, loaded_from, run_to};
 use brokerlab::gui::state::Loaded;
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::{Action, load_file, parse, to_ron};
 use brokerlab::sim::{Dur, SimTime};
 use rand_chacha::ChaCha8Rng;

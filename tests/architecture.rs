@@ -29,7 +29,8 @@ fn rank(folder: &str) -> Option<usize> {
 }
 
 fn load(dir: &Path, rel: &str, out: &mut Files) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("src/ readable").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<_> =
+        std::fs::read_dir(dir).expect("src/ readable").map(|e| e.expect("entry").path()).collect();
     entries.sort();
     for p in entries {
         let name = p.file_name().and_then(|n| n.to_str()).expect("utf-8 name").to_string();
@@ -77,8 +78,7 @@ fn the_layer_order_in_the_docs_is_the_one_checked_here() {
 #[test]
 fn every_folder_has_a_layer() {
     let files = sources();
-    let folders: BTreeSet<&str> =
-        files.keys().filter(|f| f.contains('/')).map(|f| graph::folder(f)).collect();
+    let folders: BTreeSet<&str> = files.keys().filter(|f| f.contains('/')).map(|f| graph::folder(f)).collect();
     let missing: Vec<&&str> = folders.iter().filter(|f| rank(f).is_none()).collect();
     assert!(missing.is_empty(), "folders without a layer: {missing:?}");
 }
@@ -92,7 +92,12 @@ fn imports_point_down_the_declared_layers() {
 #[test]
 fn no_circle_of_files() {
     let c = graph::circles(&graph::edges(&sources()));
-    assert!(c.is_empty(), "{} circles of files:\n{}", c.len(), c.iter().map(|c| c.join(" ↔ ")).collect::<Vec<_>>().join("\n"));
+    assert!(
+        c.is_empty(),
+        "{} circles of files:\n{}",
+        c.len(),
+        c.iter().map(|c| c.join(" ↔ ")).collect::<Vec<_>>().join("\n")
+    );
 }
 
 #[test]
@@ -132,7 +137,10 @@ fn the_checker_catches_what_it_forbids() {
         ("trace/a.rs", "use super::b::B;\npub struct Rec;\n".into()),
         ("trace/b.rs", "pub struct B;\nfn g() { let _ = crate::trace::Rec; }\n".into()),
         ("kafka/mod.rs", "use crate::amqp::Q;\n// use crate::world::X;\nconst S: &str = \"crate::world\";\n".into()),
-        ("amqp/mod.rs", format!("pub struct Q;\nfn long() {{\n{body}}}\nfn d(n: u8) {{\n    match n {{\n{arms}    }}\n}}\n")),
+        (
+            "amqp/mod.rs",
+            format!("pub struct Q;\nfn long() {{\n{body}}}\nfn d(n: u8) {{\n    match n {{\n{arms}    }}\n}}\n"),
+        ),
     ]
     .into_iter()
     .map(|(f, s)| (f.to_string(), s))
@@ -175,9 +183,25 @@ fn the_architecture_doc_names_only_files_that_exist() {
 #[test]
 fn every_concept_of_the_chapter_has_a_file() {
     const CONCEPTS: &[&str] = &[
-        "producer", "consumer", "consumer group", "topic", "partition", "offset", "committed offset", "broker",
-        "cluster", "ZooKeeper", "controller", "replica", "leader, follower", "ISR", "high watermark", "retry",
-        "dead-letter queue", "exchange, binding", "queue",
+        "producer",
+        "consumer",
+        "consumer group",
+        "topic",
+        "partition",
+        "offset",
+        "committed offset",
+        "broker",
+        "cluster",
+        "ZooKeeper",
+        "controller",
+        "replica",
+        "leader, follower",
+        "ISR",
+        "high watermark",
+        "retry",
+        "dead-letter queue",
+        "exchange, binding",
+        "queue",
     ];
     let doc = architecture_doc();
     for c in CONCEPTS {

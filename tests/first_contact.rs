@@ -5,7 +5,6 @@
 #![cfg(feature = "gui")]
 
 use bevy_egui::egui::{Rect, pos2, vec2};
-use brokerlab::runner::run_scenario;
 use brokerlab::cli::open_args;
 use brokerlab::gui::controls::{linkable, refusal};
 use brokerlab::gui::flights::Flights;
@@ -14,6 +13,7 @@ use brokerlab::gui::scene::banner;
 use brokerlab::gui::scene::{RowRole, model};
 use brokerlab::gui::state::Loaded;
 use brokerlab::gui::{inspector, prepare, window};
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::{Action, load_file};
 use brokerlab::sim::{Dur, SimTime};
 use brokerlab::trace::RecordKind;

@@ -3,8 +3,8 @@
 //! their duplicates or losses, dead-letter headers, and saving a session that added a
 //! member.
 
-use brokerlab::runner::run_scenario;
 use brokerlab::kafka::Meta;
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::{Action, parse, to_ron};
 use brokerlab::sim::{Dur, SimTime};
 use brokerlab::trace::{GroupEvent, Record, RecordKind};

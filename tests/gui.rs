@@ -5,10 +5,10 @@
 
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
-use brokerlab::runner::run_scenario;
 use brokerlab::gui::playback::{Command, PlaybackPlugin, command, loaded_from, run_to};
 use brokerlab::gui::state::Session;
 use brokerlab::gui::{charts, scene};
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::{Action, load_file};
 use brokerlab::sim::SimTime;
 use std::path::PathBuf;

@@ -2,12 +2,12 @@
 //! exceptions: rewinds after a new assignment, in-place retries, dead-letter loops through
 //! a client rejection, losses the configuration allows.
 
-use brokerlab::sim::NodeId;
 use brokerlab::amqp::DeathReason;
 use brokerlab::check::invariants::Invariants;
-use brokerlab::runner::run_scenario;
 use brokerlab::check::stats::Handled;
+use brokerlab::runner::run_scenario;
 use brokerlab::scenario::parse;
+use brokerlab::sim::NodeId;
 use brokerlab::trace::{AmqpEvent, GroupEvent, GroupRef, MsgId, Names, QueueRef, RecordKind, TopicId, Tp};
 use brokerlab::world::Simulation;
 use std::sync::Arc;

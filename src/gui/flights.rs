@@ -199,9 +199,9 @@ pub fn look(sim: &Simulation, to: NodeId, msg: &WireMsg) -> Look {
             Look { tp: Some(f.tp), ..l(if to_broker { REPLICATION } else { TO_CONSUMER }, 3.5, Mark::Ring) }
         }
         Msg::Unreachable { .. } => l(ERROR, 3.0, Mark::Disc),
-        Msg::Group(
-            crate::kafka::GroupMsg::Commit { .. } | crate::kafka::GroupMsg::CommitResp { .. },
-        ) => l(COMMIT, 3.0, Mark::Disc),
+        Msg::Group(crate::kafka::GroupMsg::Commit { .. } | crate::kafka::GroupMsg::CommitResp { .. }) => {
+            l(COMMIT, 3.0, Mark::Disc)
+        }
         Msg::Group(_) => l(CONTROL, 2.5, Mark::Disc),
         Msg::Client(ClientMsg::MetadataReq { .. } | ClientMsg::MetadataResp { .. }) => l(DIM, 2.0, Mark::Disc),
         Msg::Zk(ZkMsg::Heartbeat { .. }) => l(Color32::from_rgb(150, 120, 200), 2.0, Mark::Disc),

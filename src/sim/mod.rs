@@ -9,8 +9,8 @@ pub mod rng;
 pub mod time;
 
 pub use effects::{Ctx, Effects};
-pub use node::NodeId;
 pub use net::{Cut, Latency, LinkConfig, Network};
+pub use node::NodeId;
 pub use queue::EventQueue;
 pub use rng::NodeRng;
 pub use time::{Dur, SimTime};

@@ -20,8 +20,8 @@ pub use story::Story;
 pub use wire::{Event, Msg, Timer};
 
 use crate::check::invariants::Invariants;
-use crate::check::violation::Violation;
 use crate::check::stats::Stats;
+use crate::check::violation::Violation;
 use crate::kafka::Broker;
 use crate::kafka::ClusterCfg;
 use crate::kafka::Consumer;

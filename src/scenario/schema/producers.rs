@@ -2,8 +2,8 @@
 //! the AMQP publishers.
 
 use super::defaults::{d, hundred};
-use crate::kafka::NullKeyPartitioner;
 use crate::kafka::Acks;
+use crate::kafka::NullKeyPartitioner;
 use crate::sim::Dur;
 use serde::{Deserialize, Serialize};
 

@@ -14,8 +14,8 @@
 use super::loss::acked_lost;
 use crate::check::invariants::Invariants;
 use crate::check::violation::{Violation, violation};
-use crate::kafka::CommitMode;
 use crate::kafka::Acks;
+use crate::kafka::CommitMode;
 use crate::sim::NodeId;
 use crate::trace::{GroupRef, Tp};
 use crate::world::Simulation;
