@@ -63,6 +63,26 @@ pub enum GroupEvent {
 }
 
 impl GroupEvent {
+    /// Membership (coordinator, states, rebalances, assignments, lag) rather than commits
+    /// and failure handling: the two halves the text and JSON writers are split into.
+    pub fn is_membership(&self) -> bool {
+        match self {
+            GroupEvent::Coordinator { .. }
+            | GroupEvent::State { .. }
+            | GroupEvent::Rebalance { .. }
+            | GroupEvent::Assignment { .. }
+            | GroupEvent::Revoke { .. }
+            | GroupEvent::MemberRemoved { .. }
+            | GroupEvent::PollTimeout { .. }
+            | GroupEvent::Lag { .. } => true,
+            GroupEvent::Commit { .. }
+            | GroupEvent::CommitFailed { .. }
+            | GroupEvent::RetryPublish { .. }
+            | GroupEvent::DeadLetter { .. }
+            | GroupEvent::Redrive { .. } => false,
+        }
+    }
+
     /// The snake_case `kind`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -118,21 +138,7 @@ fn snake<T: std::fmt::Debug>(v: T) -> String {
 
 /// The record's fields as JSON (after t_us, seq, kind).
 pub fn json_fields(e: &GroupEvent, n: &Names, m: &mut Map<String, Value>) {
-    match e {
-        GroupEvent::Coordinator { .. }
-        | GroupEvent::State { .. }
-        | GroupEvent::Rebalance { .. }
-        | GroupEvent::Assignment { .. }
-        | GroupEvent::Revoke { .. }
-        | GroupEvent::MemberRemoved { .. }
-        | GroupEvent::PollTimeout { .. }
-        | GroupEvent::Lag { .. } => json_fields_membership(e, n, m),
-        GroupEvent::Commit { .. }
-        | GroupEvent::CommitFailed { .. }
-        | GroupEvent::RetryPublish { .. }
-        | GroupEvent::DeadLetter { .. }
-        | GroupEvent::Redrive { .. } => json_fields_handling(e, n, m),
-    }
+    if e.is_membership() { json_fields_membership(e, n, m) } else { json_fields_handling(e, n, m) }
 }
 
 /// `json_fields` for membership records.
@@ -237,21 +243,7 @@ fn json_fields_handling(e: &GroupEvent, n: &Names, m: &mut Map<String, Value>) {
 
 /// The record as a sentence for the event log.
 pub fn describe(e: &GroupEvent, n: &Names) -> String {
-    match e {
-        GroupEvent::Coordinator { .. }
-        | GroupEvent::State { .. }
-        | GroupEvent::Rebalance { .. }
-        | GroupEvent::Assignment { .. }
-        | GroupEvent::Revoke { .. }
-        | GroupEvent::MemberRemoved { .. }
-        | GroupEvent::PollTimeout { .. }
-        | GroupEvent::Lag { .. } => describe_membership(e, n),
-        GroupEvent::Commit { .. }
-        | GroupEvent::CommitFailed { .. }
-        | GroupEvent::RetryPublish { .. }
-        | GroupEvent::DeadLetter { .. }
-        | GroupEvent::Redrive { .. } => describe_handling(e, n),
-    }
+    if e.is_membership() { describe_membership(e, n) } else { describe_handling(e, n) }
 }
 
 /// `describe` for membership records.

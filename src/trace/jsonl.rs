@@ -1,7 +1,7 @@
 //! JSON Lines output: one object per record, names instead of indices.
 
 use super::names::Names;
-use super::record::{Record, RecordKind};
+use super::record::{Family, Record};
 use super::{cluster_record, consume_record, produce_record, replication_record};
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
@@ -13,33 +13,13 @@ pub fn to_json(r: &Record, n: &Names) -> Value {
     m.insert("seq".into(), json!(r.seq));
     m.insert("kind".into(), json!(r.kind.name()));
     let kind = &r.kind;
-    match kind {
-        RecordKind::Produce { .. } | RecordKind::Ack { .. } | RecordKind::ProduceError { .. } => {
-            produce_record::json_fields(kind, n, &mut m)
-        }
-        RecordKind::Append { .. }
-        | RecordKind::DuplicateBatch { .. }
-        | RecordKind::Replicate { .. }
-        | RecordKind::Hw { .. }
-        | RecordKind::Isr { .. }
-        | RecordKind::Leader { .. }
-        | RecordKind::Truncate { .. }
-        | RecordKind::Retention { .. } => replication_record::json_fields(kind, n, &mut m),
-        RecordKind::BrokerDown { .. }
-        | RecordKind::BrokerUp { .. }
-        | RecordKind::SessionExpired { .. }
-        | RecordKind::ControllerElected { .. }
-        | RecordKind::ZooKeeper { .. }
-        | RecordKind::Input { .. } => cluster_record::json_fields(kind, n, &mut m),
-        RecordKind::Fetch { .. }
-        | RecordKind::Deliver { .. }
-        | RecordKind::ProcessOk { .. }
-        | RecordKind::ProcessFail { .. }
-        | RecordKind::ProcessSkip { .. }
-        | RecordKind::OffsetReset { .. }
-        | RecordKind::ClientState { .. } => consume_record::json_fields(kind, n, &mut m),
-        RecordKind::Group(g) => super::group_record::json_fields(g, n, &mut m),
-        RecordKind::Amqp(a) => super::amqp_record::json_fields(a, n, &mut m),
+    match kind.family() {
+        Family::Produce => produce_record::json_fields(kind, n, &mut m),
+        Family::Replication => replication_record::json_fields(kind, n, &mut m),
+        Family::Cluster => cluster_record::json_fields(kind, n, &mut m),
+        Family::Consume => consume_record::json_fields(kind, n, &mut m),
+        Family::Group(g) => super::group_record::json_fields(g, n, &mut m),
+        Family::Amqp(a) => super::amqp_record::json_fields(a, n, &mut m),
     }
     Value::Object(m)
 }

@@ -143,4 +143,52 @@ impl RecordKind {
             RecordKind::Amqp(a) => a.name(),
         }
     }
+
+    /// Which record family writes it (one file each: `produce_record`, `replication_record`,
+    /// `cluster_record`, `consume_record`, `group_record`, `amqp_record`); the text and JSON
+    /// writers both dispatch on this, so the split is written once.
+    pub fn family(&self) -> Family<'_> {
+        match self {
+            RecordKind::Produce { .. } | RecordKind::Ack { .. } | RecordKind::ProduceError { .. } => Family::Produce,
+            RecordKind::Append { .. }
+            | RecordKind::DuplicateBatch { .. }
+            | RecordKind::Replicate { .. }
+            | RecordKind::Hw { .. }
+            | RecordKind::Isr { .. }
+            | RecordKind::Leader { .. }
+            | RecordKind::Truncate { .. }
+            | RecordKind::Retention { .. } => Family::Replication,
+            RecordKind::BrokerDown { .. }
+            | RecordKind::BrokerUp { .. }
+            | RecordKind::SessionExpired { .. }
+            | RecordKind::ControllerElected { .. }
+            | RecordKind::ZooKeeper { .. }
+            | RecordKind::Input { .. } => Family::Cluster,
+            RecordKind::Fetch { .. }
+            | RecordKind::Deliver { .. }
+            | RecordKind::ProcessOk { .. }
+            | RecordKind::ProcessFail { .. }
+            | RecordKind::ProcessSkip { .. }
+            | RecordKind::OffsetReset { .. }
+            | RecordKind::ClientState { .. } => Family::Consume,
+            RecordKind::Group(g) => Family::Group(g),
+            RecordKind::Amqp(a) => Family::Amqp(a),
+        }
+    }
+}
+
+/// A record family: the file that writes its records as text and JSON.
+pub enum Family<'a> {
+    /// Produce, Ack, ProduceError.
+    Produce,
+    /// Appends, replication, HW, ISR, leaders, truncation, retention.
+    Replication,
+    /// Brokers, ZooKeeper, the controller, inputs.
+    Cluster,
+    /// Fetches, deliveries, processing, offset resets, client state.
+    Consume,
+    /// Consumer groups and failure handling.
+    Group(&'a super::group_record::GroupEvent),
+    /// The RabbitMQ model.
+    Amqp(&'a super::amqp_record::AmqpEvent),
 }

@@ -2,7 +2,7 @@
 //! expired; the controller made broker-3 leader of orders-1, epoch 4, from the ISR {3}").
 
 use super::names::Names;
-use super::record::{Record, RecordKind};
+use super::record::{Family, Record, RecordKind};
 use super::{cluster_record, consume_record, produce_record, replication_record};
 
 /// Whether a record is a cluster event (shown by default) rather than data-path detail.
@@ -39,32 +39,13 @@ pub fn is_notable(r: &RecordKind) -> bool {
 
 /// One record as a sentence.
 pub fn describe(r: &Record, n: &Names) -> String {
-    match &r.kind {
-        RecordKind::Produce { .. } | RecordKind::Ack { .. } | RecordKind::ProduceError { .. } => {
-            produce_record::describe(&r.kind, n)
-        }
-        RecordKind::Append { .. }
-        | RecordKind::DuplicateBatch { .. }
-        | RecordKind::Replicate { .. }
-        | RecordKind::Hw { .. }
-        | RecordKind::Isr { .. }
-        | RecordKind::Leader { .. }
-        | RecordKind::Truncate { .. }
-        | RecordKind::Retention { .. } => replication_record::describe(&r.kind, n),
-        RecordKind::BrokerDown { .. }
-        | RecordKind::BrokerUp { .. }
-        | RecordKind::SessionExpired { .. }
-        | RecordKind::ControllerElected { .. }
-        | RecordKind::ZooKeeper { .. }
-        | RecordKind::Input { .. } => cluster_record::describe(&r.kind, n),
-        RecordKind::Fetch { .. }
-        | RecordKind::Deliver { .. }
-        | RecordKind::ProcessOk { .. }
-        | RecordKind::ProcessFail { .. }
-        | RecordKind::ProcessSkip { .. }
-        | RecordKind::OffsetReset { .. }
-        | RecordKind::ClientState { .. } => consume_record::describe(&r.kind, n),
-        RecordKind::Group(g) => super::group_record::describe(g, n),
-        RecordKind::Amqp(a) => super::amqp_record::describe(a, n),
+    let kind = &r.kind;
+    match kind.family() {
+        Family::Produce => produce_record::describe(kind, n),
+        Family::Replication => replication_record::describe(kind, n),
+        Family::Cluster => cluster_record::describe(kind, n),
+        Family::Consume => consume_record::describe(kind, n),
+        Family::Group(g) => super::group_record::describe(g, n),
+        Family::Amqp(a) => super::amqp_record::describe(a, n),
     }
 }
