@@ -145,11 +145,7 @@ impl Consumer {
         }
         let to = p.to;
         let Some((leader, _)) = self.metadata.leader(to) else {
-            self.request_metadata(fx);
-            self.next_req += 1;
-            let r = self.next_req;
-            self.publish.as_mut().expect("present").req = r;
-            fx.timer(Dur::ms(100), KTimer::Consumer(ConsumerTimer::Publish { req: r }));
+            self.publish_when_leader_known(fx);
             return;
         };
         self.next_req += 1;
@@ -169,16 +165,22 @@ impl Consumer {
         fx.timer(Dur(timeout.0 + 100_000), KTimer::Consumer(ConsumerTimer::Publish { req: r }));
     }
 
+    /// No leader to publish to: asks for metadata and tries again in 100 ms (a new attempt
+    /// number, so an older attempt's timer is ignored).
+    fn publish_when_leader_known(&mut self, fx: &mut Fx) {
+        self.request_metadata(fx);
+        self.next_req += 1;
+        let r = self.next_req;
+        self.publish.as_mut().expect("present").req = r;
+        fx.timer(Dur::ms(100), KTimer::Consumer(ConsumerTimer::Publish { req: r }));
+    }
+
     /// The publish was answered.
     pub(super) fn on_publish_result(&mut self, ctx: &mut Ctx, req: u64, result: Result<u64, ErrorCode>, fx: &mut Fx) {
         let Some(p) = self.publish.clone().filter(|p| p.req == req) else { return };
         if result.is_err() {
             self.metadata.forget_leader(p.to);
-            self.request_metadata(fx);
-            self.next_req += 1;
-            let r = self.next_req;
-            self.publish.as_mut().expect("present").req = r;
-            fx.timer(Dur::ms(100), KTimer::Consumer(ConsumerTimer::Publish { req: r }));
+            self.publish_when_leader_known(fx);
             return;
         }
         self.publish = None;
