@@ -20,6 +20,8 @@ pub struct ConsumerStats {
     pub failures: u64,
     /// Records skipped after their retries.
     pub skipped: u64,
+    /// Times its position was reset (auto.offset.reset: out of range).
+    pub offset_resets: u64,
     seen: SeenSet,
     last_per_key: BTreeMap<(u32, KeyId), u32>,
 }
@@ -280,6 +282,11 @@ impl Stats {
             | RecordKind::ProcessFail { .. }
             | RecordKind::ProcessSkip { .. }
             | RecordKind::ProcessOk { .. } => self.observe_consume(r),
+            RecordKind::OffsetReset { consumer, .. } => {
+                if let Some(i) = self.consumer_index(consumer.0) {
+                    self.consumers[i].offset_resets += 1;
+                }
+            }
             _ => {}
         }
     }

@@ -3,6 +3,7 @@
 //! metrics time series, derived seeds, seed sweeps and the scenario fuzzer. The command
 //! line (`cli`) is a thin front over these.
 
+pub mod course;
 pub mod determinism;
 pub mod expect;
 pub mod fuzz;

@@ -41,8 +41,10 @@ impl RunReport {
 
 /// The narration as `sim` told it, in time order (lines it did not reach: roles in words).
 pub fn story(sim: &Simulation) -> Vec<(Dur, String)> {
+    // A beat that waited for an event is placed where it fired.
+    let when = |i: usize, at: Dur| sim.story().fired_at(i).map_or(at, |t| Dur(t.0 / 1000 * 1000));
     let mut lines: Vec<(Dur, String)> =
-        sim.scenario.narration.iter().enumerate().map(|(i, n)| (n.at, sim.caption(i))).collect();
+        sim.scenario.narration.iter().enumerate().map(|(i, n)| (when(i, n.at), sim.caption(i))).collect();
     lines.sort_by_key(|(at, _)| *at); // stable: equal times keep file order
     lines
 }

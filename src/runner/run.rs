@@ -1,6 +1,7 @@
 //! Running a scenario headless: step to each timed expectation, evaluate it, run to the
 //! end, evaluate the rest, and report.
 
+use super::course;
 use super::expect::{Outcome, evaluate};
 use super::report::{RunReport, story, summary};
 use crate::scenario::Scenario;
@@ -61,24 +62,35 @@ pub fn run_scenario_with_progress(
     let mut run = Run { sim, sink, progress, end };
     let mut timed: Vec<(SimTime, usize)> =
         sc.expect.iter().enumerate().filter_map(|(i, e)| e.at().map(|a| (SimTime(a.0), i))).collect();
+    // Questions are judged at their reveal, after the expectations timed then.
+    let n = sc.expect.len();
+    timed.extend(sc.questions.iter().enumerate().map(|(q, x)| (SimTime(x.reveal.0), n + q)));
     timed.sort();
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; sc.expect.len()];
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
+    let mut questions: Vec<Outcome> = Vec::new();
     for (at, i) in timed {
         if at > end {
             continue;
         }
         run.run_to(at);
-        let mut o = evaluate(&run.sim, &sc.expect[i]);
+        let mut o = match i.checked_sub(n) {
+            None => evaluate(&run.sim, &sc.expect[i]),
+            Some(q) => course::outcome(q + 1, &sc.questions[q], &course::judge(&run.sim, &sc.questions[q])),
+        };
         if run.sim.now() < at {
             let stopped = format!("not reached: an invariant broke at {}", run.sim.now());
             o = Outcome { passed: false, observed: stopped, ..o };
         }
-        outcomes[i] = Some(o);
+        match i.checked_sub(n) {
+            None => outcomes[i] = Some(o),
+            Some(_) => questions.push(o),
+        }
     }
     run.run_to(end);
     let mut sim = run.sim;
     sim.check_end();
-    let outcomes = at_end(&sim, &sc, end, outcomes);
+    let mut outcomes = at_end(&sim, &sc, end, outcomes);
+    outcomes.extend(questions);
     RunReport {
         name: sc.name.clone(),
         seed,

@@ -161,6 +161,9 @@ impl Simulation {
             v.record = Some(crate::trace::jsonl::to_json(&rec, &self.names).to_string());
             self.violation = Some(v);
         }
+        if !self.story.waiting.is_empty() {
+            self.watch_story(&r);
+        }
         self.trace.push(self.now.0, r);
     }
 }

@@ -3,10 +3,11 @@
 //! (`{controller}` → `broker-2`) and the caption is kept, so `brokerlab run` and the app
 //! show the same words for the same seed, and they stay true whichever broker won a race.
 
-use super::Simulation;
+use super::{Simulation, Story};
+use crate::scenario::Trigger;
 use crate::scenario::narration::{Role, fill, in_words};
 use crate::sim::{NodeId, SimTime};
-use crate::trace::BrokerId;
+use crate::trace::{BrokerId, GroupEvent, Names, RecordKind};
 
 impl Simulation {
     /// Whether a caption's time comes before `t` (or at `t`, when `inclusive`).
@@ -21,13 +22,40 @@ impl Simulation {
     pub(super) fn tell(&mut self, t: SimTime, inclusive: bool) {
         while self.caption_due(t, inclusive) {
             let i = self.story.order[self.story.next];
-            let words = {
-                let sc = self.scenario.clone();
-                fill(&sc.narration[i].text, &mut |r| self.role_now(r))
-            };
-            self.story.told[i] = Some(words);
+            let at = SimTime(self.scenario.narration[i].at.0);
+            let words = self.words_now(i);
+            self.story.fire(i, at, words);
             self.story.next += 1;
         }
+    }
+
+    fn words_now(&self, i: usize) -> String {
+        let sc = self.scenario.clone();
+        fill(&sc.narration[i].text, &mut |r| self.role_now(r))
+    }
+
+    /// Fires each waiting beat whose time has come and whose `on` names this record.
+    pub(super) fn watch_story(&mut self, r: &RecordKind) {
+        let now = self.now;
+        let mut k = 0;
+        while let Some(&i) = self.story.waiting.get(k) {
+            let beat = &self.scenario.narration[i];
+            if beat.at.0 > now.0 {
+                break; // waiting beats are in time order: the rest are later still
+            }
+            if beat.on.as_ref().is_some_and(|t| triggered(&self.names, t, r)) {
+                let words = self.words_now(i);
+                self.story.fire(i, now, words);
+                self.story.waiting.remove(k);
+            } else {
+                k += 1;
+            }
+        }
+    }
+
+    /// The story so far.
+    pub fn story(&self) -> &Story {
+        &self.story
     }
 
     /// Narration line `i` as this run tells it: filled in once its time has passed, the
@@ -68,5 +96,30 @@ impl Simulation {
                 self.coordinator_of(g).map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into())
             }
         }
+    }
+}
+
+/// Whether record `r` is the event trigger `t` waits for.
+fn triggered(names: &Names, t: &Trigger, r: &RecordKind) -> bool {
+    use crate::trace::AmqpEvent as A;
+    match (t, r) {
+        (Trigger::LeaderChange(topic, p), RecordKind::Leader { tp, .. }) => {
+            tp.partition == *p && names.topics[tp.topic.0 as usize] == *topic
+        }
+        (Trigger::Rebalance(g), RecordKind::Group(GroupEvent::Rebalance { group, .. }))
+        | (Trigger::MemberRemoved(g), RecordKind::Group(GroupEvent::MemberRemoved { group, .. }))
+        | (Trigger::Commit(g), RecordKind::Group(GroupEvent::Commit { group, .. })) => names.group(*group) == g,
+        (Trigger::DeadLetter, RecordKind::Group(GroupEvent::DeadLetter { .. }))
+        | (Trigger::DeadLetter, RecordKind::Amqp(A::DeadLetter { .. })) => true,
+        (Trigger::Expire(q), RecordKind::Amqp(A::Expire { queue, .. })) => names.queue(*queue) == q,
+        (
+            Trigger::LeaderChange(..)
+            | Trigger::Rebalance(_)
+            | Trigger::MemberRemoved(_)
+            | Trigger::Commit(_)
+            | Trigger::DeadLetter
+            | Trigger::Expire(_),
+            _,
+        ) => false,
     }
 }

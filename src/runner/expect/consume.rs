@@ -39,6 +39,10 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
         Expectation::Skipped { consumer: c, min, max } => {
             range(&format!("records skipped by {c}"), s.consumers[consumer(sim, c).1].skipped, *min, *max)
         }
+        Expectation::OffsetResets { consumer: c, min, max } => {
+            let n = s.consumers[consumer(sim, c).1].offset_resets;
+            range(&format!("times {c}'s position was reset (out of range)"), n, *min, *max)
+        }
         _ => unreachable!("evaluate() sends only consume expectations here"),
     }
 }

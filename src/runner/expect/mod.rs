@@ -27,7 +27,8 @@ pub fn evaluate(sim: &Simulation, e: &E) -> Outcome {
         | E::OrderViolations { .. }
         | E::KeyOrderHolds { .. }
         | E::ProcessFailures { .. }
-        | E::Skipped { .. } => consume::evaluate(sim, e),
+        | E::Skipped { .. }
+        | E::OffsetResets { .. } => consume::evaluate(sim, e),
         E::Rebalances { .. }
         | E::Lost { .. }
         | E::Assignment { .. }

@@ -208,6 +208,15 @@ pub enum Expectation {
         #[serde(default)]
         max: Option<u64>,
     },
+    /// Times a consumer's position was reset (auto.offset.reset) because its offset was out
+    /// of range, e.g. retention deleted the records it had not read yet.
+    OffsetResets {
+        consumer: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
     /// The group's committed offset for a partition at a time.
     CommittedOffset { group: String, topic: String, partition: u32, at: Dur, offset: u64 },
 }
@@ -247,7 +256,8 @@ impl Expectation {
             | Expectation::Refused { .. }
             | Expectation::Healthy
             | Expectation::Redelivered { .. }
-            | Expectation::Returned { .. } => None,
+            | Expectation::Returned { .. }
+            | Expectation::OffsetResets { .. } => None,
         }
     }
 }

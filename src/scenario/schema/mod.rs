@@ -4,6 +4,7 @@
 
 mod cluster;
 mod consumers;
+mod course;
 mod defaults;
 mod expect;
 mod faults;
@@ -14,10 +15,11 @@ mod rabbitmq;
 
 pub use cluster::{ClusterSpec, ControllerSpec, RetentionSpec, TopicSpec};
 pub use consumers::ConsumerSpec;
+pub use course::{CONCEPTS, Choice, CourseSpec, Question};
 pub use expect::Expectation;
 pub use faults::{Action, FaultSpec};
 pub use groups::{CommitSpec, FailureSpec, GroupSpec, MemberSpec, OnFailureSpec, RedriveSpec};
-pub use narration::Narration;
+pub use narration::{Narration, Trigger};
 pub use producers::{KeySpec, ProducerSpec, Rate};
 pub use rabbitmq::{AmqpConsumerSpec, BindingSpec, ExchangeSpec, PublisherSpec, QueueSpec, RabbitSpec};
 
@@ -42,6 +44,9 @@ pub struct Scenario {
     pub seed: u64,
     /// How long to run.
     pub duration: Dur,
+    /// Its chapter in the guided course, if it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<CourseSpec>,
     /// Brokers, controller, network and broker settings.
     #[serde(default)]
     pub cluster: ClusterSpec,
@@ -75,6 +80,9 @@ pub struct Scenario {
     /// Text shown at given times.
     #[serde(default)]
     pub narration: Vec<Narration>,
+    /// Predictions the learner is asked for; `check` requires exactly one right answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question>,
     /// What `check` verifies.
     #[serde(default)]
     pub expect: Vec<Expectation>,

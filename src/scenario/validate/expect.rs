@@ -9,23 +9,31 @@ use crate::scenario::schema::{Expectation, Scenario, TopicSpec};
 
 /// Checks the expectations, each in turn. `err` places a message near the anchors.
 pub fn check_expectations(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError) -> Result<(), ScenarioError> {
-    let clients = client_names(sc);
-    let topics = all_topics(sc);
     for e in &sc.expect {
-        check_names(sc, e, &topics, err)?;
-        check_kinds(sc, e, err)?;
-        if let Some(c) = consumer_named(e)
-            && !clients.contains(&c.as_str())
-        {
-            return Err(err(
-                &["expect", &format!("\"{c}\"")],
-                format!("expectation names consumer \"{c}\", which is not defined"),
-            ));
-        }
-        check_partition(sc, e, err)?;
-        check_time_and_broker(sc, e, err)?;
+        check_expectation(sc, e, err)?;
     }
     Ok(())
+}
+
+/// Checks one expectation (of `expect`, or of a question's choice).
+pub fn check_expectation(
+    sc: &Scenario,
+    e: &Expectation,
+    err: &dyn Fn(&[&str], String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    let topics = all_topics(sc);
+    check_names(sc, e, &topics, err)?;
+    check_kinds(sc, e, err)?;
+    if let Some(c) = consumer_named(e)
+        && !client_names(sc).contains(&c.as_str())
+    {
+        return Err(err(
+            &["expect", &format!("\"{c}\"")],
+            format!("expectation names consumer \"{c}\", which is not defined"),
+        ));
+    }
+    check_partition(sc, e, err)?;
+    check_time_and_broker(sc, e, err)
 }
 
 /// The consumer an expectation names, if it names one.
@@ -38,7 +46,8 @@ fn consumer_named(e: &Expectation) -> Option<&String> {
         | Expectation::KeyOrderHolds { consumer: c }
         | Expectation::OrderViolations { consumer: c, .. }
         | Expectation::ProcessFailures { consumer: c, .. }
-        | Expectation::Skipped { consumer: c, .. } => Some(c),
+        | Expectation::Skipped { consumer: c, .. }
+        | Expectation::OffsetResets { consumer: c, .. } => Some(c),
         _ => None,
     }
 }

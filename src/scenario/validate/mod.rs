@@ -6,6 +6,7 @@
 pub mod amqp;
 mod cluster;
 mod consumers;
+mod course;
 mod expect;
 mod faults;
 pub mod groups;
@@ -33,5 +34,6 @@ pub fn validate(sc: &Scenario, src: &str, file: &str) -> Result<(), ScenarioErro
     amqp::check_amqp(sc, &err)?;
     rates::check_budget(sc, &err)?;
     story::check_story(sc, &err)?;
-    expect::check_expectations(sc, &err)
+    expect::check_expectations(sc, &err)?;
+    course::check_course(sc, &err)
 }
