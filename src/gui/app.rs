@@ -27,7 +27,7 @@ pub fn prepare(args: &OpenArgs) -> Result<Session, String> {
     if let Some(l) = session.loaded.as_mut() {
         session.view.picker_open = Some(false);
         if args.screenshot.is_some() {
-            playback::run_to(l, SimTime(after.0), u64::MAX);
+            playback::play_through(l, SimTime(after.0), args.answer.map(|n| n as usize - 1));
         } else {
             l.playing = true;
         }

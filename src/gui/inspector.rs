@@ -244,13 +244,14 @@ pub fn message_life(sim: &Simulation, m: MsgId) -> Vec<String> {
     lines
 }
 
-/// The narration lines whose time has come.
+/// The beats shown so far, in the order they fired (later ones stay hidden: no spoilers).
 pub fn narration(ui: &mut egui::Ui, l: &Loaded) {
     ui.heading("Story");
-    let now = l.sim.now();
-    for (i, n) in l.scenario.narration.iter().enumerate() {
-        let past = n.at.0 <= now.0;
-        let text = RichText::new(format!("{}  {}", n.at, l.sim.caption(i)));
-        ui.label(if past { text } else { text.color(Color32::from_gray(90)) });
+    let fired = l.sim.story().fired();
+    if fired.is_empty() {
+        ui.label(RichText::new("Nothing told yet.").color(Color32::from_gray(140)));
+    }
+    for (i, t) in fired {
+        ui.add(egui::Label::new(format!("{t}  {}", l.sim.caption(i))).wrap());
     }
 }

@@ -1,5 +1,6 @@
-//! Keyboard shortcuts: Space play/pause, → step, N next incident, + / − speed, R restart,
-//! ? legend, F frame times, Esc clears the selection. Ignored while a text field has the
+//! Keyboard shortcuts: Space play/pause (and Continue), → step, N next incident, + / −
+//! speed, R restart, B back a beat, 1–8 answer a question, ? legend, F frame times, Esc
+//! clears the selection. Ignored while a text field has the
 //! keyboard (typing a seed or a file name).
 
 use super::controls::Asked;
@@ -8,8 +9,10 @@ use super::state::{Selection, Session};
 use bevy_egui::egui::{self, Key};
 
 /// The shortcuts, for the legend and the README.
-pub const HELP: [(&str, &str); 8] = [
-    ("Space", "play / pause"),
+pub const HELP: [(&str, &str); 10] = [
+    ("Space", "play / pause; Continue after a pause beat"),
+    ("1–8", "answer the open question"),
+    ("B", "back to the previous beat (restart and replay)"),
     ("→", "step to the next visible event"),
     ("N", "next incident (election, crash, rebalance…)"),
     ("+ / −", "faster / slower"),
@@ -46,10 +49,17 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
         )
     });
     for t in &texts {
+        if let Some(l) = s.loaded.as_ref()
+            && let Some(super::guide::Stop::Question(_)) = l.guide.stop
+            && let Ok(k @ 1..=8) = t.parse::<usize>()
+        {
+            asked.commands.push(Command::Answer(k - 1));
+        }
         match t.as_str() {
             "?" => s.view.legend = !s.view.legend,
             "+" | "=" => speed(s, asked, true),
             "-" | "_" => speed(s, asked, false),
+            "b" | "B" if s.loaded.is_some() => asked.commands.push(Command::Back),
             _ => {}
         }
     }

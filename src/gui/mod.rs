@@ -16,6 +16,8 @@ pub use options::OpenArgs;
 #[cfg(feature = "gui")]
 mod app;
 #[cfg(feature = "gui")]
+pub mod cards;
+#[cfg(feature = "gui")]
 pub mod charts;
 #[cfg(feature = "gui")]
 pub mod colors;
@@ -28,6 +30,8 @@ pub mod flights;
 #[cfg(feature = "gui")]
 pub mod frame_bench;
 #[cfg(feature = "gui")]
+pub mod guide;
+#[cfg(feature = "gui")]
 pub mod inspector;
 #[cfg(feature = "gui")]
 pub mod keys;
@@ -37,6 +41,8 @@ pub mod legend;
 pub mod picker;
 #[cfg(feature = "gui")]
 pub mod playback;
+#[cfg(feature = "gui")]
+pub mod progress;
 #[cfg(feature = "gui")]
 pub mod sample;
 #[cfg(feature = "gui")]

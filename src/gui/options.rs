@@ -18,6 +18,10 @@ pub struct OpenArgs {
     /// Seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// With --screenshot: answer each question with choice N (1 = the first); without it
+    /// questions are skipped. Pause beats before --after are continued.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub answer: Option<u32>,
     /// Window size in pixels, e.g. "1280x720" (default: 1600x900, shrunk to fit the screen).
     #[arg(long, value_parser = parse_size)]
     pub window: Option<(u32, u32)>,

@@ -1,13 +1,13 @@
-//! The scenario picker: the shipped scenarios grouped as the chapter teaches them (Kafka
-//! basics, failures, consumer groups, RabbitMQ, Kafka vs RabbitMQ, Jepsen, unsafe), "Start here" on
-//! top, and "open file…". Nothing loaded, it fills the left panel; picking plays.
+//! The scenario picker: the course's chapters in order (✓ when finished), then the
+//! library grouped as the chapter teaches it (Kafka basics, failures, consumer groups,
+//! RabbitMQ, Kafka vs RabbitMQ, Jepsen, unsafe), "Start here" on top, and "open file…". Nothing loaded, it fills the left panel; picking plays.
 
 use super::controls::Asked;
 use super::state::{CatalogEntry, Session};
 use bevy_egui::egui::{self, Color32, RichText};
 
 /// The scenario a newcomer should open first.
-pub const START_HERE: &str = "01_pace_matching.ron";
+pub const START_HERE: &str = "01-why-queues.ron";
 
 /// The section a scenario file belongs to, from its folder and number.
 pub fn section(e: &CatalogEntry) -> &'static str {
@@ -48,16 +48,20 @@ pub const SECTIONS: [&str; 9] = [
 
 fn entry(ui: &mut egui::Ui, s: &Session, e: &CatalogEntry, asked: &mut Asked) {
     let current = s.loaded.as_ref().is_some_and(|l| l.path == e.path);
+    let done = e.course.is_some() && s.finished.contains(&super::progress::key(&e.path));
+    let name = if done { format!("✔ {}", e.name) } else { e.name.clone() };
     let label = if e.ok {
-        RichText::new(&e.name).strong()
+        RichText::new(name).strong()
     } else {
         RichText::new(&e.name).color(Color32::from_rgb(255, 110, 110))
     };
     let r = ui.selectable_label(current, label).on_hover_text(format!("{}\n{}", e.path.display(), e.about));
-    let about = if e.about.chars().count() > 120 {
-        format!("{}…", e.about.chars().take(120).collect::<String>())
+    // A chapter shows its goal; the library its one-line description.
+    let about = e.course.as_ref().map_or(&e.about, |(_, goal)| goal);
+    let about = if about.chars().count() > 120 {
+        format!("{}…", about.chars().take(120).collect::<String>())
     } else {
-        e.about.clone()
+        about.clone()
     };
     let color = if e.ok { Color32::GRAY } else { Color32::from_rgb(220, 120, 120) };
     ui.add(egui::Label::new(RichText::new(about).small().color(color)).wrap());
@@ -78,19 +82,32 @@ pub fn picker(ui: &mut egui::Ui, s: &mut Session, asked: &mut Asked) {
         .default_open(!loaded)
         .show(ui, |ui| {
             if let Some(e) = s.catalog.iter().find(|e| e.path.file_name().is_some_and(|f| f == START_HERE)) {
-                let start =
-                    egui::Button::new(RichText::new("▶ Start here").color(Color32::from_rgb(150, 220, 255)).strong());
-                if ui.add(start).on_hover_text("Open and play the gentlest scenario").clicked() {
+                let start = egui::Button::new(
+                    RichText::new("▶ Start here: chapter 1").color(Color32::from_rgb(150, 220, 255)).strong(),
+                );
+                if ui
+                    .add(start)
+                    .on_hover_text("Open the course's first chapter: it pauses, explains and asks")
+                    .clicked()
+                {
                     asked.open = Some(e.path.clone());
                 }
                 entry(ui, s, e, asked);
             }
             for sec in SECTIONS {
-                let items: Vec<&CatalogEntry> = s.catalog.iter().filter(|e| section(e) == sec).collect();
+                let mut items: Vec<&CatalogEntry> = s.catalog.iter().filter(|e| section(e) == sec).collect();
+                // Chapters in course order (8 before 8b).
+                items.sort_by_key(|e| (e.course.as_ref().map(|c| c.0), e.path.clone()));
                 if items.is_empty() {
                     continue;
                 }
-                egui::CollapsingHeader::new(format!("{sec} ({})", items.len())).default_open(!loaded).show(ui, |ui| {
+                let title = match sec {
+                    "Course" => format!("🎓 Course: the chapter, step by step ({} chapters)", items.len()),
+                    _ => format!("{sec} ({})", items.len()),
+                };
+                let open =
+                    !loaded || (sec == "Course" && s.loaded.as_ref().is_some_and(|l| l.scenario.course.is_some()));
+                egui::CollapsingHeader::new(title).id_salt(sec).default_open(open).show(ui, |ui| {
                     for e in items {
                         entry(ui, s, e, asked);
                     }

@@ -5,6 +5,7 @@
 //! validated, recorded by the engine for "save session as scenario", and mark where the run
 //! left the scenario's script.
 
+use super::guide::Stop;
 use super::state::{Loaded, Session};
 use crate::scenario::Action;
 use crate::sim::SimTime;
@@ -37,13 +38,76 @@ pub enum Command {
     Inject(Action),
     /// Write the session (scenario + inputs so far, seed) to a file.
     Save(String),
+    /// Go on after a pause beat or a reveal.
+    Continue,
+    /// Answer the open question with this choice (0-based): the run goes on to its reveal.
+    Answer(usize),
+    /// Skip the open question.
+    SkipQuestion,
+    /// Start over and replay to the beat before the latest one.
+    Back,
 }
 
-/// Runs the simulation up to `target`, at most `cap` events, sampling charts on the way.
-/// Returns the number of events run.
+/// Runs the simulation up to `target`, at most `cap` events, sampling charts on the way,
+/// stopping where the guide says (a pause beat, a question, a reveal). Returns the number
+/// of events run.
 pub fn run_to(l: &mut Loaded, target: SimTime, cap: u64) -> u64 {
+    advance(l, target, cap, true)
+}
+
+/// Plays to `target` as a learner who reads every pause beat and answers each question with
+/// `answer` (0-based; None skips): for screenshots and tests. Stops at `target`, where a
+/// card that shows then stays up.
+pub fn play_through(l: &mut Loaded, target: SimTime, answer: Option<usize>) {
+    for _ in 0..10_000 {
+        run_to(l, target, u64::MAX);
+        match l.guide.stop {
+            Some(Stop::Question(q)) => match answer.filter(|&a| a < l.scenario.questions[q].choices.len()) {
+                Some(a) => l.guide.answer(q, a),
+                None => l.guide.skip(q),
+            },
+            Some(Stop::Beat(_) | Stop::Reveal(_)) if l.sim.now() < target => l.guide.stop = None,
+            Some(Stop::Beat(_) | Stop::Reveal(_)) | None => break,
+        }
+    }
+    l.playing = false;
+}
+
+/// `run_to`; when not `stopping`, every pause and question passed is marked done and the run
+/// goes on (Back replays this way).
+fn advance(l: &mut Loaded, target: SimTime, cap: u64, stopping: bool) -> u64 {
     let end = SimTime(l.scenario.duration.0);
     let target = target.min(end);
+    let mut n = 0;
+    if stopping && l.guide.stop.is_some() {
+        l.playing = false;
+        return 0;
+    }
+    // Each checkpoint is consumed when reached, so this ends; the bound is a backstop.
+    for _ in 0..100_000 {
+        let cp = l.guide.next_checkpoint(&l.scenario, l.sim.now()).min(target);
+        let (ran, stopped) = segment(l, cp, cap - n, stopping);
+        n += ran;
+        if stopped || n >= cap || l.sim.violation.is_some() {
+            break;
+        }
+        if l.guide.arrive(&l.sim, stopping).is_some() {
+            l.playing = false;
+            break;
+        }
+        if cp >= target {
+            break;
+        }
+    }
+    if l.sim.now() >= end || l.sim.violation.is_some() {
+        l.playing = false;
+    }
+    n
+}
+
+/// Runs to `target` (at most `cap` events); true in the second place when a pause beat fired
+/// on the way and playback stopped there.
+fn segment(l: &mut Loaded, target: SimTime, cap: u64, stopping: bool) -> (u64, bool) {
     let mut n = 0;
     while n < cap && l.sim.violation.is_none() {
         match l.sim.next_event_time() {
@@ -56,6 +120,10 @@ pub fn run_to(l: &mut Loaded, target: SimTime, cap: u64) -> u64 {
                 }
                 l.step_event();
                 n += 1;
+                if stopping && l.guide.beat_fired(&l.sim) && l.guide.arrive(&l.sim, true).is_some() {
+                    l.playing = false;
+                    return (n, true);
+                }
             }
             Some(_) | None => break,
         }
@@ -67,10 +135,7 @@ pub fn run_to(l: &mut Loaded, target: SimTime, cap: u64) -> u64 {
         }
         l.sim.run_until(target);
     }
-    if l.sim.now() >= end || l.sim.violation.is_some() {
-        l.playing = false;
-    }
-    n
+    (n, false)
 }
 
 fn notable_for_seek(k: &RecordKind) -> bool {
@@ -113,11 +178,22 @@ pub fn visible_to_step(k: &RecordKind, data_path: bool) -> bool {
 /// a status line when it stopped for another reason.
 fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, what: &str) -> Option<String> {
     l.playing = false;
+    if let Some(why) = waiting(l) {
+        return Some(why);
+    }
     let end = SimTime(l.scenario.duration.0);
     let mut seen = l.sim.trace.count();
     for _ in 0..MAX_EVENTS_PER_SEEK {
         match l.sim.next_event_time() {
             Some(t) if t <= end => {
+                // A question, a timed beat or an expectation before the event: stop there first.
+                let cp = l.guide.next_checkpoint(&l.scenario, l.sim.now());
+                if cp < t {
+                    advance(l, cp, u64::MAX, true);
+                    if l.guide.stop.is_some() {
+                        return None;
+                    }
+                }
                 while l.next_sample < t {
                     l.sim.run_until(l.next_sample);
                     l.sample();
@@ -130,6 +206,11 @@ fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, what: &str) -> Optio
         }
         let new = (l.sim.trace.count() - seen) as usize;
         seen = l.sim.trace.count();
+        // A beat of the story is something to stop at too.
+        if l.guide.beat_fired(&l.sim) {
+            l.guide.arrive(&l.sim, true);
+            return None;
+        }
         if l.sim.trace.recent().iter().rev().take(new).any(|r| stop(&r.kind)) {
             return None;
         }
@@ -137,13 +218,77 @@ fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, what: &str) -> Optio
     Some(format!("no {what} in the next 2 million events"))
 }
 
+/// Why playback cannot go on now (a question waits for its answer), or None.
+fn waiting(l: &Loaded) -> Option<String> {
+    match l.guide.stop {
+        Some(Stop::Question(_)) => Some("answer the question first (or skip it)".into()),
+        Some(Stop::Beat(_) | Stop::Reveal(_)) | None => None,
+    }
+}
+
+/// Goes back to the beat before the latest one shown: starts over with the same seed and the
+/// same inputs, and replays (answers kept) to where that beat fired.
+fn back(l: &mut Loaded) -> Option<String> {
+    let fired = l.sim.story().fired();
+    let Some(&(beat, at)) = fired.len().checked_sub(2).and_then(|k| fired.get(k)) else {
+        return Some("no earlier beat to go back to".into());
+    };
+    let (inputs, old) = (l.sim.injected.clone(), l.guide.clone());
+    let (path, sc, seed) = (l.path.clone(), l.scenario.clone(), l.sim.seed);
+    let (speed, save, form) = (l.speed, l.save_path.clone(), l.inject.clone());
+    *l = Loaded::new(path, sc, seed);
+    (l.speed, l.save_path, l.inject) = (speed, save, form);
+    for (a, was) in l.guide.questions.iter_mut().zip(&old.questions) {
+        a.answer = was.answer;
+    }
+    for f in inputs.into_iter().filter(|f| f.at.0 <= at.0) {
+        advance(l, SimTime(f.at.0), u64::MAX, false);
+        let _ = command(l, Command::Inject(f.action));
+    }
+    // Replay event by event until the beat fires (an `on` beat fires mid-time).
+    while l.sim.story().fired_at(beat).is_none() && l.sim.now() <= at {
+        match l.sim.next_event_time() {
+            Some(t) if t <= at => {
+                advance(l, t.max(l.sim.now()), 1, false);
+            }
+            Some(_) | None => {
+                advance(l, at, u64::MAX, false);
+                break;
+            }
+        }
+    }
+    l.guide.arrive(&l.sim, false);
+    l.guide.stop = l.scenario.narration[beat].pause.then_some(Stop::Beat(beat));
+    l.playing = false;
+    None
+}
+
 /// Applies a command to the loaded simulation; returns a status line when there is one.
 pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
     match c {
-        Command::Play => {
+        Command::Play | Command::Continue => {
+            if let Some(why) = waiting(l) {
+                return Some(why);
+            }
+            l.guide.stop = None;
             l.playing = l.sim.now().0 < l.scenario.duration.0;
             l.stepped_from = u64::MAX;
         }
+        Command::Answer(choice) => match l.guide.stop {
+            Some(Stop::Question(q)) if choice < l.scenario.questions[q].choices.len() => {
+                l.guide.answer(q, choice);
+                l.playing = true;
+            }
+            Some(_) | None => return Some("no question is open".into()),
+        },
+        Command::SkipQuestion => match l.guide.stop {
+            Some(Stop::Question(q)) => {
+                l.guide.skip(q);
+                l.playing = true;
+            }
+            Some(_) | None => return Some("no question is open".into()),
+        },
+        Command::Back => return back(l),
         Command::Pause => l.playing = false,
         Command::Step => {
             let dp = l.show_data_path;
@@ -197,11 +342,11 @@ pub struct PlaybackPlugin;
 
 impl Plugin for PlaybackPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Session>().add_systems(Update, advance);
+        app.init_resource::<Session>().add_systems(Update, pace);
     }
 }
 
-fn advance(time: Res<Time<Real>>, mut session: ResMut<Session>) {
+fn pace(time: Res<Time<Real>>, mut session: ResMut<Session>) {
     let s = &mut *session;
     let Some(l) = s.loaded.as_mut() else { return };
     let t0 = std::time::Instant::now();

@@ -4,6 +4,7 @@
 
 use super::event_log::lines::EventLog;
 use super::flights::Flights;
+use super::guide::Guide;
 use super::sample::Sample;
 use crate::scenario::{Scenario, load_file};
 use crate::sim::SimTime;
@@ -35,6 +36,8 @@ pub struct CatalogEntry {
     pub about: String,
     /// Whether it loads.
     pub ok: bool,
+    /// Its chapter and goal, when it is a chapter of the course.
+    pub course: Option<(u32, String)>,
 }
 
 /// What the inspector shows.
@@ -114,6 +117,8 @@ pub struct Loaded {
     pub changes: usize,
     /// The event log's notable records, for the whole run.
     pub log: EventLog,
+    /// Guided mode: where playback stops, the answers, the verdicts.
+    pub guide: Guide,
 }
 
 /// Which parts of the window show, and the frame-time readout.
@@ -165,6 +170,8 @@ pub struct Session {
     pub status: Option<String>,
     /// What shows.
     pub view: View,
+    /// Course chapters finished (file names), saved locally between sessions.
+    pub finished: std::collections::BTreeSet<String>,
 }
 
 impl Loaded {
@@ -188,6 +195,7 @@ impl Loaded {
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_else(|| "session.ron".into());
+        let guide = Guide::new(&scenario);
         let mut l = Loaded {
             path,
             scenario,
@@ -208,9 +216,12 @@ impl Loaded {
             stepped_from: u64::MAX,
             changes: 0,
             log: Default::default(),
+            guide,
         };
         l.sample();
         l.log.feed(&l.sim);
+        // Each expectation in words for the Outcome panel (judged later; cheap at time zero).
+        l.guide.words = l.scenario.expect.iter().map(|e| crate::runner::expect::evaluate(&l.sim, e).what).collect();
         l
     }
 
@@ -260,15 +271,23 @@ impl Session {
         self.catalog = files
             .into_iter()
             .map(|path| match load_file(&path) {
-                Ok(sc) => CatalogEntry { name: sc.name.clone(), about: sc.about.clone(), path, ok: true },
+                Ok(sc) => CatalogEntry {
+                    name: sc.name.clone(),
+                    about: sc.about.clone(),
+                    course: sc.course.as_ref().map(|c| (c.chapter, c.goal.clone())),
+                    path,
+                    ok: true,
+                },
                 Err(e) => CatalogEntry {
                     name: path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
                     about: e.to_string(),
                     path,
                     ok: false,
+                    course: None,
                 },
             })
             .collect();
+        self.finished = super::progress::load();
     }
 
     /// Loads a scenario file; on error keeps the current one and shows the error.

@@ -106,7 +106,7 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
                 .show(&mut root, |ui| super::event_log::panel::event_log(ui, l));
         }
     }
-    let scene_ms = central(&mut root, s);
+    let scene_ms = central(&mut root, s, &mut asked);
     super::legend::legend(ctx, &mut s.view.legend);
     dialog.0.update(ctx);
     if let Some(p) = dialog.0.take_picked() {
@@ -154,6 +154,7 @@ fn right_panel(root: &mut egui::Ui, l: &mut Loaded, wide: bool) {
     let w = if wide { 340.0 } else { 280.0 };
     egui::Panel::right("inspector").default_size(w).resizable(true).show(root, |ui| {
         egui::ScrollArea::vertical().id_salt("right").show(ui, |ui| {
+            super::cards::outcomes(ui, l);
             inspector::inspector(ui, l);
             ui.separator();
             super::charts::charts(ui, l);
@@ -164,7 +165,7 @@ fn right_panel(root: &mut egui::Ui, l: &mut Loaded, wide: bool) {
 }
 
 /// The middle: the load error, the scene, or the welcome; returns the scene's milliseconds.
-fn central(root: &mut egui::Ui, s: &mut Session) -> f64 {
+fn central(root: &mut egui::Ui, s: &mut Session, asked: &mut Asked) -> f64 {
     let mut scene_ms = 0.0;
     egui::CentralPanel::no_frame().show(root, |ui| match (s.loaded.as_mut(), &s.load_error) {
         (_, Some(err)) => {
@@ -178,6 +179,7 @@ fn central(root: &mut egui::Ui, s: &mut Session) -> f64 {
         (Some(l), None) => {
             let t = std::time::Instant::now();
             let before = l.selection;
+            super::cards::cards(ui, l, asked);
             super::scene::paint::draw(ui, l);
             if l.selection != before && l.selection != super::state::Selection::None {
                 s.view.right = true;
@@ -209,6 +211,13 @@ fn apply(s: &mut Session, asked: Asked) {
         for c in asked.commands {
             if let Some(msg) = command(l, c) {
                 s.status = Some(msg);
+            }
+        }
+        // A course chapter played to its end is ticked in the picker, for good.
+        let key = super::progress::key(&l.path);
+        if l.guide.finished && l.scenario.course.is_some() && s.finished.insert(key) {
+            if let Err(e) = super::progress::save(&s.finished) {
+                s.status = Some(e);
             }
         }
     }

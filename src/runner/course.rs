@@ -22,7 +22,11 @@ pub fn judge(sim: &Simulation, q: &Question) -> Vec<ChoiceVerdict> {
         .iter()
         .map(|c| {
             let outs: Vec<Outcome> = c.holds.iter().map(|e| evaluate(sim, e)).collect();
-            let observed: Vec<String> = outs.iter().map(|o| format!("{}: {}", o.what, o.observed)).collect();
+            // One expectation: its value; several: each with what it measured.
+            let observed: Vec<String> = match outs.as_slice() {
+                [o] => vec![o.observed.clone()],
+                _ => outs.iter().map(|o| format!("{}: {}", o.what, o.observed)).collect(),
+            };
             ChoiceVerdict { holds: outs.iter().all(|o| o.passed), observed: observed.join("; ") }
         })
         .collect()

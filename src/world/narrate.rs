@@ -84,8 +84,16 @@ impl Simulation {
                 Some(NodeId(n)) => self.names().node(n).to_string(),
                 None => "nothing".into(),
             },
+            // The leader as elected (in ZooKeeper's partition state): a beat that fires on the
+            // election names the new leader before it has taken up the role.
             Role::Leader(t, p) => {
-                self.leader_of_name(t, *p).map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into())
+                let elected = self.tp(t, *p).and_then(|tp| self.zookeeper().states.get(&tp)).map(|s| s.leader);
+                match elected {
+                    Some(l) => l.map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into()),
+                    None => {
+                        self.leader_of_name(t, *p).map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into())
+                    }
+                }
             }
             Role::Isr(t, p) => {
                 let isr = self.tp(t, *p).and_then(|tp| self.zookeeper().states.get(&tp)).map(|s| s.isr.clone());

@@ -104,7 +104,17 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
             (PALETTE[p.cfg.number as usize % PALETTE.len()], true, vec![name, grey(status)])
         }
         Node::Consumer(c) => {
-            let parts: Vec<String> = c.cursors.iter().map(|k| sim.names().tp(k.tp)).collect();
+            // A group member's partitions each with the group's committed offset (the next
+            // index the group will read after a takeover).
+            let committed = c.cfg.group.as_ref().and_then(|g| sim.stats.groups.get(&g.group)).map(|s| &s.committed);
+            let parts: Vec<String> = c
+                .cursors
+                .iter()
+                .map(|k| match committed.and_then(|m| m.get(&k.tp)) {
+                    Some(o) => format!("{} committed {o}", sim.names().tp(k.tp)),
+                    None => sim.names().tp(k.tp),
+                })
+                .collect();
             let assigned = if parts.is_empty() { "no partitions".to_string() } else { parts.join(" ") };
             let second = if up { format!("lag {} · {assigned}", sim.lag(id)) } else { "down".into() };
             let third = match (&c.membership, up, c.paused) {

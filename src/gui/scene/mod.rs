@@ -6,6 +6,7 @@
 
 pub mod banner;
 pub mod clients;
+pub mod focus;
 pub mod kafka;
 pub mod labels;
 pub mod layout;

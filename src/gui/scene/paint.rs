@@ -1,11 +1,11 @@
-//! Painting the scene in the space the panels leave: the caption banner, then the Kafka
+//! Painting the scene in the space the panels and cards leave: the Kafka
 //! side, the clients, network cuts, messages and the footer; a click selects what it hits
 //! (a client, a message, ZooKeeper, a replica row, a broker) for the inspector.
 
 use super::labels::{Labels, Placed};
 use super::layout::{replica_row, rows_that_fit};
 use super::model::{SceneModel, Slot, model};
-use super::{banner, clients, kafka};
+use super::{clients, focus, kafka};
 use crate::gui::state::{Loaded, Selection};
 use crate::trace::BrokerId;
 use bevy_egui::egui::{self, Color32, Pos2, Rect, Sense, vec2};
@@ -16,8 +16,8 @@ pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) -> Vec<Placed> {
     let full = resp.rect;
     painter.rect_filled(full, 0.0, Color32::from_rgb(22, 24, 30));
     let mut words = Labels::new(&painter);
-    let banner_h = banner::draw(&mut words, full, l);
-    let area = Rect::from_min_max(full.min + vec2(0.0, banner_h), full.max - vec2(0.0, 18.0));
+    // The caption card above the scene tells the story; the scene starts at the top.
+    let area = Rect::from_min_max(full.min + vec2(0.0, 8.0), full.max - vec2(0.0, 18.0));
     let m = model(&l.sim, area, &l.flights);
     let lost = l.acked_lost();
     kafka::draw(&mut words, &l.sim, &m, l.selection);
@@ -26,6 +26,7 @@ pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) -> Vec<Placed> {
     clients::draw_dots(&mut words, &m, l.selection);
     let on_screen = m.dots.iter().map(|d| d.count).sum();
     clients::draw_footer(&mut words, &l.sim, full, on_screen, lost, links);
+    focus::draw(&mut words, &l.sim, &m);
     if resp.clicked()
         && let Some(p) = resp.interact_pointer_pos()
     {
