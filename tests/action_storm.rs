@@ -30,7 +30,7 @@
 
 use brokerlab::gui::controls::{linkable, refusal};
 use brokerlab::gui::keys::SPEEDS;
-use brokerlab::gui::playback::{Command, MAX_EVENTS_PER_FRAME, command, loaded_from, run_to};
+use brokerlab::gui::playback::{Command, MAX_EVENTS_PER_FRAME, command, loaded_from, run_free, run_to};
 use brokerlab::gui::state::Loaded;
 use brokerlab::runner::run_scenario;
 use brokerlab::scenario::{Action, load_file, parse, to_ron};
@@ -257,13 +257,14 @@ fn nonsense(l: &Loaded, d: &mut Dice) -> Vec<Action> {
 /// Runs a copy of the session to `end` (or until an invariant breaks), as the app would.
 fn run_copy(l: &Loaded, end: SimTime) -> Loaded {
     let mut c = l.clone();
+    // As a replay runs: no stops for pause beats or questions.
     while c.sim.now() < end && c.sim.violation.is_none() {
-        if run_to(&mut c, end, u64::MAX) == 0 && c.sim.now() < end {
-            panic!("run_to made no progress at {}", c.sim.now());
+        if run_free(&mut c, end) == 0 && c.sim.now() < end {
+            panic!("run_free made no progress at {}", c.sim.now());
         }
     }
     // Events at the same instant a Step left unrun.
-    run_to(&mut c, end, u64::MAX);
+    run_free(&mut c, end);
     c
 }
 
@@ -393,7 +394,10 @@ fn storm(file: &Path, n: usize, first: usize, dir: &Path, d: &mut Dice, tally: &
                 tally.refused_as_expected += 1;
             }
             62..65 => {
-                command(&mut l, Command::Play);
+                // Play, or what a chapter's cards offer (refused when nothing is open).
+                let k = d.below(6) as usize;
+                let c = [Command::Play, Command::Continue, Command::Answer(k), Command::SkipQuestion, Command::Back];
+                command(&mut l, c[k.min(4)].clone());
             }
             65..68 => {
                 command(&mut l, Command::Pause);

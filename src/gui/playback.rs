@@ -73,6 +73,12 @@ pub fn play_through(l: &mut Loaded, target: SimTime, answer: Option<usize>) {
     l.playing = false;
 }
 
+/// Runs to `target` without stopping for the guide (what a headless replay does); every
+/// pause and question passed is marked done.
+pub fn run_free(l: &mut Loaded, target: SimTime) -> u64 {
+    advance(l, target, u64::MAX, false)
+}
+
 /// `run_to`; when not `stopping`, every pause and question passed is marked done and the run
 /// goes on (Back replays this way).
 fn advance(l: &mut Loaded, target: SimTime, cap: u64, stopping: bool) -> u64 {

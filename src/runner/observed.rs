@@ -38,6 +38,9 @@ pub fn session_test(live: &Simulation) -> SessionTest {
     if cut_from.is_some() {
         sc.duration = Dur(end.0);
         sc.faults.retain(|f| f.at <= sc.duration); // what never happened is not part of it
+        // Questions judged after the end, and beats told after it, are not part of it either.
+        sc.questions.retain(|q| q.reveal <= sc.duration);
+        sc.narration.retain(|n| n.at <= sc.duration);
     }
     let seen = observed(&sim, &sc);
     let replaced = std::mem::replace(&mut sc.expect, seen);

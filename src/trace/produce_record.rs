@@ -13,7 +13,11 @@ pub fn describe(kind: &RecordKind, n: &Names) -> String {
             let why = match reason {
                 PartitionReason::Explicit => "named explicitly".to_string(),
                 PartitionReason::KeyHash => {
-                    format!("murmur2(\"{}\") mod {}", key.map(|k| n.key(k)).unwrap_or(""), "partitions")
+                    // The record does not carry the count (it can grow); the words say what it is.
+                    format!(
+                        "key hash: murmur2(\"{}\") mod the topic's partition count",
+                        key.map(|k| n.key(k)).unwrap_or("")
+                    )
                 }
                 PartitionReason::Sticky => "sticky partitioner (no key)".into(),
                 PartitionReason::RoundRobin => "round robin (no key)".into(),

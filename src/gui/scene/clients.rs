@@ -136,7 +136,9 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
             } else {
                 format!("prefetch {}", c.cfg.prefetch)
             };
-            let status = if up { format!("{} · {pf}", c.cfg.queue) } else { "crashed".into() };
+            let done = sim.stats.consumer_index(id.0).map_or(0, |i| sim.stats.consumers[i].consumed);
+            let status =
+                if up { format!("{} · done {done} · {pf}", c.cfg.queue) } else { format!("crashed · done {done}") };
             let held = c.buffer.len() + usize::from(c.processing.is_some());
             let mut lines = vec![name, grey(status)];
             // What arrived here; the queue's "unacked" also counts deliveries and acks
