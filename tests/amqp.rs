@@ -274,17 +274,14 @@ fn past_the_delivery_limit_a_returned_message_is_dead_lettered() {
 }
 
 #[test]
-fn a_restart_keeps_persistent_messages_of_durable_queues_only() {
+fn a_restart_keeps_the_persistent_messages_of_a_durable_queue() {
+    // (A non-durable queue is deleted by the broker instead: tests/amqp_restart.rs.)
     let mut durable = queue(|_| {});
-    let mut transient = queue(|c| c.durable = false);
     for n in 0..4 {
         durable.enqueue(SimTime::ZERO, msg(n));
-        transient.enqueue(SimTime::ZERO, msg(n));
     }
-    durable.restart();
-    transient.restart();
+    assert_eq!(durable.restart(), 2, "the transient ones (odd numbers) are lost");
     assert_eq!(order(&durable), vec![0, 2], "persistent ones (even numbers) survive");
-    assert_eq!(transient.depth(), 0);
 }
 
 fn exchange(kind: ExchangeKind, binds: &[(&str, &str)], alternate: Option<&str>) -> Exchange {

@@ -62,8 +62,9 @@ impl Rabbit {
         QueueRef(self.cfg.queues.iter().position(|q| q.name == name).expect("declared queue") as u16)
     }
 
-    /// Goes down: connections reset; transient messages and non-durable queues' contents
-    /// are lost; durable queues keep persistent messages (unacked ones come back).
+    /// Goes down: connections reset; transient messages are lost; a durable queue keeps
+    /// its persistent messages (unacked ones come back); a non-durable queue is deleted
+    /// with everything in it (and with it its bindings: what routed to it is unroutable).
     pub fn stop(&mut self, fx: &mut Fx) {
         for &c in &self.clients {
             send(fx, c, AmqpMsg::Reset);
@@ -72,14 +73,19 @@ impl Rabbit {
         self.tag_queue.clear();
         self.expire_at.clear();
         let mut lost = Vec::new();
-        for (name, q) in self.queues.iter_mut() {
-            let count = q.restart();
-            if count > 0 {
-                lost.push((name.clone(), count));
+        for (name, mut q) in std::mem::take(&mut self.queues) {
+            if q.cfg.durable {
+                let count = q.restart();
+                if count > 0 {
+                    lost.push((name.clone(), count, false));
+                }
+                self.queues.insert(name, q);
+            } else {
+                lost.push((name, (q.depth() + q.unacked.len()) as u32, true));
             }
         }
-        for (name, count) in lost {
-            rec(fx, AmqpEvent::Lost { queue: self.qref(&name), count });
+        for (name, count, deleted) in lost {
+            rec(fx, AmqpEvent::Lost { queue: self.qref(&name), count, deleted });
         }
     }
 
@@ -299,7 +305,10 @@ impl Rabbit {
                 if self.expire_at.get(&queue).is_some_and(|&a| a <= ctx.now) {
                     self.expire_at.remove(&queue);
                 }
-                self.dispatch(ctx, &queue, fx);
+                // A queue deleted by a restart has nothing left to expire.
+                if self.queues.contains_key(&queue) {
+                    self.dispatch(ctx, &queue, fx);
+                }
             }
             AmqpTimer::Publish | AmqpTimer::Connect | AmqpTimer::ProcessDone => {}
         }

@@ -132,14 +132,15 @@ pub fn route(
         let Some(ex) = exchanges.get(&x) else { continue };
         let mut matched = false;
         for b in ex.bindings.iter().filter(|b| binding_matches(ex.kind, b, key, headers)) {
-            matched = true;
             match &b.dest {
-                Dest::Queue(q) if queue_exists(q) => {
+                // A deleted queue's bindings went with it: this one matches nothing.
+                Dest::Queue(q) if !queue_exists(q) => continue,
+                Dest::Queue(q) => {
                     out.queues.insert(q.clone());
                 }
-                Dest::Queue(_) => {}
                 Dest::Exchange(e) => todo.push(e.clone()),
             }
+            matched = true;
         }
         // R rabbit_exchange process_alternate: an exchange whose bindings matched nothing
         // hands the message to its alternate exchange (each exchange still visited once).

@@ -254,8 +254,9 @@ impl Queue {
         tags.len()
     }
 
-    /// The broker restarted: a durable queue keeps its persistent messages (unacked ones
-    /// return as redelivered); everything else is gone. Returns how many were lost.
+    /// The broker restarted and this durable queue came back: it keeps its persistent
+    /// messages (unacked ones return as redelivered); transient ones are gone. Returns how
+    /// many were lost. (A non-durable queue does not come back: the broker deletes it.)
     pub fn restart(&mut self) -> u32 {
         self.consumers.clear();
         let unacked = std::mem::take(&mut self.unacked);
@@ -263,9 +264,8 @@ impl Queue {
             e.redelivered = true;
             self.ready.insert(e.seq, e);
         }
-        let durable = self.cfg.durable;
         let before = self.ready.len();
-        self.ready.retain(|_, e| durable && e.msg.persistent);
+        self.ready.retain(|_, e| e.msg.persistent);
         self.ready_bytes = self.ready.values().map(|e| e.msg.bytes as u64).sum();
         (before - self.ready.len()) as u32
     }

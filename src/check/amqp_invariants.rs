@@ -37,7 +37,7 @@ impl AmqpLedger {
                     self.deaths.remove(&(*value, *queue));
                 }
             }
-            AmqpEvent::Lost { queue, count } => *self.held.entry(*queue).or_default() -= i64::from(*count),
+            AmqpEvent::Lost { queue, count, .. } => *self.held.entry(*queue).or_default() -= i64::from(*count),
             AmqpEvent::Refuse { queue, value } => self.refused = Some((*queue, *value)),
             AmqpEvent::DeadLetter { queue, value, reason, to, .. } => {
                 if refused != Some((*queue, *value)) {

@@ -13,7 +13,7 @@ pub fn header(sim: &Simulation) -> String {
     cols.extend(sim.consumers().map(|(id, _)| format!("lag_{}", n.node(id.0))));
     cols.extend(n.groups.iter().map(|g| format!("group_lag_{g}")));
     if let Some((_, r)) = sim.rabbit() {
-        cols.extend(r.queues.keys().map(|q| format!("queue_{q}")));
+        cols.extend(queue_names(r).map(|q| format!("queue_{q}")));
     }
     cols.join(",")
 }
@@ -40,7 +40,15 @@ pub fn row(sim: &Simulation) -> String {
     v.extend(sim.consumers().map(|(id, _)| sim.lag(id).to_string()));
     v.extend((0..sim.names().groups.len() as u16).map(|g| sim.group_lag(GroupRef(g)).to_string()));
     if let Some((_, r)) = sim.rabbit() {
-        v.extend(r.queues.values().map(|q| q.depth().to_string()));
+        // A queue a restart deleted holds nothing: 0, so every row keeps the header's columns.
+        v.extend(queue_names(r).map(|q| r.queues.get(q).map_or(0, |q| q.depth()).to_string()));
     }
     v.join(",")
+}
+
+/// The declared queues by name (deleted ones too), in name order.
+fn queue_names(r: &crate::amqp::broker::Rabbit) -> impl Iterator<Item = &str> {
+    let mut names: Vec<&str> = r.cfg.queues.iter().map(|c| c.name.as_str()).collect();
+    names.sort();
+    names.into_iter()
 }

@@ -3,7 +3,6 @@
 
 use super::expect::Outcome;
 use crate::sim::{Dur, SimTime};
-use crate::trace::QueueRef;
 use crate::world::Simulation;
 use crate::world::checks::loss::{acked_lost, group_loss};
 use std::fmt::Write as _;
@@ -83,15 +82,16 @@ fn rabbit_lines(sim: &Simulation, out: &mut String) {
         a.redelivered,
         a.dead_lettered.values().sum::<u64>()
     );
-    for (name, q) in &r.queues {
-        let qi = QueueRef(r.cfg.queues.iter().position(|c| &c.name == name).unwrap_or(0) as u16);
-        let _ = writeln!(
-            out,
-            "  queue {name}: routed {}, ready {}, unacked {}",
-            a.routed.get(&qi).copied().unwrap_or(0),
-            q.depth(),
-            q.unacked.len()
-        );
+    let mut names: Vec<&str> = r.cfg.queues.iter().map(|c| c.name.as_str()).collect();
+    names.sort();
+    for name in names {
+        let routed = a.routed.get(&r.qref(name)).copied().unwrap_or(0);
+        let _ = match r.queues.get(name) {
+            Some(q) => {
+                writeln!(out, "  queue {name}: routed {routed}, ready {}, unacked {}", q.depth(), q.unacked.len())
+            }
+            None => writeln!(out, "  queue {name}: routed {routed}, deleted by a restart (not durable)"),
+        };
     }
     for (id, _) in sim.amqp_consumers() {
         let c = s.consumer_index(id.0).map(|i| &s.consumers[i]);

@@ -38,8 +38,9 @@ pub enum AmqpEvent {
     DeadLetter { queue: QueueRef, value: MsgId, reason: DeathReason, exchange: Option<String>, to: Vec<QueueRef> },
     /// The consumer's application finished a message (ok) or failed on it.
     Processed { consumer: NodeId, queue: QueueRef, value: MsgId, ok: bool },
-    /// A broker restart lost a queue's transient messages (or a non-durable queue's all).
-    Lost { queue: QueueRef, count: u32 },
+    /// A broker restart lost a durable queue's transient messages, or deleted a non-durable
+    /// queue (`deleted`) with all `count` messages in it.
+    Lost { queue: QueueRef, count: u32, deleted: bool },
     /// A publisher confirm arrived: ack, or nack (a queue refused it).
     Confirm { publisher: NodeId, value: MsgId, ack: bool },
 }
@@ -141,9 +142,12 @@ pub fn json_fields(e: &AmqpEvent, n: &Names, m: &mut Map<String, Value>) {
             put("redelivered", json!(redelivered));
             put("auto_ack", json!(auto_ack));
         }
-        AmqpEvent::Lost { queue, count } => {
+        AmqpEvent::Lost { queue, count, deleted } => {
             put("queue", json!(n.queue(*queue)));
             put("count", json!(count));
+            if *deleted {
+                put("deleted", json!(true));
+            }
         }
         AmqpEvent::Ack { queue, consumer, value } | AmqpEvent::Nack { queue, consumer, value, .. } => {
             put("queue", json!(n.queue(*queue)));
@@ -211,8 +215,11 @@ fn describe_publish(e: &AmqpEvent, n: &Names) -> String {
         AmqpEvent::Refuse { queue, value } => {
             format!("queue {} is full and refused {}", n.queue(*queue), n.msg(*value))
         }
-        AmqpEvent::Lost { queue, count } => {
+        AmqpEvent::Lost { queue, count, deleted: false } => {
             format!("the broker restart lost {count} transient messages of queue {}", n.queue(*queue))
+        }
+        AmqpEvent::Lost { queue, count, deleted: true } => {
+            format!("the broker restart deleted non-durable queue {} and the {count} messages in it", n.queue(*queue))
         }
         AmqpEvent::Expire { queue, value } => {
             format!("{} expired at the head of queue {}", n.msg(*value), n.queue(*queue))

@@ -70,7 +70,8 @@ pub enum Action {
     PauseConsumer(String),
     /// Crash the broker coordinating this group (the leader of its __consumer_offsets partition).
     CrashCoordinator(String),
-    /// Crash the RabbitMQ node: transient messages and non-durable queues' contents are lost.
+    /// Crash the RabbitMQ node: durable queues lose their transient messages, non-durable
+    /// queues are deleted (with their bindings and everything in them).
     CrashRabbit,
     /// Restart the RabbitMQ node.
     RestartRabbit,

@@ -1,7 +1,10 @@
 //! The `rabbitmq`, `publishers` and `amqp_consumers` sections: the RabbitMQ broker with
-//! its exchanges, queues and bindings, and the AMQP clients.
+//! its exchanges, queues and bindings, and the AMQP clients. Defaults are RabbitMQ's own:
+//! a queue is not durable unless declared `durable`, a message is transient unless
+//! published with delivery_mode 2 (`persistent`), and publisher confirms are off until the
+//! channel sends confirm.select (`confirms`). Exchanges here are always durable.
 
-use super::defaults::{hundred, yes};
+use super::defaults::hundred;
 use super::producers::Rate;
 use crate::sim::Dur;
 use serde::{Deserialize, Serialize};
@@ -37,8 +40,10 @@ pub struct ExchangeSpec {
 pub struct QueueSpec {
     /// Name.
     pub name: String,
-    /// Survives a broker restart with its persistent messages.
-    #[serde(default = "yes")]
+    /// queue.declare durable=true: survives a broker restart with its persistent messages.
+    /// Off by default, as in RabbitMQ: a non-durable queue is deleted by a restart (its
+    /// bindings with it).
+    #[serde(default)]
     pub durable: bool,
     /// x-message-ttl.
     #[serde(default)]
@@ -101,14 +106,16 @@ pub struct PublisherSpec {
     pub headers: Vec<(String, String)>,
     /// How often.
     pub rate: Rate,
-    /// delivery_mode 2.
-    #[serde(default = "yes")]
+    /// delivery_mode 2: the message survives a broker restart in a durable queue. Off by
+    /// default, as in RabbitMQ (transient messages).
+    #[serde(default)]
     pub persistent: bool,
     /// basic.publish mandatory: unroutable messages come back.
     #[serde(default)]
     pub mandatory: bool,
-    /// Publisher confirms (unconfirmed messages are published again after a reconnect).
-    #[serde(default = "yes")]
+    /// Publisher confirms (confirm.select; unconfirmed messages are published again after a
+    /// reconnect). Off by default, as in RabbitMQ.
+    #[serde(default)]
     pub confirms: bool,
     /// Per-message TTL (the expiration property).
     #[serde(default)]
