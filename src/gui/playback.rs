@@ -224,6 +224,18 @@ fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, what: &str) -> Optio
     Some(format!("no {what} in the next 2 million events"))
 }
 
+/// Answers the open question with `choice` (None: skips it); the run goes on to its reveal.
+fn reply(l: &mut Loaded, choice: Option<usize>) -> Option<String> {
+    let Some(Stop::Question(q)) = l.guide.stop else { return Some("no question is open".into()) };
+    match choice {
+        Some(k) if k < l.scenario.questions[q].choices.len() => l.guide.answer(q, k),
+        Some(k) => return Some(format!("question {} has no choice {}", q + 1, k + 1)),
+        None => l.guide.skip(q),
+    }
+    l.playing = true;
+    None
+}
+
 /// Why playback cannot go on now (a question waits for its answer), or None.
 fn waiting(l: &Loaded) -> Option<String> {
     match l.guide.stop {
@@ -280,20 +292,8 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
             l.playing = l.sim.now().0 < l.scenario.duration.0;
             l.stepped_from = u64::MAX;
         }
-        Command::Answer(choice) => match l.guide.stop {
-            Some(Stop::Question(q)) if choice < l.scenario.questions[q].choices.len() => {
-                l.guide.answer(q, choice);
-                l.playing = true;
-            }
-            Some(_) | None => return Some("no question is open".into()),
-        },
-        Command::SkipQuestion => match l.guide.stop {
-            Some(Stop::Question(q)) => {
-                l.guide.skip(q);
-                l.playing = true;
-            }
-            Some(_) | None => return Some("no question is open".into()),
-        },
+        Command::Answer(choice) => return reply(l, Some(choice)),
+        Command::SkipQuestion => return reply(l, None),
         Command::Back => return back(l),
         Command::Pause => l.playing = false,
         Command::Step => {

@@ -103,30 +103,7 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
             let status = if up { format!("{to} · {conf}") } else { "crashed".into() };
             (PALETTE[p.cfg.number as usize % PALETTE.len()], true, vec![name, grey(status)])
         }
-        Node::Consumer(c) => {
-            // A group member's partitions each with the group's committed offset (the next
-            // index the group will read after a takeover).
-            let committed = c.cfg.group.as_ref().and_then(|g| sim.stats.groups.get(&g.group)).map(|s| &s.committed);
-            let parts: Vec<String> = c
-                .cursors
-                .iter()
-                .map(|k| match committed.and_then(|m| m.get(&k.tp)) {
-                    Some(o) => format!("{} committed {o}", sim.names().tp(k.tp)),
-                    None => sim.names().tp(k.tp),
-                })
-                .collect();
-            let assigned = if parts.is_empty() { "no partitions".to_string() } else { parts.join(" ") };
-            let second = if up { format!("lag {} · {assigned}", sim.lag(id)) } else { "down".into() };
-            let third = match (&c.membership, up, c.paused) {
-                (_, false, _) => ("crashed or not started".to_string(), DIM),
-                (_, true, true) => ("paused: stopped polling".to_string(), Color32::from_rgb(255, 150, 80)),
-                (Some(ms), true, false) => {
-                    (format!("member · gen {} · {:?}", ms.generation.max(0), ms.state).to_lowercase(), COMMIT)
-                }
-                (None, true, false) => ("no group: assigned by hand".to_string(), Color32::GRAY),
-            };
-            (TO_CONSUMER, false, vec![name, grey(second), third])
-        }
+        Node::Consumer(c) => (TO_CONSUMER, false, consumer_lines(sim, id, c, name)),
         Node::AmqpConsumer(c) => {
             // RabbitMQ applies basic.qos prefetch only to deliveries that wait for an ack.
             let pf = if c.cfg.auto_ack {
@@ -155,6 +132,39 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
         }
         Node::Rabbit(_) | Node::Broker(_) | Node::ZooKeeper(_) => (DIM, false, vec![name]),
     }
+}
+
+/// A Kafka consumer's lines: name; lag and partitions (a member's with the group's committed
+/// offset, the next index the group reads after a takeover); its membership.
+fn consumer_lines(
+    sim: &Simulation,
+    id: NodeId,
+    c: &crate::kafka::Consumer,
+    name: (String, Color32),
+) -> Vec<(String, Color32)> {
+    let up = sim.is_up(id);
+    // A group member's partitions each with the group's committed offset (the next
+    // index the group will read after a takeover).
+    let committed = c.cfg.group.as_ref().and_then(|g| sim.stats.groups.get(&g.group)).map(|s| &s.committed);
+    let parts: Vec<String> = c
+        .cursors
+        .iter()
+        .map(|k| match committed.and_then(|m| m.get(&k.tp)) {
+            Some(o) => format!("{} committed {o}", sim.names().tp(k.tp)),
+            None => sim.names().tp(k.tp),
+        })
+        .collect();
+    let assigned = if parts.is_empty() { "no partitions".to_string() } else { parts.join(" ") };
+    let second = if up { format!("lag {} · {assigned}", sim.lag(id)) } else { "down".into() };
+    let third = match (&c.membership, up, c.paused) {
+        (_, false, _) => ("crashed or not started".to_string(), DIM),
+        (_, true, true) => ("paused: stopped polling".to_string(), Color32::from_rgb(255, 150, 80)),
+        (Some(ms), true, false) => {
+            (format!("member · gen {} · {:?}", ms.generation.max(0), ms.state).to_lowercase(), COMMIT)
+        }
+        (None, true, false) => ("no group: assigned by hand".to_string(), Color32::GRAY),
+    };
+    vec![name, (second, Color32::GRAY), third]
 }
 
 /// Paints the messages on screen; a counted dot says "×n".
