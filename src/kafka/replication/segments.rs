@@ -45,8 +45,8 @@ pub struct Segments(VecDeque<Segment>);
 impl Segments {
     /// A record of `bytes` bytes and timestamp `time` was appended at `offset`: it joins
     /// the active segment, or starts a new one when the active one has no room for it
-    /// (K LogSegment.shouldRoll: size + batch > segment.bytes), its first record is older
-    /// than segment.ms, or it holds a tenth of the record-count limit.
+    /// (K LogSegment.shouldRoll: size + batch > segment.bytes), the new record comes more
+    /// than segment.ms after its first one, or it holds a tenth of the record-count limit.
     pub fn on_append(&mut self, offset: u64, bytes: u32, time: SimTime, cfg: &LogCfg) {
         let bytes = bytes as u64;
         if let Some(s) = self.0.back_mut() {
@@ -62,8 +62,9 @@ impl Segments {
         self.0.push_back(Segment { base: offset, bytes, first_time: time, largest_time: time });
     }
 
-    /// The log start moved to `start`: segments wholly below it go, the one it falls in
-    /// starts there and loses `removed_bytes` (the bytes of its records below `start`).
+    /// The log start moved to `start` (`end`: the log end), deleting records of
+    /// `removed_bytes` bytes in all: segments wholly below it go, the one it falls in now
+    /// starts there and loses the rest of those bytes.
     pub fn on_delete_before(&mut self, start: u64, end: u64, removed_bytes: u64) {
         let mut left = removed_bytes;
         while let Some(&s) = self.0.front() {
