@@ -171,3 +171,27 @@ fn auto_ack_lost_in_a_kafka_only_scenario_points_at_the_expectation() {
     assert_eq!(e.line, 6, "{e}");
     assert!(e.msg.contains("`AutoAckLost` is about RabbitMQ"), "{e}");
 }
+
+#[test]
+fn retention_settings_out_of_range_point_at_the_field() {
+    let with = |r: &str| BASE.replace("replication_factor: 1)", &format!("replication_factor: 1, retention: ({r}))"));
+    let e = err(&with("retention_bytes: 1000, segment_bytes: 0"));
+    assert_eq!((e.line, e.col), (4, 97), "{e}");
+    assert!(e.msg.contains("`segment_bytes` must be at least 1"), "{e}");
+    let e = err(&with("segment_ms: \"0s\""));
+    assert!(e.msg.contains("`segment_ms` must be at least 1ms"), "{e}");
+    let e = err(&with("segment_bytes: 50"));
+    assert_eq!((e.line, e.col), (5, 22), "{e}");
+    assert!(e.msg.contains("`record_bytes` (100) is larger than topic \"t\"'s `segment_bytes` (50)"), "{e}");
+    let e = err(&with("max_messages: 0"));
+    assert!(e.msg.contains("`max_messages` must be at least 1"), "{e}");
+}
+
+#[test]
+fn old_retention_fields_still_load() {
+    let old = BASE
+        .replace("replication_factor: 1)", "replication_factor: 1, retention: (max_messages: 300, max_age: \"10m\"))");
+    let sc = parse(&old, "old.ron").expect("max_messages and max_age are still accepted");
+    assert_eq!(sc.topics[0].retention.retention_ms, Some(brokerlab::sim::Dur::secs(600)));
+    assert_eq!(sc.topics[0].retention.max_messages, Some(300));
+}

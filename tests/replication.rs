@@ -7,7 +7,7 @@ use brokerlab::kafka::ReplicaManager;
 use brokerlab::kafka::{
     Acks, ClientMsg, ControlMsg, FetchReq, FetchResult, Msg, PartitionState, ProduceReq, ProducedRecord,
 };
-use brokerlab::kafka::{ClusterCfg, TopicCfg};
+use brokerlab::kafka::{ClusterCfg, LogCfg, TopicCfg};
 use brokerlab::kafka::{Fx, KTimer};
 use brokerlab::kafka::{Here, Partition};
 use brokerlab::kafka::{LogEntry, NO_PRODUCER};
@@ -25,8 +25,7 @@ fn cfg(min_isr: u32) -> ClusterCfg {
             partitions: 1,
             replication_factor: 3,
             min_insync_replicas: min_isr,
-            retention_max_messages: None,
-            retention_max_age: None,
+            log: LogCfg::default(),
             unclean_leader_election: false,
         }],
         zk_session_timeout: Dur::secs(6),
@@ -71,6 +70,7 @@ fn produce(
             value: MsgId::new(0, i),
             key: None,
             poison: false,
+            bytes: 100,
             meta: brokerlab::kafka::Meta::None,
         })
         .collect();
@@ -207,6 +207,7 @@ fn entry(epoch: u32, i: u32) -> LogEntry {
         key: None,
         epoch,
         append_time: SimTime(0),
+        bytes: 100,
         producer_id: NO_PRODUCER,
         producer_epoch: 0,
         seq: 0,
@@ -221,19 +222,19 @@ fn follower_truncates_to_where_its_log_diverges_from_the_leaders() {
     // Leader: epoch 0 for offsets 0..5, epoch 2 from 5 (LEO 7).
     let (mut ldr, c, mut fx) = leader(&[1, 2], 1);
     for i in 0..5 {
-        ldr.log.append(entry(0, i));
+        ldr.log.append(entry(0, i), &LogCfg::default());
     }
     ldr.become_leader(SimTime(0), state(&[1, 2], 2), BrokerId(1), &mut fx);
-    ldr.log.append(entry(2, 100));
-    ldr.log.append(entry(2, 101));
+    ldr.log.append(entry(2, 100), &LogCfg::default());
+    ldr.log.append(entry(2, 101), &LogCfg::default());
     // Follower: epoch 0 for 0..5, then epoch 1 (a leader that lost) for 5..8.
     let mut rm = ReplicaManager::default();
     let mut f = Partition::new(TP, state(&[1, 2], 2));
     for i in 0..5 {
-        f.log.append(entry(0, i));
+        f.log.append(entry(0, i), &LogCfg::default());
     }
     for i in 5..8 {
-        f.log.append(entry(1, i));
+        f.log.append(entry(1, i), &LogCfg::default());
     }
     f.become_follower(state(&[1, 2], 2), 1, &mut fx);
     rm.replicas.insert(TP, f);

@@ -314,7 +314,7 @@ impl Broker {
                 fx.timer(h.cfg.flush_interval, KTimer::Broker(BrokerTimer::Flush));
             }
             BrokerTimer::RetentionCheck => {
-                self.rm.enforce_retention_age(&h, fx);
+                self.rm.enforce_retention(&h, fx);
                 fx.timer(h.cfg.retention_check_interval, KTimer::Broker(BrokerTimer::RetentionCheck));
             }
             BrokerTimer::PurgatoryCheck { tp, at } => {

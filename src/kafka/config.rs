@@ -17,10 +17,8 @@ pub struct TopicCfg {
     pub replication_factor: u32,
     /// min.insync.replicas.
     pub min_insync_replicas: u32,
-    /// retention by count: the most records a partition keeps (None: unbounded).
-    pub retention_max_messages: Option<u64>,
-    /// retention.ms: records older than this are deleted.
-    pub retention_max_age: Option<Dur>,
+    /// Segments and retention of its partitions' logs.
+    pub log: LogCfg,
     /// unclean.leader.election.enable.
     pub unclean_leader_election: bool,
 }
@@ -29,6 +27,49 @@ impl TopicCfg {
     /// min(min.insync.replicas, replication factor).
     pub fn effective_min_isr(&self) -> usize {
         self.min_insync_replicas.min(self.replication_factor) as usize
+    }
+}
+
+/// How a partition's log is cut into segments and which segments retention deletes
+/// (cleanup.policy=delete; K LogConfig). Kafka's defaults, except where noted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogCfg {
+    /// retention.bytes: the oldest segments go while the log stays at least this large
+    /// without them (None: -1, no size limit).
+    pub retention_bytes: Option<u64>,
+    /// retention.ms: segments whose newest record is older than this go (None: no limit;
+    /// Kafka's default is 7 days, longer than any run).
+    pub retention_ms: Option<Dur>,
+    /// Not Kafka (a teaching simplification): the retention.bytes rule counting records,
+    /// with segments of a tenth of it.
+    pub retention_records: Option<u64>,
+    /// segment.bytes: the active segment rolls before it would grow past this.
+    pub segment_bytes: u64,
+    /// segment.ms: the active segment rolls once its first record is this old.
+    pub segment_ms: Dur,
+}
+
+impl Default for LogCfg {
+    fn default() -> Self {
+        LogCfg {
+            retention_bytes: None,
+            retention_ms: None,
+            retention_records: None,
+            segment_bytes: 1 << 30,
+            segment_ms: Dur::secs(7 * 24 * 3600),
+        }
+    }
+}
+
+impl LogCfg {
+    /// Records per segment under the record-count rule: a tenth of it (at least 1).
+    pub fn segment_records(&self) -> Option<u64> {
+        self.retention_records.map(|n| (n / 10).max(1))
+    }
+
+    /// True when some retention rule is set.
+    pub fn has_retention(&self) -> bool {
+        self.retention_bytes.is_some() || self.retention_ms.is_some() || self.retention_records.is_some()
     }
 }
 

@@ -24,7 +24,7 @@ pub use assignor::member::{Assignment, Member, StickyResult};
 pub use assignor::range::{Strategy, assign, member_order};
 pub use assignor::sticky::cooperative_round;
 pub use broker::Broker;
-pub use config::{ClusterCfg, TopicCfg};
+pub use config::{ClusterCfg, LogCfg, TopicCfg};
 pub use consumer::config::{CommitMode, ConsumerCfg, FailureCfg, FailurePolicy, GroupCfg, OffsetReset, RedriveCfg};
 pub use consumer::kafka_consumer::Consumer;
 pub use controller::zookeeper::ZooKeeper;

@@ -42,6 +42,8 @@ pub struct ProducedRecord {
     pub key: Option<KeyId>,
     /// The consumer's processing will always fail on it (a poison pill).
     pub poison: bool,
+    /// Its size in bytes (the producer's `record_bytes`).
+    pub bytes: u32,
     /// Headers the simulation reads (retry origin, offset commits).
     pub meta: Meta,
 }

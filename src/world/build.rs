@@ -8,7 +8,7 @@ use crate::check::stats::Stats;
 use crate::kafka::Broker;
 use crate::kafka::ZooKeeper;
 use crate::kafka::assign_replicas;
-use crate::kafka::{ClusterCfg, PartitionState, TopicCfg};
+use crate::kafka::{ClusterCfg, LogCfg, PartitionState, TopicCfg};
 use crate::kafka::{Consumer, ConsumerCfg};
 use crate::kafka::{Keys, Producer, ProducerCfg};
 use crate::scenario::{ControllerSpec, Expectation, KeySpec, Rate, Scenario};
@@ -51,8 +51,13 @@ fn cluster_cfg(sc: &Scenario) -> ClusterCfg {
                 partitions: t.partitions,
                 replication_factor: t.replication_factor,
                 min_insync_replicas: t.min_insync_replicas,
-                retention_max_messages: t.retention.max_messages,
-                retention_max_age: t.retention.max_age,
+                log: LogCfg {
+                    retention_bytes: t.retention.retention_bytes,
+                    retention_ms: t.retention.retention_ms,
+                    retention_records: t.retention.max_messages,
+                    segment_bytes: t.retention.segment_bytes,
+                    segment_ms: t.retention.segment_ms,
+                },
                 unclean_leader_election: t.unclean_leader_election,
             })
             .collect(),
@@ -64,7 +69,7 @@ fn cluster_cfg(sc: &Scenario) -> ClusterCfg {
         replica_fetch_max_records: 1000,
         flush_every_messages: c.flush_every_messages,
         flush_interval: c.flush_interval,
-        retention_check_interval: Dur::secs(1),
+        retention_check_interval: c.retention_check_interval,
         groups: super::build_groups::group_names(sc),
         offsets_topic: all_topic_id(sc, crate::scenario::derive::OFFSETS_TOPIC),
         group_initial_rebalance_delay: sc.cluster.group_initial_rebalance_delay,

@@ -131,7 +131,13 @@ impl Consumer {
         let to = Tp { topic, partition: p.tp.partition % n.max(1) };
         let fixed = matches!(kind, PublishKind::Redrive { fixed: true });
         let meta = Meta::Origin { tp: origin.0, offset: origin.1, attempts, fixed };
-        let record = ProducedRecord { value: p.entry.value, key: p.entry.key, poison: p.entry.poison, meta };
+        let record = ProducedRecord {
+            value: p.entry.value,
+            key: p.entry.key,
+            poison: p.entry.poison,
+            bytes: p.entry.bytes,
+            meta,
+        };
         self.publish = Some(Publish { req: 0, to, record, kind, from: (p.tp, p.offset) });
         self.republish(ctx, 0, fx);
     }
@@ -202,7 +208,13 @@ impl Consumer {
         let n = self.partitions_of(origin.topic);
         let to = Tp { topic: origin.topic, partition: origin.partition % n.max(1) };
         let meta = Meta::Origin { tp: origin, offset, attempts: 0, fixed: r.fix };
-        let record = ProducedRecord { value: p.entry.value, key: p.entry.key, poison: p.entry.poison && !r.fix, meta };
+        let record = ProducedRecord {
+            value: p.entry.value,
+            key: p.entry.key,
+            poison: p.entry.poison && !r.fix,
+            bytes: p.entry.bytes,
+            meta,
+        };
         let kind = PublishKind::Redrive { fixed: r.fix };
         self.publish = Some(Publish { req: 0, to, record, kind, from: (p.tp, p.offset) });
         self.republish(ctx, 0, fx);

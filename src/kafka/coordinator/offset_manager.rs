@@ -22,6 +22,10 @@ const OFFSETS_COMMIT_TIMEOUT_US: u64 = 5_000_000;
 /// The value id internal records carry (they are nobody's message).
 const INTERNAL: MsgId = MsgId(u64::MAX);
 
+/// The size internal records count as: roughly a group id, a topic, a partition and an
+/// offset. It only decides when `__consumer_offsets` rolls a segment (it has no retention).
+const INTERNAL_RECORD_BYTES: u32 = 100;
+
 impl GroupCoordinator {
     /// K validateOffsetCommit, then the append; the answer comes with the append's result.
     #[allow(clippy::too_many_arguments)]
@@ -63,6 +67,7 @@ impl GroupCoordinator {
                 value: INTERNAL,
                 key: None,
                 poison: false,
+                bytes: INTERNAL_RECORD_BYTES,
                 meta: Meta::Commit { group: g, tp, offset },
             })
             .collect();
@@ -102,6 +107,7 @@ impl GroupCoordinator {
             value: INTERNAL,
             key: None,
             poison: false,
+            bytes: INTERNAL_RECORD_BYTES,
             meta: Meta::GroupMetadata { group: g, generation },
         };
         let req = self.append(h, rm, g, vec![rec], Acks::All, fx);

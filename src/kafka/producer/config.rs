@@ -58,7 +58,8 @@ pub struct ProducerCfg {
     pub linger: Dur,
     /// Records per batch at most.
     pub batch_records: u32,
-    /// Bytes per record (the sticky partitioner switches after batch.size bytes).
+    /// Bytes per record (the sticky partitioner switches after batch.size bytes; the log
+    /// counts them for segment.bytes and retention.bytes).
     pub record_bytes: u32,
     /// batch.size.
     pub batch_bytes: u32,

@@ -12,6 +12,7 @@ use crate::kafka::producer::idempotence::TransactionManager;
 use crate::kafka::producer::partitioner::{NullKeyPartitioner, NullKeyState, partition_for_hash};
 use crate::kafka::producer::sender::{InFlight, InFlightRequests, retry_backoff};
 use crate::kafka::protocol::{Acks, ClientMsg, Msg, ProduceReq, ProducedRecord, ProducerIdSeq};
+use crate::kafka::replication::log::Meta;
 use crate::sim::Ctx;
 use crate::sim::NodeId;
 use crate::sim::{Dur, NodeRng, SimTime};
@@ -165,7 +166,7 @@ impl Producer {
         fx.record(RecordKind::Produce { producer: self.me(ctx), value, key, tp, reason });
         let poison = self.poison_next > 0;
         self.poison_next = self.poison_next.saturating_sub(1);
-        let rec = ProducedRecord { value, key, poison, meta: crate::kafka::replication::log::Meta::None };
+        let rec = ProducedRecord { value, key, poison, bytes: c.record_bytes, meta: Meta::None };
         if self.accumulator.append(p, rec, ctx.now, c.batch_records) && c.linger > Dur::ZERO {
             fx.timer(c.linger, KTimer::Producer(ProducerTimer::Drain { p }));
         }

@@ -1,7 +1,10 @@
 //! A replica's log: records from the log start offset to the log end offset (LEO), each
 //! stamped with the leader epoch that appended it, plus the leader-epoch cache
-//! (epoch → start offset) that followers use to find where they diverge (KIP-101/279).
+//! (epoch → start offset) that followers use to find where they diverge (KIP-101/279), and
+//! the segments the records fall in (`segments.rs`).
 
+use crate::kafka::config::LogCfg;
+use crate::kafka::replication::segments::{Rule, Segments};
 use crate::sim::SimTime;
 use crate::trace::{GroupRef, KeyId, MsgId, Tp};
 use std::collections::VecDeque;
@@ -18,8 +21,10 @@ pub struct LogEntry {
     pub key: Option<KeyId>,
     /// Epoch of the leader that appended it.
     pub epoch: u32,
-    /// When the leader appended it (retention by age).
+    /// When the leader appended it: its timestamp (segment.ms, retention.ms).
     pub append_time: SimTime,
+    /// Its size in bytes (segment.bytes, retention.bytes).
+    pub bytes: u32,
     /// Idempotent producer id, or NO_PRODUCER.
     pub producer_id: u32,
     /// That producer's epoch (batches carry it, so followers know it too).
@@ -120,6 +125,7 @@ struct Stored {
     key: Option<KeyId>,
     epoch: u32,
     append_time: SimTime,
+    bytes: u32,
     producer_id: u32,
     producer_epoch: u16,
     seq: u32,
@@ -134,6 +140,7 @@ impl Stored {
             key: e.key,
             epoch: e.epoch,
             append_time: e.append_time,
+            bytes: e.bytes,
             producer_id: e.producer_id,
             producer_epoch: e.producer_epoch,
             seq: e.seq,
@@ -147,6 +154,7 @@ impl Stored {
             key: self.key,
             epoch: self.epoch,
             append_time: self.append_time,
+            bytes: self.bytes,
             producer_id: self.producer_id,
             producer_epoch: self.producer_epoch,
             seq: self.seq,
@@ -163,6 +171,7 @@ pub struct Log {
     start: u64,
     entries: VecDeque<Stored>,
     metas: std::collections::BTreeMap<u64, Meta>,
+    segments: Segments,
     /// The leader-epoch cache.
     pub epochs: EpochCache,
     /// Offsets below this are on disk (fsynced); a power loss keeps only them.
@@ -180,9 +189,10 @@ impl Log {
         self.start + self.entries.len() as u64
     }
 
-    /// Appends a record; returns its offset.
-    pub fn append(&mut self, e: LogEntry) -> u64 {
+    /// Appends a record, rolling a new segment first when `cfg` says so; returns its offset.
+    pub fn append(&mut self, e: LogEntry, cfg: &LogCfg) -> u64 {
         let off = self.end_offset();
+        self.segments.on_append(off, e.bytes, e.append_time, cfg);
         self.epochs.assign(e.epoch, off);
         self.entries.push_back(Stored::of(&e));
         if e.meta != Meta::None {
@@ -221,6 +231,11 @@ impl Log {
         }
         let keep = offset.saturating_sub(self.start) as usize;
         self.entries.truncate(keep);
+        let (start, entries) = (self.start, &self.entries);
+        self.segments.on_truncate(self.start + keep as u64, |base| {
+            let tail = entries.range(base.saturating_sub(start) as usize..);
+            tail.fold((0, SimTime::ZERO), |(b, t), e| (b + e.bytes as u64, t.max(e.append_time)))
+        });
         self.metas.split_off(&offset);
         self.epochs.truncate_from_end(self.end_offset());
         self.recovery_point = self.recovery_point.min(self.end_offset());
@@ -230,10 +245,12 @@ impl Log {
     /// Deletes records before `offset` (retention); never past the end.
     pub fn delete_before(&mut self, offset: u64) {
         let offset = offset.min(self.end_offset());
+        let mut removed = 0;
         while self.start < offset {
-            self.entries.pop_front();
+            removed += self.entries.pop_front().map_or(0, |e| e.bytes as u64);
             self.start += 1;
         }
+        self.segments.on_delete_before(self.start, self.end_offset(), removed);
         if !self.metas.is_empty() {
             self.metas = self.metas.split_off(&self.start);
         }
@@ -244,9 +261,20 @@ impl Log {
     pub fn reset_to(&mut self, offset: u64) {
         self.entries.clear();
         self.metas.clear();
+        self.segments.clear();
         self.start = offset;
         self.epochs = EpochCache::default();
         self.recovery_point = offset;
+    }
+
+    /// The segments, oldest first.
+    pub fn segments(&self) -> &Segments {
+        &self.segments
+    }
+
+    /// Where retention `rule` lets the log start, given the high watermark.
+    pub fn retention_end(&self, hw: u64, rule: Rule) -> u64 {
+        self.segments.deletable_end(self.start, self.end_offset(), hw, rule)
     }
 
     /// Records, oldest first, with their offsets.
@@ -266,6 +294,7 @@ mod tests {
             key: None,
             epoch,
             append_time: SimTime(n as u64),
+            bytes: 100,
             producer_id: NO_PRODUCER,
             producer_epoch: 0,
             seq: 0,
@@ -279,10 +308,10 @@ mod tests {
     fn append_truncate_and_retention_keep_offsets_and_epochs_consistent() {
         let mut log = Log::default();
         for i in 0..5 {
-            log.append(entry(1, i));
+            log.append(entry(1, i), &LogCfg::default());
         }
         for i in 5..8 {
-            log.append(entry(2, i));
+            log.append(entry(2, i), &LogCfg::default());
         }
         assert_eq!(log.epochs.entries(), &[(1, 0), (2, 5)]);
         assert_eq!(log.truncate_to(6), 2);
@@ -294,5 +323,24 @@ mod tests {
         assert_eq!(log.get(3).unwrap().value, MsgId::new(0, 3));
         assert_eq!(log.epochs.entries(), &[(1, 3)]);
         assert_eq!(log.read(0, 10, 5).len(), 2);
+    }
+
+    #[test]
+    fn segments_follow_truncation_and_a_log_start_inside_a_segment() {
+        let cfg = LogCfg { segment_bytes: 300, ..LogCfg::default() };
+        let mut log = Log::default();
+        for i in 0..8 {
+            log.append(entry(1, i), &cfg);
+        }
+        let seg = |log: &Log| log.segments().iter().map(|s| (s.base, s.bytes, s.largest_time.0)).collect::<Vec<_>>();
+        assert_eq!(seg(&log), [(0, 300, 2), (3, 300, 5), (6, 200, 7)]);
+        log.truncate_to(4);
+        assert_eq!(seg(&log), [(0, 300, 2), (3, 100, 3)], "the cut segment keeps only its records left");
+        log.delete_before(1);
+        assert_eq!(seg(&log), [(1, 200, 2), (3, 100, 3)], "a follower taking the leader's log start");
+        log.delete_before(4);
+        assert!(log.segments().iter().next().is_none(), "an empty log has no segments");
+        log.append(entry(1, 9), &cfg);
+        assert_eq!(seg(&log), [(4, 100, 9)]);
     }
 }

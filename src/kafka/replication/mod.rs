@@ -10,3 +10,4 @@ pub mod producer_state;
 pub mod purgatory;
 pub mod replica_manager;
 pub mod role;
+pub mod segments;

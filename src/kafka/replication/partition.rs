@@ -3,7 +3,7 @@
 //! proposes ISR shrinks and expansions, parks acks=all produces until the HW covers them
 //! and parks fetches until there is something to return (K Partition.scala).
 
-use crate::kafka::config::{ClusterCfg, TopicCfg};
+use crate::kafka::config::ClusterCfg;
 use crate::kafka::effects::Fx;
 use crate::kafka::here::Here;
 use crate::kafka::protocol::{Acks, ClientMsg, FetchReq, FetchResp, FetchResult, Msg, PartitionState, ProduceReq};
@@ -217,6 +217,7 @@ impl Partition {
                 key: r.key,
                 epoch: self.state.leader_epoch,
                 append_time: now,
+                bytes: r.bytes,
                 producer_id: pid,
                 producer_epoch: req.idempotence.map(|i| i.producer_epoch).unwrap_or(0),
                 seq: base_seq.wrapping_add(i as u32),
@@ -224,7 +225,7 @@ impl Partition {
                 poison: r.poison,
                 meta: r.meta,
             };
-            let off = self.log.append(e);
+            let off = self.log.append(e, &h.cfg.topic(self.tp.topic).log);
             // Offset-commit and group records show as `commit` records, not as appends.
             if !matches!(r.meta, Meta::Commit { .. } | Meta::GroupMetadata { .. }) {
                 fx.record(RecordKind::Append {
@@ -242,23 +243,13 @@ impl Partition {
             pb.epoch = Some(id.producer_epoch);
             pb.push(base_seq, last, base);
         }
-        self.after_append(h.cfg.topic(self.tp.topic), h.cfg, me, fx);
+        self.after_append(h.cfg);
         base
     }
 
-    /// Count retention (whole "segments" of a tenth of the limit, below the HW) and the
-    /// flush-by-count policy; run after every append, on leaders and followers.
-    pub fn after_append(&mut self, topic: &TopicCfg, cfg: &ClusterCfg, me: BrokerId, fx: &mut Fx) {
-        if let Some(max) = topic.retention_max_messages {
-            let len = self.log.end_offset() - self.log.start_offset();
-            if len > max.saturating_add((max / 10).max(1)) {
-                let to = (self.log.end_offset() - max).min(self.hw);
-                if to > self.log.start_offset() {
-                    self.log.delete_before(to);
-                    fx.record(RecordKind::Retention { broker: me, tp: self.tp, log_start_offset: to });
-                }
-            }
-        }
+    /// The flush-by-count policy (log.flush.interval.messages); run after every append, on
+    /// leaders and followers.
+    pub fn after_append(&mut self, cfg: &ClusterCfg) {
         if let Some(n) = cfg.flush_every_messages
             && self.log.end_offset() - self.log.recovery_point >= n
         {

@@ -8,6 +8,7 @@ use crate::kafka::protocol::{ClientMsg, FetchReq, FetchResp, FetchResult, Msg, P
 use crate::kafka::replication::partition::{Partition, error_resp};
 use crate::kafka::replication::producer_state::track_producer;
 use crate::kafka::replication::role::Role;
+use crate::kafka::replication::segments::Rule;
 use crate::sim::{Dur, NodeId};
 use crate::trace::{BrokerId, ErrorCode, RecordKind, Tp};
 use std::collections::BTreeMap;
@@ -187,7 +188,7 @@ impl ReplicaManager {
             FetchResult::Records { base_offset, records } => {
                 if base_offset == r.log.end_offset() {
                     for e in &records {
-                        let off = r.log.append(*e);
+                        let off = r.log.append(*e, &h.cfg.topic(tp.topic).log);
                         track_producer(&mut r.producers, e, off);
                     }
                     if !records.is_empty() {
@@ -198,7 +199,7 @@ impl ReplicaManager {
                         r.log.delete_before(resp.log_start_offset.min(r.hw));
                         fx.record(RecordKind::Retention { broker: h.me, tp, log_start_offset: r.log.start_offset() });
                     }
-                    r.after_append(h.cfg.topic(tp.topic), h.cfg, h.me, fx);
+                    r.after_append(h.cfg);
                 }
                 None
             }
@@ -243,23 +244,27 @@ impl ReplicaManager {
         }
     }
 
-    /// Time-based retention: delete records older than retention.ms, below the HW.
-    pub fn enforce_retention_age(&mut self, h: &Here, fx: &mut Fx) {
+    /// The retention check (every log.retention.check.interval.ms): each replica, leader or
+    /// follower, deletes what its topic's rules allow (K UnifiedLog.deleteOldSegments): the
+    /// size rule, then the time rule, each a pass over whole segments from the oldest that
+    /// stops at the first one that stays, never at or above the replica's high watermark.
+    pub fn enforce_retention(&mut self, h: &Here, fx: &mut Fx) {
         for r in self.replicas.values_mut() {
-            let Some(max_age) = h.cfg.topic(r.tp.topic).retention_max_age else {
+            let cfg = &h.cfg.topic(r.tp.topic).log;
+            if !cfg.has_retention() {
                 continue;
-            };
-            let cutoff = h.now.0.saturating_sub(max_age.0);
-            let mut to = r.log.start_offset();
-            for (off, e) in r.log.iter() {
-                if e.append_time.0 >= cutoff || off >= r.hw {
-                    break;
-                }
-                to = off + 1;
             }
-            if to > r.log.start_offset() {
-                r.log.delete_before(to);
-                fx.record(RecordKind::Retention { broker: h.me, tp: r.tp, log_start_offset: to });
+            let rules = [
+                cfg.retention_bytes.map(Rule::Bytes),
+                cfg.retention_records.map(Rule::Records),
+                cfg.retention_ms.map(|max| Rule::Age { now: h.now, max: max.0 }),
+            ];
+            for rule in rules.into_iter().flatten() {
+                let to = r.log.retention_end(r.hw, rule);
+                if to > r.log.start_offset() {
+                    r.log.delete_before(to);
+                    fx.record(RecordKind::Retention { broker: h.me, tp: r.tp, log_start_offset: to });
+                }
             }
         }
     }

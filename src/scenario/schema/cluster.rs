@@ -53,6 +53,8 @@ pub struct ClusterSpec {
     pub offsets_topic_partitions: u32,
     /// group.initial.rebalance.delay.ms.
     pub group_initial_rebalance_delay: Dur,
+    /// log.retention.check.interval.ms (Kafka: 5 minutes; 1 s so short runs show retention).
+    pub retention_check_interval: Dur,
 }
 
 impl Default for ClusterSpec {
@@ -69,18 +71,45 @@ impl Default for ClusterSpec {
             placement_start: 0,
             offsets_topic_partitions: 50,
             group_initial_rebalance_delay: Dur::secs(3),
+            retention_check_interval: Dur::secs(1),
         }
     }
 }
 
-/// Retention limits.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// Retention (cleanup.policy=delete) and the segments it deletes whole, with Kafka's topic
+/// config names: a partition's log is cut into segments; every `retention_check_interval`
+/// each replica deletes its oldest segments that lie wholly below its high watermark while
+/// the size rule or the time rule allows. The active segment never goes by size.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RetentionSpec {
-    /// Most records per partition.
+    /// retention.bytes: delete the oldest segments while the partition stays at least this
+    /// large without them (None: Kafka's -1, no limit).
+    pub retention_bytes: Option<u64>,
+    /// retention.ms: delete segments whose newest record is older than this (None: no limit;
+    /// Kafka's default is 7 days, longer than any run). `max_age` is its old name.
+    #[serde(alias = "max_age")]
+    pub retention_ms: Option<Dur>,
+    /// segment.bytes: the active segment rolls before it would grow past this (1 GiB).
+    pub segment_bytes: u64,
+    /// segment.ms: the active segment rolls once its first record is this old (7 days).
+    pub segment_ms: Dur,
+    /// Not a Kafka setting, a teaching simplification: keep at least about this many
+    /// records; the size rule counting records instead of bytes, with segments of a tenth
+    /// of it.
     pub max_messages: Option<u64>,
-    /// retention.ms.
-    pub max_age: Option<Dur>,
+}
+
+impl Default for RetentionSpec {
+    fn default() -> Self {
+        RetentionSpec {
+            retention_bytes: None,
+            retention_ms: None,
+            segment_bytes: 1 << 30,
+            segment_ms: Dur::secs(7 * 24 * 3600),
+            max_messages: None,
+        }
+    }
 }
 
 /// A topic.

@@ -89,7 +89,8 @@ pub struct ProducerSpec {
     /// Records per batch at most.
     #[serde(default = "hundred")]
     pub batch_records: u32,
-    /// Record size in bytes (for the sticky partitioner's batch.size).
+    /// Record size in bytes (the sticky partitioner's batch.size; segment.bytes and
+    /// retention.bytes on the log).
     #[serde(default = "hundred")]
     pub record_bytes: u32,
     /// batch.size.

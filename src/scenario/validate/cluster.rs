@@ -3,7 +3,7 @@
 
 use super::limits::{self, positive};
 use crate::scenario::error::ScenarioError;
-use crate::scenario::schema::{ControllerSpec, Scenario};
+use crate::scenario::schema::{ControllerSpec, Scenario, TopicSpec};
 use crate::sim::Dur;
 
 /// Checks the cluster settings and the run's size. `err` places a message near the anchors.
@@ -29,6 +29,7 @@ pub fn check_cluster(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioErr
     positive(err, c.replica_lag_time_max, "replica_lag_time_max", Dur::ms(1))?;
     positive(err, c.replica_socket_timeout, "replica_socket_timeout", Dur::ms(1))?;
     positive(err, c.flush_interval, "flush_interval", Dur::ms(1))?;
+    positive(err, c.retention_check_interval, "retention_check_interval", Dur::ms(1))?;
     if c.network.latency.max() > Dur::secs(60) {
         return Err(err(&["latency"], "network latency must stay below 60s".into()));
     }
@@ -79,13 +80,37 @@ pub fn check_topics(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioErro
         if t.min_insync_replicas == 0 {
             return Err(err(&at, format!("topic \"{}\": `min_insync_replicas` must be at least 1", t.name)));
         }
-        if t.retention.max_messages == Some(0) {
-            return Err(err(&at, format!("topic \"{}\": `max_messages` must be at least 1", t.name)));
-        }
+        check_retention(t, &at, err)?;
         replicas += t.partitions as u64 * t.replication_factor as u64;
     }
     if replicas > limits::REPLICAS {
         return Err(err(&["topics"], format!("{replicas} replicas in all; the limit is {}", limits::REPLICAS)));
     }
     Ok(())
+}
+
+/// A topic's retention: segments of at least one byte and one millisecond (segment.bytes,
+/// segment.ms), a record-count limit of at least one record. `at`: the topic's anchors.
+fn check_retention(
+    t: &TopicSpec,
+    at: &[&str],
+    err: &dyn Fn(&[&str], String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    let r = &t.retention;
+    let bad = if r.segment_bytes == 0 {
+        Some(("segment_bytes", "must be at least 1 (byte)".to_string()))
+    } else if r.segment_ms < Dur::ms(1) {
+        Some(("segment_ms", format!("must be at least 1ms, got {}", r.segment_ms)))
+    } else if r.max_messages == Some(0) {
+        Some(("max_messages", "must be at least 1".to_string()))
+    } else {
+        None
+    };
+    match bad {
+        Some((field, msg)) => {
+            let anchors: Vec<&str> = at.iter().copied().chain(["retention", field]).collect();
+            Err(err(&anchors, format!("topic \"{}\": `{field}` {msg}", t.name)))
+        }
+        None => Ok(()),
+    }
 }

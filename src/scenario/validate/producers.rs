@@ -56,6 +56,20 @@ pub fn check_producers(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioE
                 ),
             ));
         }
+        // K UnifiedLog.append: a batch larger than segment.bytes is refused
+        // (RecordBatchTooLargeException); here every batch would be.
+        if let Some(t) = sc.topics.iter().find(|t| t.name == p.topic)
+            && p.record_bytes as u64 > t.retention.segment_bytes
+        {
+            return Err(err(
+                &["producers", &name, "record_bytes"],
+                format!(
+                    "producer \"{}\": `record_bytes` ({}) is larger than topic \"{}\"'s `segment_bytes` ({}); \
+                     Kafka refuses such records",
+                    p.name, p.record_bytes, t.name, t.retention.segment_bytes
+                ),
+            ));
+        }
         positive(err, p.request_timeout, "request_timeout", Dur::ms(1))?;
         positive(err, p.retry_backoff, "retry_backoff", Dur::ms(1))?;
     }
