@@ -37,7 +37,7 @@ fn place(sim: &Simulation, m: &SceneModel, name: &str) -> Vec<Rect> {
         return m.groups.iter().zip(&l.group_boxes).filter(|(v, _)| v.name == g).map(|(_, r)| *r).collect();
     }
     if let Some(id) = sim.node_by_name(name) {
-        let r = l.client_radius + 7.0;
+        let r = l.client_radius + 5.0;
         return match m.slots.get(id.0 as usize).copied() {
             Some(Slot::ZooKeeper) => l.zookeeper.into_iter().collect(),
             Some(Slot::Broker(i) | Slot::Rabbit(i)) => vec![l.brokers[i]],
@@ -66,7 +66,13 @@ fn place(sim: &Simulation, m: &SceneModel, name: &str) -> Vec<Rect> {
 
 /// Rings each focused thing of the latest beat.
 pub fn draw(w: &mut Labels, sim: &Simulation, m: &SceneModel) {
+    let client = 2.0 * m.layout.client_radius + 14.5;
     for r in rings(sim, m) {
-        w.painter.rect_stroke(r.expand(3.0), 6.0, Stroke::new(2.5, RING), StrokeKind::Outside);
+        if r.width() < client && r.height() < client {
+            // A client's mark: a circle around it, clear of its words.
+            w.painter.circle_stroke(r.center(), r.width() / 2.0, Stroke::new(2.5, RING));
+        } else {
+            w.painter.rect_stroke(r.expand(3.0), 6.0, Stroke::new(2.5, RING), StrokeKind::Outside);
+        }
     }
 }
