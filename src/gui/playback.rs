@@ -182,7 +182,7 @@ pub fn visible_to_step(k: &RecordKind, data_path: bool) -> bool {
 
 /// Runs events until one leaves a record `stop` accepts (sampling charts on the way);
 /// a status line when it stopped for another reason.
-fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, what: &str) -> Option<String> {
+fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, beats: bool, what: &str) -> Option<String> {
     l.playing = false;
     if let Some(why) = waiting(l) {
         return Some(why);
@@ -212,9 +212,8 @@ fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, what: &str) -> Optio
         }
         let new = (l.sim.trace.count() - seen) as usize;
         seen = l.sim.trace.count();
-        // A beat of the story is something to stop at too.
-        if l.guide.beat_fired(&l.sim) {
-            l.guide.arrive(&l.sim, true);
+        // A pause beat stops both; Next stops at every beat of the story.
+        if l.guide.beat_fired(&l.sim) && (l.guide.arrive(&l.sim, true).is_some() || beats) {
             return None;
         }
         if l.sim.trace.recent().iter().rev().take(new).any(|r| stop(&r.kind)) {
@@ -300,9 +299,9 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
             let dp = l.show_data_path;
             // The log shows every record since stepping began, not only notable ones.
             l.stepped_from = l.stepped_from.min(l.sim.trace.count());
-            return seek(l, |k| visible_to_step(k, dp), "visible event");
+            return seek(l, |k| visible_to_step(k, dp), false, "visible event");
         }
-        Command::StepToInteresting => return seek(l, notable_for_seek, "incident"),
+        Command::StepToInteresting => return seek(l, notable_for_seek, true, "incident"),
         // `clamp` passes NaN through, and a NaN speed freezes playback (every frame's target
         // is "now") and shows as "NaN×": refused, the speed stays as it was.
         Command::Speed(s) if s.is_nan() => return Some("not done: the speed must be a number".into()),

@@ -215,10 +215,12 @@ fn apply(s: &mut Session, asked: Asked) {
         }
         // A course chapter played to its end is ticked in the picker, for good.
         let key = super::progress::key(&l.path);
-        if l.guide.finished && l.scenario.course.is_some() && s.finished.insert(key) {
-            if let Err(e) = super::progress::save(&s.finished) {
-                s.status = Some(e);
-            }
+        if l.guide.finished
+            && l.scenario.course.is_some()
+            && s.finished.insert(key)
+            && let Err(e) = super::progress::save(&s.finished)
+        {
+            s.status = Some(e);
         }
     }
 }
