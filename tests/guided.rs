@@ -120,3 +120,14 @@ fn back_replays_to_the_previous_beat_with_the_same_trace() {
     assert_eq!(command(&mut l, Command::Back), None);
     assert_eq!(command(&mut l, Command::Back), Some("no earlier beat to go back to".into()));
 }
+
+#[test]
+fn the_caption_is_the_latest_beat_told_not_one_still_waiting_for_its_event() {
+    let mut l = chapter("06-offsets.ron");
+    brokerlab::gui::playback::run_free(&mut l, SimTime(6_000_000));
+    // At 6 s the rebalance beat (at 5 s, on the rebalance) has not fired: the ZooKeeper beat shows.
+    let (text, stale, _) = brokerlab::gui::scene::banner::caption(&l);
+    let text = text.expect("a beat was told");
+    assert!(text.starts_with("ZooKeeper goes down too."), "{text}");
+    assert!(!stale);
+}

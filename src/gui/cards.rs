@@ -33,7 +33,7 @@ fn caption(ui: &mut egui::Ui, l: &Loaded, asked: &mut Asked) {
     let fill = if l.off_script.is_some() { OFF_SCRIPT } else { CARD };
     frame(fill).show(ui, |ui| {
         ui.set_width(ui.available_width());
-        let (text, _, note) = super::scene::banner::caption(l);
+        let (text, stale, note) = super::scene::banner::caption(l);
         match (fired.last(), text) {
             (Some(&(i, t)), Some(text)) => {
                 ui.horizontal_wrapped(|ui| {
@@ -47,8 +47,8 @@ fn caption(ui: &mut egui::Ui, l: &Loaded, asked: &mut Asked) {
                         );
                     }
                 });
-                let words = text.split_once("  ").map_or(text.as_str(), |(_, w)| w);
-                ui.add(egui::Label::new(RichText::new(words).size(15.0).color(Color32::WHITE)).wrap());
+                let color = if stale { Color32::from_gray(170) } else { Color32::WHITE };
+                ui.add(egui::Label::new(RichText::new(text).size(15.0).color(color)).wrap());
             }
             _ => {
                 let about = format!("{} — {}", l.scenario.name, l.scenario.about);

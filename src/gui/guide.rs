@@ -67,11 +67,6 @@ impl Guide {
         }
     }
 
-    /// Whether the scenario is guided (it pauses or asks), so playback stops for it.
-    pub fn is_guided(sc: &Scenario) -> bool {
-        sc.course.is_some() || !sc.questions.is_empty() || sc.narration.iter().any(|n| n.pause)
-    }
-
     /// The next time the guide must look at the run, after `now`: a question's time or
     /// reveal, a timed expectation, a timed pause beat, or the end.
     pub fn next_checkpoint(&self, sc: &Scenario, now: SimTime) -> SimTime {
@@ -174,10 +169,5 @@ impl Guide {
             a.skipped = true;
         }
         self.stop = None;
-    }
-
-    /// The beats shown so far, in the order they fired (the Story lists only these).
-    pub fn past_beats(sim: &Simulation) -> Vec<(usize, SimTime)> {
-        sim.story().fired()
     }
 }

@@ -189,16 +189,17 @@ fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, beats: bool, what: &
     }
     let end = SimTime(l.scenario.duration.0);
     let mut seen = l.sim.trace.count();
+    // The next question, timed beat or expectation: it moves only when one is reached.
+    let mut cp = l.guide.next_checkpoint(&l.scenario, l.sim.now());
     for _ in 0..MAX_EVENTS_PER_SEEK {
         match l.sim.next_event_time() {
             Some(t) if t <= end => {
-                // A question, a timed beat or an expectation before the event: stop there first.
-                let cp = l.guide.next_checkpoint(&l.scenario, l.sim.now());
                 if cp < t {
                     advance(l, cp, u64::MAX, true);
                     if l.guide.stop.is_some() {
                         return None;
                     }
+                    cp = l.guide.next_checkpoint(&l.scenario, l.sim.now());
                 }
                 while l.next_sample < t {
                     l.sim.run_until(l.next_sample);

@@ -214,10 +214,9 @@ fn apply(s: &mut Session, asked: Asked) {
             }
         }
         // A course chapter played to its end is ticked in the picker, for good.
-        let key = super::progress::key(&l.path);
         if l.guide.finished
             && l.scenario.course.is_some()
-            && s.finished.insert(key)
+            && s.finished.insert(super::progress::key(&l.path))
             && let Err(e) = super::progress::save(&s.finished)
         {
             s.status = Some(e);

@@ -88,12 +88,8 @@ impl Simulation {
             // election names the new leader before it has taken up the role.
             Role::Leader(t, p) => {
                 let elected = self.tp(t, *p).and_then(|tp| self.zookeeper().states.get(&tp)).map(|s| s.leader);
-                match elected {
-                    Some(l) => l.map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into()),
-                    None => {
-                        self.leader_of_name(t, *p).map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into())
-                    }
-                }
+                let leader = elected.unwrap_or_else(|| self.leader_of_name(t, *p));
+                leader.map(|b| self.broker_name(b)).unwrap_or_else(|| "no broker".into())
             }
             Role::Isr(t, p) => {
                 let isr = self.tp(t, *p).and_then(|tp| self.zookeeper().states.get(&tp)).map(|s| s.isr.clone());

@@ -3,7 +3,7 @@
 //! choice names what exists (timed kinds timed at the reveal), and each beat's `focus` and
 //! `on` name a node, partition, queue or group of the scenario.
 
-use super::expect::check_expectation;
+use super::expect::check_all;
 use super::names::{grown_partitions, is_node_name};
 use crate::scenario::error::ScenarioError;
 use crate::scenario::schema::{CONCEPTS, Narration, Question, Scenario, Trigger};
@@ -57,8 +57,8 @@ fn check_question(
         if c.holds.is_empty() {
             return Err(choice("`holds` is empty; expected what must be true for this answer to be right".into()));
         }
+        check_all(sc, &c.holds, &|_, msg| choice(msg))?;
         for e in &c.holds {
-            check_expectation(sc, e, &|_, msg| choice(msg))?;
             if let Some(at) = e.at()
                 && at != q.reveal
             {

@@ -9,23 +9,34 @@ use crate::scenario::schema::{Expectation, Scenario, TopicSpec};
 
 /// Checks the expectations, each in turn. `err` places a message near the anchors.
 pub fn check_expectations(sc: &Scenario, err: &dyn Fn(&[&str], String) -> ScenarioError) -> Result<(), ScenarioError> {
-    for e in &sc.expect {
-        check_expectation(sc, e, err)?;
+    check_all(sc, &sc.expect, err)
+}
+
+/// Checks expectations (of `expect`, or of a question's choice), each in turn; the names
+/// they may use are looked up once.
+pub fn check_all(
+    sc: &Scenario,
+    list: &[Expectation],
+    err: &dyn Fn(&[&str], String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    let (clients, topics) = (client_names(sc), all_topics(sc));
+    for e in list {
+        check_one(sc, e, &clients, &topics, err)?;
     }
     Ok(())
 }
 
-/// Checks one expectation (of `expect`, or of a question's choice).
-pub fn check_expectation(
+fn check_one(
     sc: &Scenario,
     e: &Expectation,
+    clients: &[&str],
+    topics: &[TopicSpec],
     err: &dyn Fn(&[&str], String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
-    let topics = all_topics(sc);
-    check_names(sc, e, &topics, err)?;
+    check_names(sc, e, topics, err)?;
     check_kinds(sc, e, err)?;
     if let Some(c) = consumer_named(e)
-        && !client_names(sc).contains(&c.as_str())
+        && !clients.contains(&c.as_str())
     {
         return Err(err(
             &["expect", &format!("\"{c}\"")],
