@@ -22,6 +22,9 @@ pub struct SceneShape {
     pub zookeeper: bool,
     /// Rows per box: brokers in order, then the RabbitMQ node.
     pub boxes: Vec<usize>,
+    /// The last box is the RabbitMQ node: beside Kafka brokers it gets a column of its own
+    /// on the right, so the two systems read left and right.
+    pub rabbit: bool,
     /// Clients on the left.
     pub left: usize,
     /// Lines each left card wants.
@@ -101,12 +104,27 @@ pub fn layout(area: Rect, s: &SceneShape) -> SceneLayout {
         pos2(left_col.right() + 24.0, area.top() + pad),
         pos2(right_col.left() - 24.0, area.bottom() - pad),
     );
-    let zk_w = (mid.width() * 0.5).clamp(200.0, 560.0);
-    let zookeeper = s
-        .zookeeper
-        .then(|| Rect::from_min_size(pos2(mid.center().x - zk_w * 0.5, mid.top()), vec2(zk_w.min(mid.width()), 50.0)));
+    let beside = s.rabbit && s.boxes.len() > 1;
+    let kafka_n = s.boxes.len() - usize::from(beside);
+    let cols = grid_cols(kafka_n);
+    // Beside Kafka, the RabbitMQ node takes one more column, as wide as a broker's.
+    let kafka = if beside {
+        let cell = (mid.width() - BESIDE_GAP - GRID_GAP * (cols as f32 - 1.0)) / (cols as f32 + 1.0);
+        Rect::from_min_max(mid.min, pos2(mid.right() - cell - BESIDE_GAP, mid.bottom()))
+    } else {
+        mid
+    };
+    let zk_w = (kafka.width() * 0.5).clamp(200.0, 560.0);
+    let zookeeper = s.zookeeper.then(|| {
+        Rect::from_min_size(pos2(kafka.center().x - zk_w * 0.5, kafka.top()), vec2(zk_w.min(kafka.width()), 50.0))
+    });
     let grid_top = zookeeper.map(|z| z.bottom() + 22.0).unwrap_or(mid.top());
-    let brokers = grid(Rect::from_min_max(pos2(mid.left(), grid_top), mid.max), &s.boxes);
+    let mut brokers = grid(Rect::from_min_max(pos2(kafka.left(), grid_top), kafka.max), &s.boxes[..kafka_n], cols);
+    if beside {
+        let area = Rect::from_min_max(pos2(kafka.right() + BESIDE_GAP, grid_top), mid.max);
+        let h = box_height(s.boxes[kafka_n]).min(area.height());
+        brokers.push(Rect::from_min_size(pos2(area.left(), area.center().y - h * 0.5), vec2(area.width(), h)));
+    }
 
     let (ll, lr) = fit_cards(left_col.height(), s.left, 0, s.left_lines);
     let right_cards: usize = s.right.iter().map(|e| e.1).sum();
@@ -163,19 +181,33 @@ fn right_column(col: Rect, entries: &[(bool, usize)], h: f32, r: f32) -> (Vec<Po
     (marks, boxes)
 }
 
-/// Broker boxes in a grid of up to three columns, each as tall as its rows.
-fn grid(mid: Rect, rows_per_box: &[usize]) -> Vec<Rect> {
-    let n = rows_per_box.len();
-    let cols = match n {
+/// Space between broker boxes.
+const GRID_GAP: f32 = 16.0;
+/// Space between the Kafka brokers and the RabbitMQ node beside them.
+const BESIDE_GAP: f32 = 28.0;
+
+/// Columns of the broker grid: one row up to three brokers, then two or three columns.
+fn grid_cols(n: usize) -> usize {
+    match n {
         0..=3 => n.max(1),
         4 => 2,
         _ => 3,
-    };
+    }
+}
+
+/// A box as tall as its rows.
+fn box_height(rows: usize) -> f32 {
+    HEADER_H + ROW_H * rows.max(1) as f32 + 6.0
+}
+
+/// Broker boxes in a grid of `cols` columns, each as tall as its rows.
+fn grid(mid: Rect, rows_per_box: &[usize], cols: usize) -> Vec<Rect> {
+    let n = rows_per_box.len();
     let rows = n.div_ceil(cols).max(1);
-    let gap = 16.0;
+    let gap = GRID_GAP;
     let cell_w = ((mid.width() - gap * (cols as f32 - 1.0)) / cols as f32).clamp(60.0, 430.0);
     let cell_h = ((mid.height() - gap * (rows as f32 - 1.0)) / rows as f32).max(HEADER_H + 10.0);
-    let height = |i: usize| (HEADER_H + ROW_H * rows_per_box[i].max(1) as f32 + 6.0).min(cell_h);
+    let height = |i: usize| box_height(rows_per_box[i]).min(cell_h);
     let row_h: Vec<f32> =
         (0..rows).map(|r| (r * cols..((r + 1) * cols).min(n)).map(height).fold(0.0, f32::max)).collect();
     let total_h = row_h.iter().sum::<f32>() + gap * (rows as f32 - 1.0);
@@ -213,7 +245,7 @@ mod tests {
     }
 
     fn shape(boxes: usize, right: Vec<(bool, usize)>) -> SceneShape {
-        SceneShape { zookeeper: true, boxes: vec![4; boxes], left: 3, left_lines: 2, right, right_lines: 3 }
+        SceneShape { zookeeper: true, boxes: vec![4; boxes], rabbit: false, left: 3, left_lines: 2, right, right_lines: 3 }
     }
 
     #[test]
@@ -257,6 +289,22 @@ mod tests {
         let zk = l.zookeeper.unwrap();
         assert!(l.brokers.iter().all(|b| b.top() > zk.bottom()));
         assert!(l.producers.windows(2).all(|w| w[0].y < w[1].y));
+    }
+
+    #[test]
+    fn kafka_brokers_on_the_left_and_rabbitmq_on_the_right_when_both_are_shown() {
+        for (w, h, n) in [(1030.0, 480.0, 3), (880.0, 560.0, 3), (1100.0, 700.0, 1), (1300.0, 700.0, 4)] {
+            let s = SceneShape { boxes: [vec![3; n], vec![2]].concat(), rabbit: true, ..shape(0, vec![(true, 2)]) };
+            let l = layout(area(w, h), &s);
+            let (kafka, rabbit) = l.brokers.split_at(n);
+            let rabbit = rabbit[0];
+            assert!(kafka.iter().all(|b| b.right() + 20.0 < rabbit.left()), "{w}×{h}: {kafka:?} | {rabbit:?}");
+            assert!(l.zookeeper.unwrap().right() < rabbit.left(), "ZooKeeper sits over Kafka only");
+            assert!(rabbit.right() < l.right_col.left() && area(w, h).contains_rect(rabbit));
+            assert!(kafka.iter().all(|b| rabbit.width() <= b.width() + 1.0 && area(w, h).contains_rect(*b)));
+        }
+        let alone = layout(area(1100.0, 700.0), &SceneShape { boxes: vec![2], rabbit: true, ..shape(0, vec![]) });
+        assert!(alone.brokers[0].center().x > 400.0 && alone.brokers[0].center().x < 700.0, "a lone node is centred");
     }
 
     #[test]

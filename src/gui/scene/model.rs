@@ -232,6 +232,7 @@ pub fn model(sim: &Simulation, area: Rect, flights: &Flights) -> SceneModel {
     }
     let shape = SceneShape {
         zookeeper: cfg.brokers > 0,
+        rabbit: sim.rabbit().is_some(),
         boxes,
         left: sim.producers().count() + sim.publishers().count(),
         left_lines: 2,

@@ -88,24 +88,7 @@ pub fn draw(w: &mut Labels, up: bool, r: &Rabbit, b: Rect, selected: bool) {
         if cut_at(i) {
             return more(w, i);
         }
-        let head = format!("exchange {name} ({})", kind(x.kind));
-        w.text(row.left_top(), Align2::LEFT_TOP, head, &small, Color32::WHITE, row.width());
-        let binds: Vec<String> = x
-            .bindings
-            .iter()
-            .map(|bd| {
-                let to = match &bd.dest {
-                    Dest::Queue(q) => q.clone(),
-                    Dest::Exchange(e) => format!("exchange {e}"),
-                };
-                if bd.key.is_empty() { to } else { format!("{to} [{}]", bd.key) }
-            })
-            .collect();
-        let mut line = format!("bound: {}", binds.join(", "));
-        if let Some(a) = &x.alternate {
-            line.push_str(&format!("  · unroutable: exchange {a}"));
-        }
-        w.text(row.left_top() + vec2(8.0, 16.0), Align2::LEFT_TOP, line, &small, Color32::GRAY, row.width() - 8.0);
+        exchange_row(w, name, x, row);
     }
     for (j, qc) in r.cfg.queues.iter().enumerate() {
         let i = r.cfg.exchanges.len() + j;
@@ -118,6 +101,37 @@ pub fn draw(w: &mut Labels, up: bool, r: &Rabbit, b: Rect, selected: bool) {
     }
 }
 
+/// An exchange's row: its name and type, then where it routes. In a narrow box the type
+/// moves to the second line so the name is never cut.
+fn exchange_row(w: &mut Labels, name: &str, x: &crate::amqp::exchange::Exchange, row: Rect) {
+    let small = FontId::proportional(11.0);
+    let binds: Vec<String> = x
+        .bindings
+        .iter()
+        .map(|bd| {
+            let to = match &bd.dest {
+                Dest::Queue(q) => q.clone(),
+                Dest::Exchange(e) => format!("exchange {e}"),
+            };
+            if bd.key.is_empty() { to } else { format!("{to} [{}]", bd.key) }
+        })
+        .collect();
+    let wide = format!("exchange {name} ({})", kind(x.kind));
+    let (head, mut line) = if w.width(&wide, &small) <= row.width() {
+        (wide, format!("bound: {}", binds.join(", ")))
+    } else {
+        (format!("exchange {name}"), format!("{} to {}", kind(x.kind), binds.join(", ")))
+    };
+    if let Some(a) = &x.alternate {
+        line.push_str(&format!("  · unroutable: exchange {a}"));
+    }
+    w.text(row.left_top(), Align2::LEFT_TOP, head, &small, Color32::WHITE, row.width());
+    w.text(row.left_top() + vec2(8.0, 16.0), Align2::LEFT_TOP, line, &small, Color32::GRAY, row.width() - 8.0);
+}
+
+/// A queue's row: name, ready and unacknowledged counts, limits, then the messages as cells.
+/// In a narrow box the counts take the second line (the limits stay in the inspector unless
+/// set) so the queue's name is never cut.
 fn queue_row(w: &mut Labels, qc: &crate::amqp::queue::QueueCfg, q: &crate::amqp::queue::Queue, row: Rect, up: bool) {
     let small = FontId::proportional(11.0);
     let mut extra = Vec::new();
@@ -131,22 +145,22 @@ fn queue_row(w: &mut Labels, qc: &crate::amqp::queue::QueueCfg, q: &crate::amqp:
         extra.push(format!("DLX {d}"));
     }
     let counts = format!("ready {} · unacked {}", q.depth(), q.unacked.len());
+    let name = format!("queue {}", qc.name);
     let cw = w.width(&counts, &small);
-    let c = w.text(row.right_top(), Align2::RIGHT_TOP, counts, &small, Color32::LIGHT_GRAY, cw + 1.0);
-    w.text(
-        row.left_top(),
-        Align2::LEFT_TOP,
-        format!("queue {}", qc.name),
-        &small,
-        Color32::WHITE,
-        c.left() - row.left() - 6.0,
-    );
     let limits = if extra.is_empty() {
         "no TTL, no length limit, no dead-letter exchange".to_string()
     } else {
         extra.join(" · ")
     };
-    w.text(row.left_top() + vec2(0.0, 13.0), Align2::LEFT_TOP, limits, &small, Color32::GRAY, row.width());
+    if w.width(&name, &small) + cw + 6.0 <= row.width() {
+        let c = w.text(row.right_top(), Align2::RIGHT_TOP, counts, &small, Color32::LIGHT_GRAY, cw + 1.0);
+        w.text(row.left_top(), Align2::LEFT_TOP, name, &small, Color32::WHITE, c.left() - row.left() - 6.0);
+        w.text(row.left_top() + vec2(0.0, 13.0), Align2::LEFT_TOP, limits, &small, Color32::GRAY, row.width());
+    } else {
+        w.text(row.left_top(), Align2::LEFT_TOP, name, &small, Color32::WHITE, row.width());
+        let second = if extra.is_empty() { counts } else { format!("{counts} · {}", extra.join(" · ")) };
+        w.text(row.left_top() + vec2(0.0, 13.0), Align2::LEFT_TOP, second, &small, Color32::LIGHT_GRAY, row.width());
+    }
     let strip = Rect::from_min_max(pos2(row.left(), row.top() + 31.0), pos2(row.right(), row.bottom() - 6.0));
     let cells = ((strip.width() / 11.0) as usize).max(4);
     let (ready, unacked) = (q.depth(), q.unacked.len());
