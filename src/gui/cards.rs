@@ -6,7 +6,7 @@
 use super::controls::Asked;
 use super::guide::Stop;
 use super::playback::Command;
-use super::state::Loaded;
+use super::state::{CatalogEntry, Loaded};
 use bevy_egui::egui::{self, Color32, RichText};
 
 const CARD: Color32 = Color32::from_rgb(40, 52, 78);
@@ -14,12 +14,58 @@ const OFF_SCRIPT: Color32 = Color32::from_rgb(62, 48, 40);
 const RIGHT: Color32 = Color32::from_rgb(120, 220, 130);
 const WRONG: Color32 = Color32::from_rgb(240, 120, 110);
 
-/// Draws the caption card, then the question card when one is open; at the top of `ui`.
-pub fn cards(ui: &mut egui::Ui, l: &Loaded, asked: &mut Asked) {
+/// Draws the caption card, then the question card when one is open, or at the end of a
+/// chapter what it proved and the way to the next (`next`); at the top of `ui`.
+pub fn cards(ui: &mut egui::Ui, l: &Loaded, next: Option<&CatalogEntry>, asked: &mut Asked) {
     caption(ui, l, asked);
     if let Some(q) = open_question(l) {
         question(ui, l, q, asked);
+    } else if l.guide.finished
+        && let Some(c) = &l.scenario.course
+    {
+        finished(ui, l, c.chapter, next, asked);
     }
+}
+
+/// The end of a chapter: how the checks and the learner's answers went, and Next chapter.
+fn finished(ui: &mut egui::Ui, l: &Loaded, chapter: u32, next: Option<&CatalogEntry>, asked: &mut Asked) {
+    let held = l.guide.outcomes.iter().flatten().filter(|o| o.passed).count();
+    let checks = l.guide.outcomes.len();
+    let right = l
+        .guide
+        .questions
+        .iter()
+        .filter(|a| a.answer.zip(a.verdicts.as_ref()).is_some_and(|(k, v)| v.get(k).is_some_and(|v| v.holds)))
+        .count();
+    let answered = l.guide.questions.iter().filter(|a| a.answer.is_some()).count();
+    frame(Color32::from_rgb(36, 64, 48)).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        let mut text = format!("Chapter {chapter} finished. The run proved {held} of its {checks} claims (see Outcome)");
+        if answered > 0 {
+            text.push_str(&format!("; you predicted {right} of {answered} right"));
+        }
+        text.push('.');
+        ui.add(egui::Label::new(RichText::new(text).size(14.0).color(Color32::WHITE)).wrap());
+        ui.horizontal_wrapped(|ui| {
+            match next {
+                Some(n) => {
+                    let go = ui.button(RichText::new(format!("Next: {} ▶", n.name)).strong());
+                    if go.on_hover_text(n.course.as_ref().map_or(&n.about, |c| &c.1).as_str()).clicked() {
+                        asked.open = Some(n.path.clone());
+                    }
+                }
+                None => {
+                    ui.label("That was the last chapter: the library in the picker has more to break.");
+                }
+            }
+            ui.label(
+                RichText::new("or change the seed and Restart: does every prediction still hold?")
+                    .small()
+                    .color(Color32::from_gray(190)),
+            );
+        });
+    });
+    ui.add_space(4.0);
 }
 
 fn frame(fill: Color32) -> egui::Frame {

@@ -113,7 +113,7 @@ fn client(ui: &mut egui::Ui, sim: &Simulation, n: u32) {
     match &sim.nodes()[n as usize] {
         Node::Producer(p) => {
             let c = &p.cfg;
-            ui.label(format!("acks {:?} · idempotent {} · {} waiting", c.acks, c.idempotent, p.pending()));
+            ui.label(format!("acks {:?} · idempotent {} · {} not yet acked", c.acks, c.idempotent, p.pending()));
             ui.label(format!(
                 "retries {} · backoff {} · request timeout {}",
                 c.retries, c.retry_backoff, c.request_timeout

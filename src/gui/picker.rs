@@ -4,10 +4,19 @@
 
 use super::controls::Asked;
 use super::state::{CatalogEntry, Session};
+use std::path::Path;
 use bevy_egui::egui::{self, Color32, RichText};
 
 /// The scenario a newcomer should open first.
 pub const START_HERE: &str = "01-why-queues.ron";
+
+/// The course chapter after the one at `current`, in course order (8 before 8b).
+pub fn next_chapter<'a>(catalog: &'a [CatalogEntry], current: &Path) -> Option<&'a CatalogEntry> {
+    let mut chapters: Vec<&CatalogEntry> = catalog.iter().filter(|e| e.ok && e.course.is_some()).collect();
+    chapters.sort_by_key(|e| (e.course.as_ref().map(|c| c.0), e.path.clone()));
+    let at = chapters.iter().position(|e| e.path == current)?;
+    chapters.get(at + 1).copied()
+}
 
 /// The section a scenario file belongs to, from its folder and number.
 pub fn section(e: &CatalogEntry) -> &'static str {

@@ -167,6 +167,7 @@ fn right_panel(root: &mut egui::Ui, l: &mut Loaded, wide: bool) {
 /// The middle: the load error, the scene, or the welcome; returns the scene's milliseconds.
 fn central(root: &mut egui::Ui, s: &mut Session, asked: &mut Asked) -> f64 {
     let mut scene_ms = 0.0;
+    let next = s.loaded.as_ref().and_then(|l| super::picker::next_chapter(&s.catalog, &l.path)).cloned();
     egui::CentralPanel::no_frame().show(root, |ui| match (s.loaded.as_mut(), &s.load_error) {
         (_, Some(err)) => {
             ui.add_space(20.0);
@@ -179,7 +180,7 @@ fn central(root: &mut egui::Ui, s: &mut Session, asked: &mut Asked) -> f64 {
         (Some(l), None) => {
             let t = std::time::Instant::now();
             let before = l.selection;
-            super::cards::cards(ui, l, asked);
+            super::cards::cards(ui, l, next.as_ref(), asked);
             super::scene::paint::draw(ui, l);
             if l.selection != before && l.selection != super::state::Selection::None {
                 s.view.right = true;

@@ -88,9 +88,13 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
                 crate::kafka::Acks::All => "acks=all",
             };
             let rate = 1e6 / p.cfg.interval.0.max(1) as f64;
-            let status =
-                if up { format!("{acks} · {rate:.0}/s · {} waiting", p.pending()) } else { "crashed".into() };
-            (PALETTE[p.cfg.number as usize % PALETTE.len()], false, vec![name, grey(status)])
+            // The sender does not wait: its records queue in its buffer until a broker acks them.
+            let lines = if up {
+                vec![name, grey(format!("{acks} · {rate:.0}/s")), grey(format!("{} not yet acked", p.pending()))]
+            } else {
+                vec![name, grey("crashed".into())]
+            };
+            (PALETTE[p.cfg.number as usize % PALETTE.len()], false, lines)
         }
         Node::Publisher(p) => {
             let to = if p.cfg.exchange.is_empty() {
@@ -100,8 +104,8 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
             };
             let conf =
                 if p.cfg.confirms { format!("{} unconfirmed", p.unconfirmed.len()) } else { "no confirms".into() };
-            let status = if up { format!("{to} · {conf}") } else { "crashed".into() };
-            (PALETTE[p.cfg.number as usize % PALETTE.len()], true, vec![name, grey(status)])
+            let lines = if up { vec![name, grey(to), grey(conf)] } else { vec![name, grey("crashed".into())] };
+            (PALETTE[p.cfg.number as usize % PALETTE.len()], true, lines)
         }
         Node::Consumer(c) => (TO_CONSUMER, false, consumer_lines(sim, id, c, name)),
         Node::AmqpConsumer(c) => {
@@ -154,17 +158,18 @@ fn consumer_lines(
             None => sim.names().tp(k.tp),
         })
         .collect();
-    let assigned = if parts.is_empty() { "no partitions".to_string() } else { parts.join(" ") };
-    let second = if up { format!("lag {} · {assigned}", sim.lag(id)) } else { "down".into() };
-    let third = match (&c.membership, up, c.paused) {
-        (_, false, _) => ("crashed or not started".to_string(), DIM),
-        (_, true, true) => ("paused: stopped polling".to_string(), Color32::from_rgb(255, 150, 80)),
+    let assigned = if parts.is_empty() { "no partitions".to_string() } else { parts.join(" · ") };
+    let lag = sim.lag(id);
+    // Short facts first: a crowded column keeps the first lines of a card.
+    let (second, color) = match (&c.membership, up, c.paused) {
+        (_, false, _) => ("down · crashed or not started".to_string(), DIM),
+        (_, true, true) => (format!("lag {lag} · paused: stopped polling"), Color32::from_rgb(255, 150, 80)),
         (Some(ms), true, false) => {
-            (format!("member · gen {} · {:?}", ms.generation.max(0), ms.state).to_lowercase(), COMMIT)
+            (format!("lag {lag} · gen {} · {:?}", ms.generation.max(0), ms.state).to_lowercase(), COMMIT)
         }
-        (None, true, false) => ("no group: assigned by hand".to_string(), Color32::GRAY),
+        (None, true, false) => (format!("lag {lag} · no group: assigned by hand"), Color32::GRAY),
     };
-    vec![name, (second, Color32::GRAY), third]
+    if up { vec![name, (second, color), (assigned, Color32::GRAY)] } else { vec![name, (second, color)] }
 }
 
 /// Paints the messages on screen; a counted dot says "×n".

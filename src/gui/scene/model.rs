@@ -235,7 +235,7 @@ pub fn model(sim: &Simulation, area: Rect, flights: &Flights) -> SceneModel {
         rabbit: sim.rabbit().is_some(),
         boxes,
         left: sim.producers().count() + sim.publishers().count(),
-        left_lines: 2,
+        left_lines: 3,
         right: entries,
         right_lines: 3,
     };
