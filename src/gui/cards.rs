@@ -40,7 +40,8 @@ fn finished(ui: &mut egui::Ui, l: &Loaded, chapter: u32, next: Option<&CatalogEn
     let answered = l.guide.questions.iter().filter(|a| a.answer.is_some()).count();
     frame(Color32::from_rgb(36, 64, 48)).show(ui, |ui| {
         ui.set_width(ui.available_width());
-        let mut text = format!("Chapter {chapter} finished. The run proved {held} of its {checks} claims (see Outcome)");
+        let mut text =
+            format!("Chapter {chapter} finished. The run proved {held} of its {checks} claims (see Outcome)");
         if answered > 0 {
             text.push_str(&format!("; you predicted {right} of {answered} right"));
         }

@@ -1,4 +1,4 @@
-//! Keyboard shortcuts: Space play/pause (and Continue), → step, N next incident, + / −
+//! Keyboard shortcuts: Space play/pause (and Continue), → step, ← step back, N next incident, + / −
 //! speed, R restart, B back a beat, 1–8 answer a question, ? legend, F frame times, Esc
 //! clears the selection. Ignored while a text field has the
 //! keyboard (typing a seed or a file name).
@@ -9,11 +9,12 @@ use super::state::{Selection, Session};
 use bevy_egui::egui::{self, Key};
 
 /// The shortcuts, for the legend and the README.
-pub const HELP: [(&str, &str); 10] = [
+pub const HELP: [(&str, &str); 11] = [
     ("Space", "play / pause; Continue after a pause beat"),
     ("1–8", "answer the open question"),
     ("B", "back to the previous beat (restart and replay)"),
     ("→", "step to the next visible event"),
+    ("←", "step back: undo the latest visible event"),
     ("N", "next incident (election, crash, rebalance…)"),
     ("+ / −", "faster / slower"),
     ("R", "restart with the same seed"),
@@ -28,7 +29,7 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
         return;
     }
     // Consumed before any widget runs, so a focused button does not also take Space.
-    let (texts, space, right, n, r, f, esc) = ctx.input_mut(|i| {
+    let (texts, space, right, left, n, r, f, esc) = ctx.input_mut(|i| {
         let texts: Vec<String> = i
             .events
             .iter()
@@ -42,6 +43,7 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
             texts,
             i.consume_key(none, Key::Space),
             i.consume_key(none, Key::ArrowRight),
+            i.consume_key(none, Key::ArrowLeft),
             i.consume_key(none, Key::N),
             i.consume_key(none, Key::R),
             i.consume_key(none, Key::F),
@@ -72,6 +74,9 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
     }
     if right {
         asked.commands.push(Command::Step);
+    }
+    if left {
+        asked.commands.push(Command::StepBack);
     }
     if n {
         asked.commands.push(Command::StepToInteresting);

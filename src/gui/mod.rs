@@ -44,6 +44,8 @@ pub mod playback;
 #[cfg(feature = "gui")]
 pub mod progress;
 #[cfg(feature = "gui")]
+pub mod rewind;
+#[cfg(feature = "gui")]
 pub mod sample;
 #[cfg(feature = "gui")]
 pub mod scene;
@@ -51,6 +53,8 @@ pub mod scene;
 pub mod screenshot;
 #[cfg(feature = "gui")]
 pub mod state;
+#[cfg(feature = "gui")]
+pub mod timeline;
 #[cfg(feature = "gui")]
 pub mod ui;
 #[cfg(feature = "gui")]

@@ -4,8 +4,8 @@
 
 use super::controls::Asked;
 use super::state::{CatalogEntry, Session};
-use std::path::Path;
 use bevy_egui::egui::{self, Color32, RichText};
+use std::path::Path;
 
 /// The scenario a newcomer should open first.
 pub const START_HERE: &str = "01-why-queues.ron";

@@ -46,6 +46,10 @@ pub enum Command {
     SkipQuestion,
     /// Start over and replay to the beat before the latest one.
     Back,
+    /// Show the run at this simulated time (back through a snapshot, or forward).
+    Seek(SimTime),
+    /// Undo the latest visible event.
+    StepBack,
 }
 
 /// Runs the simulation up to `target`, at most `cap` events, sampling charts on the way,
@@ -118,12 +122,6 @@ fn segment(l: &mut Loaded, target: SimTime, cap: u64, stopping: bool) -> (u64, b
     while n < cap && l.sim.violation.is_none() {
         match l.sim.next_event_time() {
             Some(t) if t <= target => {
-                if t > l.next_sample {
-                    // Nothing happens until after the sample point: sample the state there.
-                    l.sim.run_until(l.next_sample);
-                    l.sample();
-                    continue;
-                }
                 l.step_event();
                 n += 1;
                 if stopping && l.guide.beat_fired(&l.sim) && l.guide.arrive(&l.sim, true).is_some() {
@@ -135,11 +133,7 @@ fn segment(l: &mut Loaded, target: SimTime, cap: u64, stopping: bool) -> (u64, b
         }
     }
     if n < cap && l.sim.violation.is_none() {
-        while l.next_sample <= target {
-            l.sim.run_until(l.next_sample);
-            l.sample();
-        }
-        l.sim.run_until(target);
+        l.clock(target);
     }
     (n, false)
 }
@@ -200,10 +194,6 @@ fn seek(l: &mut Loaded, stop: impl Fn(&RecordKind) -> bool, beats: bool, what: &
                         return None;
                     }
                     cp = l.guide.next_checkpoint(&l.scenario, l.sim.now());
-                }
-                while l.next_sample < t {
-                    l.sim.run_until(l.next_sample);
-                    l.sample();
                 }
             }
             Some(_) | None => return Some(format!("no further {what} before the end")),
@@ -316,15 +306,22 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
             l.inject = form; // what the learner chose in "Break things" stays chosen
         }
         Command::Inject(a) => {
-            let what = crate::world::describe_input(&a);
-            if let Err(e) = l.sim.try_inject(a) {
+            // A new input after going back replaces the future that was.
+            let mut rewind = std::mem::take(&mut l.rewind);
+            rewind.cut_future(l);
+            let applied = l.apply_input(a.clone());
+            if applied.is_ok() {
+                rewind.note_input(l, a);
+            }
+            l.rewind = rewind;
+            if let Err(e) = applied {
                 return Some(format!("not done: {e}"));
             }
-            l.changes += 1;
-            if l.off_script.is_none() {
-                l.off_script = Some((l.sim.now(), what));
-            }
         }
+        Command::Seek(t) => {
+            super::rewind::seek(l, t);
+        }
+        Command::StepBack => return super::rewind::step_back(l),
         Command::Save(path) => {
             let text = crate::runner::observed::session_test_ron(&l.sim);
             let header = format!(

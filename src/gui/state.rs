@@ -6,6 +6,7 @@ use super::event_log::lines::EventLog;
 use super::flights::Flights;
 use super::guide::Guide;
 use super::sample::Sample;
+use crate::scenario::Action;
 use crate::scenario::{Scenario, load_file};
 use crate::sim::SimTime;
 use crate::trace::{BrokerId, MsgId, Tp};
@@ -119,6 +120,8 @@ pub struct Loaded {
     pub log: EventLog,
     /// Guided mode: where playback stops, the answers, the verdicts.
     pub guide: Guide,
+    /// The run's past, to go back to: snapshots, the learner's inputs, the timeline's ticks.
+    pub rewind: super::rewind::Rewind,
 }
 
 /// Which parts of the window show, and the frame-time readout.
@@ -217,12 +220,49 @@ impl Loaded {
             changes: 0,
             log: Default::default(),
             guide,
+            rewind: Default::default(),
         };
         l.sample();
         l.log.feed(&l.sim);
         // Each expectation in words for the Outcome panel (judged later; cheap at time zero).
         l.guide.words = l.scenario.expect.iter().map(|e| crate::runner::expect::evaluate(&l.sim, e).what).collect();
+        l.rewind = super::rewind::Rewind::start(&l);
         l
+    }
+
+    /// Applies an input from the learner now (recorded by the engine for replay), marking
+    /// where the run left the scenario's script.
+    pub fn apply_input(&mut self, a: Action) -> Result<(), String> {
+        let what = crate::world::describe_input(&a);
+        self.sim.try_inject(a)?;
+        self.changes += 1;
+        if self.off_script.is_none() {
+            self.off_script = Some((self.sim.now(), what));
+        }
+        Ok(())
+    }
+
+    /// Moves the clock to `t` (no event is due before it): samples the charts at each
+    /// sample point on the way, and applies the learner's inputs of this timeline (after
+    /// going back) at the engine event count and time they first came.
+    pub fn clock(&mut self, t: SimTime) {
+        loop {
+            let input = self
+                .rewind
+                .pending(self.sim.injected.len())
+                .filter(|(events, at, _)| *events == self.sim.events() && *at <= t);
+            let to = input.as_ref().map_or(t, |i| i.1);
+            while self.next_sample <= to {
+                self.sim.run_until(self.next_sample);
+                self.sample();
+            }
+            self.sim.run_until(to);
+            match input {
+                // It was valid when first applied at this very point, so it is again.
+                Some((_, _, a)) => self.apply_input(a).expect("an input valid here before is valid again"),
+                None => break,
+            }
+        }
     }
 
     /// Acknowledged records missing from their partition (the scene's "acked but lost").
@@ -252,14 +292,15 @@ impl Loaded {
     /// the state now: nothing happens in between), then feeds the event log. Every way
     /// of advancing the simulation goes through here, so charts and log miss nothing.
     pub fn step_event(&mut self) -> bool {
-        if let Some(t) = self.sim.next_event_time() {
-            while t > self.next_sample {
-                self.sim.run_until(self.next_sample);
-                self.sample();
-            }
+        // Up to just before it: events at the same time as now must not run early.
+        if let Some(t) = self.sim.next_event_time()
+            && t > self.sim.now()
+        {
+            self.clock(SimTime(t.0 - 1));
         }
         let ran = self.sim.step();
         self.log.feed(&self.sim);
+        super::rewind::after_event(self);
         ran
     }
 }

@@ -105,6 +105,9 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
                 .resizable(true)
                 .show(&mut root, |ui| super::event_log::panel::event_log(ui, l));
         }
+        egui::Panel::bottom("timeline").resizable(false).show(&mut root, |ui| {
+            super::timeline::timeline(ui, l, &mut asked);
+        });
     }
     let scene_ms = central(&mut root, s, &mut asked);
     super::legend::legend(ctx, &mut s.view.legend);

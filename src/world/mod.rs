@@ -109,6 +109,11 @@ impl Simulation {
         self.events
     }
 
+    /// Events scheduled and not yet run.
+    pub fn queued_events(&self) -> usize {
+        self.queue.len()
+    }
+
     /// Time of the next event.
     pub fn next_event_time(&self) -> Option<SimTime> {
         self.queue.peek_time()

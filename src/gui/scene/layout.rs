@@ -245,7 +245,15 @@ mod tests {
     }
 
     fn shape(boxes: usize, right: Vec<(bool, usize)>) -> SceneShape {
-        SceneShape { zookeeper: true, boxes: vec![4; boxes], rabbit: false, left: 3, left_lines: 2, right, right_lines: 3 }
+        SceneShape {
+            zookeeper: true,
+            boxes: vec![4; boxes],
+            rabbit: false,
+            left: 3,
+            left_lines: 2,
+            right,
+            right_lines: 3,
+        }
     }
 
     #[test]

@@ -1,0 +1,304 @@
+//! Time travel within one run. Going forward, the whole loaded run (engine, charts, log,
+//! story, guide) is cloned every `spacing` engine events; the inputs the learner applied
+//! are kept with the engine event count and time they came at; notable records become
+//! ticks on the timeline. Going back restores the latest snapshot before the target and
+//! re-simulates from it: the engine is deterministic, so the run reached is the one left.
+//! Past the memory budget every other snapshot is dropped and the spacing doubles.
+//! One timeline: an input applied after going back replaces the future that was.
+
+use super::playback::visible_to_step;
+use super::state::Loaded;
+use crate::scenario::Action;
+use crate::sim::SimTime;
+use crate::trace::{AmqpEvent, DownHow, GroupEvent, RecordKind};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Engine events between snapshots at the start (measured: re-simulating this many with
+/// the app's charts and log takes ~10–30 ms on a 2-core laptop; see `bench --scrub`).
+pub const SPACING_EVENTS: u64 = 20_000;
+/// Snapshot memory the app keeps at most (estimated, see `approx_bytes`).
+pub const BUDGET_BYTES: usize = 300 << 20;
+/// Visible events remembered for "step back" (two counts per entry).
+const MAX_VISIBLE: usize = 2_000_000;
+
+/// What a tick on the timeline marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TickKind {
+    /// A broker, client, ZooKeeper or the RabbitMQ node went down.
+    Crash,
+    /// A partition got a leader (or lost it).
+    Election,
+    /// An ISR changed.
+    Isr,
+    /// A consumer group rebalanced.
+    Rebalance,
+    /// A message went to a dead-letter topic or exchange.
+    DeadLetter,
+    /// Records were lost (truncated away, or dropped by RabbitMQ).
+    Loss,
+}
+
+/// A notable moment of the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tick {
+    /// When.
+    pub at: SimTime,
+    /// What kind.
+    pub kind: TickKind,
+    /// The record's trace sequence number (the log line's).
+    pub seq: u64,
+    /// The record in words, as the log says it.
+    pub text: String,
+}
+
+/// A copy of the run at one engine event count.
+#[derive(Clone)]
+struct Snap {
+    events: u64,
+    now: SimTime,
+    bytes: usize,
+    state: Arc<Loaded>,
+}
+
+/// An input the learner applied: after `events` engine events, at `at`.
+#[derive(Clone, Debug)]
+struct Input {
+    events: u64,
+    at: SimTime,
+    action: Action,
+}
+
+/// The run's past: snapshots, inputs, ticks, and where each visible event happened.
+#[derive(Clone, Default)]
+pub struct Rewind {
+    snaps: Vec<Snap>,
+    inputs: Vec<Input>,
+    /// Notable moments seen so far, in time order (the future too, after going back).
+    pub ticks: Vec<Tick>,
+    /// Trace records looked at for ticks (sequence numbers below this).
+    seen: u64,
+    /// Engine event counts after which a Step-visible record appeared: (count, visible
+    /// without "data path too").
+    visible: VecDeque<(u64, bool)>,
+    /// The latest time the run has reached on this timeline.
+    pub furthest: SimTime,
+    spacing: u64,
+    /// Snapshot bytes kept (estimated).
+    pub bytes: usize,
+}
+
+/// What a record marks on the timeline, if anything.
+fn tick_kind(k: &RecordKind) -> Option<TickKind> {
+    match k {
+        RecordKind::BrokerDown { how: DownHow::Crash | DownHow::PowerLoss, .. }
+        | RecordKind::ZooKeeper { up: false }
+        | RecordKind::ClientState { up: false, .. } => Some(TickKind::Crash),
+        RecordKind::Leader { .. } => Some(TickKind::Election),
+        RecordKind::Isr { .. } => Some(TickKind::Isr),
+        RecordKind::Group(GroupEvent::Rebalance { .. }) => Some(TickKind::Rebalance),
+        RecordKind::Group(GroupEvent::DeadLetter { .. }) | RecordKind::Amqp(AmqpEvent::DeadLetter { .. }) => {
+            Some(TickKind::DeadLetter)
+        }
+        RecordKind::Truncate { removed, .. } if *removed > 0 => Some(TickKind::Loss),
+        RecordKind::Amqp(AmqpEvent::Lost { .. }) => Some(TickKind::Loss),
+        _ => None,
+    }
+}
+
+/// A rough size of a run's copy: what grows with the run (log entries, queued events,
+/// kept trace records, chart samples, log lines), times a per-item size.
+fn approx_bytes(l: &Loaded) -> usize {
+    let entries: u64 =
+        l.sim.brokers().flat_map(|b| b.rm.replicas.values()).map(|p| p.log.end_offset() - p.log.start_offset()).sum();
+    let queued = l.sim.queued_events() as u64;
+    let fixed = 256 << 10;
+    fixed + (entries * 64 + queued * 96) as usize + l.sim.trace.recent().len() * 96 + l.samples.len() * 256
+}
+
+impl Rewind {
+    /// A rewind whose first snapshot is `l` at its start.
+    pub fn start(l: &Loaded) -> Rewind {
+        let mut r = Rewind { spacing: SPACING_EVENTS, ..Rewind::default() };
+        r.snap(l);
+        r
+    }
+
+    fn snap(&mut self, l: &Loaded) {
+        let bytes = approx_bytes(l);
+        let state = Arc::new(l.clone());
+        self.snaps.push(Snap { events: l.sim.events(), now: l.sim.now(), bytes, state });
+        self.bytes += bytes;
+        while self.bytes > BUDGET_BYTES && self.snaps.len() > 2 {
+            // Thin: keep the first, drop every other one after it.
+            let mut k = 0;
+            self.snaps.retain(|_| {
+                k += 1;
+                k == 1 || k % 2 == 0
+            });
+            self.bytes = self.snaps.iter().map(|s| s.bytes).sum();
+            self.spacing *= 2;
+        }
+    }
+
+    /// Snapshots kept and the engine events between them now.
+    pub fn snapshots(&self) -> (usize, u64) {
+        (self.snaps.len(), self.spacing)
+    }
+
+    /// The input applied to `l` just now, kept to be applied again when re-simulating.
+    pub fn note_input(&mut self, l: &Loaded, action: Action) {
+        self.inputs.push(Input { events: l.sim.events(), at: l.sim.now(), action });
+    }
+
+    /// The learner's input due once `applied` inputs have been applied in this run, with the
+    /// engine event count and time it came at: on this timeline after going back.
+    pub fn pending(&self, applied: usize) -> Option<(u64, SimTime, Action)> {
+        self.inputs.get(applied).map(|i| (i.events, i.at, i.action.clone()))
+    }
+
+    /// Drops the future past `l` (snapshots, inputs, ticks, visible events): an input is
+    /// about to change it.
+    pub fn cut_future(&mut self, l: &Loaded) {
+        let (e, now) = (l.sim.events(), l.sim.now());
+        self.snaps.retain(|s| s.events <= e);
+        self.bytes = self.snaps.iter().map(|s| s.bytes).sum();
+        self.inputs.truncate(l.sim.injected.len());
+        self.ticks.retain(|t| t.seq < l.sim.trace.count());
+        self.seen = l.sim.trace.count();
+        while self.visible.back().is_some_and(|v| v.0 > e) {
+            self.visible.pop_back();
+        }
+        self.furthest = now;
+    }
+}
+
+/// After each engine event: ticks and visible events from its records; a snapshot when due.
+pub fn after_event(l: &mut Loaded) {
+    let count = l.sim.trace.count();
+    let events = l.sim.events();
+    let r = &mut l.rewind;
+    r.furthest = r.furthest.max(l.sim.now());
+    if count > r.seen {
+        let recent = l.sim.trace.recent();
+        let new = ((count - r.seen) as usize).min(recent.len());
+        let (mut plain, mut any) = (false, false);
+        for rec in recent.range(recent.len() - new..) {
+            if let Some(kind) = tick_kind(&rec.kind) {
+                let text = crate::trace::text::describe(rec, l.sim.names());
+                r.ticks.push(Tick { at: SimTime(rec.t_us), kind, seq: rec.seq, text });
+            }
+            plain |= visible_to_step(&rec.kind, false);
+            any = true;
+        }
+        if any && r.visible.back().is_none_or(|v| v.0 < events) {
+            if r.visible.len() == MAX_VISIBLE {
+                r.visible.pop_front();
+            }
+            r.visible.push_back((events, plain));
+        }
+        r.seen = count;
+    }
+    if r.snaps.last().is_none_or(|s| events >= s.events + r.spacing) {
+        let mut rewind = std::mem::take(&mut l.rewind);
+        rewind.snap(l);
+        l.rewind = rewind;
+    }
+}
+
+/// Where a re-simulation stops.
+#[derive(Clone, Copy, Debug)]
+enum Until {
+    /// Every event at or before this time has run, and the clock shows it.
+    Time(SimTime),
+    /// This many engine events have run.
+    Events(u64),
+}
+
+/// Puts `l` back to the latest snapshot at or before (`events`, `at`), keeping what the
+/// learner set (speed, selection, filters, forms, answers) and the rewind itself.
+fn restore(l: &mut Loaded, events: u64, at: SimTime) {
+    let rewind = std::mem::take(&mut l.rewind);
+    let snap = rewind.snaps.iter().rev().find(|s| s.events <= events && s.now <= at).or(rewind.snaps.first());
+    let Some(snap) = snap else {
+        l.rewind = rewind;
+        return;
+    };
+    let mut state = (*snap.state).clone();
+    state.speed = l.speed;
+    state.selection = l.selection;
+    state.log_filter = std::mem::take(&mut l.log_filter);
+    state.show_data_path = l.show_data_path;
+    state.save_path = std::mem::take(&mut l.save_path);
+    state.inject = l.inject.clone();
+    for (a, was) in state.guide.questions.iter_mut().zip(&l.guide.questions) {
+        a.answer = a.answer.or(was.answer);
+    }
+    *l = state;
+    l.rewind = rewind;
+}
+
+/// Runs `l` forward to `until` (the learner's inputs of this timeline applied where they
+/// came, by `step_event` and `clock`), judging the guide's checkpoints on the way without
+/// stopping for them.
+fn replay(l: &mut Loaded, until: Until) {
+    let end = SimTime(l.scenario.duration.0);
+    let mut cp = l.guide.next_checkpoint(&l.scenario, l.sim.now());
+    loop {
+        if let Until::Events(n) = until
+            && l.sim.events() >= n
+        {
+            break;
+        }
+        let limit = match until {
+            Until::Time(t) => t.min(end),
+            Until::Events(_) => end,
+        };
+        let next = l.sim.next_event_time().filter(|t| *t <= limit);
+        // The guide looks at the run at each checkpoint before the next event.
+        let before = next.map_or(limit, |t| SimTime(t.0.saturating_sub(1)));
+        if cp <= before {
+            l.clock(cp);
+            l.guide.arrive(&l.sim, false);
+            let after = l.guide.next_checkpoint(&l.scenario, l.sim.now());
+            cp = if after > cp { after } else { SimTime(u64::MAX) };
+            continue;
+        }
+        match next {
+            Some(_) if l.step_event() => {}
+            Some(_) if l.sim.violation.is_some() => break,
+            // (A cancelled timer may be all that is left: peeked, never popped.)
+            Some(_) | None => {
+                l.clock(limit);
+                break;
+            }
+        }
+    }
+    l.guide.arrive(&l.sim, false);
+    l.guide.stop = None;
+    l.playing = false;
+}
+
+/// Shows the run at simulated time `at` (clamped to the scenario): back through a snapshot
+/// and a re-simulation, or forward by running on.
+pub fn seek(l: &mut Loaded, at: SimTime) {
+    let at = at.min(SimTime(l.scenario.duration.0));
+    if at < l.sim.now() {
+        restore(l, u64::MAX, at);
+    }
+    replay(l, Until::Time(at));
+}
+
+/// Undoes the latest visible event: shows the run just before it. Returns why not when
+/// there is none to undo.
+pub fn step_back(l: &mut Loaded) -> Option<String> {
+    let data_path = l.show_data_path;
+    let e = l.sim.events();
+    let last = l.rewind.visible.iter().rev().find(|v| v.0 <= e && (data_path || v.1)).map(|v| v.0);
+    let Some(last) = last else {
+        return Some("no earlier visible event to go back to".into());
+    };
+    restore(l, last - 1, SimTime(u64::MAX));
+    replay(l, Until::Events(last - 1));
+    None
+}

@@ -1,0 +1,85 @@
+//! The timeline under the scene: the run from 0 to its end, the part reached so far shaded,
+//! a marker at now, and the notable moments as ticks (colour by kind; hovering says what,
+//! clicking goes there). Click or drag anywhere on the bar to see the run at that time;
+//! ⏪ undoes the latest visible event (←). Buttons become `Command`s.
+
+use super::controls::Asked;
+use super::playback::Command;
+use super::rewind::TickKind;
+use super::state::Loaded;
+use crate::sim::SimTime;
+use bevy_egui::egui::{self, Color32, CornerRadius, Pos2, Rect, RichText, Sense, Stroke, pos2, vec2};
+
+/// Height of the bar.
+const BAR_H: f32 = 22.0;
+
+/// A tick's colour, by what it marks.
+pub fn tick_color(k: TickKind) -> Color32 {
+    match k {
+        TickKind::Crash => Color32::from_rgb(255, 90, 80),
+        TickKind::Election => Color32::from_rgb(255, 210, 90),
+        TickKind::Isr => Color32::from_rgb(120, 200, 255),
+        TickKind::Rebalance => Color32::from_rgb(190, 150, 255),
+        TickKind::DeadLetter => Color32::from_rgb(255, 150, 60),
+        TickKind::Loss => Color32::from_rgb(255, 60, 160),
+    }
+}
+
+/// Draws the timeline in `ui` (one row: step back, the bar, the time).
+pub fn timeline(ui: &mut egui::Ui, l: &Loaded, asked: &mut Asked) {
+    ui.horizontal(|ui| {
+        let back = ui.button("⏪").on_hover_text("Step back: undo the latest visible event (←)");
+        if back.clicked() {
+            asked.commands.push(Command::StepBack);
+        }
+        let label_w = 150.0;
+        let w = (ui.available_width() - label_w).max(80.0);
+        let (rect, r) = ui.allocate_exact_size(vec2(w, BAR_H), Sense::click_and_drag());
+        bar(ui, l, rect, &r, asked);
+        ui.label(RichText::new(format!("{} / {}", l.sim.now(), l.scenario.duration)).monospace().small());
+    });
+}
+
+fn bar(ui: &egui::Ui, l: &Loaded, rect: Rect, r: &egui::Response, asked: &mut Asked) {
+    let end = l.scenario.duration.0.max(1) as f32;
+    let x_of = |t: SimTime| rect.left() + rect.width() * (t.0 as f32 / end).min(1.0);
+    let t_of = |x: f32| SimTime((((x - rect.left()) / rect.width()).clamp(0.0, 1.0) * end) as u64);
+    let p = ui.painter_at(rect.expand(2.0));
+    p.rect_filled(rect, CornerRadius::same(3), Color32::from_gray(38));
+    let reached = Rect::from_min_max(rect.min, pos2(x_of(l.rewind.furthest), rect.max.y));
+    p.rect_filled(reached, CornerRadius::same(3), Color32::from_gray(62));
+    let ticks = &l.rewind.ticks;
+    for t in ticks {
+        let x = x_of(t.at);
+        p.line_segment([pos2(x, rect.top() + 3.0), pos2(x, rect.bottom() - 3.0)], Stroke::new(2.0, tick_color(t.kind)));
+    }
+    let now = x_of(l.sim.now());
+    p.line_segment([pos2(now, rect.top() - 2.0), pos2(now, rect.bottom() + 2.0)], Stroke::new(2.5, Color32::WHITE));
+    let near = |pos: Pos2| {
+        ticks
+            .iter()
+            .filter(|t| (x_of(t.at) - pos.x).abs() <= 4.0)
+            .min_by(|a, b| (x_of(a.at) - pos.x).abs().total_cmp(&(x_of(b.at) - pos.x).abs()))
+    };
+    let hover = r.hover_pos().and_then(near).map(|t| (t.at, t.text.clone()));
+    let text = match hover {
+        Some((at, text)) => format!("{at}: {text}\nclick to go there"),
+        None => r.hover_pos().map_or(String::new(), |pos| format!("go to {} (click or drag)", t_of(pos.x))),
+    };
+    if !text.is_empty() {
+        r.clone().on_hover_text(text);
+    }
+    if r.clicked()
+        && let Some(pos) = r.interact_pointer_pos()
+    {
+        let to = near(pos).map_or_else(|| t_of(pos.x), |t| t.at);
+        asked.commands.push(Command::Seek(to));
+    } else if r.dragged()
+        && let Some(pos) = r.interact_pointer_pos()
+    {
+        let to = t_of(pos.x);
+        if to != l.sim.now() {
+            asked.commands.push(Command::Seek(to));
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Going back in time without a window: a scrub back then forward lands on the same trace,
+//! step back undoes exactly one visible event, the learner's inputs survive a rewind and a
+//! new input after going back replaces the future.
+#![cfg(feature = "gui")]
+
+use brokerlab::gui::playback::{Command, command, loaded_from, run_free};
+use brokerlab::gui::rewind::{BUDGET_BYTES, TickKind};
+use brokerlab::gui::state::Loaded;
+use brokerlab::scenario::Action;
+use brokerlab::sim::SimTime;
+use std::path::{Path, PathBuf};
+
+fn open(rel: &str) -> Loaded {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel);
+    loaded_from(&std::fs::read_to_string(p).unwrap(), None).unwrap()
+}
+
+fn shipped(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            shipped(&p, out);
+        } else if p.extension().is_some_and(|x| x == "ron") {
+            out.push(p);
+        }
+    }
+}
+
+/// (digest, records, events) of the run now.
+fn at(l: &Loaded) -> (u64, u64, u64) {
+    (l.sim.trace.digest(), l.sim.trace.count(), l.sim.events())
+}
+
+#[test]
+fn every_shipped_scenario_scrubbed_back_replays_the_same_trace() {
+    let mut files = Vec::new();
+    shipped(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios"), &mut files);
+    files.sort();
+    assert!(files.len() >= 40, "{} files", files.len());
+    for (k, f) in files.iter().enumerate() {
+        let mut l = loaded_from(&std::fs::read_to_string(f).unwrap(), None).unwrap();
+        let end = SimTime(l.scenario.duration.0.min(120_000_000));
+        // Three times spread over the run, different per file.
+        let times: Vec<SimTime> =
+            [17u64, 53, 89].iter().map(|p| SimTime(end.0 * ((p + 7 * k as u64) % 97) / 97)).collect();
+        let mut seen = Vec::new();
+        for &t in &times {
+            let t = t.max(l.sim.now());
+            run_free(&mut l, t);
+            seen.push((l.sim.now(), at(&l)));
+        }
+        run_free(&mut l, end);
+        let last = at(&l);
+        for (t, state) in seen {
+            command(&mut l, Command::Seek(t));
+            assert_eq!((l.sim.now(), at(&l)), (t, state), "{}: back to {t}", f.display());
+            command(&mut l, Command::Seek(end));
+            assert_eq!(at(&l), last, "{}: forward again from {t}", f.display());
+        }
+    }
+}
+
+#[test]
+fn step_back_undoes_exactly_the_latest_visible_event() {
+    let mut l = open("scenarios/course/06-offsets.ron");
+    run_free(&mut l, SimTime(3_000_000));
+    assert_eq!(command(&mut l, Command::Step), None);
+    let first = (l.sim.now(), at(&l));
+    assert_eq!(command(&mut l, Command::Step), None);
+    let second = at(&l);
+    assert_ne!(first.1, second, "the second step moved");
+    // Back from the second step: the run as it was just before that event, which is after
+    // the first one (timers may have run in between, so at or after it).
+    assert_eq!(command(&mut l, Command::StepBack), None);
+    let back = at(&l);
+    assert_eq!(back.2, second.2 - 1, "one engine event before the second step's");
+    assert!(back.2 >= first.1.2, "{back:?} not before the first step {first:?}");
+    // Step again lands where the second step did.
+    assert_eq!(command(&mut l, Command::Step), None);
+    assert_eq!(at(&l), second);
+}
+
+#[test]
+fn an_input_survives_going_back_and_a_new_one_replaces_the_future() {
+    let mut l = open("scenarios/04_failover_acks_all.ron");
+    run_free(&mut l, SimTime(3_000_000));
+    assert_eq!(command(&mut l, Command::Inject(Action::CrashBroker(2))), None);
+    run_free(&mut l, SimTime(20_000_000));
+    let with_crash = at(&l);
+    assert!(l.rewind.ticks.iter().any(|t| t.kind == TickKind::Crash && t.at == SimTime(3_000_000)));
+    // Back before the crash and forward again: the crash comes again, at the same event.
+    command(&mut l, Command::Seek(SimTime(1_000_000)));
+    assert_eq!(l.sim.injected.len(), 0);
+    command(&mut l, Command::Seek(SimTime(20_000_000)));
+    assert_eq!(at(&l), with_crash);
+    assert_eq!(l.sim.injected.len(), 1);
+    // Back again and Play through it (not a scrub): the same run.
+    command(&mut l, Command::Seek(SimTime(2_000_000)));
+    run_free(&mut l, SimTime(20_000_000));
+    assert_eq!(at(&l), with_crash);
+    // Back again, a different input: the old future (its crash tick) is gone.
+    command(&mut l, Command::Seek(SimTime(2_000_000)));
+    assert_eq!(command(&mut l, Command::Inject(Action::CrashBroker(3))), None);
+    assert!(l.rewind.ticks.iter().all(|t| t.at <= SimTime(2_000_000)), "future ticks dropped");
+    assert_eq!(l.rewind.furthest, SimTime(2_000_000));
+    run_free(&mut l, SimTime(20_000_000));
+    assert_ne!(at(&l), with_crash);
+    assert_eq!(l.sim.injected.len(), 1);
+}
+
+#[test]
+fn snapshots_stay_within_the_memory_budget_on_a_long_run() {
+    let src = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/01_pace_matching.ron"))
+        .unwrap()
+        .replace("duration: \"60s\"", "duration: \"10m\"");
+    let mut l = loaded_from(&src, None).unwrap();
+    assert_eq!(l.scenario.duration.0, 600_000_000, "the test's scenario runs ten minutes");
+    run_free(&mut l, SimTime(600_000_000));
+    let (n, spacing) = l.rewind.snapshots();
+    assert!(l.rewind.bytes <= BUDGET_BYTES, "{} bytes in {n} snapshots", l.rewind.bytes);
+    assert!(n >= 10, "{n} snapshots every {spacing} events");
+    let before = at(&l);
+    command(&mut l, Command::Seek(SimTime(300_000_000)));
+    assert_eq!(l.sim.now(), SimTime(300_000_000));
+    command(&mut l, Command::Seek(SimTime(600_000_000)));
+    assert_eq!(at(&l), before);
+}
