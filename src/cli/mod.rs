@@ -1,4 +1,4 @@
-//! The command line: `open` (the desktop app, default), `run`, `check`, `explain`, `bench`.
+//! The command line: `open` (the desktop app, default), `run`, `check`, `diff`, `explain`, `bench`, `sweep`.
 // The commands time real runs (progress, seeds/s) with the wall clock; the engine they drive does not.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
@@ -15,6 +15,7 @@ macro_rules! outln {
 
 mod bench;
 mod check;
+mod diff;
 mod explain;
 mod explain_route;
 mod junit;
@@ -38,7 +39,7 @@ use std::process::ExitCode;
 ZooKeeper and the controller, producers, consumer groups) and a RabbitMQ-style broker (exchanges, queues, \
 push consumers, dead-lettering) deterministically: one scenario file and one seed give one \
 byte-identical trace. Without a command it opens the desktop app.\n\nExamples:\n  brokerlab run scenarios/04_failover_acks_all.ron\n  \
-brokerlab check scenarios/\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab sweep scenarios/04_failover_acks_all.ron --seeds 1..200\n  brokerlab open scenarios/01_pace_matching.ron"
+brokerlab check scenarios/\n  brokerlab diff scenarios/compare/acks1_leader_crash.ron scenarios/compare/acks_all_leader_crash.ron\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab sweep scenarios/04_failover_acks_all.ron --seeds 1..200\n  brokerlab open scenarios/01_pace_matching.ron"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -53,6 +54,8 @@ enum Command {
     Run(run::RunArgs),
     /// Run every scenario's expectations (files or directories), with --seeds N on N more seeds each; ends with "N passed, N failed".
     Check(check::CheckArgs),
+    /// Run two scenarios side by side: where their traces first differ, and their totals; exit 0 if identical, 1 if not, 2 on bad input.
+    Diff(diff::DiffArgs),
     /// Ask the engine where something goes and why.
     Explain {
         #[command(subcommand)]
@@ -71,9 +74,14 @@ pub fn open_args(argv: &[&str]) -> Option<OpenArgs> {
     match cli.command {
         None => open_args(&["brokerlab", "open"]),
         Some(Command::Open(a)) => Some(a),
-        Some(Command::Run(_) | Command::Check(_) | Command::Explain { .. } | Command::Bench(_) | Command::Sweep(_)) => {
-            None
-        }
+        Some(
+            Command::Run(_)
+            | Command::Check(_)
+            | Command::Diff(_)
+            | Command::Explain { .. }
+            | Command::Bench(_)
+            | Command::Sweep(_),
+        ) => None,
     }
 }
 
@@ -88,6 +96,7 @@ pub fn main() -> ExitCode {
         Command::Open(a) => open(a),
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::check(a),
+        Command::Diff(a) => diff::diff(a),
         Command::Explain { what } => explain::explain(what),
         Command::Bench(a) => bench::bench(a),
         Command::Sweep(a) => sweep::sweep(a),

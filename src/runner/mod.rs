@@ -1,10 +1,12 @@
 //! Running scenarios headless, above the world and beside the app: a run to each timed
-//! expectation and to the end, the expectations' verdicts, what a session observed, the
-//! metrics time series, derived seeds, seed sweeps and the scenario fuzzer. The command
-//! line (`cli`) is a thin front over these.
+//! expectation and to the end, the expectations' verdicts and the run's totals, two runs
+//! compared record by record, what a session observed, the metrics time series, derived
+//! seeds, seed sweeps and the scenario fuzzer. The command line (`cli`) is a thin front
+//! over these.
 
 pub mod course;
 pub mod determinism;
+pub mod diff;
 pub mod expect;
 pub mod fuzz;
 pub mod fuzz_gen;
@@ -14,6 +16,7 @@ pub mod report;
 pub mod run;
 pub mod seeds;
 pub mod sweep;
+pub mod tally;
 
 pub use report::RunReport;
 pub use run::run_scenario;

@@ -2,9 +2,10 @@
 //! numbers in a few readable lines.
 
 use super::expect::Outcome;
+use super::tally::Tally;
 use crate::sim::{Dur, SimTime};
 use crate::world::Simulation;
-use crate::world::checks::loss::{acked_lost, group_loss};
+use crate::world::checks::loss::group_loss;
 use std::fmt::Write as _;
 
 /// What a headless run reports.
@@ -26,6 +27,8 @@ pub struct RunReport {
     pub events: u64,
     /// The summary lines.
     pub summary: String,
+    /// The totals at the end, for setting runs side by side.
+    pub tally: Tally,
     /// The narration as this run told it, in time order: (time, caption with its
     /// placeholders filled in).
     pub story: Vec<(Dur, String)>,
@@ -48,17 +51,16 @@ pub fn story(sim: &Simulation) -> Vec<(Dur, String)> {
     lines
 }
 
-/// The run's numbers in a few readable lines.
-pub fn summary(sim: &Simulation) -> String {
+/// The run's numbers in a few readable lines (`tally`: its totals, counted once).
+pub fn summary(sim: &Simulation, tally: &Tally) -> String {
     let mut out = String::new();
     let kafka = sim.cluster().brokers > 0;
     if kafka {
         let s = &sim.stats;
-        let lost = acked_lost(sim).len();
         let _ = writeln!(
             out,
             "  produced {}   acked {}   failed {}   acked but lost {}",
-            s.produced, s.acked_count, s.failed, lost
+            s.produced, s.acked_count, s.failed, tally.acked_lost
         );
     }
     rabbit_lines(sim, &mut out);

@@ -4,6 +4,7 @@
 use super::course;
 use super::expect::{Outcome, evaluate};
 use super::report::{RunReport, story, summary};
+use super::tally::tally;
 use crate::scenario::Scenario;
 use crate::sim::{Dur, SimTime};
 use crate::trace::{Names, Record};
@@ -91,6 +92,7 @@ pub fn run_scenario_with_progress(
     sim.check_end();
     let mut outcomes = at_end(&sim, &sc, end, outcomes);
     outcomes.extend(questions);
+    let tally = tally(&sim);
     RunReport {
         name: sc.name.clone(),
         seed,
@@ -99,7 +101,8 @@ pub fn run_scenario_with_progress(
         digest: sim.trace.digest(),
         records: sim.trace.count(),
         events: sim.events(),
-        summary: summary(&sim),
+        summary: summary(&sim, &tally),
+        tally,
         story: story(&sim),
     }
 }

@@ -6,7 +6,7 @@ use super::ids::{GroupRef, KeyId, MsgId, QueueRef, Tp};
 use serde_json::{Map, Value, json};
 
 /// Names for the indices that records carry.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Names {
     /// Node names by node index ("zookeeper", "broker-1", "s1", ...).
     pub nodes: Vec<String>,
