@@ -32,6 +32,10 @@ pub(super) struct BenchArgs {
     /// flight, and memory over ten wall-minutes of frames at 100x (needs the `gui` feature).
     #[arg(long)]
     frame: bool,
+    /// Measure going back in time in the app: a random moment of a ten-minute run, step
+    /// back one event, snapshot memory (needs the `gui` feature; run from the project folder).
+    #[arg(long)]
+    scrub: bool,
 }
 
 /// The fleet scenario as RON text.
@@ -93,6 +97,23 @@ fn bare_heap_ns(n: u64, live: usize) -> f64 {
 }
 
 pub(super) fn bench(a: BenchArgs) -> ExitCode {
+    if a.scrub {
+        #[cfg(feature = "gui")]
+        {
+            return match crate::gui::scrub_bench::run() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        #[cfg(not(feature = "gui"))]
+        {
+            eprintln!("error: --scrub measures the app; build with the `gui` feature");
+            return ExitCode::from(2);
+        }
+    }
     if a.frame {
         #[cfg(feature = "gui")]
         {

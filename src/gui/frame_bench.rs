@@ -28,7 +28,8 @@ const LONG: &str = r#"Scenario(
   consumers: [(name: "notifier", topic: "notifications", process_time: "16ms")],
 )"#;
 
-fn rss_mib() -> f64 {
+/// Resident memory of this process, in MiB (0 where /proc is missing).
+pub fn rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

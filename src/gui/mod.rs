@@ -52,6 +52,8 @@ pub mod scene;
 #[cfg(feature = "gui")]
 pub mod screenshot;
 #[cfg(feature = "gui")]
+pub mod scrub_bench;
+#[cfg(feature = "gui")]
 pub mod state;
 #[cfg(feature = "gui")]
 pub mod timeline;

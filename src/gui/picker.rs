@@ -31,6 +31,9 @@ pub fn section(e: &CatalogEntry) -> &'static str {
     if in_dir("course") {
         return "Course";
     }
+    if in_dir("compare") {
+        return "Two futures: compare with brokerlab diff";
+    }
     let n: u32 = file.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap_or(0);
     match n {
         1..=3 => "Kafka basics",
@@ -43,7 +46,7 @@ pub fn section(e: &CatalogEntry) -> &'static str {
 }
 
 /// The sections in teaching order.
-pub const SECTIONS: [&str; 9] = [
+pub const SECTIONS: [&str; 10] = [
     "Course",
     "Kafka basics",
     "Kafka failures",
@@ -52,6 +55,7 @@ pub const SECTIONS: [&str; 9] = [
     "Kafka vs RabbitMQ",
     "Jepsen: what breaks safety",
     "Unsafe on purpose: break it yourself",
+    "Two futures: compare with brokerlab diff",
     "Other",
 ];
 

@@ -280,10 +280,12 @@ fn replay(l: &mut Loaded, until: Until) {
 }
 
 /// Shows the run at simulated time `at` (clamped to the scenario): back through a snapshot
-/// and a re-simulation, or forward by running on.
+/// and a re-simulation, or forward by running on (from a later snapshot when there is one).
 pub fn seek(l: &mut Loaded, at: SimTime) {
     let at = at.min(SimTime(l.scenario.duration.0));
-    if at < l.sim.now() {
+    // Forward too, a snapshot past now (seen before going back) saves re-simulating.
+    let ahead = l.rewind.snaps.iter().rev().find(|s| s.now <= at).is_some_and(|s| s.events > l.sim.events());
+    if at < l.sim.now() || ahead {
         restore(l, u64::MAX, at);
     }
     replay(l, Until::Time(at));
