@@ -20,6 +20,10 @@ pub struct Asked {
     pub browse: bool,
     /// Commands for the loaded simulation, in order.
     pub commands: Vec<Command>,
+    /// Show this timeline instead.
+    pub switch_to: Option<String>,
+    /// Compare with this timeline (Some(None): stop comparing).
+    pub compare: Option<Option<String>>,
 }
 
 /// A button that is enabled only when `why_not` is None; disabled, it says why on hover.

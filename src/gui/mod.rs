@@ -58,6 +58,8 @@ pub mod state;
 #[cfg(feature = "gui")]
 pub mod timeline;
 #[cfg(feature = "gui")]
+pub mod timelines;
+#[cfg(feature = "gui")]
 pub mod ui;
 #[cfg(feature = "gui")]
 pub mod window;

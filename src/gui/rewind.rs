@@ -157,6 +157,11 @@ impl Rewind {
         self.inputs.get(applied).map(|i| (i.events, i.at, i.action.clone()))
     }
 
+    /// Whether `l` has been further on this timeline (went back), or has inputs still to come.
+    pub fn has_future(&self, l: &Loaded) -> bool {
+        self.furthest > l.sim.now() || self.inputs.len() > l.sim.injected.len()
+    }
+
     /// Drops the future past `l` (snapshots, inputs, ticks, visible events): an input is
     /// about to change it.
     pub fn cut_future(&mut self, l: &Loaded) {

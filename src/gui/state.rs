@@ -175,6 +175,8 @@ pub struct Session {
     pub view: View,
     /// Course chapters finished (file names), saved locally between sessions.
     pub finished: std::collections::BTreeSet<String>,
+    /// The loaded run's other timelines (forks), and the comparison on screen.
+    pub timelines: super::timelines::Timelines,
 }
 
 impl Loaded {
@@ -338,6 +340,7 @@ impl Session {
                 let sc = Arc::new(sc);
                 let seed = seed.unwrap_or(sc.seed);
                 self.loaded = Some(Loaded::new(path.to_path_buf(), sc, seed));
+                self.timelines.reset();
                 self.load_error = None;
                 self.status = None;
             }

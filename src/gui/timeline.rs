@@ -7,6 +7,7 @@ use super::controls::Asked;
 use super::playback::Command;
 use super::rewind::TickKind;
 use super::state::Loaded;
+use super::timelines::Timelines;
 use crate::sim::SimTime;
 use bevy_egui::egui::{self, Color32, CornerRadius, Pos2, Rect, RichText, Sense, Stroke, pos2, vec2};
 
@@ -25,8 +26,10 @@ pub fn tick_color(k: TickKind) -> Color32 {
     }
 }
 
-/// Draws the timeline in `ui` (one row: step back, the bar, the time).
-pub fn timeline(ui: &mut egui::Ui, l: &Loaded, asked: &mut Asked) {
+/// Draws the timeline in `ui`: step back, the bar, the time; then the timelines (when the
+/// run was forked) and the comparison.
+pub fn timeline(ui: &mut egui::Ui, l: &Loaded, tl: &Timelines, asked: &mut Asked) {
+    let parted = tl.compare.as_ref().and_then(|c| c.parted_at);
     ui.horizontal(|ui| {
         let back = ui.button("⏪").on_hover_text("Step back: undo the latest visible event (←)");
         if back.clicked() {
@@ -35,12 +38,58 @@ pub fn timeline(ui: &mut egui::Ui, l: &Loaded, asked: &mut Asked) {
         let label_w = 150.0;
         let w = (ui.available_width() - label_w).max(80.0);
         let (rect, r) = ui.allocate_exact_size(vec2(w, BAR_H), Sense::click_and_drag());
-        bar(ui, l, rect, &r, asked);
+        bar(ui, l, rect, &r, parted, asked);
         ui.label(RichText::new(format!("{} / {}", l.sim.now(), l.scenario.duration)).monospace().small());
     });
+    if !tl.others.is_empty() {
+        forks(ui, tl, asked);
+    }
 }
 
-fn bar(ui: &egui::Ui, l: &Loaded, rect: Rect, r: &egui::Response, asked: &mut Asked) {
+/// The timelines row: which is shown, which it is compared with, and how they differ.
+fn forks(ui: &mut egui::Ui, tl: &Timelines, asked: &mut Asked) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Timeline");
+        egui::ComboBox::from_id_salt("timeline-pick").selected_text(&tl.active).width(220.0).show_ui(ui, |ui| {
+            for (name, _) in &tl.others {
+                if ui.selectable_label(false, name).clicked() {
+                    asked.switch_to = Some(name.clone());
+                }
+            }
+        });
+        let with = tl.compare.as_ref().map_or("nothing".to_string(), |c| c.with.clone());
+        ui.label("compared with");
+        egui::ComboBox::from_id_salt("timeline-compare").selected_text(with).width(220.0).show_ui(ui, |ui| {
+            if ui.selectable_label(tl.compare.is_none(), "nothing").clicked() {
+                asked.compare = Some(None);
+            }
+            for (name, _) in &tl.others {
+                if ui.selectable_label(false, name).clicked() {
+                    asked.compare = Some(Some(name.clone()));
+                }
+            }
+        });
+        ui.label(RichText::new("Save session saves the timeline shown").small().color(Color32::GRAY));
+    });
+    if let Some(c) = &tl.compare {
+        let r = &c.result;
+        let head = match (&r.divergence, c.parted_at) {
+            (Some(d), Some(at)) => format!("A and B part at {at} (record #{}); at their ends:", d.index),
+            _ => "A and B are the same run:".to_string(),
+        };
+        let rows: Vec<String> = r
+            .rows
+            .iter()
+            .map(|row| {
+                let mark = if row.a != row.b { " ✱" } else { "" };
+                format!("{} {} / {}{mark}", row.name, row.a, row.b)
+            })
+            .collect();
+        ui.add(egui::Label::new(RichText::new(format!("{head} {}", rows.join(" · "))).small()).wrap());
+    }
+}
+
+fn bar(ui: &egui::Ui, l: &Loaded, rect: Rect, r: &egui::Response, parted: Option<SimTime>, asked: &mut Asked) {
     let end = l.scenario.duration.0.max(1) as f32;
     let x_of = |t: SimTime| rect.left() + rect.width() * (t.0 as f32 / end).min(1.0);
     let t_of = |x: f32| SimTime((((x - rect.left()) / rect.width()).clamp(0.0, 1.0) * end) as u64);
@@ -52,6 +101,13 @@ fn bar(ui: &egui::Ui, l: &Loaded, rect: Rect, r: &egui::Response, asked: &mut As
     for t in ticks {
         let x = x_of(t.at);
         p.line_segment([pos2(x, rect.top() + 3.0), pos2(x, rect.bottom() - 3.0)], Stroke::new(2.0, tick_color(t.kind)));
+    }
+    if let Some(at) = parted {
+        // Where the compared timelines part.
+        let x = x_of(at);
+        let c = Color32::from_rgb(150, 220, 255);
+        p.line_segment([pos2(x, rect.top() - 2.0), pos2(x, rect.bottom() + 2.0)], Stroke::new(1.5, c));
+        p.circle_filled(pos2(x, rect.top() + 3.0), 3.5, c);
     }
     let now = x_of(l.sim.now());
     p.line_segment([pos2(now, rect.top() - 2.0), pos2(now, rect.bottom() + 2.0)], Stroke::new(2.5, Color32::WHITE));

@@ -106,7 +106,7 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
                 .show(&mut root, |ui| super::event_log::panel::event_log(ui, l));
         }
         egui::Panel::bottom("timeline").resizable(false).show(&mut root, |ui| {
-            super::timeline::timeline(ui, l, &mut asked);
+            super::timeline::timeline(ui, l, &s.timelines, &mut asked);
         });
     }
     let scene_ms = central(&mut root, s, &mut asked);
@@ -184,7 +184,22 @@ fn central(root: &mut egui::Ui, s: &mut Session, asked: &mut Asked) -> f64 {
             let t = std::time::Instant::now();
             let before = l.selection;
             super::cards::cards(ui, l, next.as_ref(), asked);
-            super::scene::paint::draw(ui, l);
+            let names = (s.timelines.active.clone(), s.timelines.compare.as_ref().map(|c| c.with.clone()));
+            match s.timelines.sync(l) {
+                // Two timelines side by side at the same simulated time.
+                Some(other) => {
+                    ui.columns(2, |cols| {
+                        cols[0].label(RichText::new(format!("A: {}", names.0)).strong());
+                        super::scene::paint::draw(&mut cols[0], l);
+                        let b = names.1.unwrap_or_default();
+                        cols[1].label(RichText::new(format!("B: {b}")).strong().color(Color32::from_rgb(150, 220, 255)));
+                        super::scene::paint::draw(&mut cols[1], other);
+                    });
+                }
+                None => {
+                    super::scene::paint::draw(ui, l);
+                }
+            }
             if l.selection != before && l.selection != super::state::Selection::None {
                 s.view.right = true;
             }
@@ -213,9 +228,25 @@ fn apply(s: &mut Session, asked: Asked) {
     }
     if let Some(l) = s.loaded.as_mut() {
         for c in asked.commands {
+            // Changing a past already seen forks the run; the old one stays a timeline.
+            if let super::playback::Command::Inject(a) = &c
+                && let Some(msg) = s.timelines.before_input(l, a)
+            {
+                s.status = Some(msg);
+            }
             if let Some(msg) = command(l, c) {
                 s.status = Some(msg);
             }
+        }
+        if let Some(name) = asked.switch_to
+            && !s.timelines.switch(l, &name)
+        {
+            s.status = Some(format!("no timeline \"{name}\""));
+        }
+        if let Some(with) = asked.compare
+            && let Some(msg) = s.timelines.compare_with(l, with.as_deref())
+        {
+            s.status = Some(msg);
         }
         // A course chapter played to its end is ticked in the picker, for good.
         if l.guide.finished
