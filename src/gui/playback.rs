@@ -234,40 +234,14 @@ fn waiting(l: &Loaded) -> Option<String> {
     }
 }
 
-/// Goes back to the beat before the latest one shown: starts over with the same seed and the
-/// same inputs, and replays (answers kept) to where that beat fired.
+/// Goes back to the beat before the latest one shown: the run just after it was told
+/// (through a snapshot; the future stays on the timeline).
 fn back(l: &mut Loaded) -> Option<String> {
     let fired = l.sim.story().fired();
     let Some(&(beat, at)) = fired.len().checked_sub(2).and_then(|k| fired.get(k)) else {
         return Some("no earlier beat to go back to".into());
     };
-    let (inputs, old) = (l.sim.injected.clone(), l.guide.clone());
-    let (path, sc, seed) = (l.path.clone(), l.scenario.clone(), l.sim.seed);
-    let (speed, save, form) = (l.speed, l.save_path.clone(), l.inject.clone());
-    *l = Loaded::new(path, sc, seed);
-    (l.speed, l.save_path, l.inject) = (speed, save, form);
-    for (a, was) in l.guide.questions.iter_mut().zip(&old.questions) {
-        a.answer = was.answer;
-    }
-    for f in inputs.into_iter().filter(|f| f.at.0 <= at.0) {
-        advance(l, SimTime(f.at.0), u64::MAX, false);
-        let _ = command(l, Command::Inject(f.action));
-    }
-    // Replay event by event until the beat fires (an `on` beat fires mid-time).
-    while l.sim.story().fired_at(beat).is_none() && l.sim.now() <= at {
-        match l.sim.next_event_time() {
-            Some(t) if t <= at => {
-                advance(l, t.max(l.sim.now()), 1, false);
-            }
-            Some(_) | None => {
-                advance(l, at, u64::MAX, false);
-                break;
-            }
-        }
-    }
-    l.guide.arrive(&l.sim, false);
-    l.guide.stop = l.scenario.narration[beat].pause.then_some(Stop::Beat(beat));
-    l.playing = false;
+    super::rewind::to_beat(l, beat, at);
     None
 }
 

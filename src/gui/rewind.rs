@@ -221,8 +221,9 @@ enum Until {
 }
 
 /// Puts `l` back to the latest snapshot at or before (`events`, `at`), keeping what the
-/// learner set (speed, selection, filters, forms, answers) and the rewind itself.
-fn restore(l: &mut Loaded, events: u64, at: SimTime) {
+/// learner set (speed, selection, filters, forms) and the rewind itself. Answers to
+/// questions asked before `keep` stay (the run passes them again); later ones are asked again.
+fn restore(l: &mut Loaded, events: u64, at: SimTime, keep: SimTime) {
     let rewind = std::mem::take(&mut l.rewind);
     let snap = rewind.snaps.iter().rev().find(|s| s.events <= events && s.now <= at).or(rewind.snaps.first());
     let Some(snap) = snap else {
@@ -236,8 +237,10 @@ fn restore(l: &mut Loaded, events: u64, at: SimTime) {
     state.show_data_path = l.show_data_path;
     state.save_path = std::mem::take(&mut l.save_path);
     state.inject = l.inject.clone();
-    for (a, was) in state.guide.questions.iter_mut().zip(&l.guide.questions) {
-        a.answer = a.answer.or(was.answer);
+    for ((a, was), q) in state.guide.questions.iter_mut().zip(&l.guide.questions).zip(&l.scenario.questions) {
+        if q.at.0 < keep.0 && !a.asked {
+            (a.answer, a.skipped) = (was.answer, was.skipped);
+        }
     }
     *l = state;
     l.rewind = rewind;
@@ -282,6 +285,29 @@ fn replay(l: &mut Loaded, until: Until) {
     l.guide.arrive(&l.sim, false);
     l.guide.stop = None;
     l.playing = false;
+    l.stepped_from = u64::MAX;
+}
+
+/// Shows the run just after beat `beat` was told (it fired at `at`), and stops there as
+/// playback would have (Back).
+pub fn to_beat(l: &mut Loaded, beat: usize, at: SimTime) {
+    if at < l.sim.now() || l.sim.story().fired_at(beat).is_none() {
+        let before = SimTime(at.0.saturating_sub(1));
+        restore(l, u64::MAX, before, at);
+        replay(l, Until::Time(before));
+    }
+    // Event by event: a beat waiting for a record fires mid-time.
+    while l.sim.story().fired_at(beat).is_none() && l.sim.now() <= at {
+        let before = l.sim.events();
+        match l.sim.next_event_time() {
+            Some(t) if t <= at => replay(l, Until::Events(before + 1)),
+            Some(_) | None => {
+                replay(l, Until::Time(at));
+                break;
+            }
+        }
+    }
+    l.guide.stop = l.scenario.narration[beat].pause.then_some(super::guide::Stop::Beat(beat));
 }
 
 /// Shows the run at simulated time `at` (clamped to the scenario): back through a snapshot
@@ -291,7 +317,7 @@ pub fn seek(l: &mut Loaded, at: SimTime) {
     // Forward too, a snapshot past now (seen before going back) saves re-simulating.
     let ahead = l.rewind.snaps.iter().rev().find(|s| s.now <= at).is_some_and(|s| s.events > l.sim.events());
     if at < l.sim.now() || ahead {
-        restore(l, u64::MAX, at);
+        restore(l, u64::MAX, at, at);
     }
     replay(l, Until::Time(at));
 }
@@ -305,7 +331,9 @@ pub fn step_back(l: &mut Loaded) -> Option<String> {
     let Some(last) = last else {
         return Some("no earlier visible event to go back to".into());
     };
-    restore(l, last - 1, SimTime(u64::MAX));
+    let now = l.sim.now();
+    restore(l, last - 1, SimTime(u64::MAX), now);
     replay(l, Until::Events(last - 1));
+    l.stepped_from = l.stepped_from.min(l.sim.trace.count());
     None
 }
