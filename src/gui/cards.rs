@@ -84,7 +84,7 @@ fn caption(ui: &mut egui::Ui, l: &Loaded, asked: &mut Asked) {
         match (fired.last(), text) {
             (Some(&(i, t)), Some(text)) => {
                 ui.horizontal_wrapped(|ui| {
-                    let head = format!("beat {}/{total} · {t}", fired.len());
+                    let head = format!("beat {}/{total} · told at {t}", fired.len());
                     ui.label(RichText::new(head).small().color(Color32::from_gray(170)));
                     if l.guide.stop == Some(Stop::Beat(i)) {
                         ui.label(
@@ -136,7 +136,12 @@ fn question(ui: &mut egui::Ui, l: &Loaded, q: usize, asked: &mut Asked) {
     let state = &l.guide.questions[q];
     frame(Color32::from_rgb(52, 44, 70)).show(ui, |ui| {
         ui.set_width(ui.available_width());
-        let head = format!("Predict · question {}/{} · at {}", q + 1, l.scenario.questions.len(), spec.at);
+        let head = format!(
+            "Predict · question {}/{} · at {}",
+            q + 1,
+            l.scenario.questions.len(),
+            crate::sim::SimTime(spec.at.0)
+        );
         ui.label(RichText::new(head).small().color(Color32::from_gray(180)));
         ui.add(egui::Label::new(RichText::new(&spec.ask).size(15.0).strong()).wrap());
         match (&state.verdicts, state.answer) {
@@ -193,7 +198,12 @@ pub fn outcomes(ui: &mut egui::Ui, l: &Loaded) {
                     }
                     None => {
                         let when = e.at().map_or("at the end".to_string(), |at| format!("at {at}"));
-                        let what = l.guide.words.get(k).cloned().unwrap_or_default();
+                        // A chapter that asks for predictions does not print its claims early.
+                        let what = if l.scenario.questions.is_empty() {
+                            l.guide.words.get(k).cloned().unwrap_or_default()
+                        } else {
+                            format!("claim {}", k + 1)
+                        };
                         let text = format!("… {what} — judged {when}");
                         ui.add(egui::Label::new(RichText::new(text).small().color(Color32::from_gray(160))).wrap());
                     }

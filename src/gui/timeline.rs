@@ -31,7 +31,7 @@ pub fn tick_color(k: TickKind) -> Color32 {
 pub fn timeline(ui: &mut egui::Ui, l: &Loaded, tl: &Timelines, asked: &mut Asked) {
     let parted = tl.compare.as_ref().and_then(|c| c.parted_at);
     ui.horizontal(|ui| {
-        let back = ui.button("⏪").on_hover_text("Step back: undo the latest visible event (←)");
+        let back = ui.button("⏪").on_hover_text("Step back: undo the latest visible event (Left arrow key)");
         if back.clicked() {
             asked.commands.push(Command::StepBack);
         }

@@ -3,7 +3,7 @@
 
 use super::controls::{self, Asked};
 use super::inspector;
-use super::playback::command;
+use super::playback::{Command, command};
 use super::state::{Loaded, Session};
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, RichText};
@@ -229,13 +229,17 @@ fn apply(s: &mut Session, asked: Asked) {
     if let Some(l) = s.loaded.as_mut() {
         for c in asked.commands {
             // Changing a past already seen forks the run; the old one stays a timeline.
-            if let super::playback::Command::Inject(a) = &c
+            if let Command::Inject(a) = &c
                 && let Some(msg) = s.timelines.before_input(l, a)
             {
                 s.status = Some(msg);
             }
-            if let Some(msg) = command(l, c) {
-                s.status = Some(msg);
+            let settles = matches!(c, Command::Answer(_) | Command::SkipQuestion | Command::Continue);
+            match command(l, c) {
+                Some(msg) => s.status = Some(msg),
+                // "Answer the question first" and the like are settled now.
+                None if settles => s.status = None,
+                None => {}
             }
         }
         if let Some(name) = asked.switch_to

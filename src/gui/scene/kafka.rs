@@ -63,15 +63,20 @@ fn zookeeper(w: &mut Labels, sim: &Simulation, r: Rect, selected: bool) {
     };
     let free = r.right() - t.right() - 20.0;
     w.text(r.right_top() + vec2(-10.0, 7.0), Align2::RIGHT_TOP, ctl, &small, Color32::from_rgb(220, 200, 255), free);
-    let s =
-        w.text(pos2(r.left() + 10.0, r.bottom() - 6.0), Align2::LEFT_BOTTOM, "sessions:", &small, Color32::GRAY, 60.0);
+    // Down, ZooKeeper answers nobody: the sessions it holds are frozen, not live.
+    let label = if up { "sessions:" } else { "sessions (frozen):" };
+    let s = w.text(pos2(r.left() + 10.0, r.bottom() - 6.0), Align2::LEFT_BOTTOM, label, &small, Color32::GRAY, 110.0);
     let mut x = s.right() + 10.0;
     for b in 1..=sim.cluster().brokers {
         if x + 30.0 > r.right() {
             break;
         }
         let live = sim.zookeeper().sessions.contains_key(&BrokerId(b));
-        let c = if live { ACK } else { Color32::from_rgb(255, 90, 90) };
+        let c = match (up, live) {
+            (false, _) => Color32::from_gray(120),
+            (true, true) => ACK,
+            (true, false) => Color32::from_rgb(255, 90, 90),
+        };
         w.painter.circle_filled(pos2(x, r.bottom() - 12.0), 4.0, c);
         w.text(
             pos2(x + 7.0, r.bottom() - 6.0),

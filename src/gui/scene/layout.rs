@@ -75,13 +75,15 @@ impl SceneLayout {
 }
 
 fn card_h(lines: usize, r: f32) -> f32 {
-    (lines as f32 * LINE_H).max(2.0 * r) + 8.0
+    // Small marks mean a crowded column: the cards sit closer too.
+    let pad = if r < 8.0 { 3.0 } else { 8.0 };
+    (lines as f32 * LINE_H).max(2.0 * r) + pad
 }
 
 /// Fits cards of `lines` lines into `height`: fewer lines first, then a smaller mark.
 fn fit_cards(height: f32, cards: usize, headers: usize, lines: usize) -> (usize, f32) {
     let fixed = headers as f32 * (GROUP_HEADER_H + 8.0);
-    for (l, r) in [(lines, 11.0), (lines.min(2), 10.0), (1, 7.0)] {
+    for (l, r) in [(lines, 11.0), (lines.min(2), 10.0), (lines.min(2), 7.0), (1, 7.0)] {
         if fixed + cards as f32 * card_h(l, r) <= height {
             return (l, r);
         }
@@ -121,7 +123,8 @@ pub fn layout(area: Rect, s: &SceneShape) -> SceneLayout {
     let grid_top = zookeeper.map(|z| z.bottom() + 22.0).unwrap_or(mid.top());
     let mut brokers = grid(Rect::from_min_max(pos2(kafka.left(), grid_top), kafka.max), &s.boxes[..kafka_n], cols);
     if beside {
-        let area = Rect::from_min_max(pos2(kafka.right() + BESIDE_GAP, grid_top), mid.max);
+        // No ZooKeeper over RabbitMQ: its column runs the full height.
+        let area = Rect::from_min_max(pos2(kafka.right() + BESIDE_GAP, mid.top()), mid.max);
         let h = box_height(s.boxes[kafka_n]).min(area.height());
         brokers.push(Rect::from_min_size(pos2(area.left(), area.center().y - h * 0.5), vec2(area.width(), h)));
     }

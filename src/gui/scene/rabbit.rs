@@ -117,16 +117,22 @@ fn exchange_row(w: &mut Labels, name: &str, x: &crate::amqp::exchange::Exchange,
         })
         .collect();
     let wide = format!("exchange {name} ({})", kind(x.kind));
-    let (head, mut line) = if w.width(&wide, &small) <= row.width() {
-        (wide, format!("bound: {}", binds.join(", ")))
-    } else {
-        (format!("exchange {name}"), format!("{} to {}", kind(x.kind), binds.join(", ")))
-    };
+    let mut line = format!("bound: {}", binds.join(", "));
     if let Some(a) = &x.alternate {
         line.push_str(&format!("  · unroutable: exchange {a}"));
     }
-    w.text(row.left_top(), Align2::LEFT_TOP, head, &small, Color32::WHITE, row.width());
-    w.text(row.left_top() + vec2(8.0, 16.0), Align2::LEFT_TOP, line, &small, Color32::GRAY, row.width() - 8.0);
+    if w.width(&wide, &small) <= row.width() && w.width(&line, &small) <= row.width() - 8.0 {
+        w.text(row.left_top(), Align2::LEFT_TOP, wide, &small, Color32::WHITE, row.width());
+        w.text(row.left_top() + vec2(8.0, 16.0), Align2::LEFT_TOP, line, &small, Color32::GRAY, row.width() - 8.0);
+    } else {
+        // Narrow: the name, its type, then where it routes on a line of its own.
+        let head = format!("exchange {name}");
+        w.text(row.left_top(), Align2::LEFT_TOP, head, &small, Color32::WHITE, row.width());
+        let kind_line = format!("{} exchange, bound to:", kind(x.kind));
+        w.text(row.left_top() + vec2(8.0, 13.0), Align2::LEFT_TOP, kind_line, &small, Color32::GRAY, row.width() - 8.0);
+        let to = line.trim_start_matches("bound: ").to_string();
+        w.text(row.left_top() + vec2(8.0, 26.0), Align2::LEFT_TOP, to, &small, Color32::LIGHT_GRAY, row.width() - 8.0);
+    }
 }
 
 /// A queue's row: name, ready and unacknowledged counts, limits, then the messages as cells.
