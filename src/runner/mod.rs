@@ -8,6 +8,7 @@ pub mod determinism;
 pub mod expect;
 pub mod fuzz;
 pub mod fuzz_gen;
+pub mod lifeline;
 pub mod metrics;
 pub mod observed;
 pub mod report;
