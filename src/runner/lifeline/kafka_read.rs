@@ -46,13 +46,13 @@ impl Collector {
 
     /// Handed to the application (again, on an in-place retry).
     pub(super) fn on_deliver(&mut self, t: SimTime, c: NodeId, tp: Tp, offset: u64, n: &Names) {
-        self.touches.push((c, t));
+        self.touch(c, t);
         self.mark(LaneKey::Consumer(c), t, MarkKind::Deliver, format!("to the app: {}@{offset}", n.tp(tp)), n);
     }
 
     /// Processing ended: `Ok`, failed (attempt n), or skipped after n attempts.
     pub(super) fn on_processed(&mut self, t: SimTime, c: NodeId, kind: MarkKind, text: String, n: &Names) {
-        self.touches.push((c, t));
+        self.touch(c, t);
         self.mark(LaneKey::Consumer(c), t, kind, text, n);
     }
 

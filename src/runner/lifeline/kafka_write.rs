@@ -30,6 +30,10 @@ impl Collector {
     /// A leader appended it: a new copy, and the produce hop into it when the producer
     /// is still waiting (a republish gets its hop from the consumer's record later).
     pub(super) fn on_append(&mut self, t: SimTime, b: BrokerId, tp: Tp, offset: u64, epoch: u32, n: &Names) {
+        if self.at_cap() {
+            self.dropped += 1;
+            return;
+        }
         let has_sender = self.produce_hop(t, b, tp, n);
         self.copies.push(Copy {
             tp,

@@ -7,7 +7,7 @@
 use super::model::{Hop, HopKind, Lifeline, MAX_STEPS, Mark, MarkKind};
 use crate::sim::{Dur, NodeId, SimTime};
 use crate::trace::{BrokerId, GroupRef, MsgId, QueueRef, Tp};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A lane while collecting; the variant order is the lane order left to right.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,8 +98,8 @@ pub struct Collector {
     // The message.
     pub(super) copies: Vec<Copy>,
     pub(super) producing: Option<Producing>,
-    /// Consumers' deliveries and failures of it: a republish left after one of them.
-    pub(super) touches: Vec<(NodeId, SimTime)>,
+    /// Consumers' latest deliveries and failures of it: a republish left after one of them.
+    pub(super) touches: VecDeque<(NodeId, SimTime)>,
     /// RabbitMQ deliveries whose arrival waits for the consumer's `processed`.
     pub(super) pending_deliver: BTreeMap<NodeId, usize>,
     /// When each RabbitMQ consumer processed it (its ack or nack leaves then).
@@ -120,6 +120,9 @@ pub struct Collector {
 
 /// How many node up/down events are kept for context.
 const MAX_CONTEXT: usize = 256;
+/// How many deliveries and failures are kept to bound a republish's send (the one that
+/// matters came just before it).
+const MAX_TOUCHES: usize = 64;
 
 impl Collector {
     pub(super) fn with(target: MsgId, message: String, scenario: String, seed: u64, settings: Settings) -> Self {
@@ -137,7 +140,7 @@ impl Collector {
             amqp_done: BTreeMap::new(),
             copies: Vec::new(),
             producing: None,
-            touches: Vec::new(),
+            touches: VecDeque::new(),
             pending_deliver: BTreeMap::new(),
             processed_at: BTreeMap::new(),
             last_route: None,
@@ -165,7 +168,7 @@ impl Collector {
     }
 
     fn full(&mut self) -> bool {
-        let full = self.hops.len() + self.marks.len() >= MAX_STEPS;
+        let full = self.at_cap();
         if full {
             self.dropped += 1;
         }
@@ -209,14 +212,28 @@ impl Collector {
         self.marks.push((Mark { lane: 0, at, kind, text }, lane));
     }
 
-    /// Remembers a node going down or up, for the lanes the lifeline ends up with.
+    /// Remembers a node going down or up during the message's life, for the lanes the
+    /// lifeline ends up with.
     pub(super) fn context(&mut self, node: u32, at: SimTime, kind: MarkKind, text: String) {
         if kind == MarkKind::Up {
             self.up_at.insert(node, at);
         }
-        if self.context.len() < MAX_CONTEXT {
+        if !self.is_empty() && self.context.len() < MAX_CONTEXT {
             self.context.push((node, at, kind, text));
         }
+    }
+
+    /// A consumer delivered or failed the message.
+    pub(super) fn touch(&mut self, c: NodeId, at: SimTime) {
+        if self.touches.len() == MAX_TOUCHES {
+            self.touches.pop_front();
+        }
+        self.touches.push_back((c, at));
+    }
+
+    /// Whether the lifeline reached its size cap (no new copies are followed then).
+    pub(super) fn at_cap(&self) -> bool {
+        self.hops.len() + self.marks.len() >= MAX_STEPS
     }
 
     fn lane(&mut self, k: LaneKey, names: &crate::trace::Names) {
