@@ -86,6 +86,7 @@ impl Collector {
         n: &Names,
     ) {
         self.last_route = Some(t);
+        self.last_refused = None;
         let x = if exchange.is_empty() { "the default exchange" } else { exchange };
         let alt = if alternate { ", via the alternate exchange" } else { "" };
         if queues.is_empty() {
