@@ -2,6 +2,7 @@
 
 use crate::runner::RunReport;
 use crate::runner::determinism::{Determinism, compare_runs};
+use crate::runner::lifeline::Collector;
 use crate::runner::run::run_scenario_with_progress;
 use crate::scenario::{Scenario, ScenarioError, load_file};
 use crate::sim::Dur;
@@ -37,6 +38,15 @@ pub(super) struct RunArgs {
     /// for produce requests, processing and downtime.
     #[arg(long)]
     chrome_trace: Option<PathBuf>,
+    /// Follow one message through the run and print its lifeline (its hops between nodes
+    /// and what happened to it on each, in time order) instead of the summary. ID is a
+    /// message id as the trace writes it: producer or publisher name, '#', number
+    /// ("checkout#5").
+    #[arg(long, value_name = "ID", conflicts_with = "check_determinism")]
+    lifeline: Option<String>,
+    /// With --lifeline: write the lifeline as a space-time diagram (SVG) to this file.
+    #[arg(long, value_name = "FILE", requires = "lifeline")]
+    svg: Option<PathBuf>,
 }
 
 pub(super) fn load(path: &Path) -> Result<Arc<Scenario>, ScenarioError> {
@@ -143,8 +153,20 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = if out.any() {
-        let mut sink = |recs: &[Record], names: &Names| out.write(recs, names);
+    let mut lifeline = match a.lifeline.as_deref().map(|id| Collector::new(&sc, seed, id)).transpose() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: --lifeline: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = if out.any() || lifeline.is_some() {
+        let mut sink = |recs: &[Record], names: &Names| {
+            out.write(recs, names);
+            if let Some(c) = lifeline.as_mut() {
+                c.observe(recs, names);
+            }
+        };
         run_scenario_with_progress(sc, seed, until, Some(&mut sink), &mut |sim, end| progress.tick(sim, end))
     } else {
         run_scenario_with_progress(sc, seed, until, None, &mut |sim, end| progress.tick(sim, end))
@@ -154,6 +176,9 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     progress.finish();
+    if let Some(c) = lifeline {
+        return show_lifeline(c, a.svg.as_deref());
+    }
     print_report(&report);
     if report.passed() {
         ExitCode::SUCCESS
@@ -161,6 +186,38 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
         eprintln!("expectations failed; reproduce: {}", reproducer(&a.file, seed));
         ExitCode::from(1)
     }
+}
+
+/// Prints the lifeline as text, or writes it as SVG; exit 2 for a message the run never
+/// showed or a file that cannot be written.
+fn show_lifeline(c: Collector, svg: Option<&Path>) -> ExitCode {
+    let l = match c.into_lifeline() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: --lifeline: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(path) = svg else {
+        for line in l.to_text().lines() {
+            crate::outln!("{line}");
+        }
+        return ExitCode::SUCCESS;
+    };
+    if let Err(e) = std::fs::write(path, crate::runner::lifeline::svg::render(&l)) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return ExitCode::from(2);
+    }
+    crate::outln!(
+        "wrote {}: lifeline of {} ({} hops, {} marks across {} lanes: {})",
+        path.display(),
+        l.message,
+        l.hops.len(),
+        l.marks.len(),
+        l.lanes.len(),
+        l.lanes.join(", ")
+    );
+    ExitCode::SUCCESS
 }
 
 fn check_determinism(file: &Path, sc: Arc<Scenario>, seed: u64, until: Option<Dur>) -> ExitCode {

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod expect;
 pub mod fuzz;
 pub mod fuzz_gen;
+pub mod lifeline;
 pub mod metrics;
 pub mod observed;
 pub mod report;
