@@ -17,8 +17,11 @@ use std::sync::Arc;
 /// Engine events between snapshots at the start (measured: re-simulating this many with
 /// the app's charts and log takes ~10–30 ms on a 2-core laptop; see `bench --scrub`).
 pub const SPACING_EVENTS: u64 = 20_000;
-/// Snapshot memory the app keeps at most (estimated, see `approx_bytes`).
-pub const BUDGET_BYTES: usize = 300 << 20;
+/// Snapshot memory the app keeps at most, as `approx_bytes` estimates it (it misses some:
+/// measured, a ten-hour run at 100× holds ~470 MB of snapshots against ~300 MB estimated).
+pub const BUDGET_BYTES: usize = 200 << 20;
+/// Trace records a snapshot keeps for views.
+const SNAPSHOT_RECENT: usize = 4_000;
 /// Visible events remembered for "step back" (two counts per entry).
 const MAX_VISIBLE: usize = 2_000_000;
 
@@ -113,20 +116,34 @@ fn approx_bytes(l: &Loaded) -> usize {
         l.sim.brokers().flat_map(|b| b.rm.replicas.values()).map(|p| p.log.end_offset() - p.log.start_offset()).sum();
     let queued = l.sim.queued_events() as u64;
     let fixed = 256 << 10;
-    fixed + (entries * 64 + queued * 96) as usize + l.sim.trace.recent().len() * 96 + l.samples.len() * 256
+    let record = std::mem::size_of::<crate::trace::Record>() + 32;
+    let acked: usize = l.sim.stats.acked.values().map(|q| q.len()).sum();
+    let lines = l.log.lines().len();
+    fixed
+        + (entries * 64 + queued * 128) as usize
+        + l.sim.trace.recent().len() * record
+        + l.samples.len() * 256
+        + acked * 24
+        + lines * 300
 }
 
 impl Rewind {
     /// A rewind whose first snapshot is `l` at its start.
-    pub fn start(l: &Loaded) -> Rewind {
+    pub fn start(l: &mut Loaded) -> Rewind {
         let mut r = Rewind { spacing: SPACING_EVENTS, ..Rewind::default() };
         r.snap(l);
         r
     }
 
-    fn snap(&mut self, l: &Loaded) {
-        let bytes = approx_bytes(l);
-        let state = Arc::new(l.clone());
+    fn snap(&mut self, l: &mut Loaded) {
+        // The trace's recent records (up to 100,000) are for views; a snapshot keeps the
+        // last few thousand, enough for the log and Step after going back.
+        let recent = l.sim.trace.take_recent();
+        let mut copy = l.clone();
+        l.sim.trace.put_recent(recent);
+        copy.sim.trace = l.sim.trace.clone_keeping(SNAPSHOT_RECENT);
+        let bytes = approx_bytes(&copy);
+        let state = Arc::new(copy);
         self.snaps.push(Snap { events: l.sim.events(), now: l.sim.now(), bytes, state });
         self.bytes += bytes;
         while self.bytes > BUDGET_BYTES && self.snaps.len() > 2 {

@@ -228,7 +228,7 @@ impl Loaded {
         l.log.feed(&l.sim);
         // Each expectation in words for the Outcome panel (judged later; cheap at time zero).
         l.guide.words = l.scenario.expect.iter().map(|e| crate::runner::expect::evaluate(&l.sim, e).what).collect();
-        l.rewind = super::rewind::Rewind::start(&l);
+        l.rewind = super::rewind::Rewind::start(&mut l);
         l
     }
 

@@ -65,6 +65,29 @@ impl TraceLog {
         }
     }
 
+    /// A copy keeping only the last `n` recent records (a cheap snapshot: views of older
+    /// records are what it gives up).
+    pub fn clone_keeping(&self, n: usize) -> TraceLog {
+        let skip = self.recent.len().saturating_sub(n);
+        TraceLog {
+            digest: self.digest.clone(),
+            count: self.count,
+            recent: self.recent.range(skip..).cloned().collect(),
+            keep_recent: self.keep_recent,
+            capture: self.capture.clone(),
+        }
+    }
+
+    /// Takes the recent records out (to be put back with `put_recent`).
+    pub fn take_recent(&mut self) -> VecDeque<Record> {
+        std::mem::take(&mut self.recent)
+    }
+
+    /// Puts recent records back (after `take_recent`).
+    pub fn put_recent(&mut self, recent: VecDeque<Record>) {
+        self.recent = recent;
+    }
+
     /// Takes the captured records (empty unless `capture_all` was called).
     pub fn drain(&mut self) -> Vec<Record> {
         self.capture.as_mut().map(std::mem::take).unwrap_or_default()
