@@ -1,4 +1,5 @@
-//! The command line: `open` (the desktop app, default), `run`, `check`, `explain`, `bench`.
+//! The command line: `open` (the desktop app, default), `run`, `check`, `explain`, `bench`,
+//! `sweep`, `why`.
 // The commands time real runs (progress, seeds/s) with the wall clock; the engine they drive does not.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
@@ -21,6 +22,7 @@ mod junit;
 mod outputs;
 mod run;
 mod sweep;
+mod why;
 
 pub use bench::fleet_scenario;
 
@@ -38,7 +40,7 @@ use std::process::ExitCode;
 ZooKeeper and the controller, producers, consumer groups) and a RabbitMQ-style broker (exchanges, queues, \
 push consumers, dead-lettering) deterministically: one scenario file and one seed give one \
 byte-identical trace. Without a command it opens the desktop app.\n\nExamples:\n  brokerlab run scenarios/04_failover_acks_all.ron\n  \
-brokerlab check scenarios/\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab sweep scenarios/04_failover_acks_all.ron --seeds 1..200\n  brokerlab open scenarios/01_pace_matching.ron"
+brokerlab check scenarios/\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab sweep scenarios/04_failover_acks_all.ron --seeds 1..200\n  brokerlab why scenarios/05_acks1_leader_crash.ron --outcome 'AckedLoss(at_least: 1)'\n  brokerlab open scenarios/01_pace_matching.ron"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -62,6 +64,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Run many seeds with random fault schedules, invariants on, in parallel; shrink failures.
     Sweep(sweep::SweepArgs),
+    /// When did an outcome become inevitable? Branch the run with fresh random choices and see.
+    Why(why::WhyArgs),
 }
 
 /// The `open` arguments a command line asks for: bare `brokerlab` (what `cargo run` starts)
@@ -71,9 +75,14 @@ pub fn open_args(argv: &[&str]) -> Option<OpenArgs> {
     match cli.command {
         None => open_args(&["brokerlab", "open"]),
         Some(Command::Open(a)) => Some(a),
-        Some(Command::Run(_) | Command::Check(_) | Command::Explain { .. } | Command::Bench(_) | Command::Sweep(_)) => {
-            None
-        }
+        Some(
+            Command::Run(_)
+            | Command::Check(_)
+            | Command::Explain { .. }
+            | Command::Bench(_)
+            | Command::Sweep(_)
+            | Command::Why(_),
+        ) => None,
     }
 }
 
@@ -91,6 +100,7 @@ pub fn main() -> ExitCode {
         Command::Explain { what } => explain::explain(what),
         Command::Bench(a) => bench::bench(a),
         Command::Sweep(a) => sweep::sweep(a),
+        Command::Why(a) => why::why(a),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Running scenarios headless, above the world and beside the app: a run to each timed
 //! expectation and to the end, the expectations' verdicts, what a session observed, the
-//! metrics time series, derived seeds, seed sweeps and the scenario fuzzer. The command
-//! line (`cli`) is a thin front over these.
+//! metrics time series, derived seeds, seed sweeps, the scenario fuzzer, and `why` (when
+//! an outcome became inevitable). The command line (`cli`) is a thin front over these.
 
 pub mod course;
 pub mod determinism;
@@ -14,6 +14,7 @@ pub mod report;
 pub mod run;
 pub mod seeds;
 pub mod sweep;
+pub mod why;
 
 pub use report::RunReport;
 pub use run::run_scenario;
