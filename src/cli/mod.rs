@@ -65,6 +65,7 @@ enum Command {
     /// Run many seeds with random fault schedules, invariants on, in parallel; shrink failures.
     Sweep(sweep::SweepArgs),
     /// When did an outcome become inevitable? Branch the run with fresh random choices and see.
+    #[command(long_about = why::LONG_ABOUT)]
     Why(why::WhyArgs),
 }
 

@@ -9,16 +9,18 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Arguments of `why`.
-#[derive(clap::Args, Debug)]
-#[command(long_about = "Runs the scenario once (the base run), then at --points branch points evenly \
+/// What `brokerlab why --help` says.
+pub(super) const LONG_ABOUT: &str = "Runs the scenario once (the base run), then at --points branch points evenly \
 spaced from 0 to the end of the run (to the outcome's own `at` if it has one; most outcomes, \
 acknowledged-write loss among them, are judged on the final state) continues a copy of it --runs \
 times with fresh random choices: every node's random streams reseeded from the seed, the branch \
 time and the run number; scheduled faults and inputs stay. Prints, per branch point, in how many \
 runs the outcome still happened, and the moment it became inevitable: the earliest branch point \
 from which on it happened in every run, with the base run's records just before it.\n\nExample:\n  \
-brokerlab why scenarios/05_acks1_leader_crash.ron --outcome 'AckedLoss(at_least: 1)'")]
+brokerlab why scenarios/05_acks1_leader_crash.ron --outcome 'AckedLoss(at_least: 1)'";
+
+/// Arguments of `why`.
+#[derive(clap::Args, Debug)]
 pub(super) struct WhyArgs {
     /// Scenario file (RON).
     file: PathBuf,
@@ -29,7 +31,9 @@ pub(super) struct WhyArgs {
     /// Runs per branch point.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=MAX_RUNS as i64))]
     runs: u32,
-    /// Branch points, evenly spaced from 0 up to (not including) the end of the run.
+    /// Branch points, evenly spaced from 0 up to (not including) the end of the run, or the
+    /// outcome's own `at` (not its first sighting: most outcomes, acknowledged-write loss
+    /// among them, are judged on the final state).
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=MAX_POINTS as i64))]
     points: u32,
     /// Seed of the base run (default: the scenario's `seed`).
