@@ -70,7 +70,7 @@ pub(super) fn why(a: WhyArgs) -> ExitCode {
     let result = pool.install(|| branch_runs(sc.clone(), seed, &outcome, opts, &|| bar.inc(1)));
     bar.finish_and_clear();
     match result {
-        Ok(w) if a.json => crate::outln!("{}", to_json(&a.file.display().to_string(), &w)),
+        Ok(w) if a.json => crate::outln!("{}", to_json(&sc.name, &a.file.display().to_string(), &w)),
         Ok(w) => print(&sc.name, &w),
         Err(WhyError::NotInBase { observed }) => {
             eprintln!(
@@ -130,7 +130,7 @@ fn print(name: &str, w: &Why) {
     }
 }
 
-fn to_json(file: &str, w: &Why) -> serde_json::Value {
+fn to_json(name: &str, file: &str, w: &Why) -> serde_json::Value {
     let points: Vec<serde_json::Value> = w
         .points
         .iter()
@@ -142,6 +142,7 @@ fn to_json(file: &str, w: &Why) -> serde_json::Value {
     let context: Vec<serde_json::Value> =
         w.context.iter().map(|l| json!({"at_us": l.at.0, "at": l.at.to_string(), "text": l.text})).collect();
     json!({
+        "scenario": name,
         "file": file,
         "seed": w.seed,
         "outcome": w.outcome,

@@ -310,3 +310,28 @@ fn judge(sim: &mut Simulation, outcome: &Expectation, end: SimTime) -> (Verdict,
 fn lines<'a>(records: impl Iterator<Item = &'a Record>, sim: &Simulation) -> Vec<Line> {
     records.map(|r| Line { at: SimTime(r.t_us), text: describe(r, sim.names()) }).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(at: u64, happened: u32) -> Point {
+        Point { at: SimTime(at), happened, runs: 4, broken: 0 }
+    }
+
+    #[test]
+    fn the_moment_is_the_start_of_the_last_run_of_certainty() {
+        let curve =
+            |h: &[u32]| inevitable_index(&h.iter().enumerate().map(|(i, &n)| point(i as u64, n)).collect::<Vec<_>>());
+        assert_eq!(curve(&[2, 4, 1, 4, 4]), Some(3), "a certain point before a doubtful one does not count");
+        assert_eq!(curve(&[4, 4, 4]), Some(0));
+        assert_eq!(curve(&[4, 4, 3]), None, "never inevitable when the last point has a run without it");
+    }
+
+    #[test]
+    fn branch_points_are_evenly_spaced_from_zero_and_stop_a_step_before_the_end() {
+        assert_eq!(branch_times(SimTime(40), 4), vec![SimTime(0), SimTime(10), SimTime(20), SimTime(30)]);
+        assert_eq!(branch_times(SimTime(40), 1), vec![SimTime(0)]);
+        assert_ne!(salt(SimTime(1), 0), salt(SimTime(0), 1));
+    }
+}
