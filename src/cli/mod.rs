@@ -1,4 +1,5 @@
-//! The command line: `open` (the desktop app, default), `run`, `check`, `diff`, `explain`, `bench`, `sweep`.
+//! The command line: `open` (the desktop app, default), `run`, `check`, `diff`, `explain`,
+//! `bench`, `sweep`, `why`.
 // The commands time real runs (progress, seeds/s) with the wall clock; the engine they drive does not.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
@@ -22,6 +23,7 @@ mod junit;
 mod outputs;
 mod run;
 mod sweep;
+mod why;
 
 pub use bench::fleet_scenario;
 
@@ -39,7 +41,7 @@ use std::process::ExitCode;
 ZooKeeper and the controller, producers, consumer groups) and a RabbitMQ-style broker (exchanges, queues, \
 push consumers, dead-lettering) deterministically: one scenario file and one seed give one \
 byte-identical trace. Without a command it opens the desktop app.\n\nExamples:\n  brokerlab run scenarios/04_failover_acks_all.ron\n  \
-brokerlab check scenarios/\n  brokerlab diff scenarios/compare/acks1_leader_crash.ron scenarios/compare/acks_all_leader_crash.ron\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab sweep scenarios/04_failover_acks_all.ron --seeds 1..200\n  brokerlab open scenarios/01_pace_matching.ron"
+brokerlab check scenarios/\n  brokerlab diff scenarios/compare/acks1_leader_crash.ron scenarios/compare/acks_all_leader_crash.ron\n  brokerlab explain partition --partitions 6 car-1 car-2 foobar\n  brokerlab sweep scenarios/04_failover_acks_all.ron --seeds 1..200\n  brokerlab why scenarios/05_acks1_leader_crash.ron --outcome 'AckedLoss(at_least: 1)'\n  brokerlab open scenarios/01_pace_matching.ron"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -65,6 +67,9 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Run many seeds with random fault schedules, invariants on, in parallel; shrink failures.
     Sweep(sweep::SweepArgs),
+    /// When did an outcome become inevitable? Branch the run with fresh random choices and see.
+    #[command(long_about = why::LONG_ABOUT)]
+    Why(why::WhyArgs),
 }
 
 /// The `open` arguments a command line asks for: bare `brokerlab` (what `cargo run` starts)
@@ -80,7 +85,8 @@ pub fn open_args(argv: &[&str]) -> Option<OpenArgs> {
             | Command::Diff(_)
             | Command::Explain { .. }
             | Command::Bench(_)
-            | Command::Sweep(_),
+            | Command::Sweep(_)
+            | Command::Why(_),
         ) => None,
     }
 }
@@ -100,6 +106,7 @@ pub fn main() -> ExitCode {
         Command::Explain { what } => explain::explain(what),
         Command::Bench(a) => bench::bench(a),
         Command::Sweep(a) => sweep::sweep(a),
+        Command::Why(a) => why::why(a),
     }
 }
 

@@ -3,8 +3,8 @@
 //! for the offending entry. Every error names the file, line and column.
 
 pub use super::error::ScenarioError;
-use super::schema::Scenario;
-use super::validate::validate;
+use super::schema::{Expectation, Scenario};
+use super::validate::{check_expectation, validate};
 use std::path::{Path, PathBuf};
 
 /// Largest scenario file accepted.
@@ -39,6 +39,30 @@ pub fn parse(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
     })?;
     validate(&sc, src, file)?;
     Ok(sc)
+}
+
+/// Parses one expectation written as in a scenario's `expect` list, e.g.
+/// `AckedLoss(at_least: 1)`, and checks it against `sc` (its groups, topics, times). Errors
+/// name `label` (such as "--outcome") and the line and column in `text`.
+pub fn parse_expectation(sc: &Scenario, text: &str, label: &str) -> Result<Expectation, ScenarioError> {
+    if text.trim().is_empty() {
+        let msg =
+            "empty: expected an expectation as a scenario's `expect` list has them, e.g. `AckedLoss(at_least: 1)`";
+        return Err(ScenarioError::at(label, text, 1, 1, msg));
+    }
+    let opts = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let e: Expectation = opts.from_str(text).map_err(|e| {
+        let msg = explain_ron(&e.code.to_string());
+        ScenarioError::at(label, text, e.span.start.line, e.span.start.col, msg)
+    })?;
+    // The validators place errors by searching for the section, then the name: here the
+    // text is the one expectation, so only the name is searched.
+    let err = |anchors: &[&str], msg: String| {
+        let within: Vec<&str> = anchors.iter().copied().filter(|a| *a != "expect").collect();
+        ScenarioError::near(label, text, &within, msg)
+    };
+    check_expectation(sc, &e, &err)?;
+    Ok(e)
 }
 
 /// Reads, parses and validates a scenario file.
@@ -116,6 +140,20 @@ mod tests {
         let e = parse(src, "t.ron").unwrap_err();
         assert_eq!((e.line, e.col), (4, 3), "{e}");
         assert!(e.msg.contains("no_such_field") && e.msg.contains("duration"), "{e}");
+    }
+
+    #[test]
+    fn one_expectation_parses_and_is_checked_against_the_scenario() {
+        let sc = parse("Scenario(name: \"x\", duration: \"10s\", topics: [(name: \"t\")])", "s.ron").unwrap();
+        assert_eq!(
+            parse_expectation(&sc, "AckedLoss(at_least: 2)", "o").unwrap(),
+            Expectation::AckedLoss { at_least: 2 }
+        );
+        let e = parse_expectation(&sc, "Rebalances(group: \"g\", min: 1)", "o").unwrap_err();
+        assert!(e.msg.contains("group \"g\""), "{e}");
+        assert_eq!((e.line, e.col), (1, 19), "{e}");
+        let e = parse_expectation(&sc, "AckedLoss(at_least: x)", "o").unwrap_err();
+        assert_eq!((e.file.as_str(), e.line, e.col), ("o", 1, 20), "{e}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod schema;
 pub mod validate;
 
 pub use error::ScenarioError;
-pub use load::{load_file, parse, parse_bytes, scenario_files};
+pub use load::{load_file, parse, parse_bytes, parse_expectation, scenario_files};
 pub use schema::*;
 /// The validators' paths from before validate/ was a folder.
 pub use validate::{

@@ -49,6 +49,11 @@ impl TraceLog {
         self.capture.get_or_insert_with(Vec::new);
     }
 
+    /// Stops keeping records for a caller (a copy of a capturing run that nobody drains).
+    pub fn stop_capture(&mut self) {
+        self.capture = None;
+    }
+
     /// Appends a record stamped with `t_us`; returns it.
     pub fn push(&mut self, t_us: u64, kind: RecordKind) {
         let r = Record { t_us, seq: self.count, kind };

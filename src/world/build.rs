@@ -276,6 +276,7 @@ impl Simulation {
             incarnation: vec![0; n],
             rngs: (0..n as u64).map(|i| NodeRng::new(seed, i)).collect(),
             net_rngs: (0..n as u64).map(|i| NodeRng::new(seed, NET_STREAM_BASE + i)).collect(),
+            stream_key: seed,
             net: Network::new(sc.cluster.network.clone(), n),
             trace: TraceLog::new(keep_recent),
             stats: Stats::new(sc.producers.len(), &consumer_nodes, track_order, &group_of_node),

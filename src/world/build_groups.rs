@@ -158,8 +158,8 @@ impl Simulation {
         self.nodes.push(Node::Consumer(Box::new(Consumer::new(Arc::new(ccfg), self.cfg.brokers))));
         self.live.push(Liveness::Up);
         self.incarnation.push(0);
-        self.rngs.push(NodeRng::new(self.seed, node.0 as u64));
-        self.net_rngs.push(NodeRng::new(self.seed, NET_STREAM_BASE + node.0 as u64));
+        self.rngs.push(NodeRng::new(self.stream_key, node.0 as u64));
+        self.net_rngs.push(NodeRng::new(self.stream_key, NET_STREAM_BASE + node.0 as u64));
         self.net.add_node();
         let mut names = (*self.names).clone();
         names.nodes.push(name.clone());

@@ -75,6 +75,8 @@ pub struct Simulation {
     incarnation: Vec<u32>,
     rngs: Vec<NodeRng>,
     net_rngs: Vec<NodeRng>,
+    /// The key of every node's random streams: the seed, until `reseed` changes it.
+    stream_key: u64,
     net: Network,
     /// The trace: digest, count, recent records.
     pub trace: TraceLog,
@@ -223,6 +225,23 @@ impl Simulation {
         Ok(())
     }
 
+    /// Gives every node (and its network link) fresh random streams keyed by the seed and
+    /// `salt`, from now on: a clone reseeded with different salts continues from the same
+    /// state with different random choices (`brokerlab why` branches a run this way).
+    /// Everything already decided stays: events in the queue, scheduled faults and inputs.
+    /// A run that is never reseeded keeps the streams of its seed, so its trace is unchanged;
+    /// a reseeded one is reproduced by its seed and the salt, not by `session_scenario`.
+    pub fn reseed(&mut self, salt: u64) {
+        self.stream_key = mix(self.seed ^ mix(salt));
+        let key = self.stream_key;
+        for (i, r) in self.rngs.iter_mut().enumerate() {
+            *r = NodeRng::new(key, i as u64);
+        }
+        for (i, r) in self.net_rngs.iter_mut().enumerate() {
+            *r = NodeRng::new(key, build_groups::NET_STREAM_BASE + i as u64);
+        }
+    }
+
     /// Names for records and views.
     pub fn names(&self) -> &Arc<Names> {
         &self.names
@@ -232,6 +251,15 @@ impl Simulation {
     pub fn cluster(&self) -> &Arc<ClusterCfg> {
         &self.cfg
     }
+}
+
+/// The SplitMix64 finaliser: spreads a salt over all 64 bits, so nearby salts (times a
+/// microsecond apart, run numbers 0, 1, 2) give unrelated stream keys.
+fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 impl Simulation {

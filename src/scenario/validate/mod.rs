@@ -22,6 +22,16 @@ pub use names::is_node_name;
 use crate::scenario::error::ScenarioError;
 use crate::scenario::schema::Scenario;
 
+/// Checks one expectation written outside the file (`brokerlab why --outcome`) against the
+/// scenario, as the `expect` section's own are checked.
+pub fn check_expectation(
+    sc: &Scenario,
+    e: &crate::scenario::schema::Expectation,
+    err: &dyn Fn(&[&str], String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    expect::check_all(sc, std::slice::from_ref(e), err)
+}
+
 /// Validates a parsed scenario against its source text (for error positions).
 pub fn validate(sc: &Scenario, src: &str, file: &str) -> Result<(), ScenarioError> {
     let err = |anchors: &[&str], msg: String| ScenarioError::near(file, src, anchors, msg);
