@@ -57,3 +57,22 @@ fn changing_the_past_forks_and_each_timeline_replays_headless_to_its_digest() {
     assert_eq!(other.sim.now(), SimTime(7_000_000));
     assert!(!tl.switch(l, "no such timeline"));
 }
+
+#[test]
+fn a_selected_message_saves_its_lifeline_so_far_as_svg() {
+    let mut s = session("scenarios/04_failover_acks_all.ron");
+    let l = s.loaded.as_mut().unwrap();
+    run_free(l, SimTime(3_000_000));
+    let dir = std::env::temp_dir().join(format!("brokerlab-lifeline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    l.save_path = dir.join("s.session.ron").display().to_string();
+    let m = brokerlab::runner::lifeline::parse_message(&l.scenario, "checkout#5").unwrap();
+    let msg = command(l, Command::SaveLifeline(m)).unwrap();
+    assert!(msg.contains("saved to"), "{msg}");
+    let svg = std::fs::read_to_string(dir.join("s.session.lifeline-checkout-5.svg")).unwrap();
+    assert!(svg.starts_with("<svg") || svg.contains("<svg"), "an SVG");
+    assert!(svg.contains("broker-1") && svg.contains("checkout"), "lanes named");
+    let unknown = brokerlab::runner::lifeline::parse_message(&l.scenario, "checkout#999999").unwrap();
+    assert!(command(l, Command::SaveLifeline(unknown)).unwrap().starts_with("no lifeline"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -11,7 +11,7 @@ use crate::world::{Node, Simulation};
 use bevy_egui::egui::{self, Color32, RichText};
 
 /// Draws the inspector for the current selection.
-pub fn inspector(ui: &mut egui::Ui, l: &Loaded) {
+pub fn inspector(ui: &mut egui::Ui, l: &Loaded, asked: &mut super::controls::Asked) {
     ui.heading("Inspector");
     let sim = &l.sim;
     match l.selection {
@@ -24,7 +24,7 @@ pub fn inspector(ui: &mut egui::Ui, l: &Loaded) {
         Selection::Broker(b) => broker(ui, sim, b),
         Selection::Replica(b, tp) => replica(ui, sim, b, tp),
         Selection::Client(n) => client(ui, sim, n),
-        Selection::Message(m) => message(ui, sim, m),
+        Selection::Message(m) => message(ui, sim, m, asked),
     }
 }
 
@@ -186,8 +186,13 @@ fn rabbit(ui: &mut egui::Ui, r: &Rabbit) {
     }
 }
 
-fn message(ui: &mut egui::Ui, sim: &Simulation, m: MsgId) {
+fn message(ui: &mut egui::Ui, sim: &Simulation, m: MsgId, asked: &mut super::controls::Asked) {
     ui.label(RichText::new(format!("message {}", sim.names().msg(m))).strong());
+    let hover =
+        "Its whole life so far as a space-time diagram: nodes as vertical lines, time downwards, each hop an arrow";
+    if ui.button("Save its lifeline (SVG)").on_hover_text(hover).clicked() {
+        asked.commands.push(super::playback::Command::SaveLifeline(m));
+    }
     let lines = message_life(sim, m);
     if lines.is_empty() {
         ui.label("Its records are older than what the app keeps in memory.");

@@ -50,6 +50,8 @@ pub enum Command {
     Seek(SimTime),
     /// Undo the latest visible event.
     StepBack,
+    /// Write this message's lifeline so far (a space-time diagram) as an SVG file.
+    SaveLifeline(crate::trace::MsgId),
 }
 
 /// Runs the simulation up to `target`, at most `cap` events, sampling charts on the way,
@@ -296,6 +298,7 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
             super::rewind::seek(l, t);
         }
         Command::StepBack => return super::rewind::step_back(l),
+        Command::SaveLifeline(m) => return Some(save_lifeline(l, m)),
         Command::Save(path) => {
             let text = crate::runner::observed::session_test_ron(&l.sim);
             let header = format!(
@@ -312,6 +315,28 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
         }
     }
     None
+}
+
+/// Re-runs this timeline headless up to now, collecting message `m`'s hops, and writes the
+/// diagram beside the session file; says where (or why not).
+fn save_lifeline(l: &Loaded, m: crate::trace::MsgId) -> String {
+    let id = l.sim.names().msg(m).to_string();
+    let sc = Arc::new(l.sim.session_scenario());
+    let until = Some(crate::sim::Dur(l.sim.now().0));
+    match crate::runner::lifeline::trace_message(sc, l.sim.seed, until, &id) {
+        Ok(life) => {
+            let safe: String = id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+            let path = std::path::Path::new(&l.save_path).with_extension(format!("lifeline-{safe}.svg"));
+            let full = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+            match std::fs::write(&path, crate::runner::lifeline::svg::render(&life)) {
+                Ok(()) => {
+                    format!("lifeline of {id} up to {} saved to {} (open it in a browser)", l.sim.now(), full.display())
+                }
+                Err(e) => format!("could not write {}: {e}", path.display()),
+            }
+        }
+        Err(e) => format!("no lifeline for {id}: {e}"),
+    }
 }
 
 /// Advances the engine each frame while playing.

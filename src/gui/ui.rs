@@ -96,7 +96,7 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
     left_panel(&mut root, s, wide, &mut asked);
     if let Some(l) = s.loaded.as_mut() {
         if s.view.right {
-            right_panel(&mut root, l, wide);
+            right_panel(&mut root, l, wide, &mut asked);
         }
         if s.view.log {
             let h = if ctx.content_rect().height() < 800.0 { 130.0 } else { 170.0 };
@@ -153,12 +153,12 @@ fn left_panel(root: &mut egui::Ui, s: &mut Session, wide: bool, asked: &mut Aske
 }
 
 /// The right panel: the inspector, the charts and the story.
-fn right_panel(root: &mut egui::Ui, l: &mut Loaded, wide: bool) {
+fn right_panel(root: &mut egui::Ui, l: &mut Loaded, wide: bool, asked: &mut Asked) {
     let w = if wide { 340.0 } else { 280.0 };
     egui::Panel::right("inspector").default_size(w).resizable(true).show(root, |ui| {
         egui::ScrollArea::vertical().id_salt("right").show(ui, |ui| {
             super::cards::outcomes(ui, l);
-            inspector::inspector(ui, l);
+            inspector::inspector(ui, l, asked);
             ui.separator();
             super::charts::charts(ui, l);
             ui.separator();
