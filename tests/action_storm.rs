@@ -297,13 +297,22 @@ fn check_save(l: &Loaded, path: &Path, what: &str, full: bool, tally: &mut Tally
     tally.replays += 1;
     if full {
         // Left alone from here, the live session reaches what the session's scenario replays to.
-        let sc = l.sim.session_scenario();
+        // The timeline's inputs still to come (after going back) belong to it too.
+        let sc = l.session_scenario();
         let end = SimTime(sc.duration.0);
         let text = to_ron(&sc);
         let sc = Arc::new(parse(&text, "session.ron").unwrap_or_else(|e| panic!("{what}: {e}\n{text}")));
         let r = run_scenario(sc.clone(), sc.seed, None, None);
         let live = run_copy(l, end);
-        assert_eq!(r.digest, live.sim.trace.digest(), "{what}: {p}, run to the scenario's end, replays differently");
+        assert_eq!(
+            r.digest,
+            live.sim.trace.digest(),
+            "{what}: {p}, run to the scenario's end, replays differently (applied {}, to come {:?}; live applied {}; faults {:?})",
+            l.sim.injected.len(),
+            l.rewind.pending_inputs(l.sim.injected.len()),
+            live.sim.injected.len(),
+            sc.faults
+        );
         tally.full_replays += 1;
     }
     tally.replay_time += t0.elapsed();

@@ -3,7 +3,7 @@
 //! new input after going back replaces the future.
 #![cfg(feature = "gui")]
 
-use brokerlab::gui::playback::{Command, command, loaded_from, run_free};
+use brokerlab::gui::playback::{Command, command, loaded_from, run_free, run_to};
 use brokerlab::gui::rewind::{BUDGET_BYTES, TickKind};
 use brokerlab::gui::state::Loaded;
 use brokerlab::scenario::Action;
@@ -151,4 +151,72 @@ fn a_question_passed_again_after_going_back_is_asked_again() {
     run_to(&mut l, SimTime(q_at.0 + 500_000), u64::MAX);
     assert_eq!(l.guide.stop, Some(Stop::Reveal(0)));
     assert_eq!(command(&mut l, Command::Continue), None);
+}
+
+/// Inputs given between steps (several at one point, some queued behind others), Back, and
+/// jumps back and forth: the timeline run to its end is what its scenario replays to.
+#[test]
+fn random_steps_inputs_backs_and_seeks_replay_headless_to_the_same_digest() {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/jepsen/acks1_failover_loss.ron");
+    let src = std::fs::read_to_string(p).unwrap();
+    for trial in 0..120u64 {
+        let mut l = loaded_from(&src, Some(101)).unwrap();
+        let end = SimTime(l.scenario.duration.0);
+        let mut x = trial * 2654435761 + 1;
+        let mut rnd = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let mut ops = Vec::new();
+        for _ in 0..30 {
+            match rnd(5) {
+                0 => {
+                    let t = SimTime(l.sim.now().0 + rnd(3_000_000));
+                    run_to(&mut l, t, 5000);
+                    ops.push(format!("run_to {t}"));
+                }
+                1 => {
+                    command(&mut l, Command::Step);
+                    ops.push(format!("step -> {} ev {}", l.sim.now(), l.sim.events()));
+                }
+                2 => {
+                    let a = [
+                        Action::CrashBroker(3),
+                        Action::HealAll,
+                        Action::CrashZooKeeper,
+                        Action::SlowLink("writer".into(), "broker-1".into(), brokerlab::sim::Dur(50_000)),
+                    ][rnd(4) as usize]
+                        .clone();
+                    let r = command(&mut l, Command::Inject(a.clone()));
+                    ops.push(format!("inject {a:?} at {} ev {} -> {r:?}", l.sim.now(), l.sim.events()));
+                }
+                3 => {
+                    command(&mut l, Command::Back);
+                    ops.push(format!("back -> {} ev {}", l.sim.now(), l.sim.events()));
+                }
+                _ => {
+                    let t = SimTime(rnd(l.sim.now().0 + 1));
+                    command(&mut l, Command::Seek(t));
+                    ops.push(format!("seek {t} -> ev {}", l.sim.events()));
+                }
+            }
+        }
+        let sc = std::sync::Arc::new(l.session_scenario());
+        let mut c = l.clone();
+        run_free(&mut c, end);
+        let headless = brokerlab::runner::run::run_scenario(sc.clone(), l.sim.seed, None, None).digest;
+        if headless != c.sim.trace.digest() {
+            panic!(
+                "trial {trial}: live {} headless {}; applied {} pending {:?} live applied {}\n{}",
+                c.sim.trace.digest(),
+                headless,
+                l.sim.injected.len(),
+                l.rewind.pending_inputs(l.sim.injected.len()),
+                c.sim.injected.len(),
+                ops.join("\n")
+            );
+        }
+    }
 }

@@ -131,11 +131,15 @@ fn segment(l: &mut Loaded, target: SimTime, cap: u64, stopping: bool) -> (u64, b
                     return (n, true);
                 }
             }
-            Some(_) | None => break,
+            // The clock to `target`, unless an input of this timeline came on the way and
+            // queued events before it: those run first.
+            Some(_) | None => {
+                l.clock(target);
+                if !l.sim.next_event_time().is_some_and(|e| e <= target) {
+                    break;
+                }
+            }
         }
-    }
-    if n < cap && l.sim.violation.is_none() {
-        l.clock(target);
     }
     (n, false)
 }

@@ -174,6 +174,16 @@ impl Rewind {
         self.inputs.get(applied).map(|i| (i.events, i.at, i.action.clone()))
     }
 
+    /// The learner's inputs still to come on this timeline once `applied` have been applied,
+    /// as scenario inputs with their times.
+    pub fn pending_inputs(&self, applied: usize) -> Vec<crate::scenario::FaultSpec> {
+        let to_come = self.inputs.get(applied..).unwrap_or_default();
+        to_come
+            .iter()
+            .map(|i| crate::scenario::FaultSpec { at: crate::sim::Dur(i.at.0), action: i.action.clone() })
+            .collect()
+    }
+
     /// Whether `l` has been further on this timeline (went back), or has inputs still to come.
     pub fn has_future(&self, l: &Loaded) -> bool {
         self.furthest > l.sim.now() || self.inputs.len() > l.sim.injected.len()
@@ -281,9 +291,13 @@ fn replay(l: &mut Loaded, until: Until) {
         };
         let next = l.sim.next_event_time().filter(|t| *t <= limit);
         // The guide looks at the run at each checkpoint before the next event.
-        let before = next.map_or(limit, |t| SimTime(t.0.saturating_sub(1)));
-        if cp <= before {
+        // (Nothing comes before an event at time zero.)
+        let before = next.map_or(Some(limit), |t| t.0.checked_sub(1).map(SimTime));
+        if before.is_some_and(|b| cp <= b) {
             l.clock(cp);
+            if l.sim.next_event_time().is_some_and(|e| e <= cp) {
+                continue; // an input came on the way: its event first
+            }
             l.guide.arrive(&l.sim, false);
             let after = l.guide.next_checkpoint(&l.scenario, l.sim.now());
             cp = if after > cp { after } else { SimTime(u64::MAX) };
@@ -295,6 +309,9 @@ fn replay(l: &mut Loaded, until: Until) {
             // (A cancelled timer may be all that is left: peeked, never popped.)
             Some(_) | None => {
                 l.clock(limit);
+                if l.sim.next_event_time().is_some_and(|e| e <= limit) {
+                    continue; // an input came on the way: its event first
+                }
                 break;
             }
         }
@@ -317,7 +334,12 @@ pub fn to_beat(l: &mut Loaded, beat: usize, at: SimTime) {
     while l.sim.story().fired_at(beat).is_none() && l.sim.now() <= at {
         let before = l.sim.events();
         match l.sim.next_event_time() {
-            Some(t) if t <= at => replay(l, Until::Events(before + 1)),
+            Some(t) if t <= at => {
+                replay(l, Until::Events(before + 1));
+                if l.sim.events() == before {
+                    break; // stuck (a broken invariant stops the run)
+                }
+            }
             Some(_) | None => {
                 replay(l, Until::Time(at));
                 break;

@@ -232,6 +232,15 @@ impl Loaded {
         l
     }
 
+    /// The scenario as this timeline runs: the file, the seed, every input applied and, after
+    /// going back, those still to come; run headless it gives this timeline's trace.
+    pub fn session_scenario(&self) -> Scenario {
+        let mut sc = self.sim.session_scenario();
+        sc.faults.extend(self.rewind.pending_inputs(self.sim.injected.len()));
+        sc.faults.sort_by_key(|f| f.at); // stable: same-time inputs keep their order
+        sc
+    }
+
     /// Applies an input from the learner now (recorded by the engine for replay), marking
     /// where the run left the scenario's script.
     pub fn apply_input(&mut self, a: Action) -> Result<(), String> {
@@ -246,23 +255,36 @@ impl Loaded {
 
     /// Moves the clock to `t` (no event is due before it): samples the charts at each
     /// sample point on the way, and applies the learner's inputs of this timeline (after
-    /// going back) at the engine event count and time they first came.
+    /// going back) at the engine event count and time they first came. With `t` at or
+    /// before now it only applies the inputs due now (events at now may still be queued).
+    /// An input applied stops the clock at its time (it queued an event there): the clock
+    /// is at `t` only when no event is due by then.
     pub fn clock(&mut self, t: SimTime) {
         loop {
+            let now = self.sim.now();
             let input = self
                 .rewind
                 .pending(self.sim.injected.len())
-                .filter(|(events, at, _)| *events == self.sim.events() && *at <= t);
+                .filter(|(events, at, _)| *events == self.sim.events() && *at <= t.max(now));
             let to = input.as_ref().map_or(t, |i| i.1);
-            while self.next_sample <= to {
-                self.sim.run_until(self.next_sample);
-                self.sample();
+            // Never runs events: with some still queued at now, the clock stays (it also
+            // tells the captions due, so it runs whenever nothing is due by `to`).
+            if to > now || self.sim.next_event_time().is_none_or(|e| e > to) {
+                while self.next_sample <= to {
+                    self.sim.run_until(self.next_sample);
+                    self.sample();
+                }
+                self.sim.run_until(to);
             }
-            self.sim.run_until(to);
-            match input {
-                // It was valid when first applied at this very point, so it is again.
-                Some((_, _, a)) => self.apply_input(a).expect("an input valid here before is valid again"),
-                None => break,
+            let Some((_, at, a)) = input else { break };
+            // It was valid when first applied at this very point, so it is again.
+            self.apply_input(a).expect("an input valid here before is valid again");
+            // It queued an event at its time: that runs next, as it did then (after any other
+            // input that came at the same point).
+            let same_point =
+                self.rewind.pending(self.sim.injected.len()).is_some_and(|(e, _, _)| e == self.sim.events());
+            if !same_point && self.sim.next_event_time().is_some_and(|e| e <= t.max(at)) {
+                break;
             }
         }
     }
@@ -294,11 +316,9 @@ impl Loaded {
     /// the state now: nothing happens in between), then feeds the event log. Every way
     /// of advancing the simulation goes through here, so charts and log miss nothing.
     pub fn step_event(&mut self) -> bool {
-        // Up to just before it: events at the same time as now must not run early.
-        if let Some(t) = self.sim.next_event_time()
-            && t > self.sim.now()
-        {
-            self.clock(SimTime(t.0 - 1));
+        // Up to just before it (events at the same time as now must not run early).
+        if let Some(t) = self.sim.next_event_time() {
+            self.clock(SimTime(t.0.saturating_sub(1)).max(self.sim.now()));
         }
         let ran = self.sim.step();
         self.log.feed(&self.sim);

@@ -96,7 +96,7 @@ impl Timelines {
         let Some((_, b)) = self.others.iter().find(|o| o.0 == with) else {
             return Some(format!("no timeline \"{with}\""));
         };
-        let scenario = |x: &Loaded| Arc::new(x.sim.session_scenario());
+        let scenario = |x: &Loaded| Arc::new(x.session_scenario());
         let result = compare(scenario(l), l.sim.seed, scenario(b), b.sim.seed);
         let parted_at = result
             .divergence
