@@ -96,35 +96,43 @@ fn bare_heap_ns(n: u64, live: usize) -> f64 {
     start.elapsed().as_nanos() as f64 / n as f64
 }
 
-pub(super) fn bench(a: BenchArgs) -> ExitCode {
+/// `--scrub` and `--frame` measure the app (the `gui` feature); None for the engine bench.
+fn app_bench(a: &BenchArgs) -> Option<ExitCode> {
     if a.scrub {
         #[cfg(feature = "gui")]
         {
-            return match crate::gui::scrub_bench::run() {
+            return Some(match crate::gui::scrub_bench::run() {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::from(2)
                 }
-            };
+            });
         }
         #[cfg(not(feature = "gui"))]
         {
             eprintln!("error: --scrub measures the app; build with the `gui` feature");
-            return ExitCode::from(2);
+            return Some(ExitCode::from(2));
         }
     }
     if a.frame {
         #[cfg(feature = "gui")]
         {
             crate::gui::frame_bench::run();
-            return ExitCode::SUCCESS;
+            return Some(ExitCode::SUCCESS);
         }
         #[cfg(not(feature = "gui"))]
         {
             eprintln!("error: --frame measures the app; build with the `gui` feature");
-            return ExitCode::from(2);
+            return Some(ExitCode::from(2));
         }
+    }
+    None
+}
+
+pub(super) fn bench(a: BenchArgs) -> ExitCode {
+    if let Some(code) = app_bench(&a) {
+        return code;
     }
     if cfg!(debug_assertions) {
         eprintln!(

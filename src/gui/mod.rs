@@ -28,6 +28,8 @@ pub mod event_log;
 #[cfg(feature = "gui")]
 pub mod flights;
 #[cfg(feature = "gui")]
+pub mod forks;
+#[cfg(feature = "gui")]
 pub mod frame_bench;
 #[cfg(feature = "gui")]
 pub mod guide;
@@ -54,11 +56,15 @@ pub mod screenshot;
 #[cfg(feature = "gui")]
 pub mod scrub_bench;
 #[cfg(feature = "gui")]
+pub mod snapshot;
+#[cfg(feature = "gui")]
 pub mod state;
 #[cfg(feature = "gui")]
 pub mod timeline;
 #[cfg(feature = "gui")]
 pub mod timelines;
+#[cfg(feature = "gui")]
+pub mod travel;
 #[cfg(feature = "gui")]
 pub mod ui;
 #[cfg(feature = "gui")]

@@ -165,20 +165,7 @@ fn notable_for_seek(k: &RecordKind) -> bool {
     ) || matches!(k, RecordKind::Amqp(a) if a.is_notable())
 }
 
-/// What Step stops at: anything the event log shows, plus the records and deliveries
-/// clients see; with `data_path`, fetches, appends, replication and HW moves too.
-pub fn visible_to_step(k: &RecordKind, data_path: bool) -> bool {
-    crate::trace::text::is_notable(k)
-        || data_path
-        || matches!(
-            k,
-            RecordKind::Produce { .. }
-                | RecordKind::Ack { .. }
-                | RecordKind::Deliver { .. }
-                | RecordKind::ProcessOk { .. }
-        )
-        || matches!(k, RecordKind::Amqp(_))
-}
+pub use super::rewind::visible_to_step;
 
 /// Runs events until one leaves a record `stop` accepts (sampling charts on the way);
 /// a status line when it stopped for another reason.
@@ -247,7 +234,7 @@ fn back(l: &mut Loaded) -> Option<String> {
     let Some(&(beat, at)) = fired.len().checked_sub(2).and_then(|k| fired.get(k)) else {
         return Some("no earlier beat to go back to".into());
     };
-    super::rewind::to_beat(l, beat, at);
+    super::travel::to_beat(l, beat, at);
     None
 }
 
@@ -288,10 +275,10 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
         Command::Inject(a) => {
             // A new input after going back replaces the future that was.
             let mut rewind = std::mem::take(&mut l.rewind);
-            rewind.cut_future(l);
+            rewind.cut_future(&l.sim);
             let applied = l.apply_input(a.clone());
             if applied.is_ok() {
-                rewind.note_input(l, a);
+                rewind.note_input(&l.sim, a);
             }
             l.rewind = rewind;
             if let Err(e) = applied {
@@ -299,9 +286,9 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
             }
         }
         Command::Seek(t) => {
-            super::rewind::seek(l, t);
+            super::travel::seek(l, t);
         }
-        Command::StepBack => return super::rewind::step_back(l),
+        Command::StepBack => return super::travel::step_back(l),
         Command::SaveLifeline(m) => return Some(save_lifeline(l, m)),
         Command::Save(path) => {
             let text = crate::runner::observed::session_test_ron(&l.sim);

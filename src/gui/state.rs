@@ -121,7 +121,7 @@ pub struct Loaded {
     /// Guided mode: where playback stops, the answers, the verdicts.
     pub guide: Guide,
     /// The run's past, to go back to: snapshots, the learner's inputs, the timeline's ticks.
-    pub rewind: super::rewind::Rewind,
+    pub rewind: super::rewind::Rewind<Loaded>,
 }
 
 /// Which parts of the window show, and the frame-time readout.
@@ -176,7 +176,7 @@ pub struct Session {
     /// Course chapters finished (file names), saved locally between sessions.
     pub finished: std::collections::BTreeSet<String>,
     /// The loaded run's other timelines (forks), and the comparison on screen.
-    pub timelines: super::timelines::Timelines,
+    pub timelines: super::timelines::Timelines<Loaded>,
 }
 
 impl Loaded {
@@ -228,7 +228,7 @@ impl Loaded {
         l.log.feed(&l.sim);
         // Each expectation in words for the Outcome panel (judged later; cheap at time zero).
         l.guide.words = l.scenario.expect.iter().map(|e| crate::runner::expect::evaluate(&l.sim, e).what).collect();
-        l.rewind = super::rewind::Rewind::start(&mut l);
+        l.snapshot();
         l
     }
 
@@ -322,7 +322,10 @@ impl Loaded {
         }
         let ran = self.sim.step();
         self.log.feed(&self.sim);
-        super::rewind::after_event(self);
+        self.rewind.observe(&self.sim);
+        if self.rewind.snapshot_due(self.sim.events()) {
+            self.snapshot();
+        }
         ran
     }
 }

@@ -28,7 +28,7 @@ pub fn tick_color(k: TickKind) -> Color32 {
 
 /// Draws the timeline in `ui`: step back, the bar, the time; then the timelines (when the
 /// run was forked) and the comparison.
-pub fn timeline(ui: &mut egui::Ui, l: &Loaded, tl: &Timelines, asked: &mut Asked) {
+pub fn timeline(ui: &mut egui::Ui, l: &Loaded, tl: &Timelines<Loaded>, asked: &mut Asked) {
     let parted = tl.compare.as_ref().and_then(|c| c.parted_at);
     ui.horizontal(|ui| {
         let back = ui.button("⏪").on_hover_text("Step back: undo the latest visible event (Left arrow key)");
@@ -47,7 +47,7 @@ pub fn timeline(ui: &mut egui::Ui, l: &Loaded, tl: &Timelines, asked: &mut Asked
 }
 
 /// The timelines row: which is shown, which it is compared with, and how they differ.
-fn forks(ui: &mut egui::Ui, tl: &Timelines, asked: &mut Asked) {
+fn forks(ui: &mut egui::Ui, tl: &Timelines<Loaded>, asked: &mut Asked) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Timeline");
         egui::ComboBox::from_id_salt("timeline-pick").selected_text(&tl.active).width(220.0).show_ui(ui, |ui| {

@@ -6,23 +6,19 @@
 //! their traces part and a table of what differs (acked, lost, duplicated, dead-lettered,
 //! lag, leader changes, rebalances), run headless to both ends.
 
-use super::rewind;
-use super::state::Loaded;
-use crate::runner::diff::{Comparison, compare};
-use crate::scenario::Action;
+use crate::runner::diff::Comparison;
 use crate::sim::SimTime;
-use std::sync::Arc;
 
 /// Timelines kept at most (each keeps its own snapshots).
 pub const MAX_TIMELINES: usize = 4;
 
-/// The timelines besides the one shown, and the comparison if one is on.
-#[derive(Default)]
-pub struct Timelines {
+/// The timelines besides the one shown (each an `L`, the app's loaded run), and the
+/// comparison if one is on. Forking, switching and comparing: `forks.rs`.
+pub struct Timelines<L> {
     /// The shown timeline's name.
     pub active: String,
     /// The others, with their names, in the order they were made.
-    pub others: Vec<(String, Loaded)>,
+    pub others: Vec<(String, L)>,
     /// The comparison on screen.
     pub compare: Option<Compared>,
 }
@@ -37,12 +33,13 @@ pub struct Compared {
     pub parted_at: Option<SimTime>,
 }
 
-/// A timeline's name from the input that started it.
-fn name_of(l: &Loaded, a: &Action) -> String {
-    format!("{} at {}", crate::world::describe_input(a), l.sim.now())
+impl<L> Default for Timelines<L> {
+    fn default() -> Self {
+        Timelines { active: String::new(), others: Vec::new(), compare: None }
+    }
 }
 
-impl Timelines {
+impl<L> Timelines<L> {
     /// Forgets every timeline: a new scenario was opened.
     pub fn reset(&mut self) {
         *self = Timelines { active: "main".into(), ..Timelines::default() };
@@ -51,68 +48,5 @@ impl Timelines {
     /// Names of every timeline, the shown one first.
     pub fn names(&self) -> Vec<String> {
         std::iter::once(self.active.clone()).chain(self.others.iter().map(|o| o.0.clone())).collect()
-    }
-
-    /// Before `a` is applied to `l`: when it changes a past already seen, the run as it was
-    /// stays as a timeline and `l` goes on as a new one. A status line when it forked (or
-    /// why the oldest fork had to go).
-    pub fn before_input(&mut self, l: &Loaded, a: &Action) -> Option<String> {
-        if !l.rewind.has_future(l) {
-            return None;
-        }
-        if self.active.is_empty() {
-            self.active = "main".into();
-        }
-        let mut note = String::new();
-        if self.others.len() + 1 >= MAX_TIMELINES {
-            let (gone, _) = self.others.remove(0);
-            note = format!(" (at most {MAX_TIMELINES} timelines: \"{gone}\" was dropped)");
-        }
-        let old = std::mem::replace(&mut self.active, name_of(l, a));
-        self.others.push((old.clone(), l.clone()));
-        Some(format!("new timeline \"{}\"; \"{old}\" is kept (switch under the timeline){note}", self.active))
-    }
-
-    /// Shows timeline `name` instead of `l`'s, which is kept; false when there is none.
-    pub fn switch(&mut self, l: &mut Loaded, name: &str) -> bool {
-        let Some(i) = self.others.iter().position(|o| o.0 == name) else { return false };
-        let (name, mut other) = self.others.remove(i);
-        other.selection = l.selection;
-        std::mem::swap(l, &mut other);
-        let was = std::mem::replace(&mut self.active, name);
-        self.others.insert(i, (was, other));
-        if self.compare.as_ref().is_some_and(|c| c.with == self.active) {
-            self.compare = None;
-        }
-        true
-    }
-
-    /// Compares `l` with timeline `with` (None: stops comparing); a status line when not.
-    pub fn compare_with(&mut self, l: &Loaded, with: Option<&str>) -> Option<String> {
-        let Some(with) = with else {
-            self.compare = None;
-            return None;
-        };
-        let Some((_, b)) = self.others.iter().find(|o| o.0 == with) else {
-            return Some(format!("no timeline \"{with}\""));
-        };
-        let scenario = |x: &Loaded| Arc::new(x.session_scenario());
-        let result = compare(scenario(l), l.sim.seed, scenario(b), b.sim.seed);
-        let parted_at = result
-            .divergence
-            .as_ref()
-            .and_then(|d| [d.a.as_ref(), d.b.as_ref()].into_iter().flatten().map(|x| x.at).min());
-        self.compare = Some(Compared { with: with.to_string(), result, parted_at });
-        None
-    }
-
-    /// The compared timeline, following `l`'s simulated time.
-    pub fn sync(&mut self, l: &Loaded) -> Option<&mut Loaded> {
-        let with = self.compare.as_ref()?.with.clone();
-        let (_, b) = self.others.iter_mut().find(|o| o.0 == with)?;
-        if b.sim.now() != l.sim.now() {
-            rewind::seek(b, l.sim.now());
-        }
-        Some(b)
     }
 }
