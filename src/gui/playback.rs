@@ -135,7 +135,7 @@ fn segment(l: &mut Loaded, target: SimTime, cap: u64, stopping: bool) -> (u64, b
             // queued events before it: those run first.
             Some(_) | None => {
                 l.clock(target);
-                if !l.sim.next_event_time().is_some_and(|e| e <= target) {
+                if l.sim.next_event_time().is_none_or(|e| e > target) {
                     break;
                 }
             }
