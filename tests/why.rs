@@ -63,32 +63,11 @@ fn the_answer_does_not_depend_on_the_number_of_jobs() {
     let one = why_with(&sc, "AckedLoss(at_least: 1)", 5, 8, 1).unwrap();
     let two = why_with(&sc, "AckedLoss(at_least: 1)", 5, 8, 2).unwrap();
     assert_eq!(one, two);
-    let a = brokerlab(&[
-        "why",
-        COIN,
-        "--outcome",
-        "AckedLoss(at_least: 1)",
-        "--runs",
-        "4",
-        "--points",
-        "6",
-        "--json",
-        "--jobs",
-        "1",
-    ]);
-    let b = brokerlab(&[
-        "why",
-        COIN,
-        "--outcome",
-        "AckedLoss(at_least: 1)",
-        "--runs",
-        "4",
-        "--points",
-        "6",
-        "--json",
-        "--jobs",
-        "2",
-    ]);
+    let json = |jobs: &str| {
+        let args = ["why", COIN, "--outcome", "AckedLoss(at_least: 1)", "--runs", "4", "--points", "6", "--json"];
+        brokerlab(&[&args[..], &["--jobs", jobs]].concat())
+    };
+    let (a, b) = (json("1"), json("2"));
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
     assert_eq!(String::from_utf8_lossy(&a.stdout), String::from_utf8_lossy(&b.stdout));
     let v: serde_json::Value = serde_json::from_slice(&a.stdout).expect("one JSON object");

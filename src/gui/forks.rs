@@ -20,9 +20,6 @@ impl Timelines<Loaded> {
         if !l.rewind.has_future(&l.sim) {
             return None;
         }
-        if self.active.is_empty() {
-            self.active = "main".into();
-        }
         let mut note = String::new();
         if self.others.len() + 1 >= MAX_TIMELINES {
             let (gone, _) = self.others.remove(0);

@@ -185,8 +185,8 @@ impl<S> Rewind<S> {
 
     /// The learner's input due once `applied` inputs have been applied in this run, with the
     /// engine event count and time it came at: on this timeline after going back.
-    pub fn pending(&self, applied: usize) -> Option<(u64, SimTime, Action)> {
-        self.inputs.get(applied).map(|i| (i.events, i.at, i.action.clone()))
+    pub fn pending(&self, applied: usize) -> Option<(u64, SimTime, &Action)> {
+        self.inputs.get(applied).map(|i| (i.events, i.at, &i.action))
     }
 
     /// The learner's inputs still to come on this timeline once `applied` have been applied,

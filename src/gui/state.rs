@@ -265,8 +265,9 @@ impl Loaded {
             let input = self
                 .rewind
                 .pending(self.sim.injected.len())
-                .filter(|(events, at, _)| *events == self.sim.events() && *at <= t.max(now));
-            let to = input.as_ref().map_or(t, |i| i.1);
+                .filter(|(events, at, _)| *events == self.sim.events() && *at <= t.max(now))
+                .map(|(_, at, a)| (at, a.clone()));
+            let to = input.as_ref().map_or(t, |i| i.0);
             // Never runs events: with some still queued at now, the clock stays (it also
             // tells the captions due, so it runs whenever nothing is due by `to`).
             if to > now || self.sim.next_event_time().is_none_or(|e| e > to) {
@@ -276,7 +277,7 @@ impl Loaded {
                 }
                 self.sim.run_until(to);
             }
-            let Some((_, at, a)) = input else { break };
+            let Some((at, a)) = input else { break };
             // It was valid when first applied at this very point, so it is again.
             self.apply_input(a).expect("an input valid here before is valid again");
             // It queued an event at its time: that runs next, as it did then (after any other
@@ -316,8 +317,12 @@ impl Loaded {
     /// the state now: nothing happens in between), then feeds the event log. Every way
     /// of advancing the simulation goes through here, so charts and log miss nothing.
     pub fn step_event(&mut self) -> bool {
-        // Up to just before it (events at the same time as now must not run early).
-        if let Some(t) = self.sim.next_event_time() {
+        // Up to just before it (events at the same time as now must not run early), when a
+        // chart sample or an input of this timeline comes first.
+        let input_here = self.rewind.pending(self.sim.injected.len()).is_some_and(|(e, _, _)| e == self.sim.events());
+        if let Some(t) = self.sim.next_event_time()
+            && (t > self.next_sample || input_here)
+        {
             self.clock(SimTime(t.0.saturating_sub(1)).max(self.sim.now()));
         }
         let ran = self.sim.step();

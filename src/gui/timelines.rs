@@ -35,14 +35,14 @@ pub struct Compared {
 
 impl<L> Default for Timelines<L> {
     fn default() -> Self {
-        Timelines { active: String::new(), others: Vec::new(), compare: None }
+        Timelines { active: "main".into(), others: Vec::new(), compare: None }
     }
 }
 
 impl<L> Timelines<L> {
     /// Forgets every timeline: a new scenario was opened.
     pub fn reset(&mut self) {
-        *self = Timelines { active: "main".into(), ..Timelines::default() };
+        *self = Timelines::default();
     }
 
     /// Names of every timeline, the shown one first.

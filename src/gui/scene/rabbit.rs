@@ -117,10 +117,11 @@ fn exchange_row(w: &mut Labels, name: &str, x: &crate::amqp::exchange::Exchange,
         })
         .collect();
     let wide = format!("exchange {name} ({})", kind(x.kind));
-    let mut line = format!("bound: {}", binds.join(", "));
+    let mut to = binds.join(", ");
     if let Some(a) = &x.alternate {
-        line.push_str(&format!("  · unroutable: exchange {a}"));
+        to.push_str(&format!("  · unroutable: exchange {a}"));
     }
+    let line = format!("bound: {to}");
     if w.width(&wide, &small) <= row.width() && w.width(&line, &small) <= row.width() - 8.0 {
         w.text(row.left_top(), Align2::LEFT_TOP, wide, &small, Color32::WHITE, row.width());
         w.text(row.left_top() + vec2(8.0, 16.0), Align2::LEFT_TOP, line, &small, Color32::GRAY, row.width() - 8.0);
@@ -130,7 +131,6 @@ fn exchange_row(w: &mut Labels, name: &str, x: &crate::amqp::exchange::Exchange,
         w.text(row.left_top(), Align2::LEFT_TOP, head, &small, Color32::WHITE, row.width());
         let kind_line = format!("{} exchange, bound to:", kind(x.kind));
         w.text(row.left_top() + vec2(8.0, 13.0), Align2::LEFT_TOP, kind_line, &small, Color32::GRAY, row.width() - 8.0);
-        let to = line.trim_start_matches("bound: ").to_string();
         w.text(row.left_top() + vec2(8.0, 26.0), Align2::LEFT_TOP, to, &small, Color32::LIGHT_GRAY, row.width() - 8.0);
     }
 }
