@@ -208,3 +208,28 @@ fn an_unknown_message_is_a_clear_error_with_exit_2() {
     let out = brokerlab(&["run", f, "--svg", "x.svg"]);
     assert_eq!(out.status.code(), Some(2), "--svg needs --lifeline");
 }
+
+#[test]
+fn a_key_follows_every_record_with_it_in_order_on_one_partition() {
+    let l = lifeline("02_car_locations.ron", "key:car-7");
+    let produce = hops(&l, HopKind::Produce);
+    assert!(produce.len() >= 5, "one produce per 10 s report: {}", l.to_text());
+    let messages: Vec<&str> = produce.iter().map(|h| h.text.split(' ').next().unwrap_or("")).collect();
+    let mut unique = messages.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), messages.len(), "each record produced once: {messages:?}");
+    assert!(produce.windows(2).all(|w| w[0].sent <= w[1].sent), "in time order");
+    let parts: std::collections::BTreeSet<&str> =
+        produce.iter().map(|h| h.text.split(' ').nth(1).unwrap_or("")).collect();
+    assert_eq!(parts.len(), 1, "a key always lands in one partition: {parts:?}");
+    let created = l.marks.iter().filter(|m| m.kind == MarkKind::Created && m.text.contains("(key car-7)")).count();
+    assert_eq!(created, produce.len(), "every followed record was created with the key");
+}
+
+#[test]
+fn a_key_no_record_has_is_a_clear_error() {
+    let out = brokerlab(&["run", scenario("02_car_locations.ron").to_str().expect("utf-8"), "--lifeline", "key:bus-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no record with key \"bus-1\""), "{err}");
+}

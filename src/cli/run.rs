@@ -2,7 +2,7 @@
 
 use crate::runner::RunReport;
 use crate::runner::determinism::{Determinism, compare_runs};
-use crate::runner::lifeline::Collector;
+use crate::runner::lifeline::Follow;
 use crate::runner::run::run_scenario_with_progress;
 use crate::scenario::{Scenario, ScenarioError, load_file};
 use crate::sim::Dur;
@@ -41,7 +41,7 @@ pub(super) struct RunArgs {
     /// Follow one message through the run and print its lifeline (its hops between nodes
     /// and what happened to it on each, in time order) instead of the summary. ID is a
     /// message id as the trace writes it: producer or publisher name, '#', number
-    /// ("checkout#5").
+    /// ("checkout#5"); or "key:K" for the first 20 Kafka records produced with key K.
     #[arg(long, value_name = "ID", conflicts_with = "check_determinism")]
     lifeline: Option<String>,
     /// With --lifeline: write the lifeline as a space-time diagram (SVG) to this file.
@@ -153,7 +153,7 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut lifeline = match a.lifeline.as_deref().map(|id| Collector::new(&sc, seed, id)).transpose() {
+    let mut lifeline = match a.lifeline.as_deref().map(|id| Follow::new(&sc, seed, id)).transpose() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: --lifeline: {e}");
@@ -190,7 +190,7 @@ pub(super) fn run(a: RunArgs) -> ExitCode {
 
 /// Prints the lifeline as text, or writes it as SVG; exit 2 for a message the run never
 /// showed or a file that cannot be written.
-fn show_lifeline(c: Collector, svg: Option<&Path>) -> ExitCode {
+fn show_lifeline(c: Follow, svg: Option<&Path>) -> ExitCode {
     let l = match c.into_lifeline() {
         Ok(l) => l,
         Err(e) => {

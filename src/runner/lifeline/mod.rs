@@ -13,11 +13,13 @@
 mod amqp;
 mod kafka_read;
 mod kafka_write;
+mod key;
 pub mod model;
 mod state;
 pub mod svg;
 mod svg_layout;
 
+pub use key::{Follow, KeyCollector, MAX_KEY_MESSAGES};
 pub use model::{Hop, HopKind, Lifeline, Mark, MarkKind};
 pub use state::Collector;
 
@@ -82,7 +84,7 @@ impl Collector {
     }
 
     /// Takes in a batch of records, in trace order.
-    pub fn observe(&mut self, records: &[Record], names: &Names) {
+    pub fn observe<'a>(&mut self, records: impl IntoIterator<Item = &'a Record>, names: &Names) {
         self.note_starts(names);
         for r in records {
             self.record(SimTime(r.t_us), &r.kind, names);
@@ -202,9 +204,10 @@ impl Collector {
 }
 
 /// Runs `sc` headless with `seed` (until `until`) and returns the lifeline of message
-/// `id`; an error for an id the scenario cannot have or the run never shows.
+/// `id` (or of key K, for "key:K"); an error for an id the scenario cannot have or the run
+/// never shows.
 pub fn trace_message(sc: Arc<Scenario>, seed: u64, until: Option<Dur>, id: &str) -> Result<Lifeline, String> {
-    let mut c = Collector::new(&sc, seed, id)?;
+    let mut c = Follow::new(&sc, seed, id)?;
     let mut sink = |recs: &[Record], names: &Names| c.observe(recs, names);
     super::run::run_scenario(sc, seed, until, Some(&mut sink));
     c.into_lifeline()
