@@ -3,8 +3,10 @@
 //! switching shows the other run; comparing finds where they part.
 #![cfg(feature = "gui")]
 
+use brokerlab::gui::lifeline_view::LifelineView;
 use brokerlab::gui::playback::{Command, command, run_free};
-use brokerlab::gui::state::Session;
+use brokerlab::gui::state::{Loaded, Session};
+use brokerlab::runner::lifeline::{Lifeline, trace_message};
 use brokerlab::runner::run::run_scenario;
 use brokerlab::scenario::Action;
 use brokerlab::sim::SimTime;
@@ -66,13 +68,66 @@ fn a_selected_message_saves_its_lifeline_so_far_as_svg() {
     let dir = std::env::temp_dir().join(format!("brokerlab-lifeline-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     l.save_path = dir.join("s.session.ron").display().to_string();
-    let m = brokerlab::runner::lifeline::parse_message(&l.scenario, "checkout#5").unwrap();
-    let msg = command(l, Command::SaveLifeline(m)).unwrap();
+    let msg = command(l, Command::SaveLifeline("checkout#5".into())).unwrap();
     assert!(msg.contains("saved to"), "{msg}");
     let svg = std::fs::read_to_string(dir.join("s.session.lifeline-checkout-5.svg")).unwrap();
     assert!(svg.starts_with("<svg") || svg.contains("<svg"), "an SVG");
     assert!(svg.contains("broker-1") && svg.contains("checkout"), "lanes named");
-    let unknown = brokerlab::runner::lifeline::parse_message(&l.scenario, "checkout#999999").unwrap();
-    assert!(command(l, Command::SaveLifeline(unknown)).unwrap().starts_with("no lifeline"));
+    assert!(command(l, Command::SaveLifeline("checkout#999999".into())).unwrap().starts_with("no lifeline"));
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Plays `l` to `until` a simulated second at a time, the lifeline window syncing after
+/// each (as frames do).
+fn play_with_window(l: &mut Loaded, v: &mut LifelineView, timeline: &str, until: SimTime) {
+    while l.sim.now() < until {
+        let next = SimTime((l.sim.now().0 + 1_000_000).min(until.0));
+        run_free(l, next);
+        v.wait(l, timeline);
+    }
+}
+
+/// The lifeline of `id` in the headless replay of the timeline `l` shows.
+fn headless(l: &Loaded, id: &str) -> Lifeline {
+    let sc = Arc::new(l.session_scenario());
+    trace_message(sc, l.sim.seed, None, id).unwrap()
+}
+
+#[test]
+fn the_lifeline_window_follows_the_run_and_draws_what_a_headless_run_draws() {
+    let mut s = session("scenarios/04_failover_acks_all.ron");
+    let l = s.loaded.as_mut().unwrap();
+    let end = SimTime(l.scenario.duration.0);
+    run_free(l, SimTime(103_000)); // checkout#5 is appended, not yet acknowledged
+    let mut v = LifelineView::new("checkout#5".into(), l, "main");
+    v.wait(l, "main");
+    let early = v.life.clone().unwrap().unwrap();
+    play_with_window(l, &mut v, "main", end);
+    let late = v.life.clone().unwrap().unwrap();
+    assert!(late.hops.len() > early.hops.len() || late.marks.len() > early.marks.len(), "it grew as the run went on");
+    assert_eq!(late, headless(l, "checkout#5"), "record by record what `run --lifeline` collects");
+    // Going back keeps the whole diagram (later steps are drawn faded).
+    command(l, Command::Seek(SimTime(1_000_000)));
+    v.wait(l, "main");
+    assert_eq!(v.life.clone().unwrap().unwrap(), late);
+}
+
+#[test]
+fn a_fork_rebuilds_the_lifeline_for_the_new_future() {
+    let mut s = session("scenarios/04_failover_acks_all.ron");
+    let (l, tl) = (s.loaded.as_mut().unwrap(), &mut s.timelines);
+    let end = SimTime(l.scenario.duration.0);
+    run_free(l, end);
+    let mut v = LifelineView::new("key:order-3".into(), l, "main");
+    v.wait(l, "main");
+    let before = v.life.clone().unwrap();
+    command(l, Command::Seek(SimTime(1_000_000)));
+    let crash = Action::CrashBroker(1);
+    tl.before_input(l, &crash);
+    command(l, Command::Inject(crash));
+    v.wait(l, &tl.active);
+    play_with_window(l, &mut v, &tl.active.clone(), end);
+    let after = v.life.clone().unwrap();
+    assert_eq!(after, trace_message(Arc::new(l.session_scenario()), l.sim.seed, None, "key:order-3"));
+    assert_ne!(after, before, "broker-1 crashed at 1 s in this future: the key's records took another way");
 }

@@ -31,6 +31,15 @@ pub fn prepare(args: &OpenArgs) -> Result<Session, String> {
         } else {
             l.playing = true;
         }
+        if let Some(id) = &args.lifeline {
+            crate::runner::lifeline::Follow::new(&l.scenario, l.sim.seed, id)
+                .map_err(|e| format!("--lifeline: {e}"))?;
+            let mut v = super::lifeline_view::LifelineView::new(id.clone(), l, &session.timelines.active);
+            if args.screenshot.is_some() {
+                v.wait(l, &session.timelines.active);
+            }
+            session.lifeline = Some(v);
+        }
     }
     Ok(session)
 }

@@ -24,6 +24,8 @@ pub struct Asked {
     pub switch_to: Option<String>,
     /// Compare with this timeline (Some(None): stop comparing).
     pub compare: Option<Option<String>>,
+    /// Open the lifeline window on this message or key ("checkout#5", "key:car-7").
+    pub lifeline: Option<String>,
 }
 
 /// A button that is enabled only when `why_not` is None; disabled, it says why on hover.

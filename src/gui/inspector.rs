@@ -187,12 +187,20 @@ fn rabbit(ui: &mut egui::Ui, r: &Rabbit) {
 }
 
 fn message(ui: &mut egui::Ui, sim: &Simulation, m: MsgId, asked: &mut super::controls::Asked) {
-    ui.label(RichText::new(format!("message {}", sim.names().msg(m))).strong());
-    let hover =
-        "Its whole life so far as a space-time diagram: nodes as vertical lines, time downwards, each hop an arrow";
-    if ui.button("Save its lifeline (SVG)").on_hover_text(hover).clicked() {
-        asked.commands.push(super::playback::Command::SaveLifeline(m));
-    }
+    let id = sim.names().msg(m);
+    ui.label(RichText::new(format!("message {id}")).strong());
+    ui.horizontal_wrapped(|ui| {
+        let hover = "Its whole life as a space-time diagram: nodes as vertical lines, time downwards, each hop an arrow; synced with the timeline";
+        if ui.button("Show its lifeline").on_hover_text(hover).clicked() {
+            asked.lifeline = Some(id.clone());
+        }
+        if let Some(key) = key_of(sim, m) {
+            let hover = format!("Every record produced with key {key} (the first 20) in one diagram: they share a partition");
+            if ui.button(format!("Lifeline of key {key}")).on_hover_text(hover).clicked() {
+                asked.lifeline = Some(format!("key:{key}"));
+            }
+        }
+    });
     let lines = message_life(sim, m);
     if lines.is_empty() {
         ui.label("Its records are older than what the app keeps in memory.");
@@ -202,6 +210,14 @@ fn message(ui: &mut egui::Ui, sim: &Simulation, m: MsgId, asked: &mut super::con
             ui.label(RichText::new(l).small());
         }
     });
+}
+
+/// The key a Kafka record was produced with, when its produce is still in memory.
+fn key_of(sim: &Simulation, m: MsgId) -> Option<String> {
+    sim.trace.recent().iter().find_map(|r| match &r.kind {
+        RecordKind::Produce { value, key: Some(k), .. } if *value == m => Some(sim.names().key(*k).to_string()),
+        _ => None,
+    })
 }
 
 /// A message's life from the records the app keeps: produced or published, appended and

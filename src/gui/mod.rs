@@ -3,7 +3,8 @@
 //! app); its plugins `PlaybackPlugin` (pacing, `playback`), `UiPlugin` (the window's panels
 //! and scene, `ui`), `FitPlugin` (fits the window to the screen, redraws only when needed,
 //! `window`), `ScreenshotPlugin` (headless pictures for CI and docs, `screenshot`); the
-//! panels (`picker`, `controls`, `keys`, `inspector`, `charts`, `event_log`, `legend`); the
+//! panels (`picker`, `controls`, `keys`, `inspector`, `charts`, `event_log`, `legend`,
+//! `timeline`, the `lifeline_panel` window); the
 //! central `scene`; and below them the session they share (`state`, with its chart
 //! `sample`s, the `flights` on screen and the event log's lines) and the `colors`.
 // The app paces the engine by the wall clock and measures frames; the engine it draws does not.
@@ -39,6 +40,10 @@ pub mod inspector;
 pub mod keys;
 #[cfg(feature = "gui")]
 pub mod legend;
+#[cfg(feature = "gui")]
+pub mod lifeline_panel;
+#[cfg(feature = "gui")]
+pub mod lifeline_view;
 #[cfg(feature = "gui")]
 pub mod picker;
 #[cfg(feature = "gui")]

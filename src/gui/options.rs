@@ -22,6 +22,10 @@ pub struct OpenArgs {
     /// questions are skipped. Pause beats before --after are continued.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=8))]
     pub answer: Option<u32>,
+    /// Open the lifeline window on this message ("checkout#5") or key ("key:order-3"):
+    /// its life as a space-time diagram, synced with the timeline.
+    #[arg(long, value_name = "ID")]
+    pub lifeline: Option<String>,
     /// Window size in pixels, e.g. "1280x720" (default: 1600x900, shrunk to fit the screen).
     #[arg(long, value_parser = parse_size)]
     pub window: Option<(u32, u32)>,

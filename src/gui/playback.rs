@@ -50,8 +50,9 @@ pub enum Command {
     Seek(SimTime),
     /// Undo the latest visible event.
     StepBack,
-    /// Write this message's lifeline so far (a space-time diagram) as an SVG file.
-    SaveLifeline(crate::trace::MsgId),
+    /// Write the lifeline so far of a message or key ("checkout#5", "key:car-7") as an
+    /// SVG file (a space-time diagram).
+    SaveLifeline(String),
 }
 
 /// Runs the simulation up to `target`, at most `cap` events, sampling charts on the way,
@@ -310,8 +311,7 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
 
 /// Re-runs this timeline headless up to now, collecting message `m`'s hops, and writes the
 /// diagram beside the session file; says where (or why not).
-fn save_lifeline(l: &Loaded, m: crate::trace::MsgId) -> String {
-    let id = l.sim.names().msg(m).to_string();
+fn save_lifeline(l: &Loaded, id: String) -> String {
     let sc = Arc::new(l.sim.session_scenario());
     let until = Some(crate::sim::Dur(l.sim.now().0));
     match crate::runner::lifeline::trace_message(sc, l.sim.seed, until, &id) {

@@ -177,6 +177,8 @@ pub struct Session {
     pub finished: std::collections::BTreeSet<String>,
     /// The loaded run's other timelines (forks), and the comparison on screen.
     pub timelines: super::timelines::Timelines<Loaded>,
+    /// The lifeline window: a message's or a key's life, synced with the timeline.
+    pub lifeline: Option<super::lifeline_view::LifelineView>,
 }
 
 impl Loaded {

@@ -111,6 +111,12 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
     }
     let scene_ms = central(&mut root, s, &mut asked);
     super::legend::legend(ctx, &mut s.view.legend);
+    if let Some(l) = &s.loaded {
+        if let Some(v) = s.lifeline.as_mut() {
+            v.sync(l, &s.timelines.active);
+        }
+        super::lifeline_panel::window(ctx, &mut s.lifeline, l.sim.now(), &mut asked);
+    }
     dialog.0.update(ctx);
     if let Some(p) = dialog.0.take_picked() {
         asked.open = Some(p);
@@ -218,6 +224,7 @@ fn central(root: &mut egui::Ui, s: &mut Session, asked: &mut Asked) -> f64 {
 /// Applies what the frame asked for: open a file (and play it), then the commands in order.
 fn apply(s: &mut Session, asked: Asked) {
     if let Some(p) = asked.open {
+        s.lifeline = None;
         s.open(&p, None);
         if let Some(l) = s.loaded.as_mut()
             && s.load_error.is_none()
@@ -246,6 +253,9 @@ fn apply(s: &mut Session, asked: Asked) {
             && !s.timelines.switch(l, &name)
         {
             s.status = Some(format!("no timeline \"{name}\""));
+        }
+        if let Some(id) = asked.lifeline {
+            s.lifeline = Some(super::lifeline_view::LifelineView::new(id, l, &s.timelines.active));
         }
         if let Some(with) = asked.compare
             && let Some(msg) = s.timelines.compare_with(l, with.as_deref())

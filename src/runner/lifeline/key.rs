@@ -60,6 +60,15 @@ impl Follow {
         }
     }
 
+    /// Steps collected so far (hops, marks, node downs and ups): the lifeline changed when
+    /// this did.
+    pub fn steps(&self) -> usize {
+        match self {
+            Follow::Message(c) => c.steps(),
+            Follow::Key(k) => k.parts.iter().map(Collector::steps).sum(),
+        }
+    }
+
     /// The lifeline so far, or why there is none.
     pub fn lifeline(&self) -> Result<Lifeline, String> {
         match self {

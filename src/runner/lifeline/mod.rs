@@ -17,7 +17,7 @@ mod key;
 pub mod model;
 mod state;
 pub mod svg;
-mod svg_layout;
+pub mod svg_layout;
 
 pub use key::{Follow, KeyCollector, MAX_KEY_MESSAGES};
 pub use model::{Hop, HopKind, Lifeline, Mark, MarkKind};

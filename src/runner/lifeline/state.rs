@@ -278,6 +278,11 @@ impl Collector {
         self.copies.iter_mut().rev().find(|c| c.tp == tp && c.offset == offset)
     }
 
+    /// Hops, marks and node downs and ups collected.
+    pub fn steps(&self) -> usize {
+        self.hops.len() + self.marks.len() + self.context.len()
+    }
+
     /// Whether nothing at all was collected (the id never appeared in the run).
     pub fn is_empty(&self) -> bool {
         self.hops.is_empty() && self.marks.is_empty()

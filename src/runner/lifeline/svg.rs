@@ -17,7 +17,7 @@ const TOP: f64 = 112.0;
 const MAX_MARK_TEXT: usize = 34;
 
 /// The colour of a hop kind.
-fn hop_color(k: HopKind) -> &'static str {
+pub fn hop_color(k: HopKind) -> &'static str {
     match k {
         HopKind::Produce | HopKind::Publish => "#1f6fb4",
         HopKind::Replicate => "#8a55c7",
@@ -32,7 +32,7 @@ fn hop_color(k: HopKind) -> &'static str {
 }
 
 /// The colour of a mark kind.
-fn mark_color(k: MarkKind) -> &'static str {
+pub fn mark_color(k: MarkKind) -> &'static str {
     match k {
         MarkKind::Created | MarkKind::Enqueued | MarkKind::Deliver => "#1f6fb4",
         MarkKind::Append | MarkKind::Duplicate | MarkKind::Leader | MarkKind::Up => "#444444",

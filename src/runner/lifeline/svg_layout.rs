@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// Pixels per millisecond inside a burst.
 const PX_PER_MS: f64 = 22.0;
 /// The least room between two distinct times (one line of text).
-pub(super) const ROW: f64 = 16.0;
+pub const ROW: f64 = 16.0;
 /// Gaps that would be taller than this are drawn as a break instead.
 const MAX_GAP: f64 = 110.0;
 /// The height of a break.
@@ -17,7 +17,7 @@ const BREAK: f64 = 44.0;
 
 /// Where each time of the diagram sits, and the breaks between bursts.
 #[derive(Debug)]
-pub(super) struct TimeAxis {
+pub struct TimeAxis {
     ys: BTreeMap<SimTime, f64>,
     /// (y of the break's middle, the gap it stands for in µs).
     pub breaks: Vec<(f64, u64)>,
@@ -56,6 +56,19 @@ impl TimeAxis {
         self.ys.range(..=t).next_back().or(self.ys.iter().next()).map(|(_, y)| *y).unwrap_or(0.0)
     }
 
+    /// The y of any time: between the two times around it in proportion; a little below
+    /// the last one after it.
+    pub fn y_at(&self, t: SimTime) -> f64 {
+        let before = self.ys.range(..=t).next_back();
+        let after = self.ys.range(t..).next();
+        match (before, after) {
+            (Some((a, ya)), Some((b, yb))) if b > a => ya + (yb - ya) * (t.0 - a.0) as f64 / (b.0 - a.0) as f64,
+            (Some((_, y)), _) if t > self.ys.keys().next_back().copied().unwrap_or(t) => y + ROW,
+            (Some((_, y)), _) | (None, Some((_, y))) => *y,
+            (None, None) => 0.0,
+        }
+    }
+
     /// Every time with its y, in order.
     pub fn ticks(&self) -> impl Iterator<Item = (SimTime, f64)> + '_ {
         self.ys.iter().map(|(t, y)| (*t, *y))
@@ -68,21 +81,21 @@ impl TimeAxis {
 }
 
 /// The width of a label in pixels at 11 px sans-serif, roughly.
-pub(super) fn text_width(s: &str) -> f64 {
+pub fn text_width(s: &str) -> f64 {
     s.chars().count() as f64 * 6.1
 }
 
 /// Places labels so that none overlaps another, and mark labels off the arrows where a
 /// line up or down allows. Boxes are filed in a grid of cells so a busy diagram stays fast.
 #[derive(Debug, Default)]
-pub(super) struct Labels {
+pub struct Labels {
     boxes: Vec<([f64; 4], bool)>,
     cells: BTreeMap<(i32, i32), Vec<usize>>,
 }
 
 /// Where a label hangs from its anchor.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Anchor {
+pub enum Anchor {
     Start,
     Middle,
 }

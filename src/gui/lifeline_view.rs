@@ -1,0 +1,134 @@
+//! The lifeline window's data: what it follows (a message, or a key's records) in which
+//! run, and the collector fed with that run's records. Opening it re-runs the timeline
+//! headless up to the app's latest record on a worker thread (the engine is deterministic:
+//! the same records with the same sequence numbers); after that each frame feeds the
+//! records the app made since. Going back feeds nothing (the diagram already holds the
+//! future reached, drawn faded past now); an input that changes the future, another
+//! timeline, a restart or another scenario rebuild it.
+
+use super::state::Loaded;
+use crate::runner::lifeline::{Follow, Lifeline};
+use crate::scenario::Scenario;
+use crate::sim::SimTime;
+use crate::world::Simulation;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+/// Simulated time a build runs between looks at its records.
+const SLICE_US: u64 = 100_000;
+
+/// The collector and how far it has read, or the worker building it.
+enum Feed {
+    /// The worker, and the sequence number it reads up to.
+    Building(JoinHandle<Result<Follow, String>>, u64),
+    /// Fed every record with a sequence number below `seen`.
+    Ready {
+        follow: Box<Follow>,
+        seen: u64,
+        steps: usize,
+    },
+    Failed,
+}
+
+/// The lifeline window's state.
+pub struct LifelineView {
+    /// What it follows, as `--lifeline` takes it ("checkout#5", "key:car-7").
+    pub id: String,
+    run: String,
+    feed: Feed,
+    /// The diagram so far (None while the first build runs), or why there is none.
+    pub life: Option<Result<Lifeline, String>>,
+    /// The time the window showed last frame: it scrolls to now when now moves.
+    pub shown_now: Option<SimTime>,
+}
+
+/// Which run a lifeline belongs to: the scenario loaded, its seed, the timeline and every
+/// input of it (an input changed or added after going back is another future).
+fn run_key(l: &Loaded, timeline: &str) -> String {
+    let inputs = l.rewind.pending_inputs(0);
+    format!("{:p}|{}|{timeline}|{inputs:?}", Arc::as_ptr(&l.scenario), l.sim.seed)
+}
+
+/// Re-runs `sc` headless and feeds the records before sequence number `upto`.
+fn build(sc: Arc<Scenario>, seed: u64, id: String, upto: u64) -> Result<Follow, String> {
+    let mut follow = Follow::new(&sc, seed, &id)?;
+    let mut sim = Simulation::new_capturing(sc.clone(), seed, 0);
+    let end = sc.duration.0;
+    while sim.trace.count() < upto && sim.now().0 < end && sim.violation.is_none() {
+        sim.run_until(SimTime((sim.now().0 + SLICE_US).min(end)));
+        let recs = sim.trace.drain();
+        follow.observe(recs.iter().filter(|r| r.seq < upto), sim.names());
+    }
+    Ok(follow)
+}
+
+impl LifelineView {
+    /// Starts following `id` in the run `l` (timeline `timeline`).
+    pub fn new(id: String, l: &Loaded, timeline: &str) -> LifelineView {
+        let mut v = LifelineView { id, run: String::new(), feed: Feed::Failed, life: None, shown_now: None };
+        v.rebuild(l, timeline);
+        v
+    }
+
+    fn rebuild(&mut self, l: &Loaded, timeline: &str) {
+        self.run = run_key(l, timeline);
+        let (sc, seed, id, upto) = (Arc::new(l.session_scenario()), l.sim.seed, self.id.clone(), l.sim.trace.count());
+        self.feed = Feed::Building(std::thread::spawn(move || build(sc, seed, id, upto)), upto);
+        self.shown_now = None;
+    }
+
+    /// Brings the lifeline up to the app's run: starts over for another run, takes a
+    /// finished build, feeds the records made since.
+    pub fn sync(&mut self, l: &Loaded, timeline: &str) {
+        if run_key(l, timeline) != self.run {
+            self.life = None; // another run: its diagram comes from the build
+            self.rebuild(l, timeline);
+        }
+        if matches!(&self.feed, Feed::Building(h, _) if h.is_finished())
+            && let Feed::Building(h, seen) = std::mem::replace(&mut self.feed, Feed::Failed)
+        {
+            match h.join() {
+                Ok(Ok(follow)) => {
+                    self.life = Some(follow.lifeline());
+                    self.feed = Feed::Ready { steps: follow.steps(), follow: Box::new(follow), seen };
+                }
+                Ok(Err(e)) => self.life = Some(Err(e)),
+                Err(_) => self.life = Some(Err("the lifeline could not be built (its worker stopped)".into())),
+            }
+        }
+        self.feed_new(l, timeline);
+    }
+
+    /// Feeds the records made since the last frame; rebuilds when some already left the
+    /// app's memory.
+    fn feed_new(&mut self, l: &Loaded, timeline: &str) {
+        let Feed::Ready { follow, seen, steps: known } = &mut self.feed else { return };
+        let count = l.sim.trace.count();
+        if count <= *seen {
+            return; // went back: the diagram holds this already
+        }
+        let recent = l.sim.trace.recent();
+        if recent.front().is_none_or(|r| r.seq > *seen) {
+            self.rebuild(l, timeline);
+            return;
+        }
+        let from = *seen;
+        follow.observe(recent.iter().filter(|r| r.seq >= from), l.sim.names());
+        *seen = count;
+        let now = follow.steps();
+        if now != *known {
+            *known = now;
+            self.life = Some(follow.lifeline());
+        }
+    }
+
+    /// Waits for a build under way (tests).
+    pub fn wait(&mut self, l: &Loaded, timeline: &str) {
+        if let Feed::Building(h, _) = &self.feed {
+            while !h.is_finished() {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        }
+        self.sync(l, timeline);
+    }
+}
