@@ -83,7 +83,7 @@ fn play_with_window(l: &mut Loaded, v: &mut LifelineView, timeline: &str, until:
     while l.sim.now() < until {
         let next = SimTime((l.sim.now().0 + 1_000_000).min(until.0));
         run_free(l, next);
-        v.wait(l, timeline);
+        v.wait(&l.lifeline_run(timeline));
     }
 }
 
@@ -99,8 +99,8 @@ fn the_lifeline_window_follows_the_run_and_draws_what_a_headless_run_draws() {
     let l = s.loaded.as_mut().unwrap();
     let end = SimTime(l.scenario.duration.0);
     run_free(l, SimTime(103_000)); // checkout#5 is appended, not yet acknowledged
-    let mut v = LifelineView::new("checkout#5".into(), l, "main");
-    v.wait(l, "main");
+    let mut v = LifelineView::new("checkout#5".into(), &l.lifeline_run("main"));
+    v.wait(&l.lifeline_run("main"));
     let early = v.life.clone().unwrap().unwrap();
     play_with_window(l, &mut v, "main", end);
     let late = v.life.clone().unwrap().unwrap();
@@ -108,7 +108,7 @@ fn the_lifeline_window_follows_the_run_and_draws_what_a_headless_run_draws() {
     assert_eq!(late, headless(l, "checkout#5"), "record by record what `run --lifeline` collects");
     // Going back keeps the whole diagram (later steps are drawn faded).
     command(l, Command::Seek(SimTime(1_000_000)));
-    v.wait(l, "main");
+    v.wait(&l.lifeline_run("main"));
     assert_eq!(v.life.clone().unwrap().unwrap(), late);
 }
 
@@ -118,14 +118,14 @@ fn a_fork_rebuilds_the_lifeline_for_the_new_future() {
     let (l, tl) = (s.loaded.as_mut().unwrap(), &mut s.timelines);
     let end = SimTime(l.scenario.duration.0);
     run_free(l, end);
-    let mut v = LifelineView::new("key:order-3".into(), l, "main");
-    v.wait(l, "main");
+    let mut v = LifelineView::new("key:order-3".into(), &l.lifeline_run("main"));
+    v.wait(&l.lifeline_run("main"));
     let before = v.life.clone().unwrap();
     command(l, Command::Seek(SimTime(1_000_000)));
     let crash = Action::CrashBroker(1);
     tl.before_input(l, &crash);
     command(l, Command::Inject(crash));
-    v.wait(l, &tl.active);
+    v.wait(&l.lifeline_run(&tl.active));
     play_with_window(l, &mut v, &tl.active.clone(), end);
     let after = v.life.clone().unwrap();
     assert_eq!(after, trace_message(Arc::new(l.session_scenario()), l.sim.seed, None, "key:order-3"));

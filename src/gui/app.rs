@@ -34,9 +34,10 @@ pub fn prepare(args: &OpenArgs) -> Result<Session, String> {
         if let Some(id) = &args.lifeline {
             crate::runner::lifeline::Follow::new(&l.scenario, l.sim.seed, id)
                 .map_err(|e| format!("--lifeline: {e}"))?;
-            let mut v = super::lifeline_view::LifelineView::new(id.clone(), l, &session.timelines.active);
+            let run = l.lifeline_run(&session.timelines.active);
+            let mut v = super::lifeline_view::LifelineView::new(id.clone(), &run);
             if args.screenshot.is_some() {
-                v.wait(l, &session.timelines.active);
+                v.wait(&run);
             }
             session.lifeline = Some(v);
         }

@@ -6,7 +6,6 @@
 //! future reached, drawn faded past now); an input that changes the future, another
 //! timeline, a restart or another scenario rebuild it.
 
-use super::state::Loaded;
 use crate::runner::lifeline::{Follow, Lifeline};
 use crate::scenario::Scenario;
 use crate::sim::SimTime;
@@ -42,11 +41,15 @@ pub struct LifelineView {
     pub shown_now: Option<SimTime>,
 }
 
-/// Which run a lifeline belongs to: the scenario loaded, its seed, the timeline and every
-/// input of it (an input changed or added after going back is another future).
-fn run_key(l: &Loaded, timeline: &str) -> String {
-    let inputs = l.rewind.pending_inputs(0);
-    format!("{:p}|{}|{timeline}|{inputs:?}", Arc::as_ptr(&l.scenario), l.sim.seed)
+/// The run a lifeline follows, as the app has it now.
+pub struct Run<'a> {
+    /// Which run: the scenario loaded, its seed, the timeline and every input of it (an
+    /// input changed or added after going back is another future).
+    pub key: String,
+    /// The app's simulation.
+    pub sim: &'a Simulation,
+    /// The timeline as a scenario (the file's plus the inputs), to re-run headless.
+    pub scenario: Box<dyn Fn() -> Scenario + 'a>,
 }
 
 /// Re-runs `sc` headless and feeds the records before sequence number `upto`.
@@ -64,25 +67,25 @@ fn build(sc: Arc<Scenario>, seed: u64, id: String, upto: u64) -> Result<Follow, 
 
 impl LifelineView {
     /// Starts following `id` in the run `l` (timeline `timeline`).
-    pub fn new(id: String, l: &Loaded, timeline: &str) -> LifelineView {
+    pub fn new(id: String, r: &Run) -> LifelineView {
         let mut v = LifelineView { id, run: String::new(), feed: Feed::Failed, life: None, shown_now: None };
-        v.rebuild(l, timeline);
+        v.rebuild(r);
         v
     }
 
-    fn rebuild(&mut self, l: &Loaded, timeline: &str) {
-        self.run = run_key(l, timeline);
-        let (sc, seed, id, upto) = (Arc::new(l.session_scenario()), l.sim.seed, self.id.clone(), l.sim.trace.count());
+    fn rebuild(&mut self, r: &Run) {
+        self.run = r.key.clone();
+        let (sc, seed, id, upto) = (Arc::new((r.scenario)()), r.sim.seed, self.id.clone(), r.sim.trace.count());
         self.feed = Feed::Building(std::thread::spawn(move || build(sc, seed, id, upto)), upto);
         self.shown_now = None;
     }
 
     /// Brings the lifeline up to the app's run: starts over for another run, takes a
     /// finished build, feeds the records made since.
-    pub fn sync(&mut self, l: &Loaded, timeline: &str) {
-        if run_key(l, timeline) != self.run {
+    pub fn sync(&mut self, r: &Run) {
+        if r.key != self.run {
             self.life = None; // another run: its diagram comes from the build
-            self.rebuild(l, timeline);
+            self.rebuild(r);
         }
         if matches!(&self.feed, Feed::Building(h, _) if h.is_finished())
             && let Feed::Building(h, seen) = std::mem::replace(&mut self.feed, Feed::Failed)
@@ -96,24 +99,24 @@ impl LifelineView {
                 Err(_) => self.life = Some(Err("the lifeline could not be built (its worker stopped)".into())),
             }
         }
-        self.feed_new(l, timeline);
+        self.feed_new(r);
     }
 
     /// Feeds the records made since the last frame; rebuilds when some already left the
     /// app's memory.
-    fn feed_new(&mut self, l: &Loaded, timeline: &str) {
+    fn feed_new(&mut self, r: &Run) {
         let Feed::Ready { follow, seen, steps: known } = &mut self.feed else { return };
-        let count = l.sim.trace.count();
+        let count = r.sim.trace.count();
         if count <= *seen {
             return; // went back: the diagram holds this already
         }
-        let recent = l.sim.trace.recent();
+        let recent = r.sim.trace.recent();
         if recent.front().is_none_or(|r| r.seq > *seen) {
-            self.rebuild(l, timeline);
+            self.rebuild(r);
             return;
         }
         let from = *seen;
-        follow.observe(recent.iter().filter(|r| r.seq >= from), l.sim.names());
+        follow.observe(recent.iter().filter(|r| r.seq >= from), r.sim.names());
         *seen = count;
         let now = follow.steps();
         if now != *known {
@@ -123,12 +126,12 @@ impl LifelineView {
     }
 
     /// Waits for a build under way (tests).
-    pub fn wait(&mut self, l: &Loaded, timeline: &str) {
+    pub fn wait(&mut self, r: &Run) {
         if let Feed::Building(h, _) = &self.feed {
             while !h.is_finished() {
                 std::thread::sleep(std::time::Duration::from_millis(2));
             }
         }
-        self.sync(l, timeline);
+        self.sync(r);
     }
 }

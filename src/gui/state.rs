@@ -234,6 +234,16 @@ impl Loaded {
         l
     }
 
+    /// This run as the lifeline window follows it, on timeline `timeline`.
+    pub fn lifeline_run(&self, timeline: &str) -> super::lifeline_view::Run<'_> {
+        let inputs = self.rewind.pending_inputs(0);
+        super::lifeline_view::Run {
+            key: format!("{:p}|{}|{timeline}|{inputs:?}", Arc::as_ptr(&self.scenario), self.sim.seed),
+            sim: &self.sim,
+            scenario: Box::new(|| self.session_scenario()),
+        }
+    }
+
     /// The scenario as this timeline runs: the file, the seed, every input applied and, after
     /// going back, those still to come; run headless it gives this timeline's trace.
     pub fn session_scenario(&self) -> Scenario {

@@ -113,7 +113,7 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
     super::legend::legend(ctx, &mut s.view.legend);
     if let Some(l) = &s.loaded {
         if let Some(v) = s.lifeline.as_mut() {
-            v.sync(l, &s.timelines.active);
+            v.sync(&l.lifeline_run(&s.timelines.active));
         }
         super::lifeline_panel::window(ctx, &mut s.lifeline, l.sim.now(), &mut asked);
     }
@@ -255,7 +255,7 @@ fn apply(s: &mut Session, asked: Asked) {
             s.status = Some(format!("no timeline \"{name}\""));
         }
         if let Some(id) = asked.lifeline {
-            s.lifeline = Some(super::lifeline_view::LifelineView::new(id, l, &s.timelines.active));
+            s.lifeline = Some(super::lifeline_view::LifelineView::new(id, &l.lifeline_run(&s.timelines.active)));
         }
         if let Some(with) = asked.compare
             && let Some(msg) = s.timelines.compare_with(l, with.as_deref())
