@@ -131,3 +131,21 @@ fn a_fork_rebuilds_the_lifeline_for_the_new_future() {
     assert_eq!(after, trace_message(Arc::new(l.session_scenario()), l.sim.seed, None, "key:order-3"));
     assert_ne!(after, before, "broker-1 crashed at 1 s in this future: the key's records took another way");
 }
+
+#[test]
+fn why_in_the_app_finds_the_coin_flip_and_knows_when_the_run_changed() {
+    let mut s = session("tests/fixtures/why_coin_flip.ron");
+    let l = s.loaded.as_mut().unwrap();
+    run_free(l, SimTime(2_000_000));
+    let mut w = brokerlab::gui::ui::ask_why(l, "main", 0).expect("the fixture has expectations");
+    w.wait();
+    let why = w.answer.clone().unwrap().unwrap();
+    let at = why.inevitable_from.expect("inevitable at some point");
+    // The random choice is made at 4.5 s; branch points are a second apart.
+    assert!((4_500_000..=5_500_000).contains(&at.0), "inevitable from {at}");
+    assert!(why.points.first().is_some_and(|p| p.happened < p.runs), "before the choice chance decides");
+    assert_eq!(w.run, l.run_key("main"), "asked of this run");
+    command(l, Command::Inject(Action::CrashBroker(2)));
+    assert_ne!(w.run, l.run_key("main"), "an input makes it another run: the answer is out of date");
+    assert!(brokerlab::gui::ui::ask_why(l, "main", 99).is_none(), "no such expectation");
+}

@@ -41,6 +41,14 @@ pub fn prepare(args: &OpenArgs) -> Result<Session, String> {
             }
             session.lifeline = Some(v);
         }
+        if let Some(n) = args.why {
+            let mut w = super::ui::ask_why(l, &session.timelines.active, n as usize - 1)
+                .ok_or_else(|| format!("--why {n}: the scenario has {} expectations", l.scenario.expect.len()))?;
+            if args.screenshot.is_some() {
+                w.wait();
+            }
+            session.why = Some(w);
+        }
     }
     Ok(session)
 }

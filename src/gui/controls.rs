@@ -26,6 +26,8 @@ pub struct Asked {
     pub compare: Option<Option<String>>,
     /// Open the lifeline window on this message or key ("checkout#5", "key:car-7").
     pub lifeline: Option<String>,
+    /// Ask when expectation N (index) became inevitable (Some(None): forget the answer).
+    pub why: Option<Option<usize>>,
 }
 
 /// A button that is enabled only when `why_not` is None; disabled, it says why on hover.

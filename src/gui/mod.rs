@@ -4,7 +4,7 @@
 //! and scene, `ui`), `FitPlugin` (fits the window to the screen, redraws only when needed,
 //! `window`), `ScreenshotPlugin` (headless pictures for CI and docs, `screenshot`); the
 //! panels (`picker`, `controls`, `keys`, `inspector`, `charts`, `event_log`, `legend`,
-//! `timeline`, the `lifeline_panel` window); the
+//! `timeline` with the `why_view` curve, the `lifeline_panel` window); the
 //! central `scene`; and below them the session they share (`state`, with its chart
 //! `sample`s, the `flights` on screen and the event log's lines) and the `colors`.
 // The app paces the engine by the wall clock and measures frames; the engine it draws does not.
@@ -72,6 +72,10 @@ pub mod timelines;
 pub mod travel;
 #[cfg(feature = "gui")]
 pub mod ui;
+#[cfg(feature = "gui")]
+pub mod why_curve;
+#[cfg(feature = "gui")]
+pub mod why_view;
 #[cfg(feature = "gui")]
 pub mod window;
 #[cfg(feature = "gui")]

@@ -26,6 +26,10 @@ pub struct OpenArgs {
     /// its life as a space-time diagram, synced with the timeline.
     #[arg(long, value_name = "ID")]
     pub lifeline: Option<String>,
+    /// Ask when expectation N (1 = the scenario's first) became inevitable: its curve over
+    /// the timeline bar (as `brokerlab why`, fewer runs).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub why: Option<u32>,
     /// Window size in pixels, e.g. "1280x720" (default: 1600x900, shrunk to fit the screen).
     #[arg(long, value_parser = parse_size)]
     pub window: Option<(u32, u32)>,

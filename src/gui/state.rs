@@ -179,6 +179,8 @@ pub struct Session {
     pub timelines: super::timelines::Timelines<Loaded>,
     /// The lifeline window: a message's or a key's life, synced with the timeline.
     pub lifeline: Option<super::lifeline_view::LifelineView>,
+    /// "When did it become inevitable?": the curve over the timeline bar.
+    pub why: Option<super::why_view::WhyView>,
 }
 
 impl Loaded {
@@ -234,11 +236,18 @@ impl Loaded {
         l
     }
 
+    /// Which run this is, on timeline `timeline`: the scenario loaded, its seed, the
+    /// timeline and every input of it (an input changed or added after going back is
+    /// another future). Views computed from a run keep it to know when they are out of date.
+    pub fn run_key(&self, timeline: &str) -> String {
+        let inputs = self.rewind.pending_inputs(0);
+        format!("{:p}|{}|{timeline}|{inputs:?}", Arc::as_ptr(&self.scenario), self.sim.seed)
+    }
+
     /// This run as the lifeline window follows it, on timeline `timeline`.
     pub fn lifeline_run(&self, timeline: &str) -> super::lifeline_view::Run<'_> {
-        let inputs = self.rewind.pending_inputs(0);
         super::lifeline_view::Run {
-            key: format!("{:p}|{}|{timeline}|{inputs:?}", Arc::as_ptr(&self.scenario), self.sim.seed),
+            key: self.run_key(timeline),
             sim: &self.sim,
             scenario: Box::new(|| self.session_scenario()),
         }

@@ -8,6 +8,7 @@ use super::playback::Command;
 use super::rewind::TickKind;
 use super::state::Loaded;
 use super::timelines::Timelines;
+use super::why_view::WhyView;
 use crate::sim::SimTime;
 use bevy_egui::egui::{self, Color32, CornerRadius, Pos2, Rect, RichText, Sense, Stroke, pos2, vec2};
 
@@ -26,21 +27,35 @@ pub fn tick_color(k: TickKind) -> Color32 {
     }
 }
 
-/// Draws the timeline in `ui`: step back, the bar, the time; then the timelines (when the
-/// run was forked) and the comparison.
-pub fn timeline(ui: &mut egui::Ui, l: &Loaded, tl: &Timelines<Loaded>, asked: &mut Asked) {
+/// Draws the timeline in `ui`: step back, the bar (with the "why" curve when asked; the
+/// flag says it was asked of the run before it changed), the time and the "Why?" menu;
+/// then the answer, the timelines (when the run was forked) and the comparison.
+pub fn timeline(
+    ui: &mut egui::Ui,
+    l: &Loaded,
+    tl: &Timelines<Loaded>,
+    why: Option<(&WhyView, bool)>,
+    asked: &mut Asked,
+) {
     let parted = tl.compare.as_ref().and_then(|c| c.parted_at);
     ui.horizontal(|ui| {
         let back = ui.button("⏪").on_hover_text("Step back: undo the latest visible event (Left arrow key)");
         if back.clicked() {
             asked.commands.push(Command::StepBack);
         }
-        let label_w = 150.0;
+        let label_w = 210.0;
         let w = (ui.available_width() - label_w).max(80.0);
         let (rect, r) = ui.allocate_exact_size(vec2(w, BAR_H), Sense::click_and_drag());
         bar(ui, l, rect, &r, parted, asked);
+        if let Some((w, stale)) = why {
+            super::why_curve::curve(ui, l, rect, &r, w, stale);
+        }
         ui.label(RichText::new(format!("{} / {}", l.sim.now(), l.scenario.duration)).monospace().small());
+        super::why_curve::menu(ui, l, asked);
     });
+    if let Some((w, stale)) = why {
+        super::why_curve::summary(ui, w, stale, asked);
+    }
     if !tl.others.is_empty() {
         forks(ui, tl, asked);
     }

@@ -105,8 +105,12 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
                 .resizable(true)
                 .show(&mut root, |ui| super::event_log::panel::event_log(ui, l));
         }
+        if let Some(w) = s.why.as_mut() {
+            w.poll();
+        }
+        let why = s.why.as_ref().map(|w| (w, w.run != l.run_key(&s.timelines.active)));
         egui::Panel::bottom("timeline").resizable(false).show(&mut root, |ui| {
-            super::timeline::timeline(ui, l, &s.timelines, &mut asked);
+            super::timeline::timeline(ui, l, &s.timelines, why, &mut asked);
         });
     }
     let scene_ms = central(&mut root, s, &mut asked);
@@ -224,7 +228,7 @@ fn central(root: &mut egui::Ui, s: &mut Session, asked: &mut Asked) -> f64 {
 /// Applies what the frame asked for: open a file (and play it), then the commands in order.
 fn apply(s: &mut Session, asked: Asked) {
     if let Some(p) = asked.open {
-        s.lifeline = None;
+        (s.lifeline, s.why) = (None, None);
         s.open(&p, None);
         if let Some(l) = s.loaded.as_mut()
             && s.load_error.is_none()
@@ -254,6 +258,11 @@ fn apply(s: &mut Session, asked: Asked) {
         {
             s.status = Some(format!("no timeline \"{name}\""));
         }
+        match asked.why {
+            Some(Some(i)) => s.why = ask_why(l, &s.timelines.active, i),
+            Some(None) => s.why = None,
+            None => {}
+        }
         if let Some(id) = asked.lifeline {
             s.lifeline = Some(super::lifeline_view::LifelineView::new(id, &l.lifeline_run(&s.timelines.active)));
         }
@@ -271,4 +280,11 @@ fn apply(s: &mut Session, asked: Asked) {
             s.status = Some(e);
         }
     }
+}
+
+/// Starts branching the timeline shown for the scenario's expectation `i` (None: it has no such).
+pub fn ask_why(l: &Loaded, timeline: &str, i: usize) -> Option<super::why_view::WhyView> {
+    let outcome = l.scenario.expect.get(i)?.clone();
+    let words = l.guide.words.get(i).cloned().unwrap_or_else(|| format!("expectation {}", i + 1));
+    Some(super::why_view::WhyView::start(l.session_scenario(), l.sim.seed, outcome, words, l.run_key(timeline)))
 }
