@@ -233,3 +233,25 @@ fn a_key_no_record_has_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no record with key \"bus-1\""), "{err}");
 }
+
+#[test]
+fn an_acks1_record_shows_the_crash_of_its_only_holder_and_its_truncation() {
+    let l = lifeline("05_acks1_leader_crash.ron", "web#970");
+    let on = |lane_name: &str, kind: MarkKind| l.marks.iter().any(|m| m.kind == kind && l.lanes[m.lane] == lane_name);
+    assert!(on("broker-1", MarkKind::Down), "the crash of the only broker holding it: {}", l.to_text());
+    assert!(on("broker-2", MarkKind::Lost), "the new leader lacks it: {}", l.to_text());
+    assert!(on("broker-1", MarkKind::Truncated), "the old leader truncates it on its return: {}", l.to_text());
+}
+
+#[test]
+fn a_record_is_marked_committed_once_even_when_a_new_leader_takes_over() {
+    // car-16's partition loses its leader at 30 s; records committed before stay committed.
+    let l = lifeline("02_car_locations.ron", "key:car-16");
+    assert!(l.marks.iter().any(|m| m.kind == MarkKind::Leader), "a new leader takes over: {}", l.to_text());
+    let mut per_record = std::collections::BTreeMap::new();
+    for m in l.marks.iter().filter(|m| m.kind == MarkKind::HwAdvance) {
+        *per_record.entry(m.text.split(':').next().unwrap_or("").to_string()).or_insert(0) += 1;
+    }
+    assert!(per_record.len() >= 4, "{per_record:?}");
+    assert!(per_record.values().all(|n| *n == 1), "{per_record:?}\n{}", l.to_text());
+}

@@ -104,6 +104,10 @@ pub enum ErrorCode {
     IllegalGeneration,
     /// The group is rebalancing: rejoin.
     RebalanceInProgress,
+    /// The connection broke before a response came: the broker is down or its host refuses
+    /// the connection (Kafka's Sender completes the batch with NETWORK_EXCEPTION, an
+    /// InvalidMetadataException: refresh metadata, retry).
+    NetworkException,
 }
 
 impl ErrorCode {
@@ -118,7 +122,8 @@ impl ErrorCode {
             | ErrorCode::OutOfOrderSequence
             | ErrorCode::FencedLeaderEpoch
             | ErrorCode::NotCoordinator
-            | ErrorCode::CoordinatorNotAvailable => true,
+            | ErrorCode::CoordinatorNotAvailable
+            | ErrorCode::NetworkException => true,
             ErrorCode::DeliveryTimeout
             | ErrorCode::OffsetOutOfRange
             | ErrorCode::MemberIdRequired
@@ -131,6 +136,7 @@ impl ErrorCode {
     pub fn name(self) -> &'static str {
         match self {
             ErrorCode::NotLeaderOrFollower => "not_leader_or_follower",
+            ErrorCode::NetworkException => "network_exception",
             ErrorCode::NotEnoughReplicas => "not_enough_replicas",
             ErrorCode::NotEnoughReplicasAfterAppend => "not_enough_replicas_after_append",
             ErrorCode::RequestTimedOut => "request_timed_out",

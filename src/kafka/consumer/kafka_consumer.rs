@@ -254,7 +254,7 @@ impl Consumer {
                 } else if let Some(tp) = self.cursors.iter().find(|c| c.in_flight == Some(req)).map(|c| c.tp) {
                     self.fetch_failed(tp, fx);
                 } else if self.publish.as_ref().is_some_and(|p| p.req == req) {
-                    self.on_publish_result(ctx, req, Err(ErrorCode::NotLeaderOrFollower), fx);
+                    self.on_publish_result(ctx, req, Err(ErrorCode::NetworkException), fx);
                 } else {
                     self.on_group_unreachable(ctx, req, fx);
                 }

@@ -247,7 +247,11 @@ impl Consumer {
     /// An error from the coordinator: what the Java client does for it.
     pub(super) fn on_group_error(&mut self, ctx: &mut Ctx, e: ErrorCode, fx: &mut Fx) {
         match e {
-            ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable | ErrorCode::RequestTimedOut => {
+            // A disconnect marks the coordinator unknown (AbstractCoordinator).
+            ErrorCode::NotCoordinator
+            | ErrorCode::CoordinatorNotAvailable
+            | ErrorCode::RequestTimedOut
+            | ErrorCode::NetworkException => {
                 self.m().coordinator = None;
                 self.find_coordinator(ctx, fx);
             }

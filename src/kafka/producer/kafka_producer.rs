@@ -217,7 +217,13 @@ impl Producer {
     fn fail(&mut self, ctx: &mut Ctx, f: InFlight, e: ErrorCode, fx: &mut Fx) {
         let c = self.cfg.clone();
         let pi = f.p as usize;
-        if matches!(e, ErrorCode::NotLeaderOrFollower | ErrorCode::LeaderNotAvailable | ErrorCode::FencedLeaderEpoch) {
+        if matches!(
+            e,
+            ErrorCode::NotLeaderOrFollower
+                | ErrorCode::LeaderNotAvailable
+                | ErrorCode::FencedLeaderEpoch
+                | ErrorCode::NetworkException
+        ) {
             self.leaders[pi] = None;
             self.request_metadata(fx);
         }
@@ -297,7 +303,7 @@ impl Producer {
                     self.metadata_req = None;
                     self.request_metadata(fx);
                 } else if let Some(f) = self.in_flight.complete(req) {
-                    self.fail(ctx, f, ErrorCode::NotLeaderOrFollower, fx);
+                    self.fail(ctx, f, ErrorCode::NetworkException, fx);
                 }
             }
             // Requests and fetches: not addressed to producers.

@@ -101,8 +101,11 @@ impl Collector {
     pub(super) fn on_hw(&mut self, t: SimTime, b: BrokerId, tp: Tp, hw: u64, n: &Names) {
         let mut passed = Vec::new();
         for c in self.copies.iter_mut().filter(|c| c.tp == tp && c.offset < hw && !c.orphan && !c.hw.contains_key(&b)) {
+            // Marked once: a later leader's HW passing it again says nothing new.
+            if c.hw.is_empty() {
+                passed.push(c.offset);
+            }
             c.hw.insert(b, t);
-            passed.push(c.offset);
         }
         for offset in passed {
             let text = format!("HW {hw} passes @{offset}: committed");
@@ -130,7 +133,8 @@ impl Collector {
     /// A replica cut its log back: copies above the cut are gone from it.
     pub(super) fn on_truncate(&mut self, t: SimTime, b: BrokerId, tp: Tp, to_offset: u64, n: &Names) {
         let mut gone = Vec::new();
-        for c in self.copies.iter_mut().filter(|c| c.tp == tp && c.offset >= to_offset && !c.orphan) {
+        // Orphaned copies too: a broker that held it keeps it at that offset until it truncates.
+        for c in self.copies.iter_mut().filter(|c| c.tp == tp && c.offset >= to_offset) {
             if c.holders.remove(&b).is_some() {
                 c.hw.remove(&b);
                 gone.push(c.offset);

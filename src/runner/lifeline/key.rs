@@ -5,7 +5,7 @@
 //! with the key is produced it is cloned to follow that record, so every follower knows
 //! the leaders and coordinators of the moment.
 
-use super::model::Lifeline;
+use super::model::{Lifeline, MarkKind};
 use super::state::Collector;
 use crate::sim::SimTime;
 use crate::trace::{MsgId, Names, Record, RecordKind};
@@ -137,11 +137,19 @@ impl KeyCollector {
                 h.text = format!("{} {}", p.message, h.text).trim_end().to_string();
                 (h, *f, *t)
             }));
-            m.marks.extend(p.marks.iter().map(|(mk, l)| {
+            for (mk, l) in &p.marks {
+                // A leader change is one event, however many of the key's records it holds.
+                if mk.kind == MarkKind::Leader {
+                    if !m.marks.iter().any(|(o, ol)| ol == l && o.at == mk.at && o.kind == mk.kind && o.text == mk.text)
+                    {
+                        m.marks.push((mk.clone(), *l));
+                    }
+                    continue;
+                }
                 let mut mk = mk.clone();
                 mk.text = format!("{}: {}", p.message, mk.text);
-                (mk, *l)
-            }));
+                m.marks.push((mk, *l));
+            }
             let new: Vec<_> = p.context.iter().filter(|c| !m.context.contains(c)).cloned().collect();
             m.context.extend(new);
             m.dropped += p.dropped;

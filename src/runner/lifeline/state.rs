@@ -251,8 +251,10 @@ impl Collector {
         let last = self.marks.iter().map(|m| m.0.at).chain(self.hops.iter().map(|h| h.0.arrived)).max();
         if let (Some(first), Some(last)) = (first, last) {
             let lanes: Vec<LaneKey> = self.lanes.keys().copied().collect();
+            // A broker holding a copy matters after the last step too: its crash puts the copy at risk.
+            let holders: BTreeSet<u32> = self.copies.iter().flat_map(|c| c.holders.keys().map(|b| b.0)).collect();
             for (node, at, kind, text) in std::mem::take(&mut self.context) {
-                let within = at >= first && at <= last;
+                let within = at >= first && (at <= last || holders.contains(&node));
                 if let Some(&k) = lanes.iter().find(|k| k.node() == Some(node)).filter(|_| within) {
                     self.marks.push((Mark { lane: 0, at, kind, text }, k));
                 }
