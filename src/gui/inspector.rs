@@ -203,7 +203,7 @@ fn message(ui: &mut egui::Ui, sim: &Simulation, m: MsgId, asked: &mut super::con
     });
     let lines = message_life(sim, m);
     if lines.is_empty() {
-        ui.label("Its records are older than what the app keeps in memory.");
+        ui.label("Its records are older than the recent ones the app keeps here; its lifeline re-runs the timeline to find them.");
     }
     egui::ScrollArea::vertical().id_salt("life").max_height(260.0).show(ui, |ui| {
         for l in lines {

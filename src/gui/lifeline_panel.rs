@@ -10,14 +10,14 @@ use super::lifeline_view::LifelineView;
 use super::playback::Command;
 use crate::runner::lifeline::model::{Hop, Lifeline, Mark, fmt_dur, fmt_time};
 use crate::runner::lifeline::svg::{hop_color, mark_color};
-use crate::runner::lifeline::svg_layout::{Anchor, Labels, TimeAxis};
+use crate::runner::lifeline::svg_layout::{Anchor, Labels, TimeAxis, text_width};
 use crate::sim::SimTime;
 use bevy_egui::egui::{self, Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, pos2, vec2};
 use std::collections::BTreeMap;
 
 /// Left margin for the time labels.
 const AXIS_W: f32 = 86.0;
-/// Room right of the last lane for its marks' words.
+/// Least room right of the last lane (more when its marks' words need it).
 const RIGHT_W: f32 = 130.0;
 /// Where the first time sits, below the lane names.
 const TOP: f64 = 40.0;
@@ -35,7 +35,8 @@ pub fn window(ctx: &egui::Context, view: &mut Option<LifelineView>, now: SimTime
     let Some(v) = view.as_mut() else { return };
     let mut open = true;
     let screen = ctx.content_rect();
-    let size = vec2((screen.width() * 0.5).clamp(420.0, 760.0), (screen.height() * 0.55).clamp(300.0, 560.0));
+    // Above the timeline bar and the log, so the bar stays in reach.
+    let size = vec2((screen.width() * 0.5).clamp(420.0, 760.0), (screen.height() - 96.0 - 270.0).clamp(240.0, 560.0));
     egui::Window::new(format!("Lifeline of {}", v.id))
         .id(egui::Id::new("lifeline-window"))
         .open(&mut open)
@@ -108,8 +109,12 @@ fn diagram(ui: &mut egui::Ui, life: &Lifeline, now: SimTime, scroll: bool, asked
     let times = hops.iter().flat_map(|h| [h.sent, h.arrived]).chain(marks.iter().map(|m| m.at));
     let axis = TimeAxis::new(times, &BTreeMap::new(), TOP);
     let lanes = life.lanes.len().max(1);
-    let lane_w = ((ui.available_width() - AXIS_W - RIGHT_W) / lanes as f32).clamp(100.0, 220.0);
-    let size = vec2(AXIS_W + lane_w * lanes as f32 + RIGHT_W, axis.bottom() as f32 + 40.0);
+    // Room right of the last lane for the words of its marks.
+    let last = life.lanes.len().saturating_sub(1);
+    let words = marks.iter().filter(|m| m.lane == last).map(|m| text_width(&m.text) as f32 + 16.0);
+    let right_w = words.fold(RIGHT_W, f32::max);
+    let lane_w = ((ui.available_width() - AXIS_W - right_w) / lanes as f32).clamp(100.0, 220.0);
+    let size = vec2(AXIS_W + lane_w * lanes as f32 + right_w, axis.bottom() as f32 + 40.0);
     let (rect, resp) = ui.allocate_exact_size(size, Sense::click());
     let f = Frame { origin: rect.min, lane_w, axis };
     let p = ui.painter_at(rect);
@@ -128,10 +133,17 @@ fn diagram(ui: &mut egui::Ui, life: &Lifeline, now: SimTime, scroll: bool, asked
     for m in &marks {
         hits.push(mark(&p, &f, m, now, &mut placed, &font));
     }
-    let now_color = Color32::from_rgb(255, 255, 255);
-    p.line_segment([pos2(rect.left(), y_now), pos2(rect.right(), y_now)], Stroke::new(1.5, now_color));
+    // Faint, so the steps it crosses stay readable; its label on a plate.
+    let now_color = Color32::from_rgba_unmultiplied(255, 255, 255, 110);
+    p.line_segment([pos2(rect.left() + AXIS_W, y_now), pos2(rect.right(), y_now)], Stroke::new(1.0, now_color));
     let right = ui.clip_rect().right().min(rect.right());
-    p.text(pos2(right - 4.0, y_now - 2.0), Align2::RIGHT_BOTTOM, format!("now {now}"), font, now_color);
+    let galley = p.layout_no_wrap(format!("now {now}"), font, Color32::WHITE);
+    let plate = Rect::from_min_size(
+        pos2(right - galley.size().x - 8.0, y_now - galley.size().y - 3.0),
+        galley.size() + vec2(6.0, 2.0),
+    );
+    p.rect_filled(plate, 2.0, Color32::from_rgb(70, 70, 90));
+    p.galley(plate.min + vec2(3.0, 1.0), galley, Color32::WHITE);
     lane_names(ui, &p, &f, rect, &life.lanes);
     if scroll {
         ui.scroll_to_rect(Rect::from_center_size(pos2(rect.center().x, y_now), vec2(10.0, 120.0)), None);

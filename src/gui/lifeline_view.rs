@@ -65,6 +65,14 @@ fn build(sc: Arc<Scenario>, seed: u64, id: String, upto: u64) -> Result<Follow, 
     Ok(follow)
 }
 
+/// The lifeline so far; a message not produced yet is not an error here: it may come.
+fn lifeline_so_far(id: &str, f: &Follow) -> Result<Lifeline, String> {
+    if f.steps() == 0 {
+        return Err(format!("{id} has not appeared in this run yet: the diagram fills in when it does"));
+    }
+    f.lifeline()
+}
+
 impl LifelineView {
     /// Starts following `id` in the run `l` (timeline `timeline`).
     pub fn new(id: String, r: &Run) -> LifelineView {
@@ -92,7 +100,7 @@ impl LifelineView {
         {
             match h.join() {
                 Ok(Ok(follow)) => {
-                    self.life = Some(follow.lifeline());
+                    self.life = Some(lifeline_so_far(&self.id, &follow));
                     self.feed = Feed::Ready { steps: follow.steps(), follow: Box::new(follow), seen };
                 }
                 Ok(Err(e)) => self.life = Some(Err(e)),
@@ -121,7 +129,7 @@ impl LifelineView {
         let now = follow.steps();
         if now != *known {
             *known = now;
-            self.life = Some(follow.lifeline());
+            self.life = Some(lifeline_so_far(&self.id, follow));
         }
     }
 

@@ -89,7 +89,7 @@ fn forks(ui: &mut egui::Ui, tl: &Timelines<Loaded>, asked: &mut Asked) {
     if let Some(c) = &tl.compare {
         let r = &c.result;
         let head = match (&r.divergence, c.parted_at) {
-            (Some(d), Some(at)) => format!("A and B part at {at} (record #{}); at their ends:", d.index),
+            (Some(d), Some(at)) => format!("A and B part at {at} (trace record #{}); at their ends:", d.index),
             _ => "A and B are the same run:".to_string(),
         };
         let rows: Vec<String> = r

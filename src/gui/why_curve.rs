@@ -104,8 +104,8 @@ fn answer(w: &WhyView, why: &crate::runner::why::Why) -> String {
             w.outcome
         ),
         (Some(t), Some(b)) => format!(
-            "\"{}\" became inevitable at {t} (dashed line): re-played from there on it happened every time; from {} only {} of {} times",
-            w.outcome, b.at, b.happened, b.runs
+            "\"{}\" became inevitable between {} and {t} (dashed line): re-played from {t} on it happened every time, from {} only {} of {} times",
+            w.outcome, b.at, b.at, b.happened, b.runs
         ),
     }
 }
