@@ -1,0 +1,39 @@
+//! `brokerlab bench`: the pace-matching workload prints messages per second for the time
+//! asked, and bad flags exit 2.
+
+use std::process::{Command, Output};
+
+fn brokerlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_brokerlab")).args(args).output().expect("the binary runs")
+}
+
+/// The number after `label` on the line that has it.
+fn figure(out: &str, label: &str) -> f64 {
+    let line = out.lines().find(|l| l.contains(label)).unwrap_or_else(|| panic!("no `{label}` in:\n{out}"));
+    let rest = &line[line.find(label).unwrap() + label.len()..];
+    let num: String = rest.trim_start().chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    num.parse().unwrap_or_else(|_| panic!("no number after `{label}` in `{line}`"))
+}
+
+#[test]
+fn bench_pace_runs_scenario_01_for_the_duration_asked_and_prints_messages_per_second() {
+    let out = brokerlab(&["bench", "--pace", "--duration", "10s"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("Pace matching") && text.contains("10s simulated"), "{text}");
+    // 10, 20 and 30 msg/s for 10 s, each producer also sending at 0 s.
+    let produced = figure(&text, "messages produced");
+    assert!((600.0..=606.0).contains(&produced), "{produced} messages in 10 s:\n{text}");
+    assert!(figure(&text, "messages per second") > 0.0, "{text}");
+    assert!(figure(&text, "bare BinaryHeap push+pop:") > 0.0, "the reference is printed:\n{text}");
+    assert!(text.contains("python3 bench/simpy_pace.py --duration 10"), "{text}");
+}
+
+#[test]
+fn bench_refuses_bad_flags_with_exit_2_and_says_what_was_expected() {
+    let out = brokerlab(&["bench", "--pace", "--duration", "5 parsecs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--duration"), "{out:?}");
+    let out = brokerlab(&["bench", "--pace", "--cars", "5"]);
+    assert_eq!(out.status.code(), Some(2), "--cars is the fleet's: {out:?}");
+}
