@@ -1,5 +1,6 @@
 //! `brokerlab bench`: the pace-matching workload prints messages per second for the time
-//! asked, and bad flags exit 2.
+//! asked, the allocation line is a figure in a `count-allocs` build and a how-to
+//! otherwise, and bad flags exit 2.
 
 use std::process::{Command, Output};
 
@@ -27,6 +28,11 @@ fn bench_pace_runs_scenario_01_for_the_duration_asked_and_prints_messages_per_se
     assert!(figure(&text, "messages per second") > 0.0, "{text}");
     assert!(figure(&text, "bare BinaryHeap push+pop:") > 0.0, "the reference is printed:\n{text}");
     assert!(text.contains("python3 bench/simpy_pace.py --duration 10"), "{text}");
+    if cfg!(feature = "count-allocs") {
+        assert!(figure(&text, "allocations per event") >= 0.0, "{text}");
+    } else {
+        assert!(text.contains("allocations per event    not counted") && text.contains("count-allocs"), "{text}");
+    }
 }
 
 #[test]

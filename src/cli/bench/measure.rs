@@ -1,8 +1,9 @@
 //! One measured run, shared by every engine bench: the simulation driven to its end in ten
-//! steps, timed with the wall clock; and the references printed beside the result in the
-//! same run: a bare `BinaryHeap` push+pop loop of the same size, and the process's peak
-//! memory.
+//! steps, timed with the wall clock; allocations counted from the first tenth on (the
+//! steady state); and the references printed beside the result in the same run: a bare
+//! `BinaryHeap` push+pop loop of the same size, and the process's peak memory.
 
+use super::alloc::{self, Allocs};
 use crate::sim::SimTime;
 use crate::world::Simulation;
 use std::cmp::Reverse;
@@ -17,12 +18,15 @@ pub struct Measured {
     pub events: u64,
     /// The most messages in flight seen at a step (the live size the bare heap gets).
     pub max_in_flight: usize,
+    /// Allocations per event after the first tenth of the run.
+    pub allocs: Allocs,
 }
 
 /// Runs `sim` to `end` in ten steps, with progress on stderr when `progress`.
 pub fn run(sim: &mut Simulation, end: SimTime, progress: bool) -> Measured {
     let start = Instant::now();
     let mut max_in_flight = 0usize;
+    let mut window = None;
     let tenth = end.0 / 10;
     for i in 1..=10u64 {
         sim.run_until(if i == 10 { end } else { SimTime(tenth * i) });
@@ -30,15 +34,19 @@ pub fn run(sim: &mut Simulation, end: SimTime, progress: bool) -> Measured {
         if progress {
             eprint!("\r  {:>3}%  {} events  {:.1}s wall", i * 10, sim.events(), start.elapsed().as_secs_f64());
         }
+        if i == 1 {
+            window = alloc::counts().map(|c| (c, sim.events()));
+        }
         if sim.violation.is_some() {
             break;
         }
     }
+    let allocs = Allocs::since(window, sim.events());
     let wall = start.elapsed().as_secs_f64();
     if progress {
         eprintln!();
     }
-    Measured { wall, events: sim.events(), max_in_flight }
+    Measured { wall, events: sim.events(), max_in_flight, allocs }
 }
 
 /// A bare heap loop: `n` pops and pushes on a heap holding `live` events; ns per pop+push.
@@ -94,6 +102,7 @@ pub fn report(sim: &Simulation, m: &Measured, end: SimTime) -> bool {
         m.events as f64 / s.produced.max(1) as f64,
         per_message_ns / heap_ns
     );
+    crate::outln!("{}", m.allocs.line());
     match status_kib("VmHWM") {
         Some(k) => crate::outln!("  peak memory              {:.0} MiB", k as f64 / 1024.0),
         None => crate::outln!("  peak memory              (unknown: no /proc/self/status)"),

@@ -1,14 +1,16 @@
 //! `brokerlab bench`: the standard large scenario (a car fleet reporting every 10 s for
 //! an hour: 3 brokers, RF 3, acks=all, 12 partitions, one consumer per partition), with
-//! events per wall second, speed-up over real time, peak memory, and the cost of a bare
-//! BinaryHeap push+pop loop of the same event count for comparison. `--pace` measures
-//! scenario 01 against a bare SimPy model. Wall clocks are used here, in the CLI, never
-//! in the engine.
+//! events per wall second, speed-up over real time, peak memory, allocations per event
+//! (in a `count-allocs` build), and the cost of a bare BinaryHeap push+pop loop of the same
+//! event count for comparison. `--pace` measures scenario 01 against a bare SimPy model.
+//! Wall clocks are used here, in the CLI, never in the engine.
 
+mod alloc;
 mod fleet;
 mod measure;
 mod pace;
 
+pub use alloc::{CountingAllocator, counts as allocation_counts};
 pub use fleet::fleet_scenario;
 
 use std::process::ExitCode;
