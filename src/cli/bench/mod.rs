@@ -2,13 +2,15 @@
 //! an hour: 3 brokers, RF 3, acks=all, 12 partitions, one consumer per partition), with
 //! events per wall second, speed-up over real time, peak memory, allocations per event
 //! (in a `count-allocs` build), and the cost of a bare BinaryHeap push+pop loop of the same
-//! event count for comparison. `--pace` measures scenario 01 against a bare SimPy model.
-//! Wall clocks are used here, in the CLI, never in the engine.
+//! event count for comparison. `--pace` measures scenario 01 against a bare SimPy model,
+//! `--scale` the fleet from 10 k to 10 M messages. Wall clocks are used here, in the CLI,
+//! never in the engine.
 
 mod alloc;
 mod fleet;
 mod measure;
 mod pace;
+mod scale;
 
 pub use alloc::{CountingAllocator, counts as allocation_counts};
 pub use fleet::fleet_scenario;
@@ -40,8 +42,18 @@ pub(super) struct BenchArgs {
     scrub: bool,
     /// The pace-matching workload instead (scenario 01 for --duration, 216 k messages in an
     /// hour): messages per second, to compare with `python3 bench/simpy_pace.py`.
-    #[arg(long, conflicts_with_all = ["cars", "consumers", "group"])]
+    #[arg(long, conflicts_with_all = ["cars", "consumers", "group", "scale"])]
     pace: bool,
+    /// The fleet at sizes from 10 k to 10 M messages (1000 s simulated), one row each, in a
+    /// child process each: wall, ns per message, peak memory, bytes per retained record.
+    #[arg(long, conflicts_with_all = ["cars", "duration", "consumers", "group"])]
+    scale: bool,
+    /// With --scale: the largest size to run (10 M messages take about a minute and 1-2 GiB).
+    #[arg(long, default_value_t = 10_000_000, requires = "scale")]
+    max_messages: u64,
+    /// One row of the --scale table, as a machine-readable line (what --scale runs).
+    #[arg(long, hide = true, conflicts_with_all = ["pace", "scale", "group"])]
+    row: bool,
 }
 
 /// `--scrub` and `--frame` measure the app (the `gui` feature); None for the engine bench.
@@ -82,10 +94,19 @@ pub(super) fn bench(a: BenchArgs) -> ExitCode {
     if let Some(code) = app_bench(&a) {
         return code;
     }
+    if a.row {
+        return scale::row(a.cars, &a.duration);
+    }
     if cfg!(debug_assertions) {
         eprintln!(
             "note: this is a debug build; for real numbers run `cargo run --release --no-default-features -- bench`"
         );
     }
-    if a.pace { pace::pace(&a.duration) } else { fleet::fleet(a.cars, &a.duration, a.consumers, a.group) }
+    if a.pace {
+        pace::pace(&a.duration)
+    } else if a.scale {
+        scale::table(a.max_messages)
+    } else {
+        fleet::fleet(a.cars, &a.duration, a.consumers, a.group)
+    }
 }
