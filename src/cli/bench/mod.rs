@@ -44,11 +44,12 @@ pub(super) struct BenchArgs {
     /// hour): messages per second, to compare with `python3 bench/simpy_pace.py`.
     #[arg(long, conflicts_with_all = ["cars", "consumers", "group", "scale"])]
     pace: bool,
-    /// The fleet at sizes from 10 k to 10 M messages (1000 s simulated), one row each, in a
-    /// child process each: wall, ns per message, peak memory, bytes per retained record.
+    /// The fleet at sizes from 10 k to 10 M messages (1,000 msg/s for 10 s to 10,000 s), one
+    /// row each, in a child process each: wall, ns per message, peak memory, bytes per
+    /// retained record.
     #[arg(long, conflicts_with_all = ["cars", "duration", "consumers", "group"])]
     scale: bool,
-    /// With --scale: the largest size to run (10 M messages take about a minute and 1-2 GiB).
+    /// With --scale: the largest size to run (10 M messages take one to two minutes and about 1.6 GiB).
     #[arg(long, default_value_t = 10_000_000, requires = "scale")]
     max_messages: u64,
     /// One row of the --scale table, as a machine-readable line (what --scale runs).

@@ -1,6 +1,8 @@
-//! `brokerlab bench --scale`: the fleet workload from 10 k to 10 M messages (1000 simulated
-//! seconds, 100 to 100,000 cars), one row per size. Each row runs in a child process of
-//! this binary (`bench --cars N --duration 1000s --row`), so each has its own peak memory.
+//! `brokerlab bench --scale`: the fleet workload from 10 k to 10 M messages at the fleet
+//! hour's rate (10,000 cars every 10 s: 1,000 msg/s, for 10 s to 10,000 s), one row per
+//! size, so a row differs from the next in size only: the rate decides how full batches
+//! and fetches are, and so the events per message. Each row runs in a child process of
+//! this binary (`bench --cars 10000 --duration D --row`), so each has its own peak memory.
 //! Memory per retained record is an estimate: (peak − resident memory before the run) /
 //! the replica copies held at the end (every record is kept on 3 replicas; retention does
 //! not delete within the run). The trace keeps no records here (digest and count only).
@@ -11,9 +13,9 @@ use crate::sim::SimTime;
 use crate::world::Simulation;
 use std::process::{Command, ExitCode};
 
-/// Simulated time of every row.
-const DURATION: &str = "1000s";
-/// Messages per row: cars = messages / 100 (each sends every 10 s for 1000 s).
+/// Cars in every row: 1,000 messages per simulated second.
+const CARS: u64 = 10_000;
+/// Messages per row; a row of N messages runs N / 1,000 simulated seconds.
 const SIZES: [u64; 4] = [10_000, 100_000, 1_000_000, 10_000_000];
 
 /// Records held by the replica logs now: one per record per replica.
@@ -85,9 +87,9 @@ fn parse_row(out: &str) -> Option<Row> {
 /// Runs one size in a child process.
 fn child(messages: u64) -> Result<Row, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
-    let cars = (messages / 100).to_string();
+    let duration = format!("{}s", messages * 10 / CARS);
     let out = Command::new(exe)
-        .args(["bench", "--cars", &cars, "--duration", DURATION, "--row"])
+        .args(["bench", "--cars", &CARS.to_string(), "--duration", &duration, "--row"])
         .output()
         .map_err(|e| format!("cannot start the row: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -124,7 +126,11 @@ pub fn table(max_messages: u64) -> ExitCode {
         eprintln!("error: --max-messages {max_messages}: the smallest size is {}", SIZES[0]);
         return ExitCode::from(2);
     }
-    crate::outln!("Fleet workload at sizes ({DURATION} simulated, cars = messages / 100; each row its own process)");
+    crate::outln!(
+        "Fleet workload at sizes: {CARS} cars every 10 s ({} msg/s), N messages in N / {} simulated seconds; each row its own process",
+        CARS / 10,
+        CARS / 10
+    );
     crate::outln!(
         "  {:>10} {:>11} {:>8} {:>8} {:>8} {:>7} {:>8} {:>8} {:>9} {:>7} {:>7} {:>12}",
         "messages",
