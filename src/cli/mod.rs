@@ -25,7 +25,7 @@ mod run;
 mod sweep;
 mod why;
 
-pub use bench::fleet_scenario;
+pub use bench::{CountingAllocator, allocation_counts, fleet_scenario};
 
 use crate::gui::OpenArgs;
 use clap::{Parser, Subcommand};
