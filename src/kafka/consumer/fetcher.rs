@@ -76,11 +76,48 @@ impl PartitionCursor {
     }
 }
 
-/// One fetch response's records: a poll batch.
+/// One fetch response's records: a poll batch. It keeps the response's buffer (offsets are
+/// consecutive from `base`), so taking a response in allocates nothing.
 #[derive(Clone, Debug)]
 pub struct Batch {
     /// Its partition.
     pub tp: Tp,
-    /// (offset, record), in order.
-    pub records: VecDeque<(u64, LogEntry)>,
+    /// The offset of the first record left.
+    pub base: u64,
+    /// The records left, in offset order from `base`.
+    records: VecDeque<LogEntry>,
+}
+
+impl Batch {
+    /// The records of a fetch response, the first at `base`.
+    pub fn new(tp: Tp, base: u64, records: Vec<LogEntry>) -> Batch {
+        Batch { tp, base, records: VecDeque::from(records) }
+    }
+
+    /// Takes the next record, with its offset.
+    pub fn pop_front(&mut self) -> Option<(u64, LogEntry)> {
+        let e = self.records.pop_front()?;
+        self.base += 1;
+        Some((self.base - 1, e))
+    }
+
+    /// The next record.
+    pub fn front(&self) -> Option<&LogEntry> {
+        self.records.front()
+    }
+
+    /// The offset after the last record.
+    pub fn end_offset(&self) -> u64 {
+        self.base + self.records.len() as u64
+    }
+
+    /// The offsets of the records left.
+    pub fn offsets(&self) -> std::ops::Range<u64> {
+        self.base..self.end_offset()
+    }
+
+    /// No record left.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
 }

@@ -121,7 +121,7 @@ impl Consumer {
     /// Records the application holds: the one being processed and the rest of its poll
     /// batch (a member committing before processing has already committed past them).
     pub fn in_hand(&self) -> impl Iterator<Item = (Tp, u64)> + '_ {
-        let rest = self.current.iter().flat_map(|b| b.records.iter().map(move |(o, _)| (b.tp, *o)));
+        let rest = self.current.iter().flat_map(|b| b.offsets().map(move |o| (b.tp, o)));
         self.processing.iter().map(|p| (p.tp, p.offset)).chain(rest)
     }
 
@@ -217,8 +217,7 @@ impl Consumer {
                     return;
                 }
                 fx.record(RecordKind::Fetch { consumer: self.me(ctx), tp, offset: base_offset, records: n });
-                let records = records.into_iter().enumerate().map(|(k, e)| (base_offset + k as u64, e)).collect();
-                self.buffer.push_back(Batch { tp, records });
+                self.buffer.push_back(Batch::new(tp, base_offset, records));
                 self.pump(ctx, fx);
             }
             FetchResult::Error(ErrorCode::OffsetOutOfRange) => {
@@ -348,7 +347,7 @@ impl Consumer {
     pub fn idle(&self) -> bool {
         !self.paused
             && self.processing.is_none()
-            && self.current.as_ref().is_none_or(|b| b.records.is_empty())
+            && self.current.as_ref().is_none_or(|b| b.is_empty())
             && self.publish.is_none()
     }
 

@@ -19,7 +19,7 @@ impl Consumer {
         if self.processing.is_some() || self.publish.is_some() || self.blocked_on_commit() || self.paused {
             return;
         }
-        if self.current.as_ref().is_none_or(|b| b.records.is_empty()) {
+        if self.current.as_ref().is_none_or(|b| b.is_empty()) {
             self.current = None;
             if self.poll_moment(ctx, fx) {
                 return;
@@ -36,7 +36,7 @@ impl Consumer {
                     fx.timer(g.max_poll_interval, KTimer::Consumer(ConsumerTimer::Group(t)));
                 }
                 if g.commit == CommitMode::BeforeProcess {
-                    let end = batch.records.back().map(|r| r.0 + 1).expect("batches are not empty");
+                    let end = batch.end_offset();
                     self.current = Some(batch.clone());
                     self.commit(ctx, vec![(batch.tp, end)], true, fx);
                     return;
@@ -49,7 +49,7 @@ impl Consumer {
 
     fn start_next_record(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
         let Some(b) = self.current.as_mut() else { return };
-        let Some((offset, entry)) = b.records.pop_front() else { return };
+        let Some((offset, entry)) = b.pop_front() else { return };
         let tp = b.tp;
         fx.record(RecordKind::Deliver { consumer: self.me(ctx), tp, offset, value: entry.value });
         self.processing = Some(Processing { tp, offset, entry, attempts: 0 });
@@ -61,7 +61,7 @@ impl Consumer {
     fn next_due_batch(&mut self, ctx: &mut Ctx, fx: &mut Fx) -> Option<usize> {
         let mut earliest: Option<SimTime> = None;
         for (i, b) in self.buffer.iter().enumerate() {
-            let due = b.records.front().map(|(_, e)| self.due_time(b.tp, e)).unwrap_or(ctx.now);
+            let due = b.front().map(|e| self.due_time(b.tp, e)).unwrap_or(ctx.now);
             if due <= ctx.now {
                 return Some(i);
             }

@@ -31,6 +31,9 @@ pub struct Producer {
     created: u32,
     key_cursor: usize,
     null_key: NullKeyState,
+    /// Partitions with a known leader, refilled for each record without a key (kept to
+    /// reuse its buffer: no allocation per record).
+    available: Vec<u32>,
     /// Leader of each partition as last learned.
     pub leaders: Vec<Option<BrokerId>>,
     metadata_req: Option<u64>,
@@ -57,6 +60,7 @@ impl Producer {
             created: 0,
             key_cursor: 0,
             null_key: NullKeyState::default(),
+            available: Vec::with_capacity(n),
             leaders: vec![None; n],
             metadata_req: None,
             bootstrap: 0,
@@ -135,10 +139,12 @@ impl Producer {
         if let Some(k) = key {
             return (partition_for_hash(self.key_hashes[k.0 as usize], self.partitions), PartitionReason::KeyHash);
         }
-        let available: Vec<u32> = (0..self.partitions).filter(|&p| self.leaders[p as usize].is_some()).collect();
+        self.available.clear();
+        let leaders = &self.leaders;
+        self.available.extend((0..self.partitions).filter(|&p| leaders[p as usize].is_some()));
         let p = self.null_key.next(
             c.null_key,
-            &available,
+            &self.available,
             self.partitions,
             c.record_bytes as u64,
             c.batch_bytes as u64,
