@@ -27,7 +27,7 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
         Expectation::AckedLoss { at_least } => {
             let n = acked_lost(sim).len() as u64;
             Outcome {
-                what: format!("at least {at_least} acknowledged writes lost"),
+                what: format!("at least {at_least} acknowledged write{} lost", if *at_least == 1 { "" } else { "s" }),
                 passed: n >= *at_least,
                 observed: format!("{n} lost"),
             }
