@@ -1,4 +1,5 @@
-//! Keyboard shortcuts: Space play/pause (and Continue), → step, ← step back, N next incident, + / −
+//! Keyboard shortcuts: Space play/pause (and Continue), → step, ← step back, Shift+← / Shift+→
+//! a simulated second back / on, N next incident, + / −
 //! speed, R restart, B back a beat, 1–8 answer a question, ? legend, F frame times, Esc
 //! clears the selection. Ignored while a text field has the
 //! keyboard (typing a seed or a file name).
@@ -9,12 +10,13 @@ use super::state::{Selection, Session};
 use bevy_egui::egui::{self, Key};
 
 /// The shortcuts, for the legend and the README.
-pub const HELP: [(&str, &str); 11] = [
+pub const HELP: [(&str, &str); 12] = [
     ("Space", "play / pause; Continue after a pause beat"),
     ("1–8", "answer the open question"),
     ("B", "back to the previous beat (restart and replay)"),
     ("Right arrow", "step to the next visible event"),
     ("Left arrow", "step back: undo the latest visible event"),
+    ("Shift+Left / Right", "one simulated second back / on"),
     ("N", "next incident (election, crash, rebalance…)"),
     ("+ / −", "faster / slower"),
     ("R", "restart with the same seed"),
@@ -29,7 +31,7 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
         return;
     }
     // Consumed before any widget runs, so a focused button does not also take Space.
-    let (texts, space, right, left, n, r, f, esc) = ctx.input_mut(|i| {
+    let (texts, space, right, left, jump, n, r, f, esc) = ctx.input_mut(|i| {
         let texts: Vec<String> = i
             .events
             .iter()
@@ -39,11 +41,20 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
             })
             .collect();
         let none = egui::Modifiers::NONE;
+        let shift = egui::Modifiers::SHIFT;
+        let jump = if i.consume_key(shift, Key::ArrowLeft) {
+            Some(false)
+        } else if i.consume_key(shift, Key::ArrowRight) {
+            Some(true)
+        } else {
+            None
+        };
         (
             texts,
             i.consume_key(none, Key::Space),
             i.consume_key(none, Key::ArrowRight),
             i.consume_key(none, Key::ArrowLeft),
+            jump,
             i.consume_key(none, Key::N),
             i.consume_key(none, Key::R),
             i.consume_key(none, Key::F),
@@ -77,6 +88,12 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
     }
     if left {
         asked.commands.push(Command::StepBack);
+    }
+    if let Some(on) = jump {
+        let now = l.sim.now().0;
+        let to =
+            if on { now.saturating_add(1_000_000).min(l.scenario.duration.0) } else { now.saturating_sub(1_000_000) };
+        asked.commands.push(Command::Seek(crate::sim::SimTime(to)));
     }
     if n {
         asked.commands.push(Command::StepToInteresting);

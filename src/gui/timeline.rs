@@ -39,7 +39,9 @@ pub fn timeline(
 ) {
     let parted = tl.compare.as_ref().and_then(|c| c.parted_at);
     ui.horizontal(|ui| {
-        let back = ui.button("⏪").on_hover_text("Step back: undo the latest visible event (Left arrow key)");
+        let back = ui
+            .button("⏪")
+            .on_hover_text("Step back: undo the latest visible event (Left arrow key; Shift+Left: a second back)");
         if back.clicked() {
             asked.commands.push(Command::StepBack);
         }
