@@ -41,14 +41,7 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
             })
             .collect();
         let none = egui::Modifiers::NONE;
-        let shift = egui::Modifiers::SHIFT;
-        let jump = if i.consume_key(shift, Key::ArrowLeft) {
-            Some(false)
-        } else if i.consume_key(shift, Key::ArrowRight) {
-            Some(true)
-        } else {
-            None
-        };
+        let jump = shift_arrow(i);
         (
             texts,
             i.consume_key(none, Key::Space),
@@ -61,21 +54,7 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
             i.consume_key(none, Key::Escape),
         )
     });
-    for t in &texts {
-        if let Some(l) = s.loaded.as_ref()
-            && let Some(super::guide::Stop::Question(_)) = l.guide.stop
-            && let Ok(k @ 1..=8) = t.parse::<usize>()
-        {
-            asked.commands.push(Command::Answer(k - 1));
-        }
-        match t.as_str() {
-            "?" => s.view.legend = !s.view.legend,
-            "+" | "=" => speed(s, asked, true),
-            "-" | "_" => speed(s, asked, false),
-            "b" | "B" if s.loaded.is_some() => asked.commands.push(Command::Back),
-            _ => {}
-        }
-    }
+    typed(s, asked, &texts);
     if f {
         s.view.frame_times = !s.view.frame_times;
     }
@@ -103,6 +82,38 @@ pub fn read(ctx: &egui::Context, s: &mut Session, asked: &mut Asked) {
     }
     if esc {
         l.selection = Selection::None;
+    }
+}
+
+/// Typed characters: a question's answer (1–8), the legend, speed, back a beat.
+fn typed(s: &mut Session, asked: &mut Asked, texts: &[String]) {
+    for t in texts {
+        if let Some(l) = s.loaded.as_ref()
+            && let Some(super::guide::Stop::Question(_)) = l.guide.stop
+            && let Ok(k @ 1..=8) = t.parse::<usize>()
+        {
+            asked.commands.push(Command::Answer(k - 1));
+        }
+        match t.as_str() {
+            "?" => s.view.legend = !s.view.legend,
+            "+" | "=" => speed(s, asked, true),
+            "-" | "_" => speed(s, asked, false),
+            "b" | "B" if s.loaded.is_some() => asked.commands.push(Command::Back),
+            _ => {}
+        }
+    }
+}
+
+/// Shift+Left (Some(false): a second back) or Shift+Right (Some(true): a second on), consumed
+/// before the plain arrows take them.
+fn shift_arrow(i: &mut egui::InputState) -> Option<bool> {
+    let shift = egui::Modifiers::SHIFT;
+    if i.consume_key(shift, Key::ArrowLeft) {
+        Some(false)
+    } else if i.consume_key(shift, Key::ArrowRight) {
+        Some(true)
+    } else {
+        None
     }
 }
 
