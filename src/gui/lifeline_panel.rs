@@ -9,11 +9,10 @@ use super::controls::Asked;
 use super::lifeline_view::LifelineView;
 use super::playback::Command;
 use crate::runner::lifeline::model::{Hop, Lifeline, Mark, fmt_dur, fmt_time};
-use crate::runner::lifeline::svg::{hop_color, mark_color};
+use crate::runner::lifeline::svg::{hop_color, mark_color, time_axis};
 use crate::runner::lifeline::svg_layout::{Anchor, Labels, TimeAxis, text_width};
 use crate::sim::SimTime;
 use bevy_egui::egui::{self, Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, pos2, vec2};
-use std::collections::BTreeMap;
 
 /// Left margin for the time labels.
 const AXIS_W: f32 = 86.0;
@@ -21,8 +20,6 @@ const AXIS_W: f32 = 86.0;
 const RIGHT_W: f32 = 130.0;
 /// Where the first time sits, below the lane names.
 const TOP: f64 = 40.0;
-/// Steps drawn at most (the SVG and the text have them all).
-const MAX_DRAWN: usize = 400;
 
 /// "#1f6fb4" as a colour, lightened: the SVG's colours are for white paper, the app is dark.
 fn hex(s: &str) -> Color32 {
@@ -77,14 +74,6 @@ fn body(ui: &mut egui::Ui, v: &mut LifelineView, now: SimTime, asked: &mut Asked
     }
 }
 
-/// The lifeline's first steps (hops and marks in time order), as the SVG draws them.
-fn first_steps(l: &Lifeline) -> (Vec<&Hop>, Vec<&Mark>) {
-    let mut times: Vec<SimTime> = l.hops.iter().map(|h| h.sent).chain(l.marks.iter().map(|m| m.at)).collect();
-    times.sort();
-    let cut = times.get(MAX_DRAWN).copied().unwrap_or(SimTime(u64::MAX));
-    (l.hops.iter().filter(|h| h.sent < cut).collect(), l.marks.iter().filter(|m| m.at < cut).collect())
-}
-
 /// Where things are: lanes across, the time axis down, from the diagram's top-left.
 struct Frame {
     origin: Pos2,
@@ -105,9 +94,8 @@ impl Frame {
 }
 
 fn diagram(ui: &mut egui::Ui, life: &Lifeline, now: SimTime, scroll: bool, asked: &mut Asked) {
-    let (hops, marks) = first_steps(life);
-    let times = hops.iter().flat_map(|h| [h.sent, h.arrived]).chain(marks.iter().map(|m| m.at));
-    let axis = TimeAxis::new(times, &BTreeMap::new(), TOP);
+    let (hops, marks) = (&life.hops, &life.marks);
+    let axis = time_axis(life, TOP);
     let lanes = life.lanes.len().max(1);
     // Room right of the last lane for the words of its marks.
     let last = life.lanes.len().saturating_sub(1);
@@ -127,10 +115,10 @@ fn diagram(ui: &mut egui::Ui, life: &Lifeline, now: SimTime, scroll: bool, asked
     let y_now = f.y_at(now);
     let mut placed = Labels::default();
     let mut hits: Vec<(Rect, SimTime, String)> = Vec::new();
-    for h in &hops {
+    for h in hops {
         hits.push(hop(&p, &f, h, now, &mut placed, &font));
     }
-    for m in &marks {
+    for m in marks {
         hits.push(mark(&p, &f, m, now, &mut placed, &font));
     }
     // Faint, so the steps it crosses stay readable; its label on a plate.

@@ -6,6 +6,7 @@
 //! future reached, drawn faded past now); an input that changes the future, another
 //! timeline, a restart or another scenario rebuild it.
 
+use crate::runner::lifeline::svg::first_steps;
 use crate::runner::lifeline::{Follow, Lifeline};
 use crate::scenario::Scenario;
 use crate::sim::SimTime;
@@ -35,7 +36,8 @@ pub struct LifelineView {
     pub id: String,
     run: String,
     feed: Feed,
-    /// The diagram so far (None while the first build runs), or why there is none.
+    /// The diagram so far, its first steps as the SVG draws them (None while the first
+    /// build runs), or why there is none.
     pub life: Option<Result<Lifeline, String>>,
     /// The time the window showed last frame: it scrolls to now when now moves.
     pub shown_now: Option<SimTime>,
@@ -65,12 +67,13 @@ fn build(sc: Arc<Scenario>, seed: u64, id: String, upto: u64) -> Result<Follow, 
     Ok(follow)
 }
 
-/// The lifeline so far; a message not produced yet is not an error here: it may come.
+/// The lifeline so far, cut to the steps a diagram draws (once, not every frame); a message
+/// not produced yet is not an error here: it may come.
 fn lifeline_so_far(id: &str, f: &Follow) -> Result<Lifeline, String> {
     if f.steps() == 0 {
         return Err(format!("{id} has not appeared in this run yet: the diagram fills in when it does"));
     }
-    f.lifeline()
+    f.lifeline().map(|l| first_steps(&l))
 }
 
 impl LifelineView {

@@ -68,7 +68,7 @@ const MAX_DRAWN: usize = 400;
 pub fn render(l: &Lifeline) -> String {
     let drawn = first_steps(l);
     let l = &drawn;
-    let axis = TimeAxis::new(times(l), &room(l), TOP);
+    let axis = time_axis(l, TOP);
     let width = lane_x(l.lanes.len().max(1) - 1) + LANE_W;
     let bottom = axis.bottom() + 40.0;
     let (legend, legend_end) = legend(l, bottom + 26.0, width);
@@ -99,8 +99,9 @@ pub fn render(l: &Lifeline) -> String {
     s
 }
 
-/// The lifeline up to its `MAX_DRAWN`th step; the rest counted in `dropped`.
-fn first_steps(l: &Lifeline) -> Lifeline {
+/// The lifeline up to its `MAX_DRAWN`th step; the rest counted in `dropped` (the SVG and
+/// the app draw this much).
+pub fn first_steps(l: &Lifeline) -> Lifeline {
     let mut at: Vec<SimTime> = l.hops.iter().map(|h| h.arrived).chain(l.marks.iter().map(|m| m.at)).collect();
     at.sort();
     let Some(&cut) = at.get(MAX_DRAWN) else { return l.clone() };
@@ -108,6 +109,12 @@ fn first_steps(l: &Lifeline) -> Lifeline {
     let marks: Vec<Mark> = l.marks.iter().filter(|m| m.at < cut).cloned().collect();
     let left = (l.hops.len() + l.marks.len() - hops.len() - marks.len()) as u64;
     Lifeline { hops, marks, dropped: l.dropped + left, ..l.clone() }
+}
+
+/// Where each time of `l` sits, from `top` down, with room below a time where several
+/// labels hang from one lane.
+pub fn time_axis(l: &Lifeline, top: f64) -> TimeAxis {
+    TimeAxis::new(times(l), &room(l), top)
 }
 
 /// Every time the diagram shows.
