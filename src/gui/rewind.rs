@@ -90,6 +90,9 @@ pub struct Rewind<S> {
     spacing: u64,
     /// Snapshot bytes kept (estimated).
     pub bytes: usize,
+    /// Every input in words, rewritten when the inputs change (views key runs by it each
+    /// frame; formatting the inputs every frame would repeat the work).
+    inputs_text: String,
 }
 
 /// What a record marks on the timeline, if anything.
@@ -121,6 +124,7 @@ impl<S> Default for Rewind<S> {
             furthest: SimTime::ZERO,
             spacing: SPACING_EVENTS,
             bytes: 0,
+            inputs_text: String::new(),
         }
     }
 }
@@ -181,6 +185,13 @@ impl<S> Rewind<S> {
     /// The input applied to `sim` just now, kept to be applied again when re-simulating.
     pub fn note_input(&mut self, sim: &Simulation, action: Action) {
         self.inputs.push(Input { events: sim.events(), at: sim.now(), action });
+        self.inputs_text = format!("{:?}", self.inputs);
+    }
+
+    /// Every input of this timeline (applied, and still to come after going back) in words:
+    /// two timelines with the same file and seed are the same run when these are equal.
+    pub fn inputs_text(&self) -> &str {
+        &self.inputs_text
     }
 
     /// The learner's input due once `applied` inputs have been applied in this run, with the
@@ -211,6 +222,7 @@ impl<S> Rewind<S> {
         self.snaps.retain(|s| s.events <= e);
         self.bytes = self.snaps.iter().map(|s| s.bytes).sum();
         self.inputs.truncate(sim.injected.len());
+        self.inputs_text = format!("{:?}", self.inputs);
         self.ticks.retain(|t| t.seq < sim.trace.count());
         self.seen = sim.trace.count();
         while self.visible.back().is_some_and(|v| v.0 > e) {

@@ -240,8 +240,7 @@ impl Loaded {
     /// timeline and every input of it (an input changed or added after going back is
     /// another future). Views computed from a run keep it to know when they are out of date.
     pub fn run_key(&self, timeline: &str) -> String {
-        let inputs = self.rewind.pending_inputs(0);
-        format!("{:p}|{}|{timeline}|{inputs:?}", Arc::as_ptr(&self.scenario), self.sim.seed)
+        format!("{:p}|{}|{timeline}|{}", Arc::as_ptr(&self.scenario), self.sim.seed, self.rewind.inputs_text())
     }
 
     /// This run as the lifeline window follows it, on timeline `timeline`.
