@@ -4,10 +4,10 @@
 //! the segments the records fall in (`segments.rs`).
 
 use crate::kafka::config::LogCfg;
+use crate::kafka::replication::record_store::{Fields, RecordStore};
 use crate::kafka::replication::segments::{Rule, Segments};
 use crate::sim::SimTime;
 use crate::trace::{GroupRef, KeyId, MsgId, Tp};
-use std::collections::VecDeque;
 
 /// Producer id of records from non-idempotent producers.
 pub const NO_PRODUCER: u32 = u32::MAX;
@@ -117,39 +117,9 @@ impl EpochCache {
     }
 }
 
-/// A stored record: `LogEntry` without its meta, which few records have and which lives in
-/// a side map (it would grow every stored record by half).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Stored {
-    value: MsgId,
-    key: Option<KeyId>,
-    epoch: u32,
-    append_time: SimTime,
-    bytes: u32,
-    producer_id: u32,
-    producer_epoch: u16,
-    seq: u32,
-    batch_base_seq: u32,
-    poison: bool,
-}
-
-impl Stored {
-    fn of(e: &LogEntry) -> Stored {
-        Stored {
-            value: e.value,
-            key: e.key,
-            epoch: e.epoch,
-            append_time: e.append_time,
-            bytes: e.bytes,
-            producer_id: e.producer_id,
-            producer_epoch: e.producer_epoch,
-            seq: e.seq,
-            batch_base_seq: e.batch_base_seq,
-            poison: e.poison,
-        }
-    }
-    fn with(self, meta: Meta) -> LogEntry {
-        LogEntry {
+impl LogEntry {
+    fn fields(&self) -> Fields {
+        Fields {
             value: self.value,
             key: self.key,
             epoch: self.epoch,
@@ -160,6 +130,21 @@ impl Stored {
             seq: self.seq,
             batch_base_seq: self.batch_base_seq,
             poison: self.poison,
+        }
+    }
+
+    fn of(f: Fields, meta: Meta) -> LogEntry {
+        LogEntry {
+            value: f.value,
+            key: f.key,
+            epoch: f.epoch,
+            append_time: f.append_time,
+            bytes: f.bytes,
+            producer_id: f.producer_id,
+            producer_epoch: f.producer_epoch,
+            seq: f.seq,
+            batch_base_seq: f.batch_base_seq,
+            poison: f.poison,
             meta,
         }
     }
@@ -168,8 +153,8 @@ impl Stored {
 /// A replica's log.
 #[derive(Clone, Debug, Default)]
 pub struct Log {
-    start: u64,
-    entries: VecDeque<Stored>,
+    /// The records, compact (meta lives in `metas`: few records have one).
+    records: RecordStore,
     metas: std::collections::BTreeMap<u64, Meta>,
     segments: Segments,
     /// The leader-epoch cache.
@@ -181,12 +166,12 @@ pub struct Log {
 impl Log {
     /// Log start offset: the first retained offset.
     pub fn start_offset(&self) -> u64 {
-        self.start
+        self.records.start()
     }
 
     /// Log end offset: the offset the next record will get.
     pub fn end_offset(&self) -> u64 {
-        self.start + self.entries.len() as u64
+        self.records.end()
     }
 
     /// Appends a record, rolling a new segment first when `cfg` says so; returns its offset.
@@ -194,7 +179,7 @@ impl Log {
         let off = self.end_offset();
         self.segments.on_append(off, e.bytes, e.append_time, cfg);
         self.epochs.assign(e.epoch, off);
-        self.entries.push_back(Stored::of(&e));
+        self.records.push(&e.fields());
         if e.meta != Meta::None {
             self.metas.insert(off, e.meta);
         }
@@ -207,20 +192,19 @@ impl Log {
 
     /// The record at `offset`, if retained.
     pub fn get(&self, offset: u64) -> Option<LogEntry> {
-        let s = offset.checked_sub(self.start).and_then(|i| self.entries.get(i as usize))?;
-        Some(s.with(self.meta(offset)))
+        Some(LogEntry::of(self.records.get(offset)?, self.meta(offset)))
     }
 
     /// Up to `max` records from `offset`, not past `until`.
     pub fn read(&self, offset: u64, max: u32, until: u64) -> Vec<LogEntry> {
-        let from = offset.max(self.start);
+        let from = offset.max(self.start_offset());
         let to = until.min(self.end_offset()).min(from + max as u64);
         (from..to).filter_map(|o| self.get(o)).collect()
     }
 
     /// Epoch of the last record (or the latest cached epoch), for Fetch's lastFetchedEpoch.
     pub fn last_epoch(&self) -> Option<u32> {
-        self.entries.back().map(|e| e.epoch).or(self.epochs.latest_epoch())
+        self.records.last_epoch().or(self.epochs.latest_epoch())
     }
 
     /// Cuts the log back to end at `offset`; returns how many records went.
@@ -229,13 +213,9 @@ impl Log {
         if offset >= end {
             return 0;
         }
-        let keep = offset.saturating_sub(self.start) as usize;
-        self.entries.truncate(keep);
-        let (start, entries) = (self.start, &self.entries);
-        self.segments.on_truncate(self.start + keep as u64, |base| {
-            let tail = entries.range(base.saturating_sub(start) as usize..);
-            tail.fold((0, SimTime::ZERO), |(b, t), e| (b + e.bytes as u64, t.max(e.append_time)))
-        });
+        self.records.truncate(offset);
+        let records = &self.records;
+        self.segments.on_truncate(records.end(), |base| records.tail_size_and_time(base));
         self.metas.split_off(&offset);
         self.epochs.truncate_from_end(self.end_offset());
         self.recovery_point = self.recovery_point.min(self.end_offset());
@@ -246,23 +226,22 @@ impl Log {
     pub fn delete_before(&mut self, offset: u64) {
         let offset = offset.min(self.end_offset());
         let mut removed = 0;
-        while self.start < offset {
-            removed += self.entries.pop_front().map_or(0, |e| e.bytes as u64);
-            self.start += 1;
+        while self.records.start() < offset {
+            removed += self.records.pop_front().map_or(0, |b| b as u64);
         }
-        self.segments.on_delete_before(self.start, self.end_offset(), removed);
+        let start = self.records.start();
+        self.segments.on_delete_before(start, self.end_offset(), removed);
         if !self.metas.is_empty() {
-            self.metas = self.metas.split_off(&self.start);
+            self.metas = self.metas.split_off(&start);
         }
-        self.epochs.truncate_from_start(self.start);
+        self.epochs.truncate_from_start(start);
     }
 
     /// Empties the log and restarts it at `offset` (follower behind the leader's start).
     pub fn reset_to(&mut self, offset: u64) {
-        self.entries.clear();
+        self.records.reset_to(offset);
         self.metas.clear();
         self.segments.clear();
-        self.start = offset;
         self.epochs = EpochCache::default();
         self.recovery_point = offset;
     }
@@ -274,13 +253,13 @@ impl Log {
 
     /// Where retention `rule` lets the log start, given the high watermark.
     pub fn retention_end(&self, hw: u64, rule: Rule) -> u64 {
-        self.segments.deletable_end(self.start, self.end_offset(), hw, rule)
+        self.segments.deletable_end(self.start_offset(), self.end_offset(), hw, rule)
     }
 
     /// Records, oldest first, with their offsets.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, LogEntry)> + ExactSizeIterator {
-        let s = self.start;
-        self.entries.iter().enumerate().map(move |(i, e)| (s + i as u64, e.with(self.meta(s + i as u64))))
+        let s = self.start_offset();
+        (0..self.records.len()).map(move |i| (s + i as u64, self.get(s + i as u64).expect("a kept offset")))
     }
 }
 

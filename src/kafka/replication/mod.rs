@@ -8,6 +8,7 @@ pub mod partition;
 pub mod placement;
 pub mod producer_state;
 pub mod purgatory;
+pub mod record_store;
 pub mod replica_manager;
 pub mod role;
 pub mod segments;
