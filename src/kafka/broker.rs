@@ -160,7 +160,7 @@ impl Broker {
             }
             Msg::Client(ClientMsg::Produce(req)) => {
                 let h = here!(self, ctx);
-                self.rm.produce(&h, from, &req, fx);
+                self.rm.produce(&h, from, req, fx);
             }
             Msg::Client(ClientMsg::Fetch(req)) => {
                 let h = here!(self, ctx);

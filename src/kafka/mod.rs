@@ -9,6 +9,7 @@
 
 pub mod assignor;
 pub mod broker;
+pub mod buffers;
 pub mod config;
 pub mod consumer;
 pub mod controller;

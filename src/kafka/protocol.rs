@@ -3,6 +3,7 @@
 //! ZooKeeper session and controller-election traffic. `Msg` nests them by role (client,
 //! control, ZooKeeper, group) so each node matches only the families it handles.
 
+use crate::kafka::buffers::pooled;
 use crate::kafka::replication::log::{LogEntry, Meta};
 use crate::trace::Strategy;
 use crate::trace::{BrokerId, ErrorCode, GroupRef, KeyId, MsgId, Tp};
@@ -32,6 +33,8 @@ pub enum Acks {
     /// acks=all: every ISR member has it.
     All,
 }
+
+pooled!(ProducedRecord);
 
 /// One record as the producer sends it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! fetch next, what is processed, the one fetch in flight, the high watermark last seen;
 //! and the records one fetch response brought (K CompletedFetch), a poll batch.
 
+use crate::kafka::buffers;
 use crate::kafka::consumer::config::OffsetReset;
 use crate::kafka::replication::log::LogEntry;
 use crate::sim::SimTime;
@@ -89,6 +90,11 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// Returns the records' buffer to the pool (once the batch is used up or dropped).
+    pub fn recycle(self) {
+        buffers::give(Vec::from(self.records));
+    }
+
     /// The records of a fetch response, the first at `base`.
     pub fn new(tp: Tp, base: u64, records: Vec<LogEntry>) -> Batch {
         Batch { tp, base, records: VecDeque::from(records) }

@@ -20,7 +20,9 @@ impl Consumer {
             return;
         }
         if self.current.as_ref().is_none_or(|b| b.is_empty()) {
-            self.current = None;
+            if let Some(done) = self.current.take() {
+                done.recycle();
+            }
             if self.poll_moment(ctx, fx) {
                 return;
             }

@@ -95,7 +95,7 @@ impl GroupCoordinator {
             idempotence: None,
             timeout_us: OFFSETS_COMMIT_TIMEOUT_US,
         };
-        rm.produce(h, broker_node(h.me), &req, fx);
+        rm.produce(h, broker_node(h.me), req, fx);
         self.next_req
     }
 

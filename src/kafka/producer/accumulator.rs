@@ -3,6 +3,7 @@
 //! or lingered `linger.ms`; retried batches go back in sequence order; batches past
 //! `delivery.timeout.ms` expire.
 
+use crate::kafka::buffers;
 use crate::kafka::protocol::ProducedRecord;
 use crate::sim::{Dur, SimTime};
 use std::collections::VecDeque;
@@ -57,8 +58,10 @@ impl RecordAccumulator {
                 false
             }
             _ => {
+                let mut records = buffers::take();
+                records.push(rec);
                 q.push_back(ProducerBatch {
-                    records: vec![rec],
+                    records,
                     created: now,
                     attempts: 0,
                     base_seq: None,

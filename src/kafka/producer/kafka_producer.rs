@@ -4,6 +4,7 @@
 //! retriable errors are retried until `delivery_timeout`, and with idempotence
 //! (`idempotence`) batches carry (producer id, epoch, sequence) so retries are not appended twice.
 
+use crate::kafka::buffers;
 use crate::kafka::effects::ProducerTimer;
 use crate::kafka::effects::{Fx, KTimer, broker_node};
 use crate::kafka::producer::accumulator::{ProducerBatch, RecordAccumulator};
@@ -205,14 +206,9 @@ impl Producer {
                 base_seq: s,
             });
             let tp = Tp { topic: c.topic, partition: p };
-            let msg = ProduceReq {
-                req,
-                tp,
-                acks: c.acks,
-                records: batch.records.clone(),
-                idempotence,
-                timeout_us: c.request_timeout.0,
-            };
+            let mut records = buffers::take();
+            records.extend_from_slice(&batch.records);
+            let msg = ProduceReq { req, tp, acks: c.acks, records, idempotence, timeout_us: c.request_timeout.0 };
             fx.send(broker_node(leader), Msg::Client(ClientMsg::Produce(msg)));
             if c.acks != Acks::Zero && self.in_flight.add(req, InFlight { p, sent_at: ctx.now, batch }) {
                 fx.timer(c.request_timeout, KTimer::Producer(ProducerTimer::TimeoutCheck));
@@ -283,6 +279,7 @@ impl Producer {
                                 offset: base + i as u64,
                             });
                         }
+                        buffers::give(f.batch.records);
                     }
                     Err(e) => self.fail(ctx, f, e, fx),
                 }

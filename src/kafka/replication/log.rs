@@ -3,6 +3,7 @@
 //! (epoch → start offset) that followers use to find where they diverge (KIP-101/279), and
 //! the segments the records fall in (`segments.rs`).
 
+use crate::kafka::buffers::{self, pooled};
 use crate::kafka::config::LogCfg;
 use crate::kafka::replication::record_store::{Fields, RecordStore};
 use crate::kafka::replication::segments::{Rule, Segments};
@@ -38,6 +39,8 @@ pub struct LogEntry {
     /// Headers the simulation reads.
     pub meta: Meta,
 }
+
+pooled!(LogEntry);
 
 /// Record headers and internal records the simulation reads back (kept small and `Copy`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -199,7 +202,9 @@ impl Log {
     pub fn read(&self, offset: u64, max: u32, until: u64) -> Vec<LogEntry> {
         let from = offset.max(self.start_offset());
         let to = until.min(self.end_offset()).min(from + max as u64);
-        (from..to).filter_map(|o| self.get(o)).collect()
+        let mut records = buffers::take();
+        records.extend((from..to).filter_map(|o| self.get(o)));
+        records
     }
 
     /// Epoch of the last record (or the latest cached epoch), for Fetch's lastFetchedEpoch.

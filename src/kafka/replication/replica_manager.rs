@@ -1,6 +1,7 @@
 //! A broker's replicas (K ReplicaManager): applies the controller's LeaderAndIsr, serves
 //! produce and fetch, and runs the follower fetch loop with KIP-320 divergence handling.
 
+use crate::kafka::buffers;
 use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer, broker_node};
 use crate::kafka::here::Here;
@@ -73,16 +74,17 @@ impl ReplicaManager {
     }
 
     /// Handles a ProduceRequest.
-    pub fn produce(&mut self, h: &Here, from: NodeId, req: &crate::kafka::protocol::ProduceReq, fx: &mut Fx) {
+    pub fn produce(&mut self, h: &Here, from: NodeId, req: crate::kafka::protocol::ProduceReq, fx: &mut Fx) {
         let mut next = self.next_id;
         let result = match self.replicas.get_mut(&req.tp) {
-            Some(r) => r.produce(h, from, req, &mut next, fx),
+            Some(r) => r.produce(h, from, &req, &mut next, fx),
             None => Some(Err(ErrorCode::NotLeaderOrFollower)),
         };
         self.next_id = next;
         if let Some(result) = result {
             fx.send(from, Msg::Client(ClientMsg::ProduceResp { req: req.req, tp: req.tp, result }));
         }
+        buffers::give(req.records);
     }
 
     /// Handles a FetchRequest from a follower or a consumer.
@@ -201,6 +203,7 @@ impl ReplicaManager {
                     }
                     r.after_append(h.cfg);
                 }
+                buffers::give(records);
                 None
             }
             FetchResult::Diverging { epoch, end_offset } => {
