@@ -62,6 +62,7 @@ mod tests {
     fn a_given_buffer_comes_back_empty_with_its_capacity_and_the_pool_stays_bounded() {
         let mut v: Vec<Item> = take();
         v.extend((0..10).map(Item));
+        assert_eq!(v.iter().map(|i| i.0).sum::<u32>(), 45);
         let ptr = v.as_ptr();
         give(v);
         let again: Vec<Item> = take();

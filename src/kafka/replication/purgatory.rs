@@ -5,7 +5,6 @@
 use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer};
 use crate::kafka::protocol::{ClientMsg, Msg};
-use crate::kafka::replication::delayed::ParkedFetch;
 use crate::kafka::replication::partition::Partition;
 use crate::kafka::replication::role::Role;
 use crate::sim::SimTime;
@@ -30,9 +29,8 @@ impl Partition {
         if ls.check_at == Some(at) {
             ls.check_at = None;
         }
-        let (expired, kept): (Vec<ParkedFetch>, Vec<ParkedFetch>) =
-            std::mem::take(&mut ls.parked).into_iter().partition(|p| p.deadline <= now);
-        ls.parked = kept;
+        // Taken out and put back with its capacity: no allocation per check.
+        let mut parked = std::mem::take(&mut ls.parked);
         let mut timed_out = Vec::new();
         ls.delayed.retain(|d| {
             let keep = d.deadline > now;
@@ -41,15 +39,23 @@ impl Partition {
             }
             keep
         });
-        let next = ls.parked.iter().map(|p| p.deadline).chain(ls.delayed.iter().map(|d| d.deadline)).min();
+        let waiting = parked.iter().map(|p| p.deadline).filter(|&d| d > now);
+        let next = waiting.chain(ls.delayed.iter().map(|d| d.deadline)).min();
         for (from, req) in timed_out {
             fx.send(
                 from,
                 Msg::Client(ClientMsg::ProduceResp { req, tp: self.tp, result: Err(ErrorCode::RequestTimedOut) }),
             );
         }
-        for p in expired {
-            fx.send(p.from, Msg::Client(ClientMsg::FetchResp(self.read_for(&p.req))));
+        parked.retain(|p| {
+            let expired = p.deadline <= now;
+            if expired {
+                fx.send(p.from, Msg::Client(ClientMsg::FetchResp(self.read_for(&p.req))));
+            }
+            !expired
+        });
+        if let Role::Leader(ls) = &mut self.role {
+            ls.parked = parked;
         }
         if let Some(n) = next {
             self.arm_check(now, n, fx);
