@@ -95,18 +95,23 @@ fn messages(ui: &mut egui::Ui) {
 
 fn partitions(ui: &mut egui::Ui) {
     ui.strong("Partitions (a row per replica in each broker)");
+    ui.label(egui::RichText::new("Rest the pointer on a row for its HW, LEO and ISR in words.").small());
     let cell = |at: Pos2| Rect::from_center_size(at, vec2(8.0, 14.0));
     row(
         ui,
         |p: &egui::Painter, at: Pos2| p.rect_filled(cell(at), 1.0, PALETTE[0]),
-        "a record below the high watermark: committed, consumers may read it",
+        "a record below the high watermark (HW): on every in-sync replica, so consumers may read it (Kafka calls it committed)",
     );
     row(
         ui,
         |p: &egui::Painter, at: Pos2| p.rect_stroke(cell(at), 1.0, Stroke::new(1.0, PALETTE[0]), StrokeKind::Inside),
-        "a record above the HW: not yet on every ISR replica",
+        "a record at or above the HW, below the LEO (log end offset, where the next record goes): not yet on every in-sync replica",
     );
-    row(ui, marker(COMMIT, true), "a consumer group's committed offset (under the log)");
+    row(
+        ui,
+        marker(COMMIT, true),
+        "a consumer group's committed offset: where it resumes after a restart (under the log)",
+    );
     row(ui, marker(Color32::from_gray(235), false), "a member's position: the next record it processes (over the log)");
     row(
         ui,

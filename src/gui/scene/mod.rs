@@ -2,10 +2,11 @@
 //! drawn (plain data that tests compare with the engine), placed by `layout`; `paint` draws
 //! it with the painters of each part: the caption `banner`, the Kafka side (`kafka`), the
 //! RabbitMQ node (`rabbit`), the clients, messages and footer (`clients`), every word
-//! through `labels`.
+//! through `labels`; `explain` words what the pointer rests on.
 
 pub mod banner;
 pub mod clients;
+pub mod explain;
 pub mod focus;
 pub mod kafka;
 pub mod labels;

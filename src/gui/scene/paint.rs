@@ -5,7 +5,7 @@
 use super::labels::{Labels, Placed};
 use super::layout::{replica_row, rows_that_fit};
 use super::model::{SceneModel, Slot, model};
-use super::{clients, focus, kafka};
+use super::{clients, explain, focus, kafka};
 use crate::gui::state::{Loaded, Selection};
 use crate::trace::BrokerId;
 use bevy_egui::egui::{self, Color32, Pos2, Rect, Sense, vec2};
@@ -31,6 +31,9 @@ pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) -> Vec<Placed> {
         && let Some(p) = resp.interact_pointer_pos()
     {
         l.selection = pick(&m, p);
+    }
+    if let Some(text) = resp.hover_pos().and_then(|p| explain::at(&m, p)) {
+        resp.on_hover_text_at_pointer(text);
     }
     words.placed
 }
