@@ -132,9 +132,10 @@ fn a_question_passed_again_after_going_back_is_asked_again() {
     use brokerlab::gui::playback::run_to;
     let mut l = open("scenarios/course/06-offsets.ron");
     let q_at = SimTime(l.scenario.questions[0].at.0);
+    let past_reveal = SimTime(l.scenario.questions[0].reveal.0 + 500_000);
     command(&mut l, Command::Play);
     for _ in 0..20 {
-        run_to(&mut l, SimTime(q_at.0 + 500_000), u64::MAX);
+        run_to(&mut l, past_reveal, u64::MAX);
         match l.guide.stop {
             Some(Stop::Question(_)) => assert_eq!(command(&mut l, Command::Answer(0)), None),
             Some(_) => assert_eq!(command(&mut l, Command::Continue), None),
@@ -142,13 +143,13 @@ fn a_question_passed_again_after_going_back_is_asked_again() {
         }
     }
     assert!(l.guide.questions[0].verdicts.is_some(), "answered and revealed");
-    command(&mut l, Command::Seek(SimTime(3_000_000)));
+    command(&mut l, Command::Seek(SimTime(q_at.0 - 100_000)));
     assert_eq!(l.guide.questions[0].answer, None, "the answer went back with the run");
     command(&mut l, Command::Play);
-    run_to(&mut l, SimTime(q_at.0 + 500_000), u64::MAX);
+    run_to(&mut l, past_reveal, u64::MAX);
     assert_eq!((l.guide.stop, l.sim.now()), (Some(Stop::Question(0)), q_at), "asked again, with its buttons");
     assert_eq!(command(&mut l, Command::Answer(1)), None);
-    run_to(&mut l, SimTime(q_at.0 + 500_000), u64::MAX);
+    run_to(&mut l, past_reveal, u64::MAX);
     assert_eq!(l.guide.stop, Some(Stop::Reveal(0)));
     assert_eq!(command(&mut l, Command::Continue), None);
 }
