@@ -208,7 +208,7 @@ mod tests {
     fn f(n: u32, epoch: u32, time: u64) -> Fields {
         Fields {
             value: MsgId::new(1, n),
-            key: (n % 3 != 0).then_some(KeyId(n)),
+            key: (!n.is_multiple_of(3)).then_some(KeyId(n)),
             epoch,
             append_time: SimTime(time),
             bytes: 100 + epoch,
