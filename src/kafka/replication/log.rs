@@ -3,60 +3,11 @@
 //! (epoch → start offset) that followers use to find where they diverge (KIP-101/279), and
 //! the segments the records fall in (`segments.rs`).
 
-use crate::kafka::buffers::{self, pooled};
+use crate::kafka::buffers;
 use crate::kafka::config::LogCfg;
-use crate::kafka::replication::record_store::{Fields, RecordStore};
+use crate::kafka::replication::record_store::RecordStore;
+pub use crate::kafka::replication::record_store::{LogEntry, Meta, NO_PRODUCER};
 use crate::kafka::replication::segments::{Rule, Segments};
-use crate::sim::SimTime;
-use crate::trace::{GroupRef, KeyId, MsgId, Tp};
-
-/// Producer id of records from non-idempotent producers.
-pub const NO_PRODUCER: u32 = u32::MAX;
-
-/// One record in a log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LogEntry {
-    /// The message's identity.
-    pub value: MsgId,
-    /// Its key.
-    pub key: Option<KeyId>,
-    /// Epoch of the leader that appended it.
-    pub epoch: u32,
-    /// When the leader appended it: its timestamp (segment.ms, retention.ms).
-    pub append_time: SimTime,
-    /// Its size in bytes (segment.bytes, retention.bytes).
-    pub bytes: u32,
-    /// Idempotent producer id, or NO_PRODUCER.
-    pub producer_id: u32,
-    /// That producer's epoch (batches carry it, so followers know it too).
-    pub producer_epoch: u16,
-    /// Its sequence number for that producer and partition.
-    pub seq: u32,
-    /// First sequence number of the batch it came in.
-    pub batch_base_seq: u32,
-    /// Processing always fails on it (a poison pill, for teaching failure handling).
-    pub poison: bool,
-    /// Headers the simulation reads.
-    pub meta: Meta,
-}
-
-pooled!(LogEntry);
-
-/// Record headers and internal records the simulation reads back (kept small and `Copy`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Meta {
-    /// An ordinary record.
-    #[default]
-    None,
-    /// Republished by a consumer's error handler (retry topic, dead-letter topic) or by the
-    /// re-drive process: where it came from and the attempts so far (Spring's
-    /// `kafka_dlt-original-*` headers). `fixed`: re-driven after a fix, so it now processes.
-    Origin { tp: Tp, offset: u64, attempts: u32, fixed: bool },
-    /// __consumer_offsets: a group's committed offset for a partition.
-    Commit { group: GroupRef, tp: Tp, offset: u64 },
-    /// __consumer_offsets: a group's metadata after a rebalance (its generation).
-    GroupMetadata { group: GroupRef, generation: u32 },
-}
 
 /// The leader-epoch cache (LeaderEpochFileCache): (epoch, start offset), both increasing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -120,39 +71,6 @@ impl EpochCache {
     }
 }
 
-impl LogEntry {
-    fn fields(&self) -> Fields {
-        Fields {
-            value: self.value,
-            key: self.key,
-            epoch: self.epoch,
-            append_time: self.append_time,
-            bytes: self.bytes,
-            producer_id: self.producer_id,
-            producer_epoch: self.producer_epoch,
-            seq: self.seq,
-            batch_base_seq: self.batch_base_seq,
-            poison: self.poison,
-        }
-    }
-
-    fn of(f: Fields, meta: Meta) -> LogEntry {
-        LogEntry {
-            value: f.value,
-            key: f.key,
-            epoch: f.epoch,
-            append_time: f.append_time,
-            bytes: f.bytes,
-            producer_id: f.producer_id,
-            producer_epoch: f.producer_epoch,
-            seq: f.seq,
-            batch_base_seq: f.batch_base_seq,
-            poison: f.poison,
-            meta,
-        }
-    }
-}
-
 /// A replica's log.
 #[derive(Clone, Debug, Default)]
 pub struct Log {
@@ -182,7 +100,7 @@ impl Log {
         let off = self.end_offset();
         self.segments.on_append(off, e.bytes, e.append_time, cfg);
         self.epochs.assign(e.epoch, off);
-        self.records.push(&e.fields());
+        self.records.push(&e);
         if e.meta != Meta::None {
             self.metas.insert(off, e.meta);
         }
@@ -195,7 +113,7 @@ impl Log {
 
     /// The record at `offset`, if retained.
     pub fn get(&self, offset: u64) -> Option<LogEntry> {
-        Some(LogEntry::of(self.records.get(offset)?, self.meta(offset)))
+        Some(LogEntry { meta: self.meta(offset), ..self.records.get(offset)? })
     }
 
     /// Up to `max` records from `offset`, not past `until`.
@@ -271,6 +189,8 @@ impl Log {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::SimTime;
+    use crate::trace::MsgId;
 
     fn entry(epoch: u32, n: u32) -> LogEntry {
         LogEntry {

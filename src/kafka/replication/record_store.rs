@@ -5,25 +5,59 @@
 //! the one before, like a record batch header in Kafka's log format shares the fields of
 //! its records (DefaultRecordBatch: baseTimestamp + timestampDelta, partitionLeaderEpoch,
 //! producerId/Epoch). The offset is implicit: the store's start plus the position.
-//! Metadata headers and the offset are not kept here (the log keeps them).
+//! Metadata headers are not kept here: few records have one, so the log keeps them aside.
 
+use crate::kafka::buffers::pooled;
 use crate::sim::SimTime;
-use crate::trace::{KeyId, MsgId};
+use crate::trace::{GroupRef, KeyId, MsgId, Tp};
 use std::collections::VecDeque;
 
-/// What the store keeps of a record (the log's `LogEntry` without offset and meta).
+/// Producer id of records from non-idempotent producers.
+pub const NO_PRODUCER: u32 = u32::MAX;
+
+/// One record in a log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Fields {
+pub struct LogEntry {
+    /// The message's identity.
     pub value: MsgId,
+    /// Its key.
     pub key: Option<KeyId>,
+    /// Epoch of the leader that appended it.
     pub epoch: u32,
+    /// When the leader appended it: its timestamp (segment.ms, retention.ms).
     pub append_time: SimTime,
+    /// Its size in bytes (segment.bytes, retention.bytes).
     pub bytes: u32,
+    /// Idempotent producer id, or NO_PRODUCER.
     pub producer_id: u32,
+    /// That producer's epoch (batches carry it, so followers know it too).
     pub producer_epoch: u16,
+    /// Its sequence number for that producer and partition.
     pub seq: u32,
+    /// First sequence number of the batch it came in.
     pub batch_base_seq: u32,
+    /// Processing always fails on it (a poison pill, for teaching failure handling).
     pub poison: bool,
+    /// Headers the simulation reads.
+    pub meta: Meta,
+}
+
+pooled!(LogEntry);
+
+/// Record headers and internal records the simulation reads back (kept small and `Copy`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Meta {
+    /// An ordinary record.
+    #[default]
+    None,
+    /// Republished by a consumer's error handler (retry topic, dead-letter topic) or by the
+    /// re-drive process: where it came from and the attempts so far (Spring's
+    /// `kafka_dlt-original-*` headers). `fixed`: re-driven after a fix, so it now processes.
+    Origin { tp: Tp, offset: u64, attempts: u32, fixed: bool },
+    /// __consumer_offsets: a group's committed offset for a partition.
+    Commit { group: GroupRef, tp: Tp, offset: u64 },
+    /// __consumer_offsets: a group's metadata after a rebalance (its generation).
+    GroupMetadata { group: GroupRef, generation: u32 },
 }
 
 /// The per-record part (align 4: 24 bytes).
@@ -56,7 +90,7 @@ struct Run {
 
 impl Run {
     /// Whether `f` can join this run; `Some(time_delta)` if so.
-    fn admits(&self, f: &Fields) -> Option<u32> {
+    fn admits(&self, f: &LogEntry) -> Option<u32> {
         let same = self.epoch == f.epoch
             && self.bytes == f.bytes
             && self.producer_id == f.producer_id
@@ -98,7 +132,7 @@ impl RecordStore {
     }
 
     /// Appends a record at `end()`.
-    pub fn push(&mut self, f: &Fields) {
+    pub fn push(&mut self, f: &LogEntry) {
         let delta = match self.runs.back().and_then(|r| r.admits(f)) {
             Some(d) => d,
             None => {
@@ -135,11 +169,11 @@ impl RecordStore {
         &self.runs[i - 1]
     }
 
-    /// The record at `offset`, if kept.
-    pub fn get(&self, offset: u64) -> Option<Fields> {
+    /// The record at `offset`, if kept (its meta is the log's to add).
+    pub fn get(&self, offset: u64) -> Option<LogEntry> {
         let s = self.slims.get(usize::try_from(offset.checked_sub(self.start)?).ok()?)?;
         let r = self.run_of(offset);
-        Some(Fields {
+        Some(LogEntry {
             value: MsgId(((s.value[0] as u64) << 32) | s.value[1] as u64),
             key: (s.key != NO_KEY).then_some(KeyId(s.key)),
             epoch: r.epoch,
@@ -150,6 +184,7 @@ impl RecordStore {
             seq: s.seq,
             batch_base_seq: s.seq.wrapping_sub(s.batch_pos),
             poison: r.poison,
+            meta: Meta::None,
         })
     }
 
@@ -205,8 +240,8 @@ impl RecordStore {
 mod tests {
     use super::*;
 
-    fn f(n: u32, epoch: u32, time: u64) -> Fields {
-        Fields {
+    fn f(n: u32, epoch: u32, time: u64) -> LogEntry {
+        LogEntry {
             value: MsgId::new(1, n),
             key: (!n.is_multiple_of(3)).then_some(KeyId(n)),
             epoch,
@@ -217,6 +252,7 @@ mod tests {
             seq: n,
             batch_base_seq: n - n % 4,
             poison: n == 5,
+            meta: Meta::None,
         }
     }
 
