@@ -100,17 +100,17 @@ fn partitions(ui: &mut egui::Ui) {
     row(
         ui,
         |p: &egui::Painter, at: Pos2| p.rect_filled(cell(at), 1.0, PALETTE[0]),
-        "a record below the high watermark (HW): on every in-sync replica, so consumers may read it (Kafka calls it committed)",
+        "below the high watermark (HW): on every in-sync replica, readable (Kafka: committed)",
     );
     row(
         ui,
         |p: &egui::Painter, at: Pos2| p.rect_stroke(cell(at), 1.0, Stroke::new(1.0, PALETTE[0]), StrokeKind::Inside),
-        "a record at or above the HW, below the LEO (log end offset, where the next record goes): not yet on every in-sync replica",
+        "from the HW to the LEO (log end): not yet on every in-sync replica",
     );
     row(
         ui,
         marker(COMMIT, true),
-        "a consumer group's committed offset: where it resumes after a restart (under the log)",
+        "a group's committed offset: where it resumes (under the log)",
     );
     row(ui, marker(Color32::from_gray(235), false), "a member's position: the next record it processes (over the log)");
     row(
