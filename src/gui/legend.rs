@@ -107,11 +107,7 @@ fn partitions(ui: &mut egui::Ui) {
         |p: &egui::Painter, at: Pos2| p.rect_stroke(cell(at), 1.0, Stroke::new(1.0, PALETTE[0]), StrokeKind::Inside),
         "from the HW to the LEO (log end): not yet on every in-sync replica",
     );
-    row(
-        ui,
-        marker(COMMIT, true),
-        "a group's committed offset: where it resumes (under the log)",
-    );
+    row(ui, marker(COMMIT, true), "a group's committed offset: where it resumes (under the log)");
     row(ui, marker(Color32::from_gray(235), false), "a member's position: the next record it processes (over the log)");
     row(
         ui,

@@ -32,7 +32,9 @@ pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) -> Vec<Placed> {
     {
         l.selection = pick(&m, p);
     }
-    if let Some(text) = resp.hover_pos().and_then(|p| explain::at(&m, p)) {
+    // Words for a row or a group box; not over a message or a client, which a click selects.
+    let explained = |p: Pos2| !matches!(pick(&m, p), Selection::Message(_) | Selection::Client(_));
+    if let Some(text) = resp.hover_pos().filter(|&p| explained(p)).and_then(|p| explain::at(&m, p)) {
         resp.on_hover_text_at_pointer(text);
     }
     words.placed
@@ -52,7 +54,10 @@ fn pick(m: &SceneModel, p: Pos2) -> Selection {
     if let Some(s) = client_at(m, |c| c.distance(p) <= m.layout.client_radius + 2.0) {
         return s;
     }
-    if let Some(d) = m.dots.iter().rev().find(|d| d.look.msg.is_some() && d.pos.distance(p) <= d.look.radius + 6.0) {
+    // The nearest message within a generous reach (dots are small and move); on a tie the
+    // one drawn on top.
+    let near = m.dots.iter().rev().filter(|d| d.look.msg.is_some() && d.pos.distance(p) <= d.look.radius + 10.0);
+    if let Some(d) = near.min_by(|a, b| a.pos.distance(p).total_cmp(&b.pos.distance(p))) {
         return Selection::Message(d.look.msg.expect("filtered"));
     }
     if m.layout.zookeeper.is_some_and(|z| z.contains(p)) {
