@@ -91,18 +91,22 @@ fn forks(ui: &mut egui::Ui, tl: &Timelines<Loaded>, asked: &mut Asked) {
     if let Some(c) = &tl.compare {
         let r = &c.result;
         let head = match (&r.divergence, c.parted_at) {
-            (Some(d), Some(at)) => format!("A and B part at {at} (trace record #{}); at their ends:", d.index),
-            _ => "A and B are the same run:".to_string(),
+            (Some(d), Some(at)) => format!("A and B part at {at} (trace record #{}). At their ends, A / B:", d.index),
+            _ => "A and B are the same run. At their ends, A / B:".to_string(),
         };
-        let rows: Vec<String> = r
-            .rows
-            .iter()
-            .map(|row| {
-                let mark = if row.a != row.b { " ✱" } else { "" };
-                format!("{} {} / {}{mark}", row.name, row.a, row.b)
-            })
-            .collect();
-        ui.add(egui::Label::new(RichText::new(format!("{head} {}", rows.join(" · "))).small()).wrap());
+        // What differs first and readable; what is the same after it, quieter.
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(head).color(Color32::from_rgb(150, 220, 255)));
+            for row in r.rows.iter().filter(|row| row.a != row.b) {
+                let text = format!("{} {} / {}", row.name, row.a, row.b);
+                ui.label(RichText::new(text).strong().color(Color32::from_rgb(255, 210, 80)));
+            }
+            let same: Vec<String> =
+                r.rows.iter().filter(|row| row.a == row.b).map(|row| format!("{} {}", row.name, row.a)).collect();
+            if !same.is_empty() {
+                ui.label(RichText::new(format!("same: {}", same.join(" · "))).small().color(Color32::GRAY));
+            }
+        });
     }
 }
 
