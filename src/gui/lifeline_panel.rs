@@ -19,7 +19,7 @@ const AXIS_W: f32 = 86.0;
 /// Least room right of the last lane (more when its marks' words need it).
 const RIGHT_W: f32 = 130.0;
 /// Where the first time sits, below the lane names.
-const TOP: f64 = 40.0;
+const TOP: f64 = 54.0;
 
 /// "#1f6fb4" as a colour, lightened: the SVG's colours are for white paper, the app is dark.
 fn hex(s: &str) -> Color32 {
