@@ -4,8 +4,8 @@
 //! same way: BufferPool). A buffer comes back empty, so reuse changes no result; the pool
 //! is bounded in buffers and in the capacity it keeps.
 
-/// Buffers a pool keeps at most.
-const MAX_POOLED: usize = 256;
+/// Buffers a pool keeps at most (a fleet run has a few dozen in flight at once).
+const MAX_POOLED: usize = 64;
 /// Larger buffers are freed instead of kept.
 const MAX_CAPACITY: usize = 1024;
 

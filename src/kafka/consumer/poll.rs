@@ -78,13 +78,14 @@ impl Consumer {
     /// Between batches: commits and rebalances. True when the loop must wait (a commitSync
     /// in flight, or no assignment while rejoining).
     fn poll_moment(&mut self, ctx: &mut Ctx, fx: &mut Fx) -> bool {
-        let Some(g) = self.cfg.group.clone() else { return false };
+        // Only the commit mode: cloning the group's config would copy its topic names.
+        let Some(commit) = self.cfg.group.as_ref().map(|g| g.commit) else { return false };
         let Some(m) = &self.membership else { return false };
         if m.rejoin_needed {
             self.rejoin(ctx, fx);
             return self.blocked_on_commit();
         }
-        let due = match g.commit {
+        let due = match commit {
             CommitMode::Auto { interval } => {
                 let due = ctx.now >= self.next_auto_commit;
                 if due {
@@ -98,7 +99,7 @@ impl Consumer {
         if due {
             let offsets = self.uncommitted();
             if !offsets.is_empty() {
-                self.commit(ctx, offsets, g.commit == CommitMode::Sync, fx);
+                self.commit(ctx, offsets, commit == CommitMode::Sync, fx);
             }
         }
         self.blocked_on_commit()
@@ -142,11 +143,11 @@ impl Consumer {
     /// (K AbstractCoordinator pollTimeoutExpired); the application finds out at its next poll.
     pub(super) fn poll_timeout(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
         self.poll_timer_armed = false;
-        let Some(g) = self.cfg.group.clone() else { return };
+        let Some(max_poll_interval) = self.cfg.group.as_ref().map(|g| g.max_poll_interval) else { return };
         if self.idle() {
             return; // in poll(): the next batch arms the timer again
         }
-        let deadline = self.last_poll + g.max_poll_interval;
+        let deadline = self.last_poll + max_poll_interval;
         if ctx.now < deadline {
             self.poll_timer_armed = true;
             let t = MemberTimer::PollTimeout;
