@@ -4,6 +4,7 @@
 
 use super::playback::{Command, MAX_EVENTS_PER_FRAME, command, loaded_from, run_to};
 use super::scene::model::model as scene_model;
+use crate::runner::proc_status::status_kib;
 use crate::sim::SimTime;
 use bevy_egui::egui::{Rect, pos2, vec2};
 use std::time::Instant;
@@ -30,16 +31,7 @@ const LONG: &str = r#"Scenario(
 
 /// Resident memory of this process, in MiB (0 where /proc is missing).
 pub fn rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
+    status_kib("VmRSS").map_or(0.0, |kib| kib as f64 / 1024.0)
 }
 
 /// Runs both measurements and prints them.

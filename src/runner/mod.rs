@@ -1,7 +1,7 @@
 //! Running scenarios headless, above the world and beside the app: a run to each timed
 //! expectation and to the end, the expectations' verdicts and the run's totals, two runs
 //! compared record by record, what a session observed, the metrics time series, derived
-//! seeds, seed sweeps, the scenario fuzzer, and `why` (when an outcome became inevitable).
+//! seeds, seed sweeps, the process's memory for the benches, the scenario fuzzer, and `why` (when an outcome became inevitable).
 //! The command line (`cli`) is a thin front over these.
 
 pub mod course;
@@ -13,6 +13,7 @@ pub mod fuzz_gen;
 pub mod lifeline;
 pub mod metrics;
 pub mod observed;
+pub mod proc_status;
 pub mod report;
 pub mod run;
 pub mod seeds;

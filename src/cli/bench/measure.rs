@@ -4,6 +4,7 @@
 //! `BinaryHeap` push+pop loop of the same size, and the process's peak memory.
 
 use super::alloc::{self, Allocs};
+use crate::runner::proc_status::status_kib;
 use crate::sim::SimTime;
 use crate::world::Simulation;
 use std::cmp::Reverse;
@@ -64,13 +65,6 @@ pub fn bare_heap_ns(n: u64, live: usize) -> f64 {
     }
     std::hint::black_box(&heap);
     start.elapsed().as_nanos() as f64 / n as f64
-}
-
-/// A `/proc/self/status` field in KiB (`VmHWM`: peak resident memory, `VmRSS`: now).
-pub fn status_kib(field: &str) -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.strip_prefix(field).is_some_and(|r| r.starts_with(':')))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Prints the run's figures with their references; false if an invariant broke (the run

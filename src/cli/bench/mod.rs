@@ -49,7 +49,7 @@ pub(super) struct BenchArgs {
     /// retained record.
     #[arg(long, conflicts_with_all = ["cars", "duration", "consumers", "group"])]
     scale: bool,
-    /// With --scale: the largest size to run (10 M messages take one to two minutes and about 1.6 GiB).
+    /// With --scale: the largest size to run (10 M messages take about a minute and 0.9 GiB).
     #[arg(long, default_value_t = 10_000_000, requires = "scale")]
     max_messages: u64,
     /// One row of the --scale table, as a machine-readable line (what --scale runs).

@@ -9,6 +9,7 @@
 
 use super::fleet::fleet_sim;
 use super::measure;
+use crate::runner::proc_status::status_kib;
 use crate::sim::SimTime;
 use crate::world::Simulation;
 use std::process::{Command, ExitCode};
@@ -33,10 +34,10 @@ pub fn row(cars: u32, duration: &str) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let before_kib = measure::status_kib("VmRSS").unwrap_or(0);
+    let before_kib = status_kib("VmRSS").unwrap_or(0);
     let end = SimTime(sim.scenario.duration.0);
     let m = measure::run(&mut sim, end, false);
-    let peak_kib = measure::status_kib("VmHWM").unwrap_or(0);
+    let peak_kib = status_kib("VmHWM").unwrap_or(0);
     let heap_ns = measure::bare_heap_ns(m.events.min(10_000_000), m.max_in_flight.max(1000));
     let allocs = match m.allocs {
         super::alloc::Allocs::Counted(w) => format!("{:.2}", w.allocations),
