@@ -185,6 +185,11 @@ impl<S> Rewind<S> {
     /// The input applied to `sim` just now, kept to be applied again when re-simulating.
     pub fn note_input(&mut self, sim: &Simulation, action: Action) {
         self.inputs.push(Input { events: sim.events(), at: sim.now(), action });
+        self.inputs_changed();
+    }
+
+    /// Rewrites the inputs' words after the inputs changed.
+    fn inputs_changed(&mut self) {
         self.inputs_text = format!("{:?}", self.inputs);
     }
 
@@ -222,7 +227,7 @@ impl<S> Rewind<S> {
         self.snaps.retain(|s| s.events <= e);
         self.bytes = self.snaps.iter().map(|s| s.bytes).sum();
         self.inputs.truncate(sim.injected.len());
-        self.inputs_text = format!("{:?}", self.inputs);
+        self.inputs_changed();
         self.ticks.retain(|t| t.seq < sim.trace.count());
         self.seen = sim.trace.count();
         while self.visible.back().is_some_and(|v| v.0 > e) {

@@ -132,6 +132,17 @@ impl ErrorCode {
             | ErrorCode::RebalanceInProgress => false,
         }
     }
+    /// Whether the client's metadata is stale after this error, so it forgets the leader and
+    /// asks again (Kafka's InvalidMetadataException and its subclasses).
+    pub fn invalidates_metadata(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::NotLeaderOrFollower
+                | ErrorCode::LeaderNotAvailable
+                | ErrorCode::FencedLeaderEpoch
+                | ErrorCode::NetworkException
+        )
+    }
     /// snake_case name for the trace and people.
     pub fn name(self) -> &'static str {
         match self {

@@ -6,10 +6,10 @@ use super::layout::{replica_row, rows_that_fit};
 use super::model::{GroupView, RowRole, RowView, SceneModel};
 use bevy_egui::egui::Pos2;
 
-/// The explanation of the replica row or consumer-group box under `p`, if any.
+/// The explanation of the replica row or consumer-group box under `p`, if any (the caller
+/// leaves out points on a client or a message, which a click selects).
 pub fn at(m: &SceneModel, p: Pos2) -> Option<String> {
-    let on_member = m.layout.consumers.iter().any(|c| c.distance(p) <= m.layout.client_radius + 4.0);
-    if let Some((g, _)) = m.groups.iter().zip(&m.layout.group_boxes).find(|(_, r)| r.contains(p) && !on_member) {
+    if let Some((g, _)) = m.groups.iter().zip(&m.layout.group_boxes).find(|(_, r)| r.contains(p)) {
         return Some(group_words(g));
     }
     let (i, b) = m.layout.brokers.iter().enumerate().find(|(_, b)| b.contains(p))?;

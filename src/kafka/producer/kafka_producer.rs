@@ -219,13 +219,7 @@ impl Producer {
     fn fail(&mut self, ctx: &mut Ctx, f: InFlight, e: ErrorCode, fx: &mut Fx) {
         let c = self.cfg.clone();
         let pi = f.p as usize;
-        if matches!(
-            e,
-            ErrorCode::NotLeaderOrFollower
-                | ErrorCode::LeaderNotAvailable
-                | ErrorCode::FencedLeaderEpoch
-                | ErrorCode::NetworkException
-        ) {
+        if e.invalidates_metadata() {
             self.leaders[pi] = None;
             self.request_metadata(fx);
         }

@@ -5,6 +5,7 @@
 use crate::kafka::effects::BrokerTimer;
 use crate::kafka::effects::{Fx, KTimer};
 use crate::kafka::protocol::{ClientMsg, Msg};
+use crate::kafka::replication::delayed::ParkedFetch;
 use crate::kafka::replication::partition::Partition;
 use crate::kafka::replication::role::Role;
 use crate::sim::SimTime;
@@ -29,8 +30,6 @@ impl Partition {
         if ls.check_at == Some(at) {
             ls.check_at = None;
         }
-        // Taken out and put back with its capacity: no allocation per check.
-        let mut parked = std::mem::take(&mut ls.parked);
         let mut timed_out = Vec::new();
         ls.delayed.retain(|d| {
             let keep = d.deadline > now;
@@ -39,7 +38,7 @@ impl Partition {
             }
             keep
         });
-        let waiting = parked.iter().map(|p| p.deadline).filter(|&d| d > now);
+        let waiting = ls.parked.iter().map(|p| p.deadline).filter(|&d| d > now);
         let next = waiting.chain(ls.delayed.iter().map(|d| d.deadline)).min();
         for (from, req) in timed_out {
             fx.send(
@@ -47,16 +46,7 @@ impl Partition {
                 Msg::Client(ClientMsg::ProduceResp { req, tp: self.tp, result: Err(ErrorCode::RequestTimedOut) }),
             );
         }
-        parked.retain(|p| {
-            let expired = p.deadline <= now;
-            if expired {
-                fx.send(p.from, Msg::Client(ClientMsg::FetchResp(self.read_for(&p.req))));
-            }
-            !expired
-        });
-        if let Role::Leader(ls) = &mut self.role {
-            ls.parked = parked;
-        }
+        self.answer_parked_where(fx, |p| p.deadline <= now);
         if let Some(n) = next {
             self.arm_check(now, n, fx);
         }
@@ -65,22 +55,26 @@ impl Partition {
     /// Answers parked fetches that now have data (followers: LEO moved; consumers: HW
     /// moved), or all of them when `expire` (their wait ran out).
     pub fn answer_parked(&mut self, fx: &mut Fx, expire: bool) {
-        let Role::Leader(ls) = &mut self.role else {
-            return;
-        };
+        let (leo, hw) = (self.log.end_offset(), self.hw);
+        // Followers read up to the LEO, consumers up to the HW.
+        let limit = |p: &ParkedFetch| if p.req.replica.is_some() { leo } else { hw };
+        self.answer_parked_where(fx, |p| expire || p.req.offset < limit(p));
+    }
+
+    /// Answers the parked fetches `answer` picks, in the order they parked; keeps the rest.
+    fn answer_parked_where(&mut self, fx: &mut Fx, answer: impl Fn(&ParkedFetch) -> bool) {
+        let Role::Leader(ls) = &mut self.role else { return };
         if ls.parked.is_empty() {
             return;
         }
-        let (leo, hw) = (self.log.end_offset(), self.hw);
         // Taken out and put back with its capacity: no allocation per answer.
         let mut parked = std::mem::take(&mut ls.parked);
         parked.retain(|p| {
-            let limit = if p.req.replica.is_some() { leo } else { hw };
-            let answer = expire || p.req.offset < limit;
-            if answer {
+            let due = answer(p);
+            if due {
                 fx.send(p.from, Msg::Client(ClientMsg::FetchResp(self.read_for(&p.req))));
             }
-            !answer
+            !due
         });
         if let Role::Leader(ls) = &mut self.role {
             ls.parked = parked;
