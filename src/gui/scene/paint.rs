@@ -34,10 +34,22 @@ pub fn draw(ui: &mut egui::Ui, l: &mut Loaded) -> Vec<Placed> {
     }
     // Words for a row or a group box; not over a message or a client, which a click selects.
     let explained = |p: Pos2| !matches!(pick(&m, p), Selection::Message(_) | Selection::Client(_));
-    if let Some(text) = resp.hover_pos().filter(|&p| explained(p)).and_then(|p| explain::at(&m, p)) {
+    let hover = resp.hover_pos().filter(|_| pointer_moved(ui));
+    if let Some(text) = hover.filter(|&p| explained(p)).and_then(|p| explain::at(&m, p)) {
         resp.on_hover_text_at_pointer(text);
     }
     words.placed
+}
+
+/// Whether the pointer has moved since the app opened: one resting where the window
+/// appeared (a screenshot under Xvfb) asks nothing, so no words cover the scene.
+fn pointer_moved(ui: &egui::Ui) -> bool {
+    let moved = ui.input(|i| i.pointer.delta() != egui::Vec2::ZERO);
+    ui.ctx().data_mut(|d| {
+        let seen = d.get_temp_mut_or(egui::Id::new("scene-pointer-moved"), false);
+        *seen |= moved;
+        *seen
+    })
 }
 
 /// The client whose mark (left or right column) `hit` accepts, if any.
