@@ -218,3 +218,34 @@ fn a_session_that_added_a_member_replays_to_the_same_digest() {
     assert_eq!(run_scenario(replay.clone(), replay.seed, None, None).digest, sim.trace.digest());
     let _ = Dur::ZERO;
 }
+
+/// A member whose partition leader crashed learns the new leader from metadata, but asks no
+/// more often than retry.backoff.ms allows (K Metadata.timeToAllowUpdate): before the fix it
+/// asked again the moment each refused fetch came back, hundreds of times a second.
+#[test]
+fn members_back_off_metadata_refreshes_while_a_leader_is_down() {
+    let sc = scenario(
+        r#"members: [(name: "m1", process_time: "1ms"), (name: "m2", process_time: "1ms")]"#,
+        r#"(at: "10s", action: CrashBroker(1))"#,
+    );
+    let sc = Arc::new(parse(&sc, "test.ron").unwrap_or_else(|e| panic!("{e}")));
+    let mut sim = Simulation::new(sc.clone(), sc.seed, 0);
+    sim.run_until(SimTime(Dur::secs(10).0));
+    let consumers: Vec<_> = sim.consumers().map(|(id, _)| id).collect();
+    let mut asked = std::collections::BTreeSet::new();
+    while sim.now() < SimTime(Dur::secs(16).0) && sim.step() {
+        for m in sim.in_flight() {
+            if let brokerlab::world::Msg::Kafka(brokerlab::kafka::Msg::Client(
+                brokerlab::kafka::ClientMsg::MetadataReq { req },
+            )) = m.msg
+                && consumers.contains(&m.from)
+            {
+                asked.insert((m.from, *req));
+            }
+        }
+    }
+    // Six seconds until ZooKeeper expires broker-1's session: at most one request per
+    // 100 ms and member, and the members did ask (their leader went away).
+    assert!(asked.len() >= 4, "the members asked for metadata: {}", asked.len());
+    assert!(asked.len() <= 2 * 62, "{} metadata requests from 2 members in 6 s", asked.len());
+}

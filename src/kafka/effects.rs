@@ -102,6 +102,8 @@ pub enum ConsumerTimer {
     Retry,
     /// A metadata request got no answer.
     MetadataTimeout { req: u64 },
+    /// The metadata refresh backoff passed: send the update asked for meanwhile.
+    MetadataRetry,
     /// Look again for a due record (retry topics hold records until their delay passed).
     Wake,
     /// Group protocol timers.

@@ -111,7 +111,7 @@ impl Consumer {
 
     /// The start time arrived (the Wake timer): metadata, fetching, the group.
     fn begin(&mut self, ctx: &mut Ctx, fx: &mut Fx) {
-        self.request_metadata(fx);
+        self.request_metadata(ctx.now, fx);
         if self.membership.is_some() {
             self.next_auto_commit = ctx.now;
             self.rejoin(ctx, fx);
@@ -138,8 +138,17 @@ impl Consumer {
         self.cursors.iter_mut().find(|c| c.tp == tp)
     }
 
-    pub(super) fn request_metadata(&mut self, fx: &mut Fx) {
+    /// Asks a bootstrap broker for metadata, unless a request is in flight; within the
+    /// refresh backoff, once it has passed.
+    pub(super) fn request_metadata(&mut self, now: SimTime, fx: &mut Fx) {
         if self.metadata.requesting() {
+            return;
+        }
+        let at = self.metadata.allowed_at();
+        if now < at {
+            if self.metadata.want() {
+                fx.timer(at.since(now), KTimer::Consumer(ConsumerTimer::MetadataRetry));
+            }
             return;
         }
         self.next_req += 1;
@@ -160,7 +169,7 @@ impl Consumer {
             return;
         }
         let Some((leader, epoch)) = leader else {
-            self.request_metadata(fx);
+            self.request_metadata(ctx.now, fx);
             return;
         };
         let offset = c.position(reset);
@@ -192,12 +201,12 @@ impl Consumer {
         }
     }
 
-    fn fetch_failed(&mut self, tp: Tp, fx: &mut Fx) {
+    fn fetch_failed(&mut self, now: SimTime, tp: Tp, fx: &mut Fx) {
         if let Some(c) = self.cursor(tp) {
             c.in_flight = None;
         }
         self.metadata.forget_leader(tp);
-        self.request_metadata(fx);
+        self.request_metadata(now, fx);
         fx.timer(Dur::ms(100), KTimer::Consumer(ConsumerTimer::Fetch { tp }));
     }
 
@@ -229,7 +238,7 @@ impl Consumer {
                 fx.record(RecordKind::OffsetReset { consumer: NodeId(ctx.me.0), tp, from, to });
                 self.fetch(ctx, tp, fx);
             }
-            FetchResult::Error(_) | FetchResult::Diverging { .. } => self.fetch_failed(tp, fx),
+            FetchResult::Error(_) | FetchResult::Diverging { .. } => self.fetch_failed(ctx.now, tp, fx),
         }
     }
 
@@ -241,7 +250,7 @@ impl Consumer {
                 if !self.metadata.take(req) {
                     return;
                 }
-                self.metadata.update(leaders);
+                self.metadata.update(ctx.now, leaders);
                 self.check_metadata_change(ctx, fx);
                 self.fetch_all(ctx, fx);
             }
@@ -249,9 +258,10 @@ impl Consumer {
             Msg::Group(m) => self.on_group(ctx, m, fx),
             Msg::Unreachable { req: Some(req) } => {
                 if self.metadata.take(req) {
-                    self.request_metadata(fx);
+                    self.metadata.failed(ctx.now);
+                    self.request_metadata(ctx.now, fx);
                 } else if let Some(tp) = self.cursors.iter().find(|c| c.in_flight == Some(req)).map(|c| c.tp) {
-                    self.fetch_failed(tp, fx);
+                    self.fetch_failed(ctx.now, tp, fx);
                 } else if self.publish.as_ref().is_some_and(|p| p.req == req) {
                     self.on_publish_result(ctx, req, Err(ErrorCode::NetworkException), fx);
                 } else {
@@ -280,7 +290,7 @@ impl Consumer {
                     .map(|c| c.tp)
                     .collect();
                 for tp in late {
-                    self.fetch_failed(tp, fx);
+                    self.fetch_failed(ctx.now, tp, fx);
                 }
                 let oldest = self.cursors.iter().filter(|c| c.in_flight.is_some()).map(|c| c.sent_at).min();
                 if let Some(oldest) = oldest {
@@ -290,7 +300,13 @@ impl Consumer {
             }
             ConsumerTimer::MetadataTimeout { req } => {
                 if self.metadata.take(req) {
-                    self.request_metadata(fx);
+                    self.metadata.failed(ctx.now);
+                    self.request_metadata(ctx.now, fx);
+                }
+            }
+            ConsumerTimer::MetadataRetry => {
+                if self.metadata.take_wanted() {
+                    self.request_metadata(ctx.now, fx);
                 }
             }
             ConsumerTimer::Wake => {

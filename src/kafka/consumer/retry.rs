@@ -144,14 +144,14 @@ impl Consumer {
 
     /// Sends (again) the publish in flight; `req` 0 means "now", otherwise only if it is
     /// still the current attempt.
-    pub(super) fn republish(&mut self, _ctx: &mut Ctx, req: u64, fx: &mut Fx) {
+    pub(super) fn republish(&mut self, ctx: &mut Ctx, req: u64, fx: &mut Fx) {
         let Some(p) = &self.publish else { return };
         if req != 0 && p.req != req {
             return;
         }
         let to = p.to;
         let Some((leader, _)) = self.metadata.leader(to) else {
-            self.publish_when_leader_known(fx);
+            self.publish_when_leader_known(ctx.now, fx);
             return;
         };
         self.next_req += 1;
@@ -173,8 +173,8 @@ impl Consumer {
 
     /// No leader to publish to: asks for metadata and tries again in 100 ms (a new attempt
     /// number, so an older attempt's timer is ignored).
-    fn publish_when_leader_known(&mut self, fx: &mut Fx) {
-        self.request_metadata(fx);
+    fn publish_when_leader_known(&mut self, now: SimTime, fx: &mut Fx) {
+        self.request_metadata(now, fx);
         self.next_req += 1;
         let r = self.next_req;
         self.publish.as_mut().expect("present").req = r;
@@ -186,7 +186,7 @@ impl Consumer {
         let Some(p) = self.publish.clone().filter(|p| p.req == req) else { return };
         if result.is_err() {
             self.metadata.forget_leader(p.to);
-            self.publish_when_leader_known(fx);
+            self.publish_when_leader_known(ctx.now, fx);
             return;
         }
         self.publish = None;

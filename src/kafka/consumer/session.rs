@@ -70,7 +70,7 @@ impl Consumer {
         // metadata.max.age.ms: refresh metadata now and then (finds added partitions).
         if ctx.now >= self.m().next_metadata_refresh {
             if self.m().next_metadata_refresh > crate::sim::SimTime::ZERO {
-                self.request_metadata(fx);
+                self.request_metadata(ctx.now, fx);
             }
             self.m().next_metadata_refresh = ctx.now + g.metadata_max_age;
         }
