@@ -31,6 +31,8 @@ pub struct Tally {
     pub acked_lost: u64,
     /// Records producers gave up on.
     pub failed: u64,
+    /// Produce attempts answered with an error (every attempt; most are retried).
+    pub produce_errors: u64,
     /// Messages AMQP publishers published.
     pub published: u64,
     /// Records and messages processed by all consumers (duplicates included).
@@ -76,6 +78,7 @@ pub fn tally(sim: &Simulation) -> Tally {
         acked: s.acked_count,
         acked_lost: acked_lost(sim).len() as u64,
         failed: s.failed,
+        produce_errors: s.errors.values().sum(),
         published: s.amqp.published,
         consumed: s.consumed(),
         duplicates,
@@ -90,11 +93,12 @@ pub fn tally(sim: &Simulation) -> Tally {
 
 impl Tally {
     /// The totals as named rows, in the order a table shows them.
-    pub fn rows(&self) -> [(&'static str, System, u64); 13] {
+    pub fn rows(&self) -> [(&'static str, System, u64); 14] {
         [
             ("produced", System::Kafka, self.produced),
             ("acked", System::Kafka, self.acked),
             ("acked but lost", System::Kafka, self.acked_lost),
+            ("produce errors (retried)", System::Kafka, self.produce_errors),
             ("produce failed", System::Kafka, self.failed),
             ("published", System::Rabbit, self.published),
             ("consumed", System::Both, self.consumed),
