@@ -38,17 +38,31 @@ fn row<R>(ui: &mut egui::Ui, icon: impl Fn(&egui::Painter, Pos2) -> R, text: &st
     ui.horizontal(|ui| {
         let (r, _) = ui.allocate_exact_size(vec2(26.0, 16.0), Sense::hover());
         icon(ui.painter(), r.center());
-        ui.label(text);
+        ui.add(egui::Label::new(text).wrap());
     });
 }
 
-/// Draws the legend window when open.
+/// Draws the legend window when open. On a screen too short for one column (a laptop's
+/// 720 or 900 px) the sections stand in two columns, so nothing hides below a scroll bar.
 pub fn legend(ctx: &egui::Context, open: &mut bool) {
+    let screen = ctx.content_rect();
+    let two = screen.height() < 1000.0 && screen.width() >= 1100.0;
     egui::Window::new("Legend (?)")
         .open(open)
-        .default_width(360.0)
+        .default_width(if two { (screen.width() - 300.0).min(900.0) } else { 360.0 })
         .anchor(egui::Align2::RIGHT_TOP, vec2(-10.0, 40.0))
         .show(ctx, |ui| {
+            if two {
+                ui.columns(2, |c| {
+                    messages(&mut c[0]);
+                    c[0].separator();
+                    clients(&mut c[0]);
+                    partitions(&mut c[1]);
+                    c[1].separator();
+                    keys(&mut c[1]);
+                });
+                return;
+            }
             egui::ScrollArea::vertical().max_height(ui.ctx().content_rect().height() - 120.0).show(ui, |ui| {
                 messages(ui);
                 ui.separator();
