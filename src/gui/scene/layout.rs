@@ -108,7 +108,8 @@ pub fn layout(area: Rect, s: &SceneShape) -> SceneLayout {
     );
     let beside = s.rabbit && s.boxes.len() > 1;
     let kafka_n = s.boxes.len() - usize::from(beside);
-    let cols = grid_cols(kafka_n);
+    let zk_h = if s.zookeeper { 50.0 + 22.0 } else { 0.0 };
+    let cols = grid_cols(kafka_n, vec2(mid.width(), mid.height() - zk_h), beside);
     // Beside Kafka, the RabbitMQ node takes one more column, as wide as a broker's.
     let kafka = if beside {
         let cell = (mid.width() - BESIDE_GAP - GRID_GAP * (cols as f32 - 1.0)) / (cols as f32 + 1.0);
@@ -189,13 +190,29 @@ const GRID_GAP: f32 = 16.0;
 /// Space between the Kafka brokers and the RabbitMQ node beside them.
 const BESIDE_GAP: f32 = 28.0;
 
-/// Columns of the broker grid: one row up to three brokers, then two or three columns.
-fn grid_cols(n: usize) -> usize {
-    match n {
+/// The narrowest broker box whose name, HW and LEO still read.
+const READABLE_W: f32 = 140.0;
+
+/// Columns of the broker grid: one row up to three brokers, then two or three columns;
+/// fewer, in more rows, where boxes that wide would not read (a half-width comparison), as
+/// long as each box still shows a replica row; else the widest that does. `room`: the
+/// grid's width and height; `beside`: the RabbitMQ node takes one more cell of the row.
+fn grid_cols(n: usize, room: Vec2, beside: bool) -> usize {
+    let most = match n {
         0..=3 => n.max(1),
         4 => 2,
         _ => 3,
-    }
+    };
+    let wide_enough = |c: usize| {
+        let gaps = GRID_GAP * (c as f32 - 1.0) + if beside { BESIDE_GAP } else { 0.0 };
+        (room.x - gaps) / (c + usize::from(beside)) as f32 >= READABLE_W
+    };
+    let row_shows = |c: usize| {
+        let rows = n.div_ceil(c).max(1) as f32;
+        (room.y - GRID_GAP * (rows - 1.0)) / rows >= box_height(1)
+    };
+    let readable = (1..=most).rev().find(|&c| wide_enough(c) && row_shows(c));
+    readable.or_else(|| (1..=most).find(|&c| row_shows(c))).unwrap_or(most)
 }
 
 /// A box as tall as its rows.
@@ -316,6 +333,22 @@ mod tests {
         }
         let alone = layout(area(1100.0, 700.0), &SceneShape { boxes: vec![2], rabbit: true, ..shape(0, vec![]) });
         assert!(alone.brokers[0].center().x > 400.0 && alone.brokers[0].center().x < 700.0, "a lone node is centred");
+    }
+
+    #[test]
+    fn a_half_width_comparison_stacks_brokers_instead_of_squeezing_them() {
+        // One of two timelines side by side on a 1280 px screen: about 515 px each.
+        let l = layout(area(515.0, 410.0), &shape(3, vec![(false, 1)]));
+        assert!(l.brokers.iter().all(|b| b.width() >= READABLE_W), "{:?}", l.brokers);
+        assert!(l.brokers.windows(2).all(|w| w[1].top() > w[0].top()), "one above the other");
+        assert!(l.brokers.iter().all(|b| rows_that_fit(*b) >= 1), "each shows a replica row");
+        // Too short for three rows of boxes: two columns, each box still showing a row.
+        let short = layout(area(515.0, 350.0), &shape(3, vec![(false, 1)]));
+        assert!(short.brokers.iter().all(|b| rows_that_fit(*b) >= 1), "{:?}", short.brokers);
+        assert!(short.brokers.iter().all(|b| b.width() > 100.0), "{:?}", short.brokers);
+        // The full width keeps the three in a row.
+        let wide = layout(area(1030.0, 480.0), &shape(3, vec![(false, 1)]));
+        assert!(wide.brokers.windows(2).all(|w| w[1].top() == w[0].top() && w[1].left() > w[0].right()));
     }
 
     #[test]
