@@ -165,7 +165,9 @@ pub fn inject(ui: &mut egui::Ui, l: &mut Loaded, asked: &mut Asked) {
     }
     client_actions(ui, l, asked);
     link_actions(ui, l, asked);
-    ui.label(RichText::new(format!("{} inputs recorded", l.sim.injected.len())).small().color(Color32::GRAY));
+    let n = l.sim.injected.len();
+    let text = format!("{n} input{} recorded", if n == 1 { "" } else { "s" });
+    ui.label(RichText::new(text).small().color(Color32::GRAY));
     ui.separator();
     ui.horizontal(|ui| {
         ui.add(egui::TextEdit::singleline(&mut l.save_path).desired_width(130.0));

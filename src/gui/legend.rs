@@ -110,6 +110,7 @@ fn messages(ui: &mut egui::Ui) {
 fn partitions(ui: &mut egui::Ui) {
     ui.strong("Partitions (a row per replica in each broker)");
     ui.label(egui::RichText::new("Rest the pointer on a row for its HW, LEO and ISR in words.").small());
+    ui.label(egui::RichText::new("One square is one record; a row shows its newest records.").small());
     let cell = |at: Pos2| Rect::from_center_size(at, vec2(8.0, 14.0));
     row(
         ui,
@@ -123,6 +124,14 @@ fn partitions(ui: &mut egui::Ui) {
     );
     row(ui, marker(COMMIT, true), "a group's committed offset: where it resumes (under the log)");
     row(ui, marker(Color32::from_gray(235), false), "a member's position: the next record it processes (over the log)");
+    row(
+        ui,
+        |p: &egui::Painter, at: Pos2| {
+            let pts = vec![at + vec2(0.0, -4.0), at + vec2(-4.0, 3.0), at + vec2(4.0, 3.0)];
+            p.add(Shape::convex_polygon(pts, Color32::TRANSPARENT, Stroke::new(1.0, COMMIT)));
+        },
+        "hollow, its offset beside it (◀24): older than the records shown",
+    );
     row(
         ui,
         |p: &egui::Painter, at: Pos2| {

@@ -70,7 +70,14 @@ fn entry(ui: &mut egui::Ui, s: &Session, e: &CatalogEntry, asked: &mut Asked) {
     };
     let r = ui.selectable_label(current, label).on_hover_text(format!("{}\n{}", e.path.display(), e.about));
     // A chapter shows its goal; the library its one-line description.
-    let about = e.course.as_ref().map_or(&e.about, |(_, goal)| goal);
+    let about = match &e.course {
+        Some((_, goal)) => {
+            let mut c = goal.chars();
+            let first = c.next().map(|f| f.to_lowercase().to_string()).unwrap_or_default();
+            format!("Goal: {first}{}", c.as_str())
+        }
+        None => e.about.clone(),
+    };
     let about = if about.chars().count() > 120 {
         format!("{}…", about.chars().take(120).collect::<String>())
     } else {
@@ -105,7 +112,6 @@ pub fn picker(ui: &mut egui::Ui, s: &mut Session, asked: &mut Asked) {
                 {
                     asked.open = Some(e.path.clone());
                 }
-                entry(ui, s, e, asked);
             }
             for sec in SECTIONS {
                 let mut items: Vec<&CatalogEntry> = s.catalog.iter().filter(|e| section(e) == sec).collect();
@@ -115,7 +121,12 @@ pub fn picker(ui: &mut egui::Ui, s: &mut Session, asked: &mut Asked) {
                     continue;
                 }
                 let title = match sec {
-                    "Course" => format!("🎓 Course: the chapter, step by step ({} chapters)", items.len()),
+                    "Course" => {
+                        // Part B of a chapter shares its number.
+                        let n: std::collections::BTreeSet<_> =
+                            items.iter().filter_map(|e| e.course.as_ref()).map(|c| c.0).collect();
+                        format!("🎓 Course: the chapter, step by step ({} chapters)", n.len())
+                    }
                     _ => format!("{sec} ({})", items.len()),
                 };
                 let open =

@@ -126,9 +126,9 @@ fn card(sim: &Simulation, id: NodeId) -> (Color32, bool, Vec<(String, Color32)>)
             // still on the wire, so it may be higher for a moment.
             if up {
                 let text = if c.cfg.auto_ack {
-                    format!("holds {held}, gone from the queue")
+                    format!("{held} delivered here (auto-ack: gone from the queue)")
                 } else {
-                    format!("holds {held}, not acked yet")
+                    format!("{held} delivered here, not acked yet")
                 };
                 lines.push((text, Color32::from_rgb(255, 200, 80)));
             }

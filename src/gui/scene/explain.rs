@@ -51,12 +51,17 @@ pub fn row_words(r: &RowView) -> String {
     };
     let mut lines = vec![format!("{}: this broker's copy (replica) of a partition of {of}.", r.label)];
     let role = match r.role {
-        _ if r.offline => "OFFLINE: no replica can lead, so nobody can write or read this partition.".to_string(),
+        _ if r.offline => "OFFLINE: no running broker leads this partition, so nobody can write or read it. \
+                           After a leader crash this lasts until the controller learns of it (ZooKeeper \
+                           expires the dead broker's session) and makes an in-sync follower leader."
+            .to_string(),
         RowRole::Leader(e) => format!(
             "♛ leader: every write and read of the partition goes to this copy. e{e}: the leader epoch, \
              one more at each change of leader."
         ),
-        RowRole::InSync => "follower in the ISR: it copies the leader and keeps up.".into(),
+        RowRole::InSync => "follower in the ISR: it copies the leader and keeps up. It learns the HW from \
+                            the leader's fetch answers, so its HW can trail the leader's by a fetch."
+            .into(),
         RowRole::OutOfSync => "follower out of sync: it fell behind, so writes no longer wait for it.".into(),
         RowRole::NoRole => "no role yet: the controller has not told this broker what to do.".into(),
         RowRole::Down => "down: its broker is not running.".into(),

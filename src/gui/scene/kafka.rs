@@ -201,10 +201,10 @@ fn strip_cells(w: &mut Labels, sim: &Simulation, row: &RowView, strip: Rect, up:
     }
     let x_of = |off: u64| strip.left() + (off.clamp(first, row.leo) - first) as f32 * CELL - 1.0;
     for (_, c) in &row.committed {
-        marker(w, pos2(x_of(*c), strip.bottom() + 1.0), COMMIT, true, *c < first);
+        marker(w, pos2(x_of(*c), strip.bottom() + 1.0), COMMIT, true, (*c < first).then_some(*c));
     }
     for (_, p) in &row.positions {
-        marker(w, pos2(x_of(*p), strip.top() - 1.0), MEMBER, false, *p < first);
+        marker(w, pos2(x_of(*p), strip.top() - 1.0), MEMBER, false, (*p < first).then_some(*p));
     }
 }
 
@@ -224,13 +224,22 @@ fn cell_color(rep: &crate::kafka::Partition, off: u64) -> Color32 {
 
 /// A small triangle with its tip at `at`, pointing `up` or down at the strip; hollow when the offset is left of the
 /// cells shown.
-fn marker(w: &mut Labels, at: Pos2, color: Color32, up: bool, off_left: bool) {
+/// A committed-offset (`up`, under the strip) or position marker. `older`: the offset lies
+/// before the first record shown: a hollow marker at the strip's left end, its number beside
+/// it, so it does not read as offset 0.
+fn marker(w: &mut Labels, at: Pos2, color: Color32, up: bool, older: Option<u64>) {
     let (tip, base) = if up { (at, at + vec2(0.0, 6.0)) } else { (at, at - vec2(0.0, 6.0)) };
     let pts = vec![tip, base + vec2(-4.0, 0.0), base + vec2(4.0, 0.0)];
-    if off_left {
-        w.painter.add(Shape::convex_polygon(pts, Color32::TRANSPARENT, Stroke::new(1.0, color)));
-    } else {
-        w.painter.add(Shape::convex_polygon(pts, color, Stroke::NONE));
+    match older {
+        Some(off) => {
+            w.painter.add(Shape::convex_polygon(pts, Color32::TRANSPARENT, Stroke::new(1.0, color)));
+            let mid = (tip.y + base.y) * 0.5;
+            let font = FontId::proportional(9.0);
+            w.painter.text(pos2(at.x + 6.0, mid), Align2::LEFT_CENTER, format!("◀{off}"), font, color);
+        }
+        None => {
+            w.painter.add(Shape::convex_polygon(pts, color, Stroke::NONE));
+        }
     }
 }
 

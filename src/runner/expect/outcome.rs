@@ -21,6 +21,7 @@ pub struct Outcome {
 pub fn range(name: &str, v: u64, min: Option<u64>, max: Option<u64>) -> Outcome {
     let passed = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
     let bounds = match (min, max) {
+        (Some(a), Some(b)) if a == b => format!("exactly {a}"),
         (Some(a), Some(b)) => format!("between {a} and {b}"),
         (Some(a), None) => format!("at least {a}"),
         (None, Some(b)) => format!("at most {b}"),
