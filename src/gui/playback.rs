@@ -273,19 +273,7 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
             l.save_path = save;
             l.inject = form; // what the learner chose in "Break things" stays chosen
         }
-        Command::Inject(a) => {
-            // A new input after going back replaces the future that was.
-            let mut rewind = std::mem::take(&mut l.rewind);
-            rewind.cut_future(&l.sim);
-            let applied = l.apply_input(a.clone());
-            if applied.is_ok() {
-                rewind.note_input(&l.sim, a);
-            }
-            l.rewind = rewind;
-            if let Err(e) = applied {
-                return Some(format!("not done: {e}"));
-            }
-        }
+        Command::Inject(a) => return inject(l, a),
         Command::Seek(t) => {
             super::travel::seek(l, t);
         }
@@ -311,6 +299,18 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
 
 /// Re-runs this timeline headless up to now, collecting message `m`'s hops, and writes the
 /// diagram beside the session file; says where (or why not).
+/// Applies a learner's input now; a new input after going back replaces the future that was.
+fn inject(l: &mut Loaded, a: Action) -> Option<String> {
+    let mut rewind = std::mem::take(&mut l.rewind);
+    rewind.cut_future(&l.sim);
+    let applied = l.apply_input(a.clone());
+    if applied.is_ok() {
+        rewind.note_input(&l.sim, a);
+    }
+    l.rewind = rewind;
+    applied.err().map(|e| format!("not done: {e}"))
+}
+
 fn save_lifeline(l: &Loaded, id: String) -> String {
     let sc = Arc::new(l.sim.session_scenario());
     let until = Some(crate::sim::Dur(l.sim.now().0));
