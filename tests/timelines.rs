@@ -59,6 +59,9 @@ fn changing_the_past_forks_and_each_timeline_replays_headless_to_its_digest() {
     let other = tl.sync(l).expect("comparing");
     assert_eq!(other.sim.now(), SimTime(7_000_000));
     assert!(!tl.switch(l, "no such timeline"));
+    // Showing the compared timeline keeps comparing the same two, the sides swapped.
+    assert!(tl.switch(l, "crash broker-2 (process) at 5.000s"));
+    assert_eq!(tl.compare.as_ref().map(|c| c.with.as_str()), Some("main"));
 }
 
 #[test]

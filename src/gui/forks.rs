@@ -30,7 +30,8 @@ impl Timelines<Loaded> {
         Some(format!("new timeline \"{}\"; \"{old}\" is kept (switch under the timeline){note}", self.active))
     }
 
-    /// Shows timeline `name` instead of `l`'s, which is kept; false when there is none.
+    /// Shows timeline `name` instead of `l`'s, which is kept; false when there is none. When
+    /// `name` was the one compared with, the comparison goes on with the sides swapped.
     pub fn switch(&mut self, l: &mut Loaded, name: &str) -> bool {
         let Some(i) = self.others.iter().position(|o| o.0 == name) else { return false };
         let (name, mut other) = self.others.remove(i);
@@ -39,7 +40,10 @@ impl Timelines<Loaded> {
         let was = std::mem::replace(&mut self.active, name);
         self.others.insert(i, (was, other));
         if self.compare.as_ref().is_some_and(|c| c.with == self.active) {
+            // The two compared swap sides: still the same pair, A now the one shown.
+            let was = self.others[i].0.clone();
             self.compare = None;
+            let _ = self.compare_with(l, Some(&was));
         }
         true
     }

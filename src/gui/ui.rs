@@ -96,7 +96,9 @@ fn draw_ui(mut contexts: EguiContexts, mut session: ResMut<Session>, mut dialog:
     left_panel(&mut root, s, wide, &mut asked);
     if let Some(l) = s.loaded.as_mut() {
         if s.view.right {
-            right_panel(&mut root, l, wide, &mut asked);
+            // While two timelines show side by side, say which one this panel describes.
+            let shows = s.timelines.compare.is_some().then(|| s.timelines.active.clone());
+            right_panel(&mut root, l, wide, shows.as_deref(), &mut asked);
         }
         if s.view.log {
             let h = if ctx.content_rect().height() < 800.0 { 130.0 } else { 170.0 };
@@ -163,10 +165,13 @@ fn left_panel(root: &mut egui::Ui, s: &mut Session, wide: bool, asked: &mut Aske
 }
 
 /// The right panel: the inspector, the charts and the story.
-fn right_panel(root: &mut egui::Ui, l: &mut Loaded, wide: bool, asked: &mut Asked) {
+fn right_panel(root: &mut egui::Ui, l: &mut Loaded, wide: bool, shows: Option<&str>, asked: &mut Asked) {
     let w = if wide { 340.0 } else { 280.0 };
     egui::Panel::right("inspector").default_size(w).resizable(true).show(root, |ui| {
         egui::ScrollArea::vertical().id_salt("right").show(ui, |ui| {
+            if let Some(a) = shows {
+                ui.label(RichText::new(format!("Below: A, {a} (the left scene)")).strong());
+            }
             super::cards::outcomes(ui, l);
             inspector::inspector(ui, l, asked);
             ui.separator();
