@@ -17,7 +17,7 @@ pub fn evaluate(sim: &Simulation, e: &Expectation) -> Outcome {
         Expectation::Lost { group: g, min, max } => {
             let gref = sim.names().groups.iter().position(|x| x == g).map(|i| GroupRef(i as u16));
             let (lost, in_flight) = gref.map(|r| group_loss(sim, r)).unwrap_or((0, 0));
-            let mut o = range(&format!("records group {g} committed past unprocessed"), lost, *min, *max);
+            let mut o = range(&format!("records group {g} lost (committed, never processed)"), lost, *min, *max);
             if in_flight > 0 {
                 o.observed += &format!(" ({in_flight} more committed and still being processed: in flight)");
             }
