@@ -78,8 +78,13 @@ fn caption(ui: &mut egui::Ui, l: &Loaded, asked: &mut Asked) {
     let fired = l.sim.story().fired();
     let total = l.scenario.narration.len();
     let fill = if l.off_script.is_some() { OFF_SCRIPT } else { CARD };
+    // The card keeps the tallest height it had in this run, so the scene and the timeline
+    // bar below it do not jump (under the pointer) each time a caption is shorter.
+    let tallest = ui.id().with(("caption height", &l.path));
+    let min_h = ui.data(|d| d.get_temp::<f32>(tallest)).unwrap_or(0.0);
     frame(fill).show(ui, |ui| {
         ui.set_width(ui.available_width());
+        ui.set_min_height(min_h);
         let (text, stale, note) = super::scene::banner::caption(l);
         match (fired.last(), text) {
             (Some(&(i, t)), Some(text)) => {
@@ -116,6 +121,10 @@ fn caption(ui: &mut egui::Ui, l: &Loaded, asked: &mut Asked) {
                 asked.commands.push(Command::Continue);
             }
         });
+        let h = ui.min_rect().height();
+        if h > min_h {
+            ui.data_mut(|d| d.insert_temp(tallest, h));
+        }
     });
     ui.add_space(4.0);
 }
