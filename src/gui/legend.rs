@@ -130,7 +130,7 @@ fn partitions(ui: &mut egui::Ui) {
             let pts = vec![at + vec2(0.0, -4.0), at + vec2(-4.0, 3.0), at + vec2(4.0, 3.0)];
             p.add(Shape::convex_polygon(pts, Color32::TRANSPARENT, Stroke::new(1.0, COMMIT)));
         },
-        "hollow, its offset beside it (◀24): older than the records shown",
+        "hollow: an offset older than the records shown (a committed one with its number, ◀24)",
     );
     row(
         ui,

@@ -225,14 +225,18 @@ fn cell_color(rep: &crate::kafka::Partition, off: u64) -> Color32 {
 /// A small triangle with its tip at `at`, pointing `up` or down at the strip; hollow when the offset is left of the
 /// cells shown.
 /// A committed-offset (`up`, under the strip) or position marker. `older`: the offset lies
-/// before the first record shown: a hollow marker at the strip's left end, its number beside
-/// it, so it does not read as offset 0.
+/// before the first record shown: a hollow marker at the strip's left end; a committed
+/// offset's number stands beside it (under the strip there is room; over it the row's role
+/// line is), so it does not read as offset 0.
 fn marker(w: &mut Labels, at: Pos2, color: Color32, up: bool, older: Option<u64>) {
     let (tip, base) = if up { (at, at + vec2(0.0, 6.0)) } else { (at, at - vec2(0.0, 6.0)) };
     let pts = vec![tip, base + vec2(-4.0, 0.0), base + vec2(4.0, 0.0)];
     match older {
         Some(off) => {
             w.painter.add(Shape::convex_polygon(pts, Color32::TRANSPARENT, Stroke::new(1.0, color)));
+            if !up {
+                return;
+            }
             let mid = (tip.y + base.y) * 0.5;
             let font = FontId::proportional(9.0);
             w.painter.text(pos2(at.x + 6.0, mid), Align2::LEFT_CENTER, format!("◀{off}"), font, color);
