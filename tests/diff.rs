@@ -159,3 +159,10 @@ fn a_bad_file_exits_2_naming_file_line_and_column() {
     assert_eq!(code, Some(2), "a bad seed is bad input: {err}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn swapping_sides_gives_the_comparison_run_the_other_way_round() {
+    let mut c = compared(ACKS1, ACKS_ALL);
+    c.swap_sides();
+    assert_eq!(c, compared(ACKS_ALL, ACKS1));
+}

@@ -39,11 +39,10 @@ impl Timelines<Loaded> {
         std::mem::swap(l, &mut other);
         let was = std::mem::replace(&mut self.active, name);
         self.others.insert(i, (was, other));
-        if self.compare.as_ref().is_some_and(|c| c.with == self.active) {
+        if let Some(c) = self.compare.as_mut().filter(|c| c.with == self.active) {
             // The two compared swap sides: still the same pair, A now the one shown.
-            let was = self.others[i].0.clone();
-            self.compare = None;
-            let _ = self.compare_with(l, Some(&was));
+            c.with = self.others[i].0.clone();
+            c.result.swap_sides();
         }
         true
     }

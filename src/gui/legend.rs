@@ -25,12 +25,14 @@ fn push(c: Color32) -> impl Fn(&egui::Painter, Pos2) {
     }
 }
 
-/// A committed-offset (`up`) or position marker, as drawn under or over a log strip.
-fn marker(c: Color32, up: bool) -> impl Fn(&egui::Painter, Pos2) {
+/// A committed-offset (`up`) or position marker, as drawn under or over a log strip;
+/// `hollow` for an offset older than the records shown.
+fn marker(c: Color32, up: bool, hollow: bool) -> impl Fn(&egui::Painter, Pos2) {
     let s = if up { 1.0 } else { -1.0 };
+    let (fill, stroke) = if hollow { (Color32::TRANSPARENT, Stroke::new(1.0, c)) } else { (c, Stroke::NONE) };
     move |p, at| {
         let pts = vec![at + vec2(0.0, -4.0 * s), at + vec2(-4.0, 3.0 * s), at + vec2(4.0, 3.0 * s)];
-        p.add(Shape::convex_polygon(pts, c, Stroke::NONE));
+        p.add(Shape::convex_polygon(pts, fill, stroke));
     }
 }
 
@@ -122,14 +124,15 @@ fn partitions(ui: &mut egui::Ui) {
         |p: &egui::Painter, at: Pos2| p.rect_stroke(cell(at), 1.0, Stroke::new(1.0, PALETTE[0]), StrokeKind::Inside),
         "from the HW to the LEO (log end): not yet on every in-sync replica",
     );
-    row(ui, marker(COMMIT, true), "a group's committed offset: where it resumes (under the log)");
-    row(ui, marker(Color32::from_gray(235), false), "a member's position: the next record it processes (over the log)");
+    row(ui, marker(COMMIT, true, false), "a group's committed offset: where it resumes (under the log)");
     row(
         ui,
-        |p: &egui::Painter, at: Pos2| {
-            let pts = vec![at + vec2(0.0, -4.0), at + vec2(-4.0, 3.0), at + vec2(4.0, 3.0)];
-            p.add(Shape::convex_polygon(pts, Color32::TRANSPARENT, Stroke::new(1.0, COMMIT)));
-        },
+        marker(Color32::from_gray(235), false, false),
+        "a member's position: the next record it processes (over the log)",
+    );
+    row(
+        ui,
+        marker(COMMIT, true, true),
         "hollow: an offset older than the records shown (a committed one with its number, ◀24)",
     );
     row(

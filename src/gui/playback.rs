@@ -297,8 +297,6 @@ pub fn command(l: &mut Loaded, c: Command) -> Option<String> {
     None
 }
 
-/// Re-runs this timeline headless up to now, collecting message `m`'s hops, and writes the
-/// diagram beside the session file; says where (or why not).
 /// Applies a learner's input now; a new input after going back replaces the future that was.
 fn inject(l: &mut Loaded, a: Action) -> Option<String> {
     let mut rewind = std::mem::take(&mut l.rewind);
@@ -311,6 +309,8 @@ fn inject(l: &mut Loaded, a: Action) -> Option<String> {
     applied.err().map(|e| format!("not done: {e}"))
 }
 
+/// Re-runs this timeline headless up to now, collecting message `m`'s hops, and writes the
+/// diagram beside the session file; says where (or why not).
 fn save_lifeline(l: &Loaded, id: String) -> String {
     let sc = Arc::new(l.sim.session_scenario());
     let until = Some(crate::sim::Dur(l.sim.now().0));

@@ -245,29 +245,23 @@ fn apply(s: &mut Session, asked: Asked) {
     if let Some(l) = s.loaded.as_mut() {
         for c in asked.commands {
             // Changing a past already seen forks the run; the old one stays a timeline.
-            let mut forked = None;
-            let mut paused_input = None;
+            let (mut forked, mut paused) = (None, None);
             if let Command::Inject(a) = &c {
-                if let Some(msg) = s.timelines.before_input(l, a) {
-                    forked = Some(msg.clone());
-                    s.status = Some(msg);
-                }
+                forked = s.timelines.before_input(l, a);
                 // Queued at now, it runs with the next event: said, or the click seems lost.
-                paused_input = (!l.playing).then(|| {
+                paused = (!l.playing).then(|| {
                     let what = crate::world::describe_input(a);
                     format!("{what} at {}: it happens as the run moves on (Play, Space or Step)", l.sim.now())
                 });
             }
             let settles = matches!(c, Command::Answer(_) | Command::SkipQuestion | Command::Continue);
-            match command(l, c) {
-                Some(msg) => s.status = Some(forked.map_or(msg.clone(), |f| format!("{f}\n{msg}"))),
-                None if paused_input.is_some() => {
-                    let msg = paused_input.take().unwrap_or_default();
-                    s.status = Some(forked.map_or(msg.clone(), |f| format!("{f}\n{msg}")));
-                }
+            // A refused input says why; an applied one while paused says when it happens.
+            match (forked, command(l, c).or(paused)) {
+                (Some(f), Some(msg)) => s.status = Some(format!("{f}\n{msg}")),
+                (Some(msg), None) | (None, Some(msg)) => s.status = Some(msg),
                 // "Answer the question first" and the like are settled now.
-                None if settles => s.status = None,
-                None => {}
+                (None, None) if settles => s.status = None,
+                (None, None) => {}
             }
         }
         if let Some(name) = asked.switch_to

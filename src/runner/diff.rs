@@ -113,6 +113,17 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// B becomes A and A becomes B (the same two runs, compared the other way round).
+    pub fn swap_sides(&mut self) {
+        std::mem::swap(&mut self.a, &mut self.b);
+        if let Some(d) = &mut self.divergence {
+            std::mem::swap(&mut d.a, &mut d.b);
+        }
+        for r in &mut self.rows {
+            std::mem::swap(&mut r.a, &mut r.b);
+        }
+    }
+
     /// True when both runs made the same records.
     pub fn identical(&self) -> bool {
         self.divergence.is_none()

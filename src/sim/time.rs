@@ -50,6 +50,12 @@ impl Dur {
     pub const fn us(us: u64) -> Dur {
         Dur(us)
     }
+    /// An exponential backoff before try `attempt` (from 1): this, doubled for each try
+    /// after the first, at most `max` (K ExponentialBackoff, KIP-580; jitter is the caller's).
+    pub fn backoff(self, attempt: u32, max: Dur) -> Dur {
+        let shift = attempt.saturating_sub(1).min(20);
+        Dur(self.0.saturating_mul(1 << shift).min(max.0))
+    }
     /// Parses "250us", "66ms", "6s", "1.5s", "2m", "1h"; a bare "0" is zero.
     pub fn parse(s: &str) -> Result<Dur, String> {
         let s = s.trim();

@@ -222,9 +222,7 @@ fn cell_color(rep: &crate::kafka::Partition, off: u64) -> Color32 {
         .unwrap_or(DIM)
 }
 
-/// A small triangle with its tip at `at`, pointing `up` or down at the strip; hollow when the offset is left of the
-/// cells shown.
-/// A committed-offset (`up`, under the strip) or position marker. `older`: the offset lies
+/// A small triangle with its tip at `at`, pointing `up` or down at the strip: a committed-offset (`up`, under the strip) or position marker. `older`: the offset lies
 /// before the first record shown: a hollow marker at the strip's left end; a committed
 /// offset's number stands beside it (under the strip there is room; over it the row's role
 /// line is), so it does not read as offset 0.

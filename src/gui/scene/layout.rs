@@ -108,7 +108,7 @@ pub fn layout(area: Rect, s: &SceneShape) -> SceneLayout {
     );
     let beside = s.rabbit && s.boxes.len() > 1;
     let kafka_n = s.boxes.len() - usize::from(beside);
-    let zk_h = if s.zookeeper { 50.0 + 22.0 } else { 0.0 };
+    let zk_h = if s.zookeeper { ZK_H + ZK_GAP } else { 0.0 };
     let cols = grid_cols(kafka_n, vec2(mid.width(), mid.height() - zk_h), beside);
     // Beside Kafka, the RabbitMQ node takes one more column, as wide as a broker's.
     let kafka = if beside {
@@ -119,9 +119,9 @@ pub fn layout(area: Rect, s: &SceneShape) -> SceneLayout {
     };
     let zk_w = (kafka.width() * 0.5).clamp(200.0, 560.0);
     let zookeeper = s.zookeeper.then(|| {
-        Rect::from_min_size(pos2(kafka.center().x - zk_w * 0.5, kafka.top()), vec2(zk_w.min(kafka.width()), 50.0))
+        Rect::from_min_size(pos2(kafka.center().x - zk_w * 0.5, kafka.top()), vec2(zk_w.min(kafka.width()), ZK_H))
     });
-    let grid_top = zookeeper.map(|z| z.bottom() + 22.0).unwrap_or(mid.top());
+    let grid_top = zookeeper.map(|z| z.bottom() + ZK_GAP).unwrap_or(mid.top());
     let mut brokers = grid(Rect::from_min_max(pos2(kafka.left(), grid_top), kafka.max), &s.boxes[..kafka_n], cols);
     if beside {
         // No ZooKeeper over RabbitMQ: its column runs the full height.
@@ -185,6 +185,9 @@ fn right_column(col: Rect, entries: &[(bool, usize)], h: f32, r: f32) -> (Vec<Po
     (marks, boxes)
 }
 
+/// Height of the ZooKeeper box over the brokers, and the space under it.
+const ZK_H: f32 = 50.0;
+const ZK_GAP: f32 = 22.0;
 /// Space between broker boxes.
 const GRID_GAP: f32 = 16.0;
 /// Space between the Kafka brokers and the RabbitMQ node beside them.

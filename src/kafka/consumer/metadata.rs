@@ -78,8 +78,7 @@ impl ConsumerMetadata {
     /// each failure in a row up to `REFRESH_BACKOFF_MAX`.
     pub(super) fn allowed_at(&self) -> SimTime {
         let Some(last) = self.last_refresh else { return SimTime::ZERO };
-        let shift = self.failures.saturating_sub(1).min(20);
-        last + Dur(REFRESH_BACKOFF.0.saturating_mul(1 << shift).min(REFRESH_BACKOFF_MAX.0))
+        last + REFRESH_BACKOFF.backoff(self.failures, REFRESH_BACKOFF_MAX)
     }
 
     /// An update is wanted before `allowed_at`: true the first time, when the caller must

@@ -94,7 +94,5 @@ impl InFlightRequests {
 /// The backoff before attempt `attempts + 1` (K retry.backoff.ms to retry.backoff.max.ms,
 /// exponential, ±20 % jitter).
 pub(super) fn retry_backoff(attempts: u32, backoff: Dur, backoff_max: Dur, rng: &mut NodeRng) -> Dur {
-    let shift = (attempts - 1).min(20);
-    let base = backoff.0.saturating_mul(1 << shift).min(backoff_max.0);
-    Dur(base * (800 + rng.below(401)) / 1000)
+    Dur(backoff.backoff(attempts, backoff_max).0 * (800 + rng.below(401)) / 1000)
 }
